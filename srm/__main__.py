@@ -1,0 +1,5 @@
+"""Allows `python -m srm`."""
+
+from srm.cli.app import main
+
+main()

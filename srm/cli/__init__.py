@@ -1,0 +1,1 @@
+"""The command line: parse, call the domain, render. Only this layer imports typer and rich."""

@@ -1,0 +1,90 @@
+"""The typed context every command receives: config, store and today, each built on first use."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import typer
+
+from srm.errors import UsageError
+
+if TYPE_CHECKING:
+    from srm.config import Config
+    from srm.store.db import Store
+
+
+@dataclass
+class AppContext:
+    db_flag: str | None = None
+    config_flag: str | None = None
+    debug: bool = False
+    _store: Store | None = field(default=None, repr=False)
+
+    @cached_property
+    def config_path(self) -> Path | None:
+        from srm.config import find_config_file
+
+        return find_config_file(explicit=self.config_flag)
+
+    @cached_property
+    def config(self) -> Config:
+        from srm.config import load
+
+        return load(self.config_path)
+
+    @cached_property
+    def db_path(self) -> Path:
+        from srm.paths import database_path
+
+        return database_path(self.db_flag, self.config.database)
+
+    @cached_property
+    def today(self) -> date:
+        """Today, or $SRM_TODAY (YYYY-MM-DD) so scripts and tests can pin the date."""
+        pinned = os.environ.get("SRM_TODAY")
+        if pinned:
+            try:
+                return date.fromisoformat(pinned)
+            except ValueError:
+                raise UsageError(f"SRM_TODAY={pinned!r} is not a date: use YYYY-MM-DD") from None
+        return date.today()
+
+    @property
+    def store(self) -> Store:
+        if self._store is None:
+            from srm.domain.segments import sync_config
+            from srm.store.db import Store
+
+            config = self.config  # a broken config fails before the database is touched
+            self._store = Store.open(self.db_path)
+            sync_config(self._store, config)
+        return self._store
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
+    def date(self, text: str | None, *, prefer: str = "past", allow_future: bool = True) -> date:
+        """Parse a DATE argument against today; None means today."""
+        from srm.dates import parse_date
+
+        if text is None:
+            return self.today
+        d = parse_date(text, self.today, prefer=prefer)
+        if not allow_future and d > self.today:
+            raise UsageError(f"{text!r} is {d.isoformat()}, in the future: log what has happened")
+        return d
+
+
+def ctx_of(ctx: typer.Context) -> AppContext:
+    obj = ctx.find_root().obj
+    if not isinstance(obj, AppContext):  # a sub-command invoked without the root callback
+        obj = AppContext()
+        ctx.find_root().obj = obj
+    return obj

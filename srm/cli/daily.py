@@ -1,0 +1,356 @@
+"""The daily loop: log after a meeting, due each morning, snooze, follow-ups."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from srm.cli.context import AppContext, ctx_of
+from srm.cli.output import esc, message, print_json, show, table
+
+PANEL = "Daily"
+JsonOpt = Annotated[
+    bool, typer.Option("--json", help="Print JSON (stable field names, ISO dates).")
+]
+followup_app = typer.Typer(help="Close follow-ups: done or dropped.", no_args_is_help=True)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("log", rich_help_panel=PANEL)(log)
+    app.command("due", rich_help_panel=PANEL)(due)
+    app.command("snooze", rich_help_panel=PANEL)(snooze)
+    app.command("followups", rich_help_panel=PANEL)(followups)
+    app.add_typer(followup_app, name="followup", rich_help_panel=PANEL)
+
+
+def log(
+    ctx: typer.Context,
+    contacts: Annotated[
+        str,
+        typer.Argument(
+            metavar="CONTACT[,CONTACT...]",
+            help="Who: id, handle or part of a name; several separated by commas.",
+        ),
+    ],
+    summary: Annotated[str, typer.Argument(help="What was said, in a line.")],
+    channel: Annotated[
+        str,
+        typer.Option(
+            "--channel",
+            "-c",
+            help="email, phone, meeting, video, chat, social, event, webinar, letter, or one from the config.",
+        ),
+    ] = "meeting",
+    ask: Annotated[bool, typer.Option("--ask", help="You asked them for something.")] = False,
+    give: Annotated[bool, typer.Option("--give", help="You offered them something.")] = False,
+    sentiment: Annotated[
+        str,
+        typer.Option(
+            "--sentiment",
+            help="positive, neutral or negative (negative asks for a repair in `srm due`).",
+        ),
+    ] = "neutral",
+    on: Annotated[
+        str | None,
+        typer.Option(
+            "--on", metavar="DATE", help="When it happened (default today; not in the future)."
+        ),
+    ] = None,
+    note: Annotated[str | None, typer.Option("--note", help="A longer note.")] = None,
+    edit: Annotated[bool, typer.Option("--edit", help="Write the note in $EDITOR.")] = False,
+    follow_up: Annotated[
+        str | None, typer.Option("--follow-up", help="Something you promised to do.")
+    ] = None,
+    follow_up_on: Annotated[
+        str | None,
+        typer.Option(
+            "--follow-up-on",
+            metavar="DATE",
+            help="When the follow-up is due (default 7 days after).",
+        ),
+    ] = None,
+    idea: Annotated[
+        int | None,
+        typer.Option("--idea", metavar="ID", help="This delivers non-ask idea ID (logs a give)."),
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Log an interaction right after it happens; it resets each contact's check-in cadence."""
+    from srm.domain import contacts as dc
+    from srm.domain import interactions, schedule
+    from srm.errors import UsageError
+
+    app = ctx_of(ctx)
+    if ask and give:
+        raise UsageError("an interaction is an --ask or a --give, not both")
+    if note is not None and edit:
+        raise UsageError("use --note TEXT or --edit, not both")
+    when = app.date(on, allow_future=False)
+    fu_when = app.date(follow_up_on, prefer="future") if follow_up_on else None
+    interactions.check_channel(app.config, channel)
+    store = app.store
+    people = dc.resolve_many(store, contacts)
+    if edit:
+        # The editor runs before the write transaction opens: nothing is locked meanwhile.
+        note = _edit_note(people, summary)
+    logged = interactions.log(
+        store,
+        app.config,
+        people,
+        summary,
+        on=when,
+        channel=channel,
+        kind="ask" if ask else "give" if give else "checkin",
+        sentiment=sentiment.strip().lower(),
+        note=note or "",
+        follow_up=follow_up,
+        follow_up_on=fu_when,
+        idea_id=idea,
+    )
+    plans = schedule.schedules(
+        store, app.config, app.today, contact_ids=[c.id for c in people], include_archived=True
+    )
+    if as_json:
+        print_json(
+            {
+                "id": logged.interaction_id,
+                "uuid": logged.uuid,
+                "date": logged.occurred_on.isoformat(),
+                "channel": logged.channel,
+                "kind": logged.kind,
+                "sentiment": logged.sentiment,
+                "summary": logged.summary,
+                "contacts": [
+                    {
+                        **c.ref(),
+                        "next_due": plans[c.id].due.isoformat() if plans[c.id].due else None,
+                    }
+                    for c in people
+                ],
+                "followup": {"id": logged.followup_id, "due": logged.followup_due.isoformat()}
+                if logged.followup_id
+                else None,
+                "idea_id": logged.idea_id,
+            }
+        )
+        return
+    names = ", ".join(c.name for c in people)
+    kind = "" if logged.kind == "checkin" else f" ({logged.kind})"
+    message(
+        f"Logged {logged.channel}{kind} with [bold]{esc(names)}[/] on {logged.occurred_on}: {esc(logged.summary)}"
+    )
+    for c in people:
+        due_on = plans[c.id].due
+        message(
+            f"  {esc(c.name)}: next check-in {due_on.isoformat() if due_on else '— not tracked'}"
+        )
+    if logged.followup_id:
+        message(f"  follow-up #{logged.followup_id} due {logged.followup_due}")
+    if logged.idea_id:
+        message(f"  idea #{logged.idea_id} delivered")
+
+
+def _edit_note(people, summary: str) -> str:
+    import os
+    import shlex
+    import subprocess
+    import tempfile
+
+    from srm.errors import UsageError
+
+    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
+    header = f"# Note for: {summary} (with {', '.join(c.name for c in people)}). Lines starting with # are ignored.\n"
+    fd, path = tempfile.mkstemp(prefix="srm-note-", suffix=".md")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(header)
+        try:
+            code = subprocess.call([*shlex.split(editor), path])
+        except OSError as e:
+            raise UsageError(f"can't start the editor {editor!r} ($EDITOR): {e.strerror}") from None
+        if code != 0:
+            raise UsageError(f"the editor exited with status {code}; nothing logged")
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+    finally:
+        os.unlink(path)
+    return "\n".join(line for line in text.splitlines() if not line.startswith("#")).strip()
+
+
+def _due_query(
+    app: AppContext, on: str | None, within: int | None, segment: str | None, tag: str | None
+):
+    from srm.domain import due as dd
+    from srm.domain import segments as ds
+    from srm.errors import UsageError
+
+    if within is not None and within < 0:
+        raise UsageError("--within takes a number of days ≥ 0")
+    when = app.date(on, prefer="future")
+    store = app.store
+    seg_id = ds.get(store, segment).id if segment else None
+    return dd.Query(
+        store,
+        app.config,
+        when,
+        within if within is not None else app.config.due_window_days,
+        segment_id=seg_id,
+        tag=tag.strip().lower().lstrip("#") if tag else None,
+    )
+
+
+def due(
+    ctx: typer.Context,
+    on: Annotated[
+        str | None,
+        typer.Option("--on", metavar="DATE", help="Look as of this date (default today)."),
+    ] = None,
+    within: Annotated[
+        int | None,
+        typer.Option(
+            "--within",
+            metavar="DAYS",
+            help="Also list what falls due in the next DAYS (default: config, else 7).",
+        ),
+    ] = None,
+    segment: Annotated[
+        str | None, typer.Option("--segment", "-s", help="Only contacts in this segment.")
+    ] = None,
+    tag: Annotated[
+        str | None, typer.Option("--tag", "-t", help="Only contacts with this tag.")
+    ] = None,
+    limit: Annotated[
+        int | None,
+        typer.Option("--limit", "-n", help="Show at most N items (default: config due_limit)."),
+    ] = None,
+    all_: Annotated[bool, typer.Option("--all", help="Show every item, no limit.")] = False,
+    explain: Annotated[
+        bool, typer.Option("--explain", help="Show how each urgency was computed.")
+    ] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Who needs attention: overdue check-ins, follow-ups and more, most urgent first."""
+    from srm.domain import due as dd
+    from srm.errors import UsageError
+
+    app = ctx_of(ctx)
+    if limit is not None and limit < 1:
+        raise UsageError("--limit takes a number ≥ 1")
+    q = _due_query(app, on, within, segment, tag)
+    result = dd.compute(q)
+    items = result.items
+    # Scripts get everything unless they ask for a limit; people get a screenful.
+    cap = (
+        None if all_ else limit if limit is not None else None if as_json else app.config.due_limit
+    )
+    shown = items if cap is None else items[:cap]
+    dd.enrich(q, shown)
+    if as_json:
+        print_json(
+            {
+                "on": q.on.isoformat(),
+                "within": q.within,
+                "total": len(items),
+                "items": [
+                    dict(
+                        i.as_json(),
+                        **(
+                            {"explain": [{"term": t, "value": round(v, 3)} for t, v in i.terms]}
+                            if explain
+                            else {}
+                        ),
+                    )
+                    for i in shown
+                ],
+            }
+        )
+        return
+    from srm.cli import render_due
+
+    render_due.render(q, shown, len(items), explain, dd.next_checkin(q) if not items else None)
+
+
+def snooze(
+    ctx: typer.Context,
+    contact: Annotated[str, typer.Argument(help="Id, handle, or part of the name or email.")],
+    until: Annotated[
+        str,
+        typer.Argument(
+            metavar="UNTIL", help="Hide the check-in through this date (e.g. 'in 2w', 'next mon')."
+        ),
+    ],
+) -> None:
+    """Hide a contact's check-in through a date; logging an interaction clears the snooze."""
+    from srm.domain import contacts as dc
+    from srm.errors import UsageError
+
+    app = ctx_of(ctx)
+    when = app.date(until, prefer="future")
+    if when < app.today:
+        raise UsageError(f"{until!r} is {when}, in the past: snooze until a later date")
+    store = app.store
+    c = dc.resolve(store, contact)
+    dc.snooze(store, c, when)
+    message(f"Snoozed [bold]{esc(c.name)}[/] through {when.isoformat()}.")
+
+
+def followups(
+    ctx: typer.Context,
+    all_: Annotated[
+        bool, typer.Option("--all", help="Include done and dropped follow-ups.")
+    ] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """List open follow-ups (promises), soonest due first."""
+    from srm.domain import followups as fu
+
+    app = ctx_of(ctx)
+    found = fu.list_followups(app.store, include_closed=all_)
+    if as_json:
+        print_json(found)
+        return
+    if not found:
+        message("No open follow-ups." if not all_ else "No follow-ups yet.")
+        return
+    t = table("id", "due", "contact", "follow-up", "status")
+    for f in found:
+        late = f["status"] == "open" and f["due"] < app.today.isoformat()
+        t.add_row(
+            str(f["id"]),
+            f"[red]{f['due']}[/]" if late else f["due"],
+            esc(f["contact"]["name"]),
+            esc(f["text"]),
+            f["status"],
+        )
+    show(t)
+
+
+@followup_app.command("done")
+def followup_done(
+    ctx: typer.Context,
+    followup_id: Annotated[int, typer.Argument(metavar="ID", help="Follow-up id (srm followups).")],
+    on: Annotated[
+        str | None, typer.Option("--on", metavar="DATE", help="When it was done (default today).")
+    ] = None,
+) -> None:
+    """Mark a follow-up done."""
+    _close(ctx, followup_id, "done", on)
+
+
+@followup_app.command("drop")
+def followup_drop(
+    ctx: typer.Context,
+    followup_id: Annotated[int, typer.Argument(metavar="ID", help="Follow-up id (srm followups).")],
+) -> None:
+    """Drop a follow-up you will not do."""
+    _close(ctx, followup_id, "dropped", None)
+
+
+def _close(ctx: typer.Context, followup_id: int, status: str, on: str | None) -> None:
+    from srm.domain import followups as fu
+
+    app = ctx_of(ctx)
+    when = app.date(on, allow_future=False)
+    f = fu.close(app.store, followup_id, status, when)
+    message(f"Follow-up #{f['id']} ({esc(f['text'])}) for {esc(f['contact']['name'])}: {status}.")

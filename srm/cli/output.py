@@ -1,0 +1,56 @@
+"""Rendering: data to stdout (Rich tables or stable JSON), messages to stderr."""
+
+from __future__ import annotations
+
+import json
+import sys
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.table import Table
+
+
+@cache
+def out() -> Console:
+    from rich.console import Console
+
+    return Console(highlight=False, soft_wrap=False)
+
+
+@cache
+def err() -> Console:
+    from rich.console import Console
+
+    return Console(stderr=True, highlight=False)
+
+
+def message(text: str) -> None:
+    """A message for the person at the terminal (stderr, so pipes carry only data)."""
+    err().print(text)
+
+
+def print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+def table(*columns: str, title: str | None = None) -> Table:
+    from rich import box
+    from rich.table import Table
+
+    t = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False)
+    for c in columns:
+        t.add_column(c)
+    return t
+
+
+def esc(text: object) -> str:
+    """Escape user text so Rich doesn't read [brackets] in it as markup."""
+    from rich.markup import escape
+
+    return escape("" if text is None else str(text))
+
+
+def show(renderable: Any) -> None:
+    out().print(renderable)

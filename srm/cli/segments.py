@@ -1,0 +1,109 @@
+"""Segment commands: segments, segment add/edit/rm."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from srm.cadence import HELP as CADENCE_HELP
+from srm.cli.context import ctx_of
+from srm.cli.output import esc, message, print_json, show, table
+
+PANEL = "Contacts"
+segment_app = typer.Typer(
+    help="Manage segments: groups of stakeholders with a default cadence.", no_args_is_help=True
+)
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+NameArg = Annotated[str, typer.Argument(help="Segment name.")]
+CadenceOpt = Annotated[
+    str | None, typer.Option("--cadence", help=f"Default cadence for its contacts: {CADENCE_HELP}.")
+]
+WeightOpt = Annotated[
+    float | None,
+    typer.Option("--weight", help="How much overdue contacts here count in `srm due` (default 1)."),
+]
+DescOpt = Annotated[str | None, typer.Option("--description", help="What the segment is for.")]
+
+
+def register(app: typer.Typer) -> None:
+    app.command("segments", rich_help_panel=PANEL)(segments)
+    app.add_typer(segment_app, name="segment", rich_help_panel=PANEL)
+
+
+def segments(ctx: typer.Context, as_json: JsonOpt = False) -> None:
+    """List segments with their cadence, weight and number of contacts."""
+    from srm.domain import segments as ds
+
+    app = ctx_of(ctx)
+    found = ds.list_segments(app.store, app.config)
+    if as_json:
+        print_json([s.as_json() for s in found])
+        return
+    t = table("name", "cadence", "weight", "contacts", "description")
+    for s in found:
+        name = esc(s.name) + (" [dim](config)[/]" if s.from_config else "")
+        t.add_row(
+            name, s.cadence or "default", f"{s.weight:g}", str(s.contacts), esc(s.description)
+        )
+    show(t)
+
+
+@segment_app.command("add")
+def add(
+    ctx: typer.Context,
+    name: NameArg,
+    cadence: CadenceOpt = None,
+    weight: Annotated[float, typer.Option("--weight", help="Urgency weight in `srm due`.")] = 1.0,
+    description: Annotated[
+        str, typer.Option("--description", help="What the segment is for.")
+    ] = "",
+) -> None:
+    """Add a segment."""
+    from srm.domain import segments as ds
+
+    s = ds.add(ctx_of(ctx).store, name, cadence, weight, description)
+    message(
+        f"Added segment [bold]{esc(s.name)}[/] (cadence {s.cadence or 'default'}, weight {s.weight:g})."
+    )
+
+
+@segment_app.command("edit")
+def edit(
+    ctx: typer.Context,
+    name: NameArg,
+    rename: Annotated[str | None, typer.Option("--name", help="New name.")] = None,
+    cadence: CadenceOpt = None,
+    weight: WeightOpt = None,
+    description: DescOpt = None,
+) -> None:
+    """Change a segment's name, cadence, weight or description."""
+    from srm.domain import segments as ds
+
+    app = ctx_of(ctx)
+    s = ds.edit(
+        app.store,
+        app.config,
+        name,
+        new_name=rename,
+        cadence=cadence,
+        weight=weight,
+        description=description,
+    )
+    message(f"Updated segment [bold]{esc(s.name)}[/].")
+
+
+@segment_app.command("rm")
+def rm(
+    ctx: typer.Context,
+    name: NameArg,
+    force: Annotated[
+        bool, typer.Option("--force", help="Remove even while contacts are in it.")
+    ] = False,
+) -> None:
+    """Remove a segment (refused while it has contacts, unless --force)."""
+    from srm.domain import segments as ds
+
+    app = ctx_of(ctx)
+    s = ds.remove(app.store, app.config, name, force)
+    message(f"Removed segment [bold]{esc(s.name)}[/].")

@@ -1,0 +1,1 @@
+"""Domain services: plain Python over a Store; no CLI framework, no terminal output."""

@@ -1,0 +1,453 @@
+"""Contacts: add, find, edit, archive, remove; handles and the CONTACT argument's lookup rules."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date
+
+from srm import cadence as cad
+from srm.domain import segments as seg
+from srm.domain.common import new_uuid, now_utc, to_date
+from srm.errors import Ambiguous, NotFound, UsageError
+from srm.store.db import Store
+
+# Letters NFKD does not decompose into ASCII.
+_FOLD = str.maketrans({"ß": "ss", "æ": "ae", "ø": "o", "ł": "l", "đ": "d", "þ": "th", "œ": "oe"})
+FIELDS = ("email", "phone", "org", "team", "role")
+
+
+@dataclass
+class Contact:
+    id: int
+    uuid: str
+    handle: str
+    name: str
+    email: str | None
+    phone: str | None
+    org: str | None
+    team: str | None
+    role: str | None
+    cadence: str | None
+    since: date
+    connected_on: date | None
+    note: str
+    snoozed_until: date | None
+    archived_at: str | None
+    created_at: str
+    updated_at: str
+    segments: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+
+    @property
+    def archived(self) -> bool:
+        return self.archived_at is not None
+
+    def ref(self) -> dict:
+        """The short form used wherever another record points at a contact."""
+        return {"id": self.id, "uuid": self.uuid, "handle": self.handle, "name": self.name}
+
+    def as_json(self) -> dict:
+        return {
+            **self.ref(),
+            "email": self.email,
+            "phone": self.phone,
+            "org": self.org,
+            "team": self.team,
+            "role": self.role,
+            "segments": self.segments,
+            "tags": self.tags,
+            "cadence": self.cadence,
+            "since": self.since.isoformat(),
+            "connected_on": self.connected_on.isoformat() if self.connected_on else None,
+            "note": self.note,
+            "snoozed_until": self.snoozed_until.isoformat() if self.snoozed_until else None,
+            "archived": self.archived,
+            "archived_at": self.archived_at,
+            "created_at": self.created_at,
+            "updated_at": self.updated_at,
+        }
+
+
+def slug(text: str) -> str:
+    """Lower-case ASCII where the script allows it; other scripts keep their letters."""
+    folded = unicodedata.normalize("NFKD", text.lower().translate(_FOLD))
+    bare = "".join(ch for ch in folded if not unicodedata.combining(ch))
+    return re.sub(r"[\W_]+", "-", unicodedata.normalize("NFC", bare)).strip("-")
+
+
+def handle_candidates(name: str, email: str | None = None) -> list[str]:
+    parts = [p for p in (slug(w) for w in name.split()) if p]
+    if not parts and email:
+        parts = [slug(email.split("@")[0]) or "contact"]
+    if not parts:
+        parts = ["contact"]
+    first, rest = parts[0], parts[1:]
+    out = [first]
+    if rest:
+        out += [f"{first}-{rest[-1][0]}", f"{first}-{rest[-1]}", "-".join(parts)]
+    return list(dict.fromkeys(out))
+
+
+def unique_handle(conn: sqlite3.Connection, name: str, email: str | None = None) -> str:
+    candidates = handle_candidates(name, email)
+    taken = {
+        r[0]
+        for r in conn.execute(
+            "SELECT handle FROM contact WHERE handle = ? OR handle LIKE ? ESCAPE '\\'",
+            (candidates[0], _like_prefix(candidates[0])),
+        )
+    }
+    for c in candidates:
+        if c not in taken and not c.isdigit():
+            return c
+    base = candidates[-1]
+    n = 2
+    while f"{base}-{n}" in taken:
+        n += 1
+    return f"{base}-{n}"
+
+
+def _like_prefix(s: str) -> str:
+    return s.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def _clean(value: str | None) -> str | None:
+    if value is None:
+        return None
+    value = value.strip()
+    return value or None
+
+
+def _check_email(email: str | None) -> str | None:
+    email = _clean(email)
+    if email is not None and not re.fullmatch(r"[^@\s]+@[^@\s]+", email):
+        raise UsageError(f"{email!r} doesn't look like an email address (name@example.org)")
+    return email
+
+
+def _stored_cadence(text: str | None) -> str | None:
+    return None if text is None else cad.normalise(text)
+
+
+def _normalise_tags(tags: list[str]) -> list[str]:
+    out = []
+    for t in tags:
+        t = t.strip().lower().lstrip("#")
+        if not t:
+            raise UsageError("a tag can't be empty")
+        out.append(t)
+    return list(dict.fromkeys(out))
+
+
+def add(
+    store: Store,
+    name: str,
+    *,
+    since: date,
+    email: str | None = None,
+    phone: str | None = None,
+    org: str | None = None,
+    team: str | None = None,
+    role: str | None = None,
+    segments: list[str] = (),  # type: ignore[assignment]
+    tags: list[str] = (),  # type: ignore[assignment]
+    cadence: str | None = None,
+    note: str = "",
+    connected_on: date | None = None,
+    conn: sqlite3.Connection | None = None,
+) -> Contact:
+    """Add one contact. Pass `conn` to take part in a caller's transaction (imports)."""
+    name = " ".join(name.split())
+    if not name:
+        raise UsageError("a contact needs a name")
+    email = _check_email(email)
+    stored_cadence = _stored_cadence(cadence)
+    tag_list = _normalise_tags(list(tags))
+    segment_ids = seg.resolve_ids(store, list(segments))
+
+    def insert(c: sqlite3.Connection) -> int:
+        now = now_utc()
+        cur = c.execute(
+            "INSERT INTO contact (uuid, handle, name, email, phone, org, team, role, cadence,"
+            " since, connected_on, note, created_at, updated_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                new_uuid(),
+                unique_handle(c, name, email),
+                name,
+                email,
+                _clean(phone),
+                _clean(org),
+                _clean(team),
+                _clean(role),
+                stored_cadence,
+                since.isoformat(),
+                connected_on.isoformat() if connected_on else None,
+                note,
+                now,
+                now,
+            ),
+        )
+        cid = cur.lastrowid
+        c.executemany(
+            "INSERT INTO contact_segment (contact_id, segment_id) VALUES (?, ?)",
+            [(cid, s) for s in segment_ids],
+        )
+        c.executemany(
+            "INSERT INTO contact_tag (contact_id, tag) VALUES (?, ?)", [(cid, t) for t in tag_list]
+        )
+        return cid
+
+    if conn is not None:
+        cid = insert(conn)
+    else:
+        with store.write() as c:
+            cid = insert(c)
+    return get(store, cid)
+
+
+def get(store: Store, contact_id: int) -> Contact:
+    row = store.conn.execute("SELECT * FROM contact WHERE id = ?", (contact_id,)).fetchone()
+    if row is None:
+        raise NotFound(f"no contact with id {contact_id}")
+    return _hydrate(store, [row])[0]
+
+
+def _hydrate(store: Store, rows: list[sqlite3.Row]) -> list[Contact]:
+    if not rows:
+        return []
+    ids = [r["id"] for r in rows]
+    segs: dict[int, list[str]] = {}
+    tags: dict[int, list[str]] = {}
+    # Chunked IN lists keep under SQLite's variable limit on big listings.
+    for i in range(0, len(ids), 900):
+        chunk = ids[i : i + 900]
+        marks = ",".join("?" * len(chunk))
+        for r in store.conn.execute(
+            f"SELECT cs.contact_id, s.name FROM contact_segment cs JOIN segment s"
+            f" ON s.id = cs.segment_id WHERE cs.contact_id IN ({marks}) ORDER BY s.name",
+            chunk,
+        ):
+            segs.setdefault(r[0], []).append(r[1])
+        for r in store.conn.execute(
+            f"SELECT contact_id, tag FROM contact_tag WHERE contact_id IN ({marks}) ORDER BY tag",
+            chunk,
+        ):
+            tags.setdefault(r[0], []).append(r[1])
+    return [
+        Contact(
+            id=r["id"],
+            uuid=r["uuid"],
+            handle=r["handle"],
+            name=r["name"],
+            email=r["email"],
+            phone=r["phone"],
+            org=r["org"],
+            team=r["team"],
+            role=r["role"],
+            cadence=r["cadence"],
+            since=date.fromisoformat(r["since"]),
+            connected_on=to_date(r["connected_on"]),
+            note=r["note"],
+            snoozed_until=to_date(r["snoozed_until"]),
+            archived_at=r["archived_at"],
+            created_at=r["created_at"],
+            updated_at=r["updated_at"],
+            segments=segs.get(r["id"], []),
+            tags=tags.get(r["id"], []),
+        )
+        for r in rows
+    ]
+
+
+def resolve(store: Store, ref: str) -> Contact:
+    """Find the one contact a CONTACT argument means: id, handle, or part of name or email."""
+    text = ref.strip()
+    if not text:
+        raise UsageError("empty contact name")
+    conn = store.conn
+    if text.isdigit():
+        row = conn.execute("SELECT * FROM contact WHERE id = ?", (int(text),)).fetchone()
+        if row:
+            return _hydrate(store, [row])[0]
+    row = conn.execute("SELECT * FROM contact WHERE handle = ?", (text.lower(),)).fetchone()
+    if row:
+        return _hydrate(store, [row])[0]
+    conn.create_function("srm_fold", 1, _fold, deterministic=True)
+    needle = _fold(text)
+    rows = conn.execute(
+        "SELECT * FROM contact WHERE instr(srm_fold(name), ?) > 0"
+        " OR instr(srm_fold(coalesce(email, '')), ?) > 0 ORDER BY name, id",
+        (needle, needle),
+    ).fetchall()
+    if not rows:
+        raise NotFound(f"no contact matches {ref!r} (srm contacts --search lists contacts)")
+    if len(rows) > 1:
+        exact = [r for r in rows if _fold(r["name"]) == needle or _fold(r["email"] or "") == needle]
+        active = [r for r in rows if r["archived_at"] is None]
+        for narrowed in (exact, active):
+            if len(narrowed) == 1:
+                rows = narrowed
+                break
+    if len(rows) > 1:
+        shown = ", ".join(
+            f"{r['handle']} ({r['name']}{', archived' if r['archived_at'] else ''})"
+            for r in rows[:8]
+        )
+        more = f" and {len(rows) - 8} more" if len(rows) > 8 else ""
+        raise Ambiguous(f"{ref!r} matches {len(rows)} contacts: {shown}{more}; use a handle or id")
+    return _hydrate(store, rows)[0]
+
+
+def _fold(s: str | None) -> str:
+    if s is None:
+        return ""
+    bare = unicodedata.normalize("NFKD", s.casefold().translate(_FOLD))
+    return "".join(ch for ch in bare if not unicodedata.combining(ch))
+
+
+def resolve_many(store: Store, refs: str) -> list[Contact]:
+    """A comma-separated CONTACT list, each resolved; repeats collapse."""
+    out: dict[int, Contact] = {}
+    for part in refs.split(","):
+        if part.strip():
+            c = resolve(store, part)
+            out.setdefault(c.id, c)
+    if not out:
+        raise UsageError("name at least one contact")
+    return list(out.values())
+
+
+def search(
+    store: Store,
+    *,
+    segment: str | None = None,
+    tag: str | None = None,
+    query: str | None = None,
+    archived: bool = False,
+    stage: str | None = None,
+) -> list[Contact]:
+    where = ["c.archived_at IS NOT NULL" if archived else "c.archived_at IS NULL"]
+    params: list[object] = []
+    if segment:
+        s = seg.get(store, segment)
+        where.append("c.id IN (SELECT contact_id FROM contact_segment WHERE segment_id = ?)")
+        params.append(s.id)
+    if tag:
+        where.append("c.id IN (SELECT contact_id FROM contact_tag WHERE tag = ?)")
+        params.append(tag.strip().lower().lstrip("#"))
+    if query:
+        store.conn.create_function("srm_fold", 1, _fold, deterministic=True)
+        where.append(
+            "(instr(srm_fold(c.name), ?) > 0 OR instr(srm_fold(coalesce(c.email, '')), ?) > 0"
+            " OR instr(srm_fold(coalesce(c.org, '')), ?) > 0 OR instr(c.handle, ?) > 0)"
+        )
+        q = _fold(query)
+        params += [q, q, q, q]
+    if stage:
+        where.append(
+            "(SELECT sc.stage FROM stage_change sc WHERE sc.contact_id = c.id"
+            " ORDER BY sc.changed_on DESC, sc.id DESC LIMIT 1) = ?"
+        )
+        params.append(stage.strip().lower())
+    rows = store.conn.execute(
+        f"SELECT c.* FROM contact c WHERE {' AND '.join(where)} ORDER BY c.name COLLATE NOCASE, c.id",
+        params,
+    ).fetchall()
+    return _hydrate(store, rows)
+
+
+def edit(
+    store: Store,
+    contact: Contact,
+    *,
+    name: str | None = None,
+    since: date | None = None,
+    cadence: str | None = None,
+    note: str | None = None,
+    add_segments: list[str] = (),  # type: ignore[assignment]
+    remove_segments: list[str] = (),  # type: ignore[assignment]
+    add_tags: list[str] = (),  # type: ignore[assignment]
+    remove_tags: list[str] = (),  # type: ignore[assignment]
+    **fields: str | None,
+) -> Contact:
+    """Change the given fields; a field passed as "" is cleared. Cadence "inherit" clears it."""
+    changes: dict[str, object] = {}
+    if name is not None:
+        name = " ".join(name.split())
+        if not name:
+            raise UsageError("a contact needs a name")
+        changes["name"] = name
+    for key, value in fields.items():
+        if key not in FIELDS:
+            raise TypeError(key)
+        if value is not None:
+            changes[key] = _check_email(value) if key == "email" else _clean(value)
+    if since is not None:
+        changes["since"] = since.isoformat()
+    if cadence is not None:
+        changes["cadence"] = (
+            None if cadence.strip().lower() == "inherit" else _stored_cadence(cadence)
+        )
+    if note is not None:
+        changes["note"] = note
+    plus = seg.resolve_ids(store, list(add_segments))
+    minus = seg.resolve_ids(store, list(remove_segments))
+    tags_plus = _normalise_tags(list(add_tags))
+    tags_minus = _normalise_tags(list(remove_tags))
+    with store.write() as conn:
+        changes["updated_at"] = now_utc()
+        sets = ", ".join(f"{k} = ?" for k in changes)
+        conn.execute(f"UPDATE contact SET {sets} WHERE id = ?", (*changes.values(), contact.id))
+        conn.executemany(
+            "INSERT OR IGNORE INTO contact_segment (contact_id, segment_id) VALUES (?, ?)",
+            [(contact.id, s) for s in plus],
+        )
+        conn.executemany(
+            "DELETE FROM contact_segment WHERE contact_id = ? AND segment_id = ?",
+            [(contact.id, s) for s in minus],
+        )
+        conn.executemany(
+            "INSERT OR IGNORE INTO contact_tag (contact_id, tag) VALUES (?, ?)",
+            [(contact.id, t) for t in tags_plus],
+        )
+        conn.executemany(
+            "DELETE FROM contact_tag WHERE contact_id = ? AND tag = ?",
+            [(contact.id, t) for t in tags_minus],
+        )
+    return get(store, contact.id)
+
+
+def set_archived(store: Store, contact: Contact, archived: bool) -> Contact:
+    with store.write() as conn:
+        conn.execute(
+            "UPDATE contact SET archived_at = ?, updated_at = ? WHERE id = ?",
+            (now_utc() if archived else None, now_utc(), contact.id),
+        )
+    return get(store, contact.id)
+
+
+def remove(store: Store, contact: Contact) -> None:
+    """Erase a contact and everything only about them (data-protection erasure).
+
+    Interactions shared with other contacts stay for them; ones left with nobody go too.
+    """
+    with store.write() as conn:
+        conn.execute(
+            "DELETE FROM interaction WHERE id IN (SELECT interaction_id FROM interaction_contact"
+            " WHERE contact_id = ?) AND id NOT IN (SELECT interaction_id FROM interaction_contact"
+            " WHERE contact_id != ?)",
+            (contact.id, contact.id),
+        )
+        conn.execute("DELETE FROM contact WHERE id = ?", (contact.id,))
+
+
+def snooze(store: Store, contact: Contact, until: date) -> None:
+    with store.write() as conn:
+        conn.execute(
+            "UPDATE contact SET snoozed_until = ?, updated_at = ? WHERE id = ?",
+            (until.isoformat(), now_utc(), contact.id),
+        )

@@ -1,0 +1,73 @@
+"""Per-contact figures shown beside contacts in listings: the give/ask ledger and current stage."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from srm.store.db import Store
+
+LEDGER_DAYS = 90
+
+_LEDGER_SQL = """
+SELECT ic.contact_id,
+       sum(i.kind = 'ask'), sum(i.kind = 'give'),
+       sum(i.kind = 'ask' AND i.occurred_on >= :recent),
+       sum(i.kind = 'give' AND i.occurred_on >= :recent),
+       sum(i.kind = 'ask' AND i.occurred_on > coalesce(
+           (SELECT max(ic2.occurred_on) FROM interaction_contact ic2
+              JOIN interaction i2 ON i2.id = ic2.interaction_id
+             WHERE ic2.contact_id = ic.contact_id AND i2.kind = 'give'), ''))
+FROM interaction_contact ic JOIN interaction i ON i.id = ic.interaction_id
+WHERE ic.contact_id IN ({ids}) AND ic.occurred_on <= :on
+GROUP BY ic.contact_id
+"""
+
+
+def ledger(store: Store, ids: list[int], on: date, days: int = LEDGER_DAYS) -> dict[int, dict]:
+    """Asks and gives per contact: all time, in the last `days`, and asks since the last give.
+
+    "Since the last give" counts asks on later dates than the latest give.
+    """
+    out = {
+        cid: {
+            "asks": 0,
+            "gives": 0,
+            f"asks_{days}d": 0,
+            f"gives_{days}d": 0,
+            "asks_since_give": 0,
+        }
+        for cid in ids
+    }
+    for i in range(0, len(ids), 900):
+        chunk = ids[i : i + 900]
+        sql = _LEDGER_SQL.format(ids=",".join(str(int(c)) for c in chunk))
+        params = {"recent": (on - timedelta(days=days - 1)).isoformat(), "on": on.isoformat()}
+        for cid, asks, gives, asks_r, gives_r, since in store.conn.execute(sql, params):
+            out[cid].update(
+                {
+                    "asks": asks or 0,
+                    "gives": gives or 0,
+                    f"asks_{days}d": asks_r or 0,
+                    f"gives_{days}d": gives_r or 0,
+                    "asks_since_give": since or 0,
+                }
+            )
+    return out
+
+
+def stages(store: Store, ids: list[int]) -> dict[int, str | None]:
+    out: dict[int, str | None] = dict.fromkeys(ids)
+    for i in range(0, len(ids), 900):
+        chunk = ",".join(str(int(c)) for c in ids[i : i + 900])
+        for cid, stage in store.conn.execute(
+            f"SELECT c.id, (SELECT sc.stage FROM stage_change sc WHERE sc.contact_id = c.id"
+            f" ORDER BY sc.changed_on DESC, sc.id DESC LIMIT 1) FROM contact c WHERE c.id IN ({chunk})"
+        ):
+            out[cid] = stage
+    return out
+
+
+def for_contacts(store: Store, ids: list[int], on: date) -> dict[int, dict]:
+    led = ledger(store, ids, on)
+    st = stages(store, ids)
+    return {cid: {"stage": st.get(cid), "ledger": led[cid]} for cid in ids}

@@ -1,0 +1,75 @@
+"""Follow-ups: promises made in an interaction, each with its own due date."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from srm.errors import NotFound, UsageError
+from srm.store.db import Store
+
+_SELECT = (
+    "SELECT f.id, f.uuid, f.text, f.due_on, f.status, f.created_on, f.closed_on,"
+    " f.interaction_id, c.id AS cid, c.uuid AS cuuid, c.handle, c.name"
+    " FROM followup f JOIN contact c ON c.id = f.contact_id"
+)
+
+
+def _json(r) -> dict:
+    return {
+        "id": r["id"],
+        "uuid": r["uuid"],
+        "text": r["text"],
+        "due": r["due_on"],
+        "status": r["status"],
+        "created_on": r["created_on"],
+        "closed_on": r["closed_on"],
+        "interaction_id": r["interaction_id"],
+        "contact": {"id": r["cid"], "uuid": r["cuuid"], "handle": r["handle"], "name": r["name"]},
+    }
+
+
+def list_followups(
+    store: Store, *, include_closed: bool = False, contact_id: int | None = None
+) -> list[dict]:
+    where, params = [], []
+    if not include_closed:
+        where.append("f.status = 'open'")
+    if contact_id is not None:
+        where.append("f.contact_id = ?")
+        params.append(contact_id)
+    sql = _SELECT + (f" WHERE {' AND '.join(where)}" if where else "")
+    sql += " ORDER BY f.status = 'open' DESC, f.due_on, f.id"
+    return [_json(r) for r in store.conn.execute(sql, params)]
+
+
+def open_due_by(store: Store, until: date) -> list[dict]:
+    """Open follow-ups of non-archived contacts due on or before `until`."""
+    sql = (
+        _SELECT + " WHERE f.status = 'open' AND f.due_on <= ? AND c.archived_at IS NULL"
+        " ORDER BY f.due_on, f.id"
+    )
+    return [_json(r) for r in store.conn.execute(sql, (until.isoformat(),))]
+
+
+def open_counts(store: Store) -> dict[int, int]:
+    return dict(
+        store.conn.execute(
+            "SELECT contact_id, count(*) FROM followup WHERE status = 'open' GROUP BY contact_id"
+        ).fetchall()
+    )
+
+
+def close(store: Store, followup_id: int, status: str, on: date) -> dict:
+    """Mark an open follow-up done or dropped."""
+    with store.write() as conn:
+        row = conn.execute(_SELECT + " WHERE f.id = ?", (followup_id,)).fetchone()
+        if row is None:
+            raise NotFound(f"no follow-up with id {followup_id} (srm followups lists them)")
+        if row["status"] != "open":
+            raise UsageError(f"follow-up {followup_id} is already {row['status']}")
+        conn.execute(
+            "UPDATE followup SET status = ?, closed_on = ? WHERE id = ?",
+            (status, on.isoformat(), followup_id),
+        )
+        row = conn.execute(_SELECT + " WHERE f.id = ?", (followup_id,)).fetchone()
+    return _json(row)

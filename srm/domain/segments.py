@@ -1,0 +1,192 @@
+"""Segments: groups of stakeholders (customers, members, employees, partners …) with a cadence."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+
+from srm import cadence as cad
+from srm.config import Config
+from srm.errors import NotFound, SrmError, UsageError
+from srm.store.db import Store
+from srm.store.migrations import now_utc, segment_uuid
+
+
+@dataclass
+class Segment:
+    id: int
+    uuid: str
+    name: str
+    cadence: str | None
+    weight: float
+    description: str
+    contacts: int = 0
+    from_config: bool = False
+
+    def as_json(self) -> dict:
+        return {
+            "id": self.id,
+            "uuid": self.uuid,
+            "name": self.name,
+            "cadence": self.cadence,
+            "weight": self.weight,
+            "description": self.description,
+            "contacts": self.contacts,
+            "from_config": self.from_config,
+        }
+
+
+def normalise_name(name: str) -> str:
+    n = " ".join(name.strip().lower().split())
+    if not n:
+        raise UsageError("a segment name can't be empty")
+    return n
+
+
+def _check_weight(weight: float) -> float:
+    if not 0 < weight <= 100:
+        raise UsageError(f"weight {weight} is out of range: use a number > 0 and ≤ 100")
+    return float(weight)
+
+
+def _stored_cadence(text: str | None) -> str | None:
+    if text is None:
+        return None
+    c = cad.parse(text)
+    return str(c) if c else None
+
+
+def sync_config(store: Store, config: Config) -> None:
+    """Create the config's segments if missing and keep their settings as the config says.
+
+    Reads first and writes only when something differs, so a normal start takes no write lock.
+    """
+    if not config.segments:
+        return
+    names = list(config.segments)
+    rows = store.conn.execute(
+        f"SELECT name, cadence, weight, description FROM segment"
+        f" WHERE name IN ({','.join('?' * len(names))})",
+        names,
+    ).fetchall()
+    have = {r["name"]: (r["cadence"], r["weight"], r["description"]) for r in rows}
+    wanted = {n: (s.cadence, s.weight, s.description) for n, s in config.segments.items()}
+    if all(have.get(n) == w for n, w in wanted.items()):
+        return
+    now = now_utc()
+    with store.write() as conn:
+        for name, (cadence, weight, description) in wanted.items():
+            conn.execute(
+                "INSERT INTO segment (uuid, name, cadence, weight, description, created_at)"
+                " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET"
+                " cadence = excluded.cadence, weight = excluded.weight,"
+                " description = excluded.description",
+                (segment_uuid(name), name, cadence, weight, description, now),
+            )
+
+
+def list_segments(store: Store, config: Config) -> list[Segment]:
+    rows = store.conn.execute(
+        "SELECT s.*, (SELECT count(*) FROM contact_segment cs JOIN contact c ON c.id = cs.contact_id"
+        " WHERE cs.segment_id = s.id AND c.archived_at IS NULL) AS n"
+        " FROM segment s ORDER BY s.name"
+    ).fetchall()
+    return [_row(r, config) for r in rows]
+
+
+def _row(r: sqlite3.Row, config: Config) -> Segment:
+    return Segment(
+        id=r["id"],
+        uuid=r["uuid"],
+        name=r["name"],
+        cadence=r["cadence"],
+        weight=r["weight"],
+        description=r["description"],
+        contacts=r["n"] if "n" in r.keys() else 0,  # noqa: SIM118 (sqlite3.Row: `in` tests values)
+        from_config=r["name"] in config.segments,
+    )
+
+
+def get(store: Store, name: str, config: Config | None = None) -> Segment:
+    key = normalise_name(name)
+    row = store.conn.execute("SELECT * FROM segment WHERE name = ?", (key,)).fetchone()
+    if row is None:
+        known = [r[0] for r in store.conn.execute("SELECT name FROM segment ORDER BY name")]
+        raise NotFound(
+            f"no segment named {name!r}; known segments: {', '.join(known) or 'none'}"
+            " (srm segment add NAME creates one)"
+        )
+    return _row(row, config or Config())
+
+
+def resolve_ids(store: Store, names: list[str]) -> list[int]:
+    return [get(store, n).id for n in dict.fromkeys(names)]
+
+
+def add(store: Store, name: str, cadence: str | None, weight: float, description: str) -> Segment:
+    key = normalise_name(name)
+    stored = _stored_cadence(cadence)
+    weight = _check_weight(weight)
+    try:
+        with store.write() as conn:
+            conn.execute(
+                "INSERT INTO segment (uuid, name, cadence, weight, description, created_at)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (segment_uuid(key), key, stored, weight, description, now_utc()),
+            )
+    except sqlite3.IntegrityError:
+        raise UsageError(f"segment {key!r} already exists (srm segment edit changes it)") from None
+    return get(store, key)
+
+
+def _refuse_config_managed(seg: Segment, config: Config) -> None:
+    if seg.name in config.segments:
+        raise SrmError(f"segment {seg.name!r} is defined in {config.source}; change it there")
+
+
+def edit(
+    store: Store,
+    config: Config,
+    name: str,
+    *,
+    new_name: str | None = None,
+    cadence: str | None = None,
+    weight: float | None = None,
+    description: str | None = None,
+) -> Segment:
+    seg = get(store, name, config)
+    _refuse_config_managed(seg, config)
+    changes: dict[str, object] = {}
+    if new_name is not None:
+        changes["name"] = normalise_name(new_name)
+    if cadence is not None:
+        changes["cadence"] = _stored_cadence(cadence)
+    if weight is not None:
+        changes["weight"] = _check_weight(weight)
+    if description is not None:
+        changes["description"] = description
+    if changes:
+        sets = ", ".join(f"{k} = ?" for k in changes)
+        try:
+            with store.write() as conn:
+                conn.execute(f"UPDATE segment SET {sets} WHERE id = ?", (*changes.values(), seg.id))
+        except sqlite3.IntegrityError:
+            raise UsageError(f"segment {changes['name']!r} already exists") from None
+    return get(store, str(changes.get("name", seg.name)), config)
+
+
+def remove(store: Store, config: Config, name: str, force: bool) -> Segment:
+    seg = get(store, name, config)
+    _refuse_config_managed(seg, config)
+    with store.write() as conn:
+        n = conn.execute(
+            "SELECT count(*) FROM contact_segment WHERE segment_id = ?", (seg.id,)
+        ).fetchone()[0]
+        if n and not force:
+            raise SrmError(
+                f"segment {seg.name!r} still has {n} contact(s); --force removes it anyway"
+                " (the contacts stay, without this segment)"
+            )
+        conn.execute("DELETE FROM segment WHERE id = ?", (seg.id,))
+    seg.contacts = n
+    return seg

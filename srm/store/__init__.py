@@ -1,0 +1,1 @@
+"""Storage: the schema of record (models), its migrations, and the SQLite connection."""

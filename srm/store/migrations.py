@@ -1,0 +1,233 @@
+"""Versioned schema migrations: ordered steps, each applied with its record in one transaction.
+
+Never edit a step that has shipped; append a new one. `PRAGMA user_version` holds the number of
+steps applied, so the check on every start is one pragma read. The DDL of step 1 was generated
+from `srm.store.models` and frozen here; `tests/test_migrations.py` keeps them in agreement.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import uuid
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+# Fixed namespace so a default segment has the same UUID in every store (exports agree).
+SEGMENT_NAMESPACE = uuid.UUID("6b0b7c52-8f1e-4c63-9f43-2a7d1d0b5e11")
+
+# How organisations group stakeholders, with a sensible cadence and weight for each.
+DEFAULT_SEGMENTS = (
+    ("customers", "quarterly", 1.5, "People and organisations who buy from you"),
+    ("members", "quarterly", 1.0, "Members of your community or association"),
+    (
+        "employees",
+        "monthly",
+        1.0,
+        "Internal peers: relationships inside the organisation matter too",
+    ),
+    ("partners", "bimonthly", 1.5, "Partners: check back on their goals as priorities change"),
+    ("suppliers", "semiannual", 0.8, "Suppliers and vendors"),
+    ("influencers", "quarterly", 1.0, "Voices who shape opinion in your field"),
+)
+
+
+def segment_uuid(name: str) -> str:
+    return str(uuid.uuid5(SEGMENT_NAMESPACE, name.strip().lower()))
+
+
+def now_utc() -> str:
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+SCHEMA_1 = """
+CREATE TABLE contact (
+    id INTEGER NOT NULL,
+    uuid VARCHAR NOT NULL,
+    handle VARCHAR NOT NULL,
+    name VARCHAR NOT NULL,
+    email VARCHAR,
+    phone VARCHAR,
+    org VARCHAR,
+    team VARCHAR,
+    role VARCHAR,
+    cadence VARCHAR,
+    since DATE NOT NULL,
+    connected_on DATE,
+    note VARCHAR NOT NULL,
+    snoozed_until DATE,
+    archived_at VARCHAR,
+    created_at VARCHAR NOT NULL,
+    updated_at VARCHAR NOT NULL,
+    PRIMARY KEY (id),
+    UNIQUE (uuid),
+    UNIQUE (handle)
+);
+CREATE INDEX ix_contact_email ON contact (email);
+CREATE TABLE schema_migration (
+    version INTEGER NOT NULL,
+    name VARCHAR NOT NULL,
+    applied_at VARCHAR NOT NULL,
+    PRIMARY KEY (version)
+);
+CREATE TABLE segment (
+    id INTEGER NOT NULL,
+    uuid VARCHAR NOT NULL,
+    name VARCHAR NOT NULL,
+    cadence VARCHAR,
+    weight FLOAT NOT NULL,
+    description VARCHAR NOT NULL,
+    created_at VARCHAR NOT NULL,
+    PRIMARY KEY (id),
+    UNIQUE (uuid),
+    UNIQUE (name)
+);
+CREATE TABLE contact_segment (
+    contact_id INTEGER NOT NULL,
+    segment_id INTEGER NOT NULL,
+    PRIMARY KEY (contact_id, segment_id),
+    FOREIGN KEY(contact_id) REFERENCES contact (id) ON DELETE CASCADE,
+    FOREIGN KEY(segment_id) REFERENCES segment (id) ON DELETE CASCADE
+);
+CREATE INDEX ix_contact_segment_segment_id ON contact_segment (segment_id);
+CREATE TABLE contact_tag (
+    contact_id INTEGER NOT NULL,
+    tag VARCHAR NOT NULL,
+    PRIMARY KEY (contact_id, tag),
+    FOREIGN KEY(contact_id) REFERENCES contact (id) ON DELETE CASCADE
+);
+CREATE INDEX ix_contact_tag_tag ON contact_tag (tag);
+CREATE TABLE goal (
+    id INTEGER NOT NULL,
+    uuid VARCHAR NOT NULL,
+    contact_id INTEGER NOT NULL,
+    text VARCHAR NOT NULL,
+    status VARCHAR NOT NULL,
+    recorded_on DATE NOT NULL,
+    closed_on DATE,
+    PRIMARY KEY (id),
+    CONSTRAINT goal_status CHECK (status IN ('active', 'done', 'dropped')),
+    UNIQUE (uuid),
+    FOREIGN KEY(contact_id) REFERENCES contact (id) ON DELETE CASCADE
+);
+CREATE INDEX ix_goal_contact_id ON goal (contact_id);
+CREATE TABLE idea (
+    id INTEGER NOT NULL,
+    uuid VARCHAR NOT NULL,
+    contact_id INTEGER,
+    segment_id INTEGER,
+    text VARCHAR NOT NULL,
+    status VARCHAR NOT NULL,
+    created_on DATE NOT NULL,
+    closed_on DATE,
+    PRIMARY KEY (id),
+    CONSTRAINT idea_target CHECK (contact_id IS NOT NULL OR segment_id IS NOT NULL),
+    CONSTRAINT idea_status CHECK (status IN ('open', 'delivered', 'dropped')),
+    UNIQUE (uuid),
+    FOREIGN KEY(contact_id) REFERENCES contact (id) ON DELETE CASCADE,
+    FOREIGN KEY(segment_id) REFERENCES segment (id) ON DELETE CASCADE
+);
+CREATE INDEX ix_idea_contact_id ON idea (contact_id);
+CREATE INDEX ix_idea_segment_id ON idea (segment_id);
+CREATE TABLE important_date (
+    id INTEGER NOT NULL,
+    uuid VARCHAR NOT NULL,
+    contact_id INTEGER NOT NULL,
+    label VARCHAR NOT NULL,
+    year INTEGER,
+    month INTEGER NOT NULL,
+    day INTEGER NOT NULL,
+    PRIMARY KEY (id),
+    CONSTRAINT date_valid CHECK (month BETWEEN 1 AND 12 AND day BETWEEN 1 AND 31),
+    UNIQUE (uuid),
+    FOREIGN KEY(contact_id) REFERENCES contact (id) ON DELETE CASCADE
+);
+CREATE INDEX ix_important_date_contact_id ON important_date (contact_id);
+CREATE TABLE stage_change (
+    id INTEGER NOT NULL,
+    uuid VARCHAR NOT NULL,
+    contact_id INTEGER NOT NULL,
+    from_stage VARCHAR,
+    stage VARCHAR NOT NULL,
+    changed_on DATE NOT NULL,
+    PRIMARY KEY (id),
+    UNIQUE (uuid),
+    FOREIGN KEY(contact_id) REFERENCES contact (id) ON DELETE CASCADE
+);
+CREATE INDEX ix_stage_change_changed_on ON stage_change (changed_on);
+CREATE INDEX ix_stage_change_contact_date ON stage_change (contact_id, changed_on);
+CREATE TABLE goal_confirmation (
+    id INTEGER NOT NULL,
+    uuid VARCHAR NOT NULL,
+    goal_id INTEGER NOT NULL,
+    confirmed_on DATE NOT NULL,
+    PRIMARY KEY (id),
+    UNIQUE (uuid),
+    FOREIGN KEY(goal_id) REFERENCES goal (id) ON DELETE CASCADE
+);
+CREATE INDEX ix_goal_confirmation_goal_date ON goal_confirmation (goal_id, confirmed_on);
+CREATE TABLE interaction (
+    id INTEGER NOT NULL,
+    uuid VARCHAR NOT NULL,
+    occurred_on DATE NOT NULL,
+    channel VARCHAR NOT NULL,
+    kind VARCHAR NOT NULL,
+    sentiment VARCHAR NOT NULL,
+    summary VARCHAR NOT NULL,
+    note VARCHAR NOT NULL,
+    idea_id INTEGER,
+    created_at VARCHAR NOT NULL,
+    PRIMARY KEY (id),
+    CONSTRAINT interaction_kind CHECK (kind IN ('checkin', 'ask', 'give')),
+    CONSTRAINT interaction_sentiment CHECK (sentiment IN ('positive', 'neutral', 'negative')),
+    UNIQUE (uuid),
+    FOREIGN KEY(idea_id) REFERENCES idea (id) ON DELETE SET NULL
+);
+CREATE INDEX ix_interaction_idea_id ON interaction (idea_id);
+CREATE INDEX ix_interaction_occurred_on ON interaction (occurred_on);
+CREATE INDEX ix_interaction_negative ON interaction (occurred_on) WHERE sentiment = 'negative';
+CREATE TABLE followup (
+    id INTEGER NOT NULL,
+    uuid VARCHAR NOT NULL,
+    contact_id INTEGER NOT NULL,
+    interaction_id INTEGER,
+    text VARCHAR NOT NULL,
+    due_on DATE NOT NULL,
+    status VARCHAR NOT NULL,
+    created_on DATE NOT NULL,
+    closed_on DATE,
+    PRIMARY KEY (id),
+    CONSTRAINT followup_status CHECK (status IN ('open', 'done', 'dropped')),
+    UNIQUE (uuid),
+    FOREIGN KEY(contact_id) REFERENCES contact (id) ON DELETE CASCADE,
+    FOREIGN KEY(interaction_id) REFERENCES interaction (id) ON DELETE SET NULL
+);
+CREATE INDEX ix_followup_contact_id ON followup (contact_id);
+CREATE INDEX ix_followup_interaction_id ON followup (interaction_id);
+CREATE INDEX ix_followup_status_due ON followup (status, due_on);
+CREATE TABLE interaction_contact (
+    interaction_id INTEGER NOT NULL,
+    contact_id INTEGER NOT NULL,
+    occurred_on DATE NOT NULL,
+    PRIMARY KEY (interaction_id, contact_id),
+    FOREIGN KEY(interaction_id) REFERENCES interaction (id) ON DELETE CASCADE,
+    FOREIGN KEY(contact_id) REFERENCES contact (id) ON DELETE CASCADE
+);
+CREATE INDEX ix_interaction_contact_contact_date ON interaction_contact (contact_id, occurred_on);
+"""
+
+
+def _initial(conn: sqlite3.Connection) -> None:
+    for statement in SCHEMA_1.split(";"):
+        if statement.strip():
+            conn.execute(statement)
+    now = now_utc()
+    conn.executemany(
+        "INSERT INTO segment (uuid, name, cadence, weight, description, created_at)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        [(segment_uuid(n), n, c, w, d, now) for n, c, w, d in DEFAULT_SEGMENTS],
+    )
+
+
+MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
+    ("initial schema", _initial),
+]

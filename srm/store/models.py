@@ -1,0 +1,203 @@
+"""The schema of record, as SQLModel models.
+
+The runtime talks SQL through the stdlib driver (importing SQLModel costs ~0.4 s per command);
+these models define what the migrations must produce, and `tests/test_migrations.py` compares
+a freshly migrated database with them. Change the schema here first, then add a migration.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import CheckConstraint, Index, text
+from sqlmodel import Field, SQLModel
+
+
+class SchemaMigration(SQLModel, table=True):
+    __tablename__ = "schema_migration"
+    version: int = Field(primary_key=True)
+    name: str
+    applied_at: str
+
+
+class Segment(SQLModel, table=True):
+    __tablename__ = "segment"
+    id: int | None = Field(default=None, primary_key=True)
+    uuid: str = Field(unique=True)
+    name: str = Field(unique=True)  # stored lower-case
+    cadence: str | None = None  # NULL: no opinion, contacts fall back to the default
+    weight: float = 1.0
+    description: str = ""
+    created_at: str
+
+
+class Contact(SQLModel, table=True):
+    __tablename__ = "contact"
+    id: int | None = Field(default=None, primary_key=True)
+    uuid: str = Field(unique=True)
+    handle: str = Field(unique=True)
+    name: str
+    email: str | None = Field(default=None, index=True)
+    phone: str | None = None
+    org: str | None = None
+    team: str | None = None
+    role: str | None = None
+    cadence: str | None = None  # NULL: inherit from segments/default; 'none': not tracked
+    since: date  # when tracking started: a never-logged contact is due one cadence after it
+    connected_on: date | None = None  # e.g. LinkedIn "Connected On"
+    note: str = ""
+    snoozed_until: date | None = None
+    archived_at: str | None = None
+    created_at: str
+    updated_at: str
+
+
+class ContactSegment(SQLModel, table=True):
+    __tablename__ = "contact_segment"
+    contact_id: int = Field(foreign_key="contact.id", primary_key=True, ondelete="CASCADE")
+    segment_id: int = Field(
+        foreign_key="segment.id", primary_key=True, index=True, ondelete="CASCADE"
+    )
+
+
+class ContactTag(SQLModel, table=True):
+    __tablename__ = "contact_tag"
+    contact_id: int = Field(foreign_key="contact.id", primary_key=True, ondelete="CASCADE")
+    tag: str = Field(primary_key=True, index=True)  # stored lower-case
+
+
+class Idea(SQLModel, table=True):
+    """A way to help someone that brings you nothing in return ("non-ask")."""
+
+    __tablename__ = "idea"
+    __table_args__ = (
+        CheckConstraint("contact_id IS NOT NULL OR segment_id IS NOT NULL", name="idea_target"),
+        CheckConstraint("status IN ('open', 'delivered', 'dropped')", name="idea_status"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    uuid: str = Field(unique=True)
+    contact_id: int | None = Field(
+        default=None, foreign_key="contact.id", index=True, ondelete="CASCADE"
+    )
+    segment_id: int | None = Field(
+        default=None, foreign_key="segment.id", index=True, ondelete="CASCADE"
+    )
+    text: str
+    status: str = "open"
+    created_on: date
+    closed_on: date | None = None
+
+
+class Interaction(SQLModel, table=True):
+    __tablename__ = "interaction"
+    __table_args__ = (
+        CheckConstraint("kind IN ('checkin', 'ask', 'give')", name="interaction_kind"),
+        CheckConstraint(
+            "sentiment IN ('positive', 'neutral', 'negative')", name="interaction_sentiment"
+        ),
+        # Partial: negative interactions are rare, and `srm due` looks for them on every run.
+        Index(
+            "ix_interaction_negative", "occurred_on", sqlite_where=text("sentiment = 'negative'")
+        ),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    uuid: str = Field(unique=True)
+    occurred_on: date = Field(index=True)
+    channel: str
+    kind: str = "checkin"
+    sentiment: str = "neutral"
+    summary: str
+    note: str = ""
+    idea_id: int | None = Field(
+        default=None, foreign_key="idea.id", index=True, ondelete="SET NULL"
+    )
+    created_at: str
+
+
+class InteractionContact(SQLModel, table=True):
+    """Links one interaction to each contact in it.
+
+    `occurred_on` repeats the interaction's date so that (contact_id, occurred_on) is one
+    index: `srm due` finds each contact's last interaction with an index seek, never a scan.
+    """
+
+    __tablename__ = "interaction_contact"
+    __table_args__ = (Index("ix_interaction_contact_contact_date", "contact_id", "occurred_on"),)
+    interaction_id: int = Field(foreign_key="interaction.id", primary_key=True, ondelete="CASCADE")
+    contact_id: int = Field(foreign_key="contact.id", primary_key=True, ondelete="CASCADE")
+    occurred_on: date
+
+
+class FollowUp(SQLModel, table=True):
+    __tablename__ = "followup"
+    __table_args__ = (
+        CheckConstraint("status IN ('open', 'done', 'dropped')", name="followup_status"),
+        Index("ix_followup_status_due", "status", "due_on"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    uuid: str = Field(unique=True)
+    contact_id: int = Field(foreign_key="contact.id", index=True, ondelete="CASCADE")
+    interaction_id: int | None = Field(
+        default=None, foreign_key="interaction.id", index=True, ondelete="SET NULL"
+    )
+    text: str
+    due_on: date
+    status: str = "open"
+    created_on: date
+    closed_on: date | None = None
+
+
+class Goal(SQLModel, table=True):
+    """A partner's own goal ("retention this year"), to check back on as priorities change."""
+
+    __tablename__ = "goal"
+    __table_args__ = (
+        CheckConstraint("status IN ('active', 'done', 'dropped')", name="goal_status"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    uuid: str = Field(unique=True)
+    contact_id: int = Field(foreign_key="contact.id", index=True, ondelete="CASCADE")
+    text: str
+    status: str = "active"
+    recorded_on: date
+    closed_on: date | None = None
+
+
+class GoalConfirmation(SQLModel, table=True):
+    """Each time a partner confirmed a goal is still their priority; the latest dates it."""
+
+    __tablename__ = "goal_confirmation"
+    __table_args__ = (Index("ix_goal_confirmation_goal_date", "goal_id", "confirmed_on"),)
+    id: int | None = Field(default=None, primary_key=True)
+    uuid: str = Field(unique=True)
+    goal_id: int = Field(foreign_key="goal.id", ondelete="CASCADE")
+    confirmed_on: date
+
+
+class StageChange(SQLModel, table=True):
+    """A move along know → like → trust → try → buy → repeat → refer; the latest is current."""
+
+    __tablename__ = "stage_change"
+    __table_args__ = (Index("ix_stage_change_contact_date", "contact_id", "changed_on"),)
+    id: int | None = Field(default=None, primary_key=True)
+    uuid: str = Field(unique=True)
+    contact_id: int = Field(foreign_key="contact.id", ondelete="CASCADE")
+    from_stage: str | None = None
+    stage: str
+    changed_on: date = Field(index=True)
+
+
+class ImportantDate(SQLModel, table=True):
+    """A date that matters (birthday, anniversary, promotion …), recurring yearly; year optional."""
+
+    __tablename__ = "important_date"
+    __table_args__ = (
+        CheckConstraint("month BETWEEN 1 AND 12 AND day BETWEEN 1 AND 31", name="date_valid"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    uuid: str = Field(unique=True)
+    contact_id: int = Field(foreign_key="contact.id", index=True, ondelete="CASCADE")
+    label: str
+    year: int | None = None
+    month: int
+    day: int
