@@ -59,7 +59,7 @@ def parse(text: str | None) -> Cadence | None:
     """Parse a cadence; None means 'not tracked'. Raises UsageError naming the accepted forms."""
     if text is None:
         return None
-    key = text.strip().lower().replace("-", "").replace("_", "")
+    key = re.sub(r"(?<=[a-z])[-_ ](?=[a-z])", "", text.strip().lower())
     key = ALIASES.get(key, key)
     if key in ("none", "never", "off"):
         return None

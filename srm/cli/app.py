@@ -48,7 +48,7 @@ def _fail(ctx: typer.Context, text: str, code: int) -> None:
         traceback.print_exc()
     from srm.cli.output import err, esc
 
-    err().print(f"[bold red]srm:[/] {esc(text)}")
+    err().print(f"[bold red]srm:[/] {esc(text)}", soft_wrap=True)
     raise typer.Exit(code)
 
 

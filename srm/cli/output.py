@@ -28,7 +28,7 @@ def err() -> Console:
 
 def message(text: str) -> None:
     """A message for the person at the terminal (stderr, so pipes carry only data)."""
-    err().print(text)
+    err().print(text, soft_wrap=True)
 
 
 def print_json(data: Any) -> None:

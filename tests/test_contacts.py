@@ -1,0 +1,144 @@
+"""Contacts: add, find by id/handle/part of name, edit, archive, erase; segments."""
+
+import pytest
+
+
+def test_add_shows_every_field_in_json(srm):
+    srm.ok(
+        "add", "Maria García", "--email", "maria@riverside.org", "--phone", "+34 600 000 000",
+        "--org", "Riverside", "--team", "Membership", "--role", "Lead", "--segment", "partners",
+        "--segment", "members", "--tag", "Chapter", "--cadence", "monthly", "--since", "2026-01-10",
+        "--note", "met at the summit",
+    )  # fmt: skip
+    c = srm.json("show", "maria")
+    assert c["name"] == "Maria García" and c["handle"] == "maria"
+    assert (c["email"], c["org"], c["team"], c["role"]) == (
+        "maria@riverside.org",
+        "Riverside",
+        "Membership",
+        "Lead",
+    )
+    assert c["segments"] == ["members", "partners"] and c["tags"] == ["chapter"]
+    assert (c["cadence"], c["effective_cadence"], c["since"]) == (
+        "monthly",
+        "monthly",
+        "2026-01-10",
+    )
+    assert c["next_due"] == "2026-02-10"  # one cadence after --since when never logged
+    assert len(c["uuid"]) == 36 and c["note"] == "met at the summit"
+
+
+def test_since_defaults_to_today(srm):
+    srm.ok("add", "Ann Lee")
+    assert srm.json("show", "ann")["since"] == "2026-03-15"
+
+
+@pytest.mark.parametrize(
+    ("names", "handles"),
+    [
+        (["Maria García", "Maria Gómez", "Maria Garza"], ["maria", "maria-g", "maria-garza"]),
+        (["Zoë Schäfer"], ["zoe"]),
+        (["Łukasz Straße"], ["lukasz"]),
+        (["王小明"], ["王小明"]),
+        (["Иван Петров", "Иван Сидоров"], ["иван", "иван-с"]),
+    ],
+)
+def test_handles_are_short_unique_and_work_for_any_script(srm, names, handles):
+    for n in names:
+        srm.ok("add", n)
+    got = {c["name"]: c["handle"] for c in srm.json("contacts")}
+    assert [got[n] for n in names] == handles
+
+
+def test_contact_argument_accepts_id_handle_or_unique_part(srm):
+    srm.ok("add", "Maria García", "--email", "mg@example.org")
+    srm.ok("add", "Tom Okafor")
+    assert srm.json("show", "1")["name"] == "Maria García"
+    assert srm.json("show", "tom")["name"] == "Tom Okafor"
+    assert srm.json("show", "GARC")["name"] == "Maria García"  # case-insensitive
+    assert srm.json("show", "garcia")["name"] == "Maria García"  # accents folded
+    assert srm.json("show", "mg@example")["name"] == "Maria García"
+
+
+def test_ambiguous_contact_lists_the_matches(srm):
+    srm.ok("add", "Maria García")
+    srm.ok("add", "Maria Gómez")
+    r = srm.fails("show", "mari", code=4)
+    assert "maria (Maria García)" in r.stderr and "maria-g (Maria Gómez)" in r.stderr
+
+
+def test_unknown_contact_is_exit_3(srm):
+    srm.fails("show", "nobody", code=3, match="no contact matches 'nobody'")
+
+
+def test_list_filters_by_segment_tag_and_search(srm):
+    srm.ok("add", "Ann Lee", "--segment", "partners", "--tag", "vip", "--org", "Acme")
+    srm.ok("add", "Bob Stone", "--segment", "members")
+    assert [c["handle"] for c in srm.json("contacts", "--segment", "partners")] == ["ann"]
+    assert [c["handle"] for c in srm.json("contacts", "--tag", "VIP")] == ["ann"]
+    assert [c["handle"] for c in srm.json("contacts", "--search", "acme")] == ["ann"]
+    srm.fails("contacts", "--segment", "nosuch", code=3, match="known segments")
+
+
+def test_edit_changes_and_clears_fields(srm):
+    srm.ok("add", "Ann Lee", "--org", "Acme", "--segment", "partners", "--tag", "x")
+    srm.ok(
+        "edit", "ann", "--org", "", "--role", "CEO", "--segment", "members",
+        "--remove-segment", "partners", "--tag", "y", "--remove-tag", "x", "--cadence", "weekly",
+    )  # fmt: skip
+    c = srm.json("show", "ann")
+    assert (c["org"], c["role"], c["segments"], c["tags"]) == (None, "CEO", ["members"], ["y"])
+    assert c["cadence"] == "weekly"
+    srm.ok("edit", "ann", "--cadence", "inherit")
+    assert srm.json("show", "ann")["effective_cadence"] == "quarterly"  # members
+
+
+def test_bad_input_is_refused_without_writing(srm):
+    srm.fails("add", "Ann Lee", "--cadence", "often", code=2, match="unknown cadence")
+    srm.fails("add", "Ann Lee", "--since", "2026-02-30", code=2, match="can't read date")
+    srm.fails("add", "Ann Lee", "--segment", "nosuch", code=3)
+    srm.fails("add", "Ann Lee", "--email", "not-an-email", code=2)
+    assert srm.json("contacts") == []
+
+
+def test_archive_hides_and_unarchive_restores(srm):
+    srm.ok("add", "Ann Lee", "--since", "2025-01-01")
+    srm.ok("archive", "ann")
+    assert srm.json("contacts") == []
+    assert [c["handle"] for c in srm.json("contacts", "--archived")] == ["ann"]
+    assert srm.json("due")["items"] == []
+    srm.ok("unarchive", "ann")
+    assert [i["contact"]["handle"] for i in srm.json("due")["items"]] == ["ann"]
+
+
+def test_rm_asks_and_erases_everything_about_the_person(srm):
+    srm.ok("add", "Ann Lee")
+    srm.ok("add", "Bob Stone")
+    srm.ok("log", "ann,bob", "lunch", "--on", "2026-03-01")
+    srm.ok("log", "ann", "call", "--on", "2026-03-02", "--follow-up", "send notes")
+    r = srm("rm", "ann", input="n\n")
+    assert r.exit_code != 0
+    srm.ok("rm", "ann", "--yes")
+    assert [c["handle"] for c in srm.json("contacts")] == ["bob"]
+    assert srm.json("show", "bob")["interactions_total"] == 1  # the shared lunch stays for Bob
+    assert srm.json("followups") == []
+
+
+def test_segment_commands(srm):
+    srm.ok("segment", "add", "Volunteers", "--cadence", "monthly", "--weight", "2")
+    seg = {s["name"]: s for s in srm.json("segments")}
+    assert seg["volunteers"]["cadence"] == "monthly" and seg["volunteers"]["weight"] == 2.0
+    assert seg["partners"]["cadence"] == "bimonthly"
+    srm.fails("segment", "add", "volunteers", code=2, match="already exists")
+    srm.fails("segment", "add", "x", "--cadence", "sometimes", code=2)
+    srm.ok("segment", "edit", "volunteers", "--cadence", "6w", "--description", "helpers")
+    assert {s["name"]: s for s in srm.json("segments")}["volunteers"]["cadence"] == "6w"
+    srm.ok("add", "Ann Lee", "--segment", "volunteers")
+    srm.fails("segment", "rm", "volunteers", match="still has 1 contact")
+    srm.ok("segment", "rm", "volunteers", "--force")
+    assert srm.json("show", "ann")["segments"] == []
+
+
+def test_effective_cadence_is_the_shortest_segment(srm):
+    srm.ok("add", "Ann Lee", "--segment", "suppliers", "--segment", "employees")
+    assert srm.json("show", "ann")["effective_cadence"] == "monthly"

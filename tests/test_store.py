@@ -1,0 +1,120 @@
+"""The store: migrations match the models, safe pragmas, private file, concurrent writers."""
+
+import os
+import sqlite3
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+from srm.store.check import describe_db, describe_models, diff
+from srm.store.db import Store
+from srm.store.migrations import MIGRATIONS
+
+
+def test_migrating_an_empty_database_gives_exactly_the_models(tmp_path):
+    store = Store.open(tmp_path / "new.db")
+    assert diff(describe_db(store.conn), describe_models()) == []
+    assert store.schema_version() == len(MIGRATIONS)
+    rows = store.conn.execute("SELECT version, name FROM schema_migration").fetchall()
+    assert [tuple(r) for r in rows] == [(i + 1, n) for i, (n, _) in enumerate(MIGRATIONS)]
+
+
+def test_db_check_reports_a_healthy_store(srm):
+    srm.ok("add", "Ann Lee")
+    result = srm.json("db", "check")
+    assert result["problems"] == []
+    assert result["contacts"] == 1
+
+
+def test_database_file_is_private_and_connections_are_safe(tmp_path):
+    path = tmp_path / "sub" / "srm.db"
+    store = Store.open(path)
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    pragma = lambda p: store.conn.execute(f"PRAGMA {p}").fetchone()[0]  # noqa: E731
+    assert pragma("journal_mode") == "wal"
+    assert pragma("foreign_keys") == 1
+    assert pragma("busy_timeout") >= 5000
+    assert pragma("synchronous") == 2  # FULL
+
+
+def test_default_segments_have_fixed_uuids_across_stores(tmp_path):
+    a = Store.open(tmp_path / "a.db").conn.execute("SELECT name, uuid FROM segment").fetchall()
+    b = Store.open(tmp_path / "b.db").conn.execute("SELECT name, uuid FROM segment").fetchall()
+    assert sorted(map(tuple, a)) == sorted(map(tuple, b))
+    names = {r[0] for r in a}
+    assert names == {"customers", "members", "employees", "partners", "suppliers", "influencers"}
+
+
+def test_database_from_a_newer_srm_is_refused(srm, isolated):
+    db = isolated / "srm.db"
+    srm.ok("add", "Ann Lee")
+    conn = sqlite3.connect(db)
+    conn.execute(f"PRAGMA user_version = {len(MIGRATIONS) + 1}")
+    conn.close()
+    srm.fails("contacts", code=6, match="written by a newer srm")
+
+
+def test_a_file_that_is_not_a_database_is_a_clear_error(srm, isolated):
+    (isolated / "srm.db").write_bytes(b"this is not sqlite" * 100)
+    srm.fails("contacts", code=6, match="database")
+
+
+def test_failed_write_leaves_nothing_behind(srm):
+    srm.ok("add", "Ann Lee")
+    srm.fails("log", "ann", "hello", "--follow-up-on", "2026-03-20", code=2)
+    srm.fails("log", "ann,nobody", "hello", code=3)
+    assert srm.json("show", "ann")["interactions_total"] == 0
+
+
+WRITER = """
+import sys
+from datetime import date
+from srm.config import Config
+from srm.domain import contacts, interactions
+from srm.store.db import Store
+
+store = Store.open(sys.argv[1])
+ann = contacts.resolve(store, "ann")
+for k in range(int(sys.argv[3])):
+    interactions.log(store, Config(), [ann], f"w{sys.argv[2]}-{k}", on=date(2026, 3, 1))
+"""
+
+
+def test_concurrent_writers_lose_nothing(tmp_path):
+    path = tmp_path / "shared.db"
+    store = Store.open(path)
+    from datetime import date
+
+    from srm.domain import contacts
+
+    contacts.add(store, "Ann Lee", since=date(2026, 1, 1))
+    store.close()
+    writers, each = 6, 25
+    procs = [
+        subprocess.Popen([sys.executable, "-c", WRITER, str(path), str(w), str(each)])
+        for w in range(writers)
+    ]
+    assert [p.wait(timeout=120) for p in procs] == [0] * writers
+    conn = sqlite3.connect(path)
+    assert conn.execute("SELECT count(*) FROM interaction").fetchone()[0] == writers * each
+    assert conn.execute("SELECT count(*) FROM interaction_contact").fetchone()[0] == writers * each
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_python_dash_m_srm_runs(tmp_path):
+    env = {**os.environ, "SRM_DB": str(tmp_path / "x.db")}
+    out = subprocess.run(
+        [sys.executable, "-m", "srm", "--version"], capture_output=True, text=True, env=env
+    )
+    assert out.returncode == 0 and out.stdout.startswith("srm ")
+
+
+def test_models_are_the_only_schema_source():
+    # The runtime never imports the ORM: migrations carry frozen DDL checked by the test above.
+    src = Path(__file__).resolve().parents[1] / "srm"
+    for py in src.rglob("*.py"):
+        if py.name in ("models.py", "check.py"):
+            continue
+        text = py.read_text()
+        assert "import sqlmodel" not in text and "from sqlmodel" not in text, py
