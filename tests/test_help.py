@@ -1,0 +1,44 @@
+"""Every command and option explains itself; the README documents the exit codes."""
+
+from pathlib import Path
+
+import typer
+
+from srm.cli.app import app
+from srm.errors import EXIT_CODES
+
+
+def _commands(group, prefix=()):
+    for name, cmd in group.commands.items():
+        path = (*prefix, name)
+        yield path, cmd
+        if hasattr(cmd, "commands"):
+            yield from _commands(cmd, path)
+
+
+def test_every_command_and_option_has_help_text():
+    root = typer.main.get_command(app)
+    missing = []
+    for path, cmd in _commands(root):
+        if not (cmd.help or "").strip():
+            missing.append(" ".join(path))
+        for p in cmd.params:
+            if p.param_type_name == "option" and not (getattr(p, "help", "") or "").strip():
+                missing.append(f"{' '.join(path)} {p.opts[0]}")
+    assert missing == []
+
+
+def test_help_runs_for_every_command(srm):
+    root = typer.main.get_command(app)
+    for path, _ in _commands(root):
+        assert srm.ok(*path, "--help").stdout.strip()
+
+
+def test_bimonthly_is_explained_in_help(srm):
+    assert "every TWO MONTHS" in " ".join(srm.ok("add", "--help").stdout.split())
+
+
+def test_readme_documents_every_exit_code():
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    for code, meaning in EXIT_CODES.items():
+        assert f"| {code} | {meaning} |" in readme
