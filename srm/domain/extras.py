@@ -16,7 +16,8 @@ SELECT ic.contact_id,
        sum(i.kind = 'ask' AND i.occurred_on > coalesce(
            (SELECT max(ic2.occurred_on) FROM interaction_contact ic2
               JOIN interaction i2 ON i2.id = ic2.interaction_id
-             WHERE ic2.contact_id = ic.contact_id AND i2.kind = 'give'), ''))
+             WHERE ic2.contact_id = ic.contact_id AND i2.kind = 'give'
+               AND ic2.occurred_on <= :on), ''))
 FROM interaction_contact ic JOIN interaction i ON i.id = ic.interaction_id
 WHERE ic.contact_id IN ({ids}) AND ic.occurred_on <= :on
 GROUP BY ic.contact_id
