@@ -12,7 +12,7 @@ from datetime import date, timedelta
 
 from srm.config import Config
 from srm.domain import followups as fu
-from srm.domain import schedule
+from srm.domain import goals, ideas, important_dates, repair, schedule
 from srm.store.db import Store
 
 FOLLOWUP_BONUS = 0.5  # per open follow-up: a promised contact is more urgent
@@ -161,7 +161,13 @@ def followups(q: Query, refs: dict[int, dict], weights: dict[int, float]) -> lis
 
 # Sources run in order; later ones may use the weights the check-ins recorded.
 Source = Callable[[Query, dict, dict], list[Item]]
-SOURCES: list[Source] = [checkins, followups]
+SOURCES: list[Source] = [
+    checkins,
+    followups,
+    repair.due_items,
+    goals.due_items,
+    important_dates.due_items,
+]
 TYPE_ORDER = {"repair": 0, "followup": 1, "checkin": 2, "goal": 3, "date": 4}
 
 
@@ -234,4 +240,4 @@ def enrich(q: Query, items: list[Item]) -> None:
 
 
 # Other modules add hints to the shown items here (e.g. a non-ask idea to offer).
-ENRICHERS: list[Callable[[Query, list[Item]], None]] = []
+ENRICHERS: list[Callable[[Query, list[Item]], None]] = [ideas.offer_on_checkins]

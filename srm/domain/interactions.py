@@ -79,12 +79,7 @@ def log(
     uid = new_uuid()
     with store.write() as conn:
         if idea_id is not None:
-            row = conn.execute("SELECT status FROM idea WHERE id = ?", (idea_id,)).fetchone()
-            if row is None:
-                raise NotFound(f"no idea with id {idea_id} (srm ideas lists them)")
-            if row[0] != "open":
-                raise UsageError(f"idea {idea_id} is already {row[0]}")
-            kind = "give"
+            kind = _idea_give(conn, idea_id, kind, contacts)
         cur = conn.execute(
             "INSERT INTO interaction (uuid, occurred_on, channel, kind, sentiment, summary, note,"
             " idea_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -120,6 +115,24 @@ def log(
                 (on.isoformat(), idea_id),
             )
     return Logged(iid, uid, on, ch, kind, sentiment, summary, contacts, fid, due, idea_id)
+
+
+def _idea_give(conn, idea_id: int, kind: str, contacts: list[Contact]) -> str:
+    """Check that an idea can be delivered in this interaction; delivering one is a give."""
+    row = conn.execute(
+        "SELECT i.status, i.contact_id, c.name FROM idea i LEFT JOIN contact c"
+        " ON c.id = i.contact_id WHERE i.id = ?",
+        (idea_id,),
+    ).fetchone()
+    if row is None:
+        raise NotFound(f"no idea with id {idea_id} (srm ideas lists them)")
+    if row["status"] != "open":
+        raise UsageError(f"idea {idea_id} is already {row['status']}")
+    if kind == "ask":
+        raise UsageError("--idea logs a give (something for them); leave out --ask")
+    if row["contact_id"] is not None and row["contact_id"] not in {c.id for c in contacts}:
+        raise UsageError(f"idea {idea_id} is for {row['name']}: log it with them")
+    return "give"
 
 
 def timeline(store: Store, contact_id: int, limit: int | None) -> tuple[list[dict], int]:

@@ -1,0 +1,201 @@
+"""Partners' goals: what they are trying to achieve, confirmed now and then as priorities change."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
+
+from srm.domain.common import new_uuid
+from srm.domain.contacts import Contact
+from srm.errors import NotFound, UsageError
+from srm.store.db import Store
+
+if TYPE_CHECKING:
+    from srm.domain.due import Item, Query
+
+# A goal re-check rides along a conversation: it weighs half a check-in as late.
+GOAL_FACTOR = 0.5
+
+_SELECT = (
+    "SELECT g.id, g.uuid, g.text, g.status, g.recorded_on, g.closed_on,"
+    " c.id AS cid, c.uuid AS cuuid, c.handle, c.name"
+    " FROM goal g JOIN contact c ON c.id = g.contact_id"
+)
+
+
+def _confirmations(store: Store, goal_ids: list[int]) -> dict[int, list[str]]:
+    out: dict[int, list[str]] = {}
+    for k in range(0, len(goal_ids), 900):
+        chunk = goal_ids[k : k + 900]
+        for gid, d in store.conn.execute(
+            f"SELECT goal_id, confirmed_on FROM goal_confirmation"
+            f" WHERE goal_id IN ({','.join('?' * len(chunk))}) ORDER BY confirmed_on, id",
+            chunk,
+        ):
+            out.setdefault(gid, []).append(d)
+    return out
+
+
+def _hydrate(store: Store, rows: list, on: date, max_age: int) -> list[dict]:
+    confirmed = _confirmations(store, [r["id"] for r in rows])
+    out = []
+    for r in rows:
+        dates = confirmed.get(r["id"], [])
+        last = max([r["recorded_on"], *dates])
+        age = (on - date.fromisoformat(last)).days
+        out.append(
+            {
+                "id": r["id"],
+                "uuid": r["uuid"],
+                "text": r["text"],
+                "status": r["status"],
+                "contact": {
+                    "id": r["cid"],
+                    "uuid": r["cuuid"],
+                    "handle": r["handle"],
+                    "name": r["name"],
+                },
+                "recorded_on": r["recorded_on"],
+                "closed_on": r["closed_on"],
+                "confirmations": dates,
+                "last_confirmed": last,
+                "days_since_confirmed": age,
+                "stale": r["status"] == "active" and age > max_age,
+            }
+        )
+    return out
+
+
+def add(store: Store, contact: Contact, text: str, *, on: date, today: date, max_age: int) -> dict:
+    """Record a goal they told you about on `on`; freshness is reckoned as of `today`."""
+    text = " ".join(text.split())
+    if not text:
+        raise UsageError("say what the goal is (e.g. 'grow member retention')")
+    with store.write() as conn:
+        gid = conn.execute(
+            "INSERT INTO goal (uuid, contact_id, text, status, recorded_on)"
+            " VALUES (?, ?, ?, 'active', ?)",
+            (new_uuid(), contact.id, text, on.isoformat()),
+        ).lastrowid
+    return get(store, gid, today, max_age)
+
+
+def get(store: Store, goal_id: int, on: date, max_age: int) -> dict:
+    row = store.conn.execute(_SELECT + " WHERE g.id = ?", (goal_id,)).fetchone()
+    if row is None:
+        raise NotFound(f"no goal with id {goal_id} (srm goals --all lists them)")
+    return _hydrate(store, [row], on, max_age)[0]
+
+
+def list_goals(
+    store: Store,
+    on: date,
+    max_age: int,
+    *,
+    contact_id: int | None = None,
+    include_closed: bool = False,
+) -> list[dict]:
+    """Goals, active first, then by contact and age (the longest unconfirmed first)."""
+    where, params = ["c.archived_at IS NULL" if contact_id is None else "1"], []
+    if not include_closed:
+        where.append("g.status = 'active'")
+    if contact_id is not None:
+        where.append("g.contact_id = ?")
+        params.append(contact_id)
+    rows = store.conn.execute(
+        _SELECT + f" WHERE {' AND '.join(where)}"
+        " ORDER BY g.status = 'active' DESC, c.name COLLATE NOCASE, c.id, g.id",
+        params,
+    ).fetchall()
+    return _hydrate(store, rows, on, max_age)
+
+
+def _open_goal(conn, goal_id: int) -> dict:
+    row = conn.execute("SELECT status, recorded_on FROM goal WHERE id = ?", (goal_id,)).fetchone()
+    if row is None:
+        raise NotFound(f"no goal with id {goal_id} (srm goals --all lists them)")
+    if row["status"] != "active":
+        raise UsageError(f"goal {goal_id} is already {row['status']}")
+    return row
+
+
+def close(store: Store, goal_id: int, status: str, on: date, today: date, max_age: int) -> dict:
+    """Mark an active goal done (achieved) or dropped (no longer theirs); it stays in history."""
+    with store.write() as conn:
+        row = _open_goal(conn, goal_id)
+        if on.isoformat() < row["recorded_on"]:
+            raise UsageError(
+                f"goal {goal_id} was recorded on {row['recorded_on']}; use a later date"
+            )
+        conn.execute(
+            "UPDATE goal SET status = ?, closed_on = ? WHERE id = ?",
+            (status, on.isoformat(), goal_id),
+        )
+    return get(store, goal_id, today, max_age)
+
+
+def confirm(store: Store, goal_id: int, on: date, today: date, max_age: int) -> dict:
+    """Record that the goal is still their priority as of `on` (each confirmation is kept)."""
+    with store.write() as conn:
+        row = _open_goal(conn, goal_id)
+        if on.isoformat() < row["recorded_on"]:
+            raise UsageError(
+                f"goal {goal_id} was recorded on {row['recorded_on']}; confirm it on a later date"
+            )
+        conn.execute(
+            "INSERT INTO goal_confirmation (uuid, goal_id, confirmed_on) VALUES (?, ?, ?)",
+            (new_uuid(), goal_id, on.isoformat()),
+        )
+    return get(store, goal_id, today, max_age)
+
+
+_STALE_SQL = """
+SELECT g.id, g.contact_id, g.text,
+       max(g.recorded_on, coalesce((SELECT max(gc.confirmed_on) FROM goal_confirmation gc
+                                     WHERE gc.goal_id = g.id AND gc.confirmed_on <= ?), ''))
+FROM goal g JOIN contact c ON c.id = g.contact_id
+WHERE g.status = 'active' AND g.recorded_on <= ? AND c.archived_at IS NULL{extra}
+"""
+
+
+def due_items(q: Query, refs: dict[int, dict], weights: dict[int, float]) -> list[Item]:
+    """`srm due` source: goals whose last confirmation is older than `goal_max_age_days`.
+
+    Due on the day the goal turns stale; goals turning stale within the window show as upcoming.
+    """
+    from srm.domain.due import Item, _round
+
+    max_age = q.config.goal_max_age_days
+    extra, params = q.contact_filter_sql("c.id")
+    items = []
+    on = q.on.isoformat()
+    for gid, cid, text, last in q.store.conn.execute(
+        _STALE_SQL.format(extra=extra), [on, on, *params]
+    ):
+        due = date.fromisoformat(last) + timedelta(days=max_age)
+        if due > q.until:
+            continue
+        late = (q.on - due).days
+        w = weights.get(cid, 1.0)
+        terms = [
+            ("segment weight", w),
+            ("goal re-check", GOAL_FACTOR),
+            (f"1 + {late}d late / {max_age}d", 1 + late / max_age),
+        ]
+        items.append(
+            Item(
+                "goal",
+                {"id": cid},
+                due,
+                q.on,
+                terms,
+                _round(w * GOAL_FACTOR * (1 + late / max_age)),
+                {
+                    "id": gid,
+                    "text": f'ask whether "{text}" is still their priority',
+                    "goal": text,
+                    "last_confirmed": last,
+                },
+            )
+        )
+    return items

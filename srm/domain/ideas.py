@@ -1,0 +1,169 @@
+"""Non-ask ideas: ways to help a contact (or a whole segment) that bring you nothing in return."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING
+
+from srm.domain import segments as seg
+from srm.domain.common import new_uuid
+from srm.domain.contacts import Contact
+from srm.errors import NotFound, UsageError
+from srm.store.db import Store
+
+if TYPE_CHECKING:
+    from srm.domain.due import Item, Query
+
+_SELECT = (
+    "SELECT i.id, i.uuid, i.text, i.status, i.created_on, i.closed_on,"
+    " c.id AS cid, c.uuid AS cuuid, c.handle, c.name, s.name AS segment,"
+    " (SELECT max(x.id) FROM interaction x WHERE x.idea_id = i.id) AS interaction_id"
+    " FROM idea i LEFT JOIN contact c ON c.id = i.contact_id"
+    " LEFT JOIN segment s ON s.id = i.segment_id"
+)
+# Open ideas first, then oldest first: the one to offer next leads.
+_ORDER = " ORDER BY i.status = 'open' DESC, i.created_on, i.id"
+
+
+def _json(r) -> dict:
+    contact = (
+        {"id": r["cid"], "uuid": r["cuuid"], "handle": r["handle"], "name": r["name"]}
+        if r["cid"] is not None
+        else None
+    )
+    return {
+        "id": r["id"],
+        "uuid": r["uuid"],
+        "text": r["text"],
+        "status": r["status"],
+        "contact": contact,
+        "segment": r["segment"],
+        "created_on": r["created_on"],
+        "closed_on": r["closed_on"],
+        "interaction_id": r["interaction_id"],
+    }
+
+
+def add(
+    store: Store,
+    text: str,
+    *,
+    on: date,
+    contact: Contact | None = None,
+    segment: str | None = None,
+) -> dict:
+    """Record an idea for one contact or for everyone in a segment (exactly one of the two)."""
+    if (contact is None) == (segment is None):
+        raise UsageError("an idea is for a CONTACT or a --segment S: give exactly one")
+    text = " ".join(text.split())
+    if not text:
+        raise UsageError("say what the idea is (a short text)")
+    segment_id = seg.get(store, segment).id if segment is not None else None
+    with store.write() as conn:
+        iid = conn.execute(
+            "INSERT INTO idea (uuid, contact_id, segment_id, text, status, created_on)"
+            " VALUES (?, ?, ?, ?, 'open', ?)",
+            (new_uuid(), contact.id if contact else None, segment_id, text, on.isoformat()),
+        ).lastrowid
+    return get(store, iid)
+
+
+def get(store: Store, idea_id: int) -> dict:
+    row = store.conn.execute(_SELECT + " WHERE i.id = ?", (idea_id,)).fetchone()
+    if row is None:
+        raise NotFound(f"no idea with id {idea_id} (srm ideas lists them)")
+    return _json(row)
+
+
+def list_ideas(
+    store: Store,
+    *,
+    open_only: bool = False,
+    contact: Contact | None = None,
+    segment: str | None = None,
+) -> list[dict]:
+    """Ideas, open ones first. For a contact: theirs and those for any of their segments."""
+    if contact is not None and segment is not None:
+        raise UsageError("list ideas by --contact or by --segment, not both")
+    where, params = [], []
+    if open_only:
+        where.append("i.status = 'open'")
+    if contact is not None:
+        where.append(
+            "(i.contact_id = ? OR i.segment_id IN"
+            " (SELECT segment_id FROM contact_segment WHERE contact_id = ?))"
+        )
+        params += [contact.id, contact.id]
+    if segment is not None:
+        where.append("i.segment_id = ?")
+        params.append(seg.get(store, segment).id)
+    sql = _SELECT + (f" WHERE {' AND '.join(where)}" if where else "") + _ORDER
+    return [_json(r) for r in store.conn.execute(sql, params)]
+
+
+def close(store: Store, idea_id: int, status: str, on: date) -> dict:
+    """Mark an open idea delivered or dropped, as of `on`."""
+    with store.write() as conn:
+        row = conn.execute(
+            "SELECT status, created_on FROM idea WHERE id = ?", (idea_id,)
+        ).fetchone()
+        if row is None:
+            raise NotFound(f"no idea with id {idea_id} (srm ideas lists them)")
+        if row["status"] != "open":
+            raise UsageError(f"idea {idea_id} is already {row['status']}")
+        if on.isoformat() < row["created_on"]:
+            raise UsageError(
+                f"idea {idea_id} was only noted on {row['created_on']}; use a later date"
+            )
+        conn.execute(
+            "UPDATE idea SET status = ?, closed_on = ? WHERE id = ?",
+            (status, on.isoformat(), idea_id),
+        )
+    return get(store, idea_id)
+
+
+def oldest_open(store: Store, contact_ids: list[int]) -> dict[int, dict]:
+    """For each contact, the oldest open idea for them, else for one of their segments.
+
+    Open ideas are few (people type them), so they are read once and matched in Python.
+    """
+    own: dict[int, dict] = {}
+    by_segment: dict[int, tuple[int, dict]] = {}  # segment -> (age rank, idea)
+    for rank, r in enumerate(
+        store.conn.execute(
+            "SELECT id, text, contact_id, segment_id FROM idea WHERE status = 'open'"
+            " ORDER BY created_on, id"
+        )
+    ):
+        idea = {"id": r["id"], "text": r["text"]}
+        if r["contact_id"] is not None:
+            own.setdefault(r["contact_id"], idea)
+        else:
+            by_segment.setdefault(r["segment_id"], (rank, idea))
+    out = {cid: own[cid] for cid in contact_ids if cid in own}
+    wanted = [cid for cid in contact_ids if cid not in out]
+    if not by_segment or not wanted:
+        return out
+    best: dict[int, tuple[int, dict]] = {}
+    for k in range(0, len(wanted), 900):
+        chunk = wanted[k : k + 900]
+        for cid, sid in store.conn.execute(
+            f"SELECT contact_id, segment_id FROM contact_segment"
+            f" WHERE contact_id IN ({','.join('?' * len(chunk))})",
+            chunk,
+        ):
+            if sid in by_segment and (cid not in best or by_segment[sid][0] < best[cid][0]):
+                best[cid] = by_segment[sid]
+    out.update({cid: idea for cid, (_, idea) in best.items()})
+    return out
+
+
+def offer_on_checkins(q: Query, items: list[Item]) -> None:
+    """Give each due check-in (overdue or today) something to offer: `fields["idea"]`."""
+    ids = sorted({i.contact["id"] for i in items if i.type == "checkin" and i.days_overdue >= 0})
+    if not ids:
+        return
+    found = oldest_open(q.store, ids)
+    for i in items:
+        if i.type == "checkin" and i.days_overdue >= 0 and i.contact["id"] in found:
+            i.fields["idea"] = found[i.contact["id"]]
