@@ -15,7 +15,18 @@ from srm.cli.context import AppContext
 from srm.errors import SrmError, StoreError
 
 # Each module adds its commands with register(app); heavy imports stay inside the commands.
-COMMAND_MODULES = ("daily", "contacts", "segments", "db", "demo")
+COMMAND_MODULES = (
+    "daily",
+    "contacts",
+    "segments",
+    "db",
+    "demo",
+    "ideas",
+    "goals",
+    "stages",
+    "important_dates",
+    "brief",
+)
 
 
 class SrmGroup(TyperGroup):

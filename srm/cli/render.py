@@ -1,4 +1,4 @@
-"""Human renderings shared by several commands (a contact's profile)."""
+"""Human renderings shared by several commands (a contact's profile and brief, goal and date tables)."""
 
 from __future__ import annotations
 
@@ -43,12 +43,101 @@ def profile(p: dict) -> None:
         hidden = p["interactions_total"] - len(p["interactions"])
         if hidden > 0:
             message(f"{hidden} older interaction(s) not shown (--all shows them).")
+    _followups(p)
+    _relationship(p)
+
+
+def _followups(p: dict) -> None:
     open_f = [f for f in p["followups"] if f["status"] == "open"]
     if open_f:
         t = table("id", "due", "follow-up", title="Open follow-ups")
         for f in open_f:
             t.add_row(str(f["id"]), f["due"], esc(f["text"]))
         show(t)
+
+
+def _relationship(p: dict) -> None:
+    """Goals, ideas to offer and dates coming up: shown by `srm show` and `srm brief`."""
+    if p["goals"]:
+        show(goals_table(p["goals"], with_contact=False, title="Goals"))
+    if p["ideas"]:
+        t = table("id", "idea", "for", "since", title="Ideas to offer")
+        for i in p["ideas"]:
+            t.add_row(
+                str(i["id"]),
+                esc(i["text"]),
+                "them" if i["contact"] else f"segment {esc(i['segment'])}",
+                i["created_on"],
+            )
+        show(t)
+    if p["dates"]:
+        show(dates_table(p["dates"], with_contact=False, title="Dates"))
+
+
+def goals_table(found: list[dict], *, with_contact: bool, title: str | None = None):
+    """Goals with how fresh each is: a goal unconfirmed for too long is marked to re-check."""
+    t = table(
+        "id",
+        *(["contact"] if with_contact else []),
+        "goal",
+        "status",
+        "last confirmed",
+        title=title,
+    )
+    for g in found:
+        fresh = f"{g['last_confirmed']} ({g['days_since_confirmed']}d ago)"
+        if g["stale"]:
+            fresh = f"[red]{fresh}, re-check[/]"
+        status = g["status"] if g["status"] == "active" else f"{g['status']} {g['closed_on']}"
+        who = [esc(g["contact"]["name"])] if with_contact else []
+        t.add_row(str(g["id"]), *who, esc(g["text"]), status, fresh)
+    return t
+
+
+def dates_table(found: list[dict], *, with_contact: bool, title: str | None = None):
+    """Dates that matter by next occurrence; the stored form shows whether the year is known."""
+    t = table(
+        "id", "next", "in", *(["contact"] if with_contact else []), "what", "date", title=title
+    )
+    for d in found:
+        stored = f"{d['month']:02d}-{d['day']:02d}"
+        stored = f"{d['year']}-{stored}" if d["year"] else f"--{stored}"
+        when = "today" if d["days_until"] == 0 else f"{d['days_until']}d"
+        who = [esc(d["contact"]["name"])] if with_contact else []
+        t.add_row(str(d["id"]), d["date"], when, *who, esc(d["text"]), stored)
+    return t
+
+
+def brief(p: dict, today) -> None:
+    """The screen before a meeting: who, since when, recent talks, then what is open."""
+    from rich.table import Table
+
+    head = Table.grid(padding=(0, 2))
+    head.add_column(style="bold")
+    head.add_column()
+    stage = p.get("stage")
+    rows = [
+        ("Who", " · ".join(x for x in (p["name"], p["role"], p["team"], p["org"]) if x)),
+        ("Segments", ", ".join(p["segments"])),
+        ("Stage", f"{stage} (since {p['stage_since']})" if stage else None),
+        ("Known since", p["connected_on"] or p["since"]),
+        ("Last", p["last_interaction"] or "never"),
+        ("Next due", p["next_due"]),
+        ("Give/ask", _ledger(p.get("ledger"))),
+        ("Note", p["note"]),
+    ]
+    for label, value in rows:
+        if value:
+            head.add_row(label, esc(value))
+    show(head)
+    if p["interactions"]:
+        t = table("date", "channel", "kind", "summary", title="Last interactions")
+        for i in p["interactions"]:
+            mark = " [red](negative)[/]" if i["sentiment"] == "negative" else ""
+            t.add_row(i["date"], i["channel"], i["kind"], esc(i["summary"]) + mark)
+        show(t)
+    _followups(p)
+    _relationship(p)
 
 
 def _cadence(p: dict) -> str:

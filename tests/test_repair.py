@@ -1,0 +1,88 @@
+"""Repair: a negative latest interaction is listed in `srm due` until a later one is logged."""
+
+import os
+from pathlib import Path
+
+
+def _repairs(srm, *args):
+    return [i for i in srm.json("due", *args)["items"] if i["type"] == "repair"]
+
+
+def test_negative_latest_interaction_asks_for_repair(srm):
+    srm.ok("add", "Tom Okafor", "--segment", "partners", "--since", "2026-03-01")
+    logged = srm.json(
+        "log",
+        "tom",
+        "heated call about the invoice",
+        "--sentiment",
+        "negative",
+        "--on",
+        "2026-03-08",
+    )
+    [r] = _repairs(srm)
+    assert r["contact"]["handle"] == "tom"
+    assert r["interaction"] == {
+        "id": logged["id"],
+        "date": "2026-03-08",
+        "summary": "heated call about the invoice",
+    }
+    assert r["text"] == "last interaction was negative: heated call about the invoice"
+    assert (r["due"], r["status"], r["days_overdue"]) == ("2026-03-08", "overdue", 7)
+    # Partners weigh 1.5, a repair counts double and doubles again after a week unanswered.
+    assert r["urgency"] == 1.5 * 2 * 2
+    items = srm.json("due")["items"]
+    assert items[0]["type"] == "repair"
+    out = srm.ok("due", "--explain")
+    assert "Repair" in out.stdout and "last interaction was negative" in out.stdout
+    assert "(repair)" in out.stderr
+
+
+def test_a_later_interaction_ends_the_repair(srm):
+    srm.ok("add", "Tom Okafor")
+    srm.ok("log", "tom", "argument", "--sentiment", "negative", "--on", "2026-03-08")
+    srm.ok("log", "tom", "apologised over lunch", "--on", "2026-03-12")
+    assert _repairs(srm) == []
+    # As of a date between the two, the repair was still open.
+    assert [r["interaction"]["summary"] for r in _repairs(srm, "--on", "2026-03-10")] == [
+        "argument"
+    ]
+
+
+def test_same_day_order_follows_the_log(srm):
+    srm.ok("add", "Tom Okafor")
+    srm.ok("add", "Ann Lee")
+    srm.ok("log", "tom", "argument", "--sentiment", "negative", "--on", "2026-03-10")
+    srm.ok("log", "tom", "patched it up", "--sentiment", "positive", "--on", "2026-03-10")
+    srm.ok("log", "ann", "fine chat", "--on", "2026-03-10")
+    srm.ok("log", "ann", "she was upset", "--sentiment", "negative", "--on", "2026-03-10")
+    assert [r["contact"]["handle"] for r in _repairs(srm)] == ["ann"]
+
+
+def test_a_shared_negative_interaction_asks_each_contact_for_repair(srm):
+    srm.ok("add", "Tom Okafor", "--segment", "partners")
+    srm.ok("add", "Ann Lee")
+    srm.ok("add", "Bo Berg")
+    srm.ok(
+        "log", "tom,ann,bo", "tense board meeting", "--sentiment", "negative", "--on", "2026-03-14"
+    )
+    srm.ok("log", "bo", "cleared the air", "--on", "2026-03-15")
+    assert {r["contact"]["handle"] for r in _repairs(srm)} == {"tom", "ann"}
+    assert [r["contact"]["handle"] for r in _repairs(srm, "--segment", "partners")] == ["tom"]
+    srm.ok("archive", "ann")
+    assert [r["contact"]["handle"] for r in _repairs(srm)] == ["tom"]
+
+
+def test_repair_query_starts_from_the_partial_index(srm, isolated: Path):
+    from srm.domain.repair import _SQL
+    from srm.store.db import Store
+
+    srm.ok("add", "Tom Okafor")
+    store = Store.open(Path(os.environ["SRM_DB"]))
+    try:
+        plan = " ".join(
+            r[3] for r in store.conn.execute("EXPLAIN QUERY PLAN " + _SQL, ["2026-03-15"] * 2)
+        )
+    finally:
+        store.close()
+    assert "ix_interaction_negative" in plan
+    assert "ix_interaction_contact_contact_date" in plan
