@@ -22,7 +22,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from srm.config import DEFAULT_STAGES
-from srm.domain.contacts import handle_candidates
+from srm.domain.contacts import handle_candidates, slug
 from srm.store.db import Store
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -220,7 +220,7 @@ class Gen:
             if r.random() < 0.08:
                 name = f"{name.split()[0]} {r.choice(FIRST)} {name.split()[1]}"
             org = r.choice(ORGS) if r.random() < 0.85 else None
-            local = name.lower().replace(" ", ".").replace("'", "")
+            local = ".".join(slug(w) for w in name.split())
             domain = (org or "mail example").split()[0].lower() + ".example"
             email = f"{local}{cid}@{domain}" if r.random() < 0.9 else None
             since = self.day(self.start - 400, self.today - 7, recent=1.3)
