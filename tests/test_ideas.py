@@ -58,6 +58,7 @@ def test_idea_commands_refuse_bad_input_and_write_nothing(srm):
     srm.fails("idea", "add", "maria", "   ", code=2, match="say what the idea is")
     srm.fails("idea", "add", "maria", "x", "--on", "tomorrow", code=2, match="in the future")
     assert srm.json("ideas") == []
+    assert "No ideas match" in srm.ok("ideas", "--open").stderr
     idea = srm.json("idea", "add", "maria", "intro", "--on", "2026-02-01")["id"]
     srm.fails("idea", "done", "99", code=3, match="no idea with id 99")
     srm.fails("idea", "drop", "99", code=3, match="no idea with id 99")

@@ -92,7 +92,11 @@ def ideas(
         print_json(found)
         return
     if not found:
-        message('No ideas yet: srm idea add CONTACT "TEXT"')
+        message(
+            "No ideas match."
+            if open_only or contact or segment
+            else 'No ideas yet: srm idea add CONTACT "TEXT"'
+        )
         return
     t = table("id", "for", "idea", "status", "since")
     for i in found:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
@@ -95,7 +96,7 @@ def list_goals(
     contact_id: int | None = None,
     include_closed: bool = False,
 ) -> list[dict]:
-    """Goals, active first, then by contact and age (the longest unconfirmed first)."""
+    """Goals as of `on`: active ones first, then by contact and in the order recorded."""
     where, params = ["c.archived_at IS NULL" if contact_id is None else "1"], []
     if not include_closed:
         where.append("g.status = 'active'")
@@ -110,7 +111,7 @@ def list_goals(
     return _hydrate(store, rows, on, max_age)
 
 
-def _open_goal(conn, goal_id: int) -> dict:
+def _open_goal(conn: sqlite3.Connection, goal_id: int) -> sqlite3.Row:
     row = conn.execute("SELECT status, recorded_on FROM goal WHERE id = ?", (goal_id,)).fetchone()
     if row is None:
         raise NotFound(f"no goal with id {goal_id} (srm goals --all lists them)")
