@@ -6,6 +6,7 @@ interaction_contact (contact_id, occurred_on).
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 from datetime import date
 
@@ -61,38 +62,61 @@ def schedules(
     if tag is not None:
         where.append("c.id IN (SELECT contact_id FROM contact_tag WHERE tag = :tag)")
         params["tag"] = tag
-    seg_cadences: dict[int, list[str | None]] = {}
-    weights: dict[int, float] = {}
-    seg_sql = (
-        "SELECT cs.contact_id, s.cadence, s.weight FROM contact_segment cs"
-        " JOIN segment s ON s.id = cs.segment_id"
-    )
-    if contact_ids is not None:
-        seg_sql += f" WHERE cs.contact_id IN ({','.join(str(int(i)) for i in contact_ids)})"
-    for cid, cadence_text, weight in conn.execute(seg_sql):
-        seg_cadences.setdefault(cid, []).append(cadence_text)
-        weights[cid] = max(weights.get(cid, 0.0), weight)
+    seg_cadences, weights = _segments(conn, contact_ids)
     parsed: dict[tuple[str | None, tuple], cad.Cadence | None] = {}
+    # Many contacts share a cadence and a start date; calendar arithmetic is done once for each.
+    due_on: dict[tuple[cad.Cadence, str], date] = {}
     out: dict[int, Schedule] = {}
-    for cid, own, since, snoozed, last in conn.execute(
-        _SQL.format(where=" AND ".join(where)), params
+    for cid, own, since, snoozed, last in _tuples(
+        conn, _SQL.format(where=" AND ".join(where)), params
     ):
-        segs = seg_cadences.get(cid, [])
-        key = (own, tuple(segs))
-        if key not in parsed:
-            parsed[key] = cad.effective(own, segs, config.default_cadence)
-        cadence = parsed[key]
-        last_d = date.fromisoformat(last) if last else None
-        start = last_d or date.fromisoformat(since)
+        key = (own, seg_cadences.get(cid, ()))
+        cadence = parsed.get(key, _UNSET)
+        if cadence is _UNSET:
+            cadence = parsed[key] = cad.effective(own, list(key[1]), config.default_cadence)
+        due = None
+        if cadence is not None:
+            start = last or since
+            due = due_on.get((cadence, start))
+            if due is None:
+                due = due_on[cadence, start] = cadence.after(date.fromisoformat(start))
         out[cid] = Schedule(
             contact_id=cid,
-            last=last_d,
+            last=date.fromisoformat(last) if last else None,
             cadence=cadence,
-            due=cadence.after(start) if cadence else None,
+            due=due,
             weight=weights.get(cid, 1.0),
             snoozed_until=date.fromisoformat(snoozed) if snoozed else None,
         )
     return out
+
+
+_UNSET = object()
+
+
+def _segments(
+    conn: sqlite3.Connection, contact_ids: list[int] | None
+) -> tuple[dict[int, tuple[str | None, ...]], dict[int, float]]:
+    """Each contact's segment cadences and its highest segment weight."""
+    # The few segments go into a dict: cheaper than a join lookup for each membership.
+    segments = {r[0]: r[1:] for r in _tuples(conn, "SELECT id, cadence, weight FROM segment")}
+    sql = "SELECT contact_id, segment_id FROM contact_segment"
+    if contact_ids is not None:
+        sql += f" WHERE contact_id IN ({','.join(str(int(i)) for i in contact_ids)})"
+    cadences: dict[int, tuple[str | None, ...]] = {}
+    weights: dict[int, float] = {}
+    for cid, sid in _tuples(conn, sql):
+        cadence_text, weight = segments[sid]
+        cadences[cid] = (*cadences.get(cid, ()), cadence_text)
+        weights[cid] = max(weights.get(cid, 0.0), weight)
+    return cadences, weights
+
+
+def _tuples(conn: sqlite3.Connection, sql: str, params: object = ()) -> sqlite3.Cursor:
+    """Rows as plain tuples: building thousands of sqlite3.Row objects costs more than the query."""
+    cur = conn.cursor()
+    cur.row_factory = None
+    return cur.execute(sql, params)
 
 
 def one(store: Store, config: Config, contact_id: int, on: date) -> Schedule:
