@@ -34,4 +34,4 @@ def brief(
         return
     from srm.cli import render
 
-    render.brief(data, app.today)
+    render.brief(data)

@@ -108,7 +108,7 @@ def dates_table(found: list[dict], *, with_contact: bool, title: str | None = No
     return t
 
 
-def brief(p: dict, today) -> None:
+def brief(p: dict) -> None:
     """The screen before a meeting: who, since when, recent talks, then what is open."""
     from rich.table import Table
 
