@@ -26,6 +26,7 @@ COMMAND_MODULES = (
     "stages",
     "important_dates",
     "brief",
+    "transfer",
 )
 
 

@@ -1,0 +1,738 @@
+"""`srm import`: contacts from vCard, CSV and srm JSON files, in one all-or-nothing transaction.
+
+The whole import is one write transaction: a bad record aborts it with the record's place and
+the reason, and the store is unchanged (`skip_invalid` rejects just that record instead). A dry
+run does all the same work and rolls back. Contacts are inserted in bulk here rather than through
+`contacts.add`, which re-reads each contact and whose handle lookup scans the table: 10,000 cards
+must import in seconds. Handles still come from `contacts.handle_candidates`/`unique_handle`.
+"""
+
+from __future__ import annotations
+
+import math
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from srm import cadence as cad
+from srm.config import Config
+from srm.domain import contacts as dc
+from srm.domain import segments as seg
+from srm.domain.common import new_uuid, now_utc
+from srm.domain.important_dates import normalise_label
+from srm.errors import ImportError_, NotFound, SrmError, UsageError
+from srm.store.db import Store
+
+FORMATS = ("auto", "vcard", "linkedin", "google", "outlook", "csv", "json")
+ON_DUPLICATE = ("skip", "merge", "new")
+CSV_FORMATS = ("linkedin", "google", "outlook", "csv")
+
+
+@dataclass
+class Options:
+    since: date  # when tracking starts for contacts whose record doesn't say
+    segments: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    cadence: str | None = None
+    stagger: bool = False
+    dry_run: bool = False
+    on_duplicate: str = "skip"
+    skip_invalid: bool = False
+
+
+@dataclass
+class Source:
+    """A parsed import file: its format, how many items it holds, and the items themselves."""
+
+    name: str
+    format: str
+    total: int
+    items: Iterator[dict]
+    ignored_columns: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Summary:
+    file: str
+    format: str
+    dry_run: bool
+    created: int = 0
+    merged: int = 0
+    skipped: list[dict] = field(default_factory=list)  # {"where", "reason"}
+    rejected: list[dict] = field(default_factory=list)  # {"where", "reason"}
+    records: dict[str, dict[str, int]] = field(default_factory=dict)  # json: section → counts
+    ignored_columns: list[str] = field(default_factory=list)
+
+    def as_json(self) -> dict:
+        return {
+            "file": self.file,
+            "format": self.format,
+            "dry_run": self.dry_run,
+            "created": self.created,
+            "merged": self.merged,
+            "skipped": len(self.skipped),
+            "rejected": len(self.rejected),
+            "skipped_records": self.skipped,
+            "rejected_records": self.rejected,
+            "records": self.records,
+            "ignored_columns": self.ignored_columns,
+        }
+
+
+def load(data: bytes, name: str, fmt: str = "auto") -> Source:
+    """Read an import file's bytes in the given format, or the one its content shows."""
+    from srm.formats import contacts_csv, srm_json, vcard
+    from srm.formats.text import decode
+
+    if fmt not in FORMATS:
+        raise UsageError(f"unknown import format {fmt!r}: use one of {', '.join(FORMATS)}")
+    detected = _detect(decode(data, name), name) if fmt == "auto" else fmt
+    if detected == "vcard":
+        total, items = vcard.read(data, name)
+        return Source(name, "vcard", total, items)
+    if detected == "json":
+        total, items = srm_json.read(data, name)
+        return Source(name, "json", total, items)
+    table = contacts_csv.read(data, name, None if fmt == "auto" else fmt)
+    return Source(name, table.layout, len(table.rows), table.records(), table.ignored)
+
+
+def _detect(text: str, name: str) -> str:
+    from srm.formats import contacts_csv, vcard
+
+    head = text.lstrip()[:1]
+    if head in ("{", "["):
+        return "json"
+    if vcard.looks_like_vcard(text):
+        return "vcard"
+    if contacts_csv.looks_like_csv(text):
+        return "csv"
+    raise ImportError_(
+        f"can't tell what kind of file {name} is: use --format vcard, linkedin, google,"
+        " outlook, csv or json"
+    )
+
+
+class _Rollback(Exception):
+    """Ends a dry run: the transaction rolls back after the summary is complete."""
+
+
+def run(store: Store, config: Config, source: Source, options: Options) -> Summary:
+    """Import every item of `source`; all of it lands, or (on a bad record) none of it."""
+    if options.on_duplicate not in ON_DUPLICATE:
+        raise UsageError(
+            f"unknown --on-duplicate {options.on_duplicate!r}: use {', '.join(ON_DUPLICATE)}"
+        )
+    summary = Summary(source.name, source.format, options.dry_run)
+    summary.ignored_columns = source.ignored_columns
+    # Bad options fail before the file is read, with the error `srm add` would give.
+    extra_segments = seg.resolve_ids(store, options.segments)
+    extra_tags = dc._normalise_tags(options.tags)
+    if options.cadence is not None:
+        cad.normalise(options.cadence)
+    try:
+        with store.write() as conn:
+            job = _Import(store, conn, config, options, summary, extra_segments, extra_tags)
+            if source.format == "json":
+                sections = _Sections(job)
+                for item in source.items:
+                    sections.add(item)
+            else:
+                for record in source.items:
+                    job.contact_record(record)
+            job.finish()
+            if options.dry_run:
+                raise _Rollback
+    except _Rollback:
+        pass
+    return summary
+
+
+class _Import:
+    """The state of one import: indexes for duplicate checks and handles, and the summary."""
+
+    def __init__(
+        self,
+        store: Store,
+        conn: sqlite3.Connection,
+        config: Config,
+        options: Options,
+        summary: Summary,
+        extra_segments: list[int],
+        extra_tags: list[str],
+    ):
+        self.store, self.conn, self.config = store, conn, config
+        self.options, self.summary = options, summary
+        self.extra_segments, self.extra_tags = extra_segments, extra_tags
+        self.now = now_utc()
+        self.by_email: dict[str, int] = {}
+        self.by_name: dict[str, list[int]] = {}
+        self.emails: dict[int, str | None] = {}
+        self.handles: dict[int, str] = {}
+        self.taken: set[str] = set()
+        for cid, handle, name, email in conn.execute("SELECT id, handle, name, email FROM contact"):
+            self._index(cid, handle, name, email)
+        self.segments = {
+            r["name"]: (r["id"], r["cadence"])
+            for r in conn.execute("SELECT id, name, cadence FROM segment")
+        }
+        self.segment_cadences = dict(self.segments.values())
+        self.staggered: list[tuple[int, cad.Cadence]] = []
+
+    # --- records ---------------------------------------------------------------------------
+
+    def contact_record(self, record: dict) -> int | None:
+        """Create, merge or skip one contact record; the store id it ends up as, if any."""
+        where = record["where"]
+        if record.get("skip"):
+            self.skip(where, record["skip"])
+            return None
+        if record.get("error"):
+            self.reject(where, record["error"])
+            return None
+        try:
+            fields = self._fields(record)
+        except SrmError as e:
+            self.reject(where, str(e))
+            return None
+        found = self.find_duplicate(fields)
+        if found is not None and self.options.on_duplicate != "new":
+            cid, why = found
+            if self.options.on_duplicate == "merge":
+                self.merge(cid, fields)
+                self.summary.merged += 1
+            else:
+                self.skip(where, f"duplicate of {self.handles[cid]} ({why})")
+            return cid
+        return self.create(fields)
+
+    def skip(self, where: str, reason: str) -> None:
+        self.summary.skipped.append({"where": where, "reason": reason})
+
+    def reject(self, where: str, reason: str) -> None:
+        if not self.options.skip_invalid:
+            raise ImportError_(
+                f"{self.summary.file}, {where}: {reason}. Nothing was imported: fix it, or use"
+                " --skip-invalid to import the rest"
+            )
+        self.summary.rejected.append({"where": where, "reason": reason})
+
+    def _fields(self, record: dict) -> dict:
+        """The columns of a contact from a record, checked as `srm add` checks them."""
+        email = _first_valid_email(record["emails"])
+        name = " ".join((record["name"] or email or record["org"] or "").split())
+        if not name:
+            raise ImportError_("no name, email or organisation to call this contact by")
+        own_cadence = record["cadence"] or self.options.cadence
+        segment_ids = list(
+            dict.fromkeys([self.segment_id(s) for s in record["segments"]] + self.extra_segments)
+        )
+        return {
+            "name": name,
+            "email": email,
+            "emails": [e.lower() for e in record["emails"] if "@" in e],
+            "phone": _clean(record["phone"]),
+            "org": _clean(record["org"]),
+            "team": _clean(record["team"]),
+            "role": _clean(record["role"]),
+            "cadence": cad.normalise(own_cadence) if own_cadence else None,
+            "since": record["since"],
+            "connected_on": record["connected_on"],
+            "note": "\n\n".join(n.strip() for n in record["notes"] if n.strip()),
+            "segment_ids": segment_ids,
+            "tags": list(dict.fromkeys(dc._normalise_tags(record["tags"]) + self.extra_tags)),
+            "dates": [{**d, "label": normalise_label(d["label"])} for d in record["dates"]],
+        }
+
+    def segment_id(self, name: str) -> int:
+        key = seg.normalise_name(name)
+        if key not in self.segments:
+            raise NotFound(f"no segment named {name!r} (srm segment add {key} creates it)")
+        return self.segments[key][0]
+
+    def find_duplicate(self, fields: dict) -> tuple[int, str] | None:
+        """The contact already here that this one duplicates: same email, else same name.
+
+        Two records with the same name but different email addresses are different people.
+        """
+        for e in fields["emails"]:
+            if e in self.by_email:
+                return self.by_email[e], "same email"
+        mine = fields["email"]
+        for cid in self.by_name.get(dc.slug(fields["name"]), []):
+            theirs = self.emails.get(cid)
+            if mine is None or theirs is None:
+                return cid, "same name"
+        return None
+
+    # --- writes ----------------------------------------------------------------------------
+
+    def create(self, fields: dict, keep: dict | None = None) -> int:
+        """Insert a contact; `keep` holds stored columns to preserve (uuid, handle, dates…)."""
+        keep = keep or {}
+        handle = keep.get("handle")
+        if not handle or handle in self.taken:
+            handle = self.handle(fields["name"], fields["email"])
+        since = fields["since"] or self.options.since
+        row = {
+            "uuid": keep.get("uuid") or new_uuid(),
+            "handle": handle,
+            "name": fields["name"],
+            "email": fields["email"],
+            "phone": fields["phone"],
+            "org": fields["org"],
+            "team": fields["team"],
+            "role": fields["role"],
+            "cadence": fields["cadence"],
+            "since": since.isoformat(),
+            "connected_on": _iso(fields["connected_on"]),
+            "note": fields["note"],
+            "snoozed_until": keep.get("snoozed_until"),
+            "archived_at": keep.get("archived_at"),
+            "created_at": keep.get("created_at") or self.now,
+            "updated_at": keep.get("updated_at") or self.now,
+        }
+        cid = self.conn.execute(
+            f"INSERT INTO contact ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
+            tuple(row.values()),
+        ).lastrowid
+        self._link(cid, fields)
+        self._index(cid, handle, fields["name"], fields["email"], fields["emails"])
+        self.summary.created += 1
+        if self.options.stagger and fields["since"] is None:
+            own = fields["cadence"]
+            effective = cad.effective(
+                own,
+                [self.segment_cadences[s] for s in fields["segment_ids"]],
+                self.config.default_cadence,
+            )
+            if effective is not None:
+                self.staggered.append((cid, effective))
+        return cid
+
+    def count(self, section: str, outcome: str) -> None:
+        counts = self.summary.records.setdefault(section, {"added": 0, "present": 0})
+        counts[outcome] += 1
+
+    def handle(self, name: str, email: str | None) -> str:
+        """The handle `srm add` would give, picked from an in-memory set of taken handles.
+
+        `unique_handle` is asked only when every usual candidate is taken.
+        """
+        for candidate in dc.handle_candidates(name, email):
+            if candidate not in self.taken and not candidate.isdigit():
+                return candidate
+        return dc.unique_handle(self.conn, name, email)
+
+    def merge(self, cid: int, fields: dict) -> None:
+        """Fill the existing contact's empty fields; add segments, tags and dates."""
+        self.conn.execute(
+            "UPDATE contact SET email = coalesce(email, ?), phone = coalesce(phone, ?),"
+            " org = coalesce(org, ?), team = coalesce(team, ?), role = coalesce(role, ?),"
+            " cadence = coalesce(cadence, ?), connected_on = coalesce(connected_on, ?),"
+            " note = CASE WHEN note = '' THEN ? ELSE note END, updated_at = ? WHERE id = ?",
+            (
+                fields["email"],
+                fields["phone"],
+                fields["org"],
+                fields["team"],
+                fields["role"],
+                fields["cadence"],
+                _iso(fields["connected_on"]),
+                fields["note"],
+                self.now,
+                cid,
+            ),
+        )
+        if self.emails.get(cid) is None and fields["email"]:
+            self.emails[cid] = fields["email"].lower()
+        for e in fields["emails"]:
+            self.by_email.setdefault(e, cid)
+        have = {
+            (r[0], r[1], r[2], r[3])
+            for r in self.conn.execute(
+                "SELECT label, year, month, day FROM important_date WHERE contact_id = ?", (cid,)
+            )
+        }
+        fields = {
+            **fields,
+            "dates": [
+                d
+                for d in fields["dates"]
+                if (d["label"], d["year"], d["month"], d["day"]) not in have
+            ],
+        }
+        self._link(cid, fields)
+
+    def _link(self, cid: int, fields: dict) -> None:
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO contact_segment (contact_id, segment_id) VALUES (?, ?)",
+            [(cid, s) for s in fields["segment_ids"]],
+        )
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO contact_tag (contact_id, tag) VALUES (?, ?)",
+            [(cid, t) for t in fields["tags"]],
+        )
+        self.conn.executemany(
+            "INSERT INTO important_date (uuid, contact_id, label, year, month, day)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            [
+                (d.get("uuid") or new_uuid(), cid, d["label"], d["year"], d["month"], d["day"])
+                for d in fields["dates"]
+            ],
+        )
+
+    def _index(
+        self, cid: int, handle: str, name: str, email: str | None, emails: list[str] = ()
+    ) -> None:
+        self.handles[cid] = handle
+        self.taken.add(handle)
+        self.emails[cid] = email.lower() if email else None
+        for e in [email.lower()] if email else []:
+            self.by_email.setdefault(e, cid)
+        for e in emails:
+            self.by_email.setdefault(e, cid)
+        key = dc.slug(name)
+        if key:
+            self.by_name.setdefault(key, []).append(cid)
+
+    def finish(self) -> None:
+        """Spread the first check-ins of the new contacts over one cadence (--stagger)."""
+        groups: dict[cad.Cadence, list[int]] = {}
+        for cid, cadence in self.staggered:
+            groups.setdefault(cadence, []).append(cid)
+        start = self.options.since
+        updates = []
+        for cadence, ids in groups.items():
+            for cid, since in zip(ids, stagger(start, cadence, len(ids)), strict=True):
+                updates.append((since.isoformat(), cid))
+        self.conn.executemany("UPDATE contact SET since = ? WHERE id = ?", updates)
+
+
+class _Sections:
+    """Imports the sections of an srm JSON export, mapping its UUIDs to this store's ids.
+
+    Records already here (same UUID) are left alone and counted as present, so importing the
+    same export twice changes nothing; contacts go through the usual duplicate checks.
+    """
+
+    def __init__(self, job: _Import):
+        self.job, self.conn = job, job.conn
+        self.segments: dict[str, int] = {}
+        self.contacts: dict[str, int] = {}
+        self.ideas: dict[str, int] = {}
+        self.by_uuid = {r[0]: r[1] for r in self.conn.execute("SELECT uuid, id FROM contact")}
+
+    def add(self, item: dict) -> None:
+        section, where, rec = item["section"], item["where"], item["record"]
+        uid = rec.get("uuid")
+        if uid is not None:
+            where = f"{where} (uuid {uid})"
+        try:
+            if not isinstance(uid, str) or not uid:
+                raise ValueError("it has no uuid")
+            getattr(self, section)(dict(rec, where=where))
+        except (ValueError, TypeError, KeyError, AttributeError, sqlite3.IntegrityError) as e:
+            self.job.reject(where, _reason(e))
+        except SrmError as e:
+            self.job.reject(where, str(e))
+
+    def _insert(self, section: str, table: str, row: dict) -> int | None:
+        """Insert a record unless its UUID is already here; its new id, or None if present."""
+        cur = self.conn.execute(
+            f"INSERT INTO {table} ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})"
+            " ON CONFLICT (uuid) DO NOTHING",
+            tuple(row.values()),
+        )
+        self.job.count(section, "added" if cur.rowcount else "present")
+        return cur.lastrowid if cur.rowcount else None
+
+    def _id(self, table: str, uid: str) -> int | None:
+        row = self.conn.execute(f"SELECT id FROM {table} WHERE uuid = ?", (uid,)).fetchone()
+        return row[0] if row else None
+
+    def _contact(self, uid: str | None) -> int:
+        if uid not in self.contacts:
+            raise ValueError(f"it refers to contact {uid}, which isn't imported")
+        return self.contacts[uid]
+
+    def segments(self, rec: dict) -> None:
+        name = seg.normalise_name(_text(rec, "name"))
+        cadence = rec.get("cadence")
+        if cadence is not None:
+            cadence = cad.normalise(_text(rec, "cadence"))
+        weight = float(rec.get("weight", 1.0))
+        if not 0 < weight <= 100:
+            raise ValueError(f"weight {weight} is out of range (> 0 and ≤ 100)")
+        settings = {
+            "cadence": None if cadence == "none" else cadence,
+            "weight": weight,
+            "description": _text(rec, "description", ""),
+            "created_at": _text(rec, "created_at", self.job.now),
+        }
+        sid = self._id("segment", rec["uuid"])
+        if sid is None and name in self.job.segments:
+            sid = self.job.segments[name][0]
+        if sid is None:
+            sid = self._insert(
+                "segments", "segment", {"uuid": rec["uuid"], "name": name, **settings}
+            )
+        else:
+            self.job.count("segments", "present")
+            if name not in self.job.config.segments:  # the config file rules its own segments
+                taken = self.job.segments.get(name, (sid,))[0] != sid
+                changes = settings if taken else {"name": name, **settings}
+                sets = ", ".join(f"{k} = ?" for k in changes)
+                self.conn.execute(
+                    f"UPDATE segment SET {sets} WHERE id = ?", (*changes.values(), sid)
+                )
+        row = self.conn.execute("SELECT name, cadence FROM segment WHERE id = ?", (sid,)).fetchone()
+        for old in [n for n, (i, _) in self.job.segments.items() if i == sid]:
+            del self.job.segments[old]
+        self.job.segments[row[0]] = (sid, row[1])
+        self.job.segment_cadences[sid] = row[1]
+        self.segments[rec["uuid"]] = sid
+
+    def contacts(self, rec: dict) -> None:
+        job = self.job
+        record = {
+            **{k: None for k in ("name", "phone", "org", "team", "role", "cadence")},
+            **{k: rec.get(k) for k in ("name", "phone", "org", "team", "role", "cadence")},
+            "where": rec["where"],
+            "emails": [rec["email"]] if rec.get("email") else [],
+            "notes": [],
+            "tags": _list(rec, "tags"),
+            "segments": [],
+            "since": _date(rec, "since", required=True),
+            "connected_on": _date(rec, "connected_on"),
+            "dates": [],
+        }
+        fields = job._fields(record)
+        fields["note"] = _text(rec, "note", "")
+        unknown = [u for u in _list(rec, "segments") if u not in self.segments]
+        if unknown:
+            raise ValueError(f"it is in segment {unknown[0]}, which isn't in the file")
+        fields["segment_ids"] = list(
+            dict.fromkeys([self.segments[u] for u in _list(rec, "segments")] + job.extra_segments)
+        )
+        same = self.by_uuid.get(rec["uuid"])
+        found = (same, "same uuid") if same is not None else job.find_duplicate(fields)
+        if found is not None and job.options.on_duplicate != "new":
+            cid, why = found
+            if job.options.on_duplicate == "merge":
+                job.merge(cid, fields)
+                job.summary.merged += 1
+            else:
+                job.skip(rec["where"], f"duplicate of {job.handles[cid]} ({why})")
+            self.contacts[rec["uuid"]] = cid
+            return
+        keep = {
+            "uuid": None if same is not None else rec["uuid"],
+            "handle": rec.get("handle"),
+            "snoozed_until": _iso(_date(rec, "snoozed_until")),
+            "archived_at": rec.get("archived_at"),
+            "created_at": rec.get("created_at"),
+            "updated_at": rec.get("updated_at"),
+        }
+        cid = job.create(fields, keep)
+        self.by_uuid[rec["uuid"]] = cid
+        self.contacts[rec["uuid"]] = cid
+
+    def important_dates(self, rec: dict) -> None:
+        cid = self._contact(rec.get("contact"))
+        values = (
+            cid,
+            _text(rec, "label").strip().lower(),
+            rec.get("year"),
+            rec["month"],
+            rec["day"],
+        )
+        if self.conn.execute(
+            "SELECT 1 FROM important_date WHERE contact_id = ? AND label = ? AND year IS ?"
+            " AND month = ? AND day = ?",
+            values,
+        ).fetchone():
+            self.job.count("important_dates", "present")
+            return
+        row = dict(zip(("contact_id", "label", "year", "month", "day"), values, strict=True))
+        self._insert("important_dates", "important_date", {"uuid": rec["uuid"], **row})
+
+    def ideas(self, rec: dict) -> None:
+        contact_id = self._contact(rec.get("contact")) if rec.get("contact") else None
+        segment_id = None
+        if rec.get("segment"):
+            if rec["segment"] not in self.segments:
+                raise ValueError(f"it is for segment {rec['segment']}, which isn't in the file")
+            segment_id = self.segments[rec["segment"]]
+        row = {
+            "uuid": rec["uuid"],
+            "contact_id": contact_id,
+            "segment_id": segment_id,
+            "text": _text(rec, "text"),
+            "status": _text(rec, "status", "open"),
+            "created_on": _iso(_date(rec, "created_on", required=True)),
+            "closed_on": _iso(_date(rec, "closed_on")),
+        }
+        self.ideas[rec["uuid"]] = self._insert("ideas", "idea", row) or self._id(
+            "idea", rec["uuid"]
+        )
+
+    def interactions(self, rec: dict) -> None:
+        contact_ids = list(dict.fromkeys(self._contact(u) for u in _list(rec, "contacts")))
+        if not contact_ids:
+            raise ValueError("it has no contacts")
+        idea_id = None
+        if rec.get("idea"):
+            idea_id = self.ideas.get(rec["idea"]) or self._id("idea", rec["idea"])
+            if idea_id is None:
+                raise ValueError(f"it delivers idea {rec['idea']}, which isn't in the file")
+        occurred = _iso(_date(rec, "occurred_on", required=True))
+        iid = self._insert(
+            "interactions",
+            "interaction",
+            {
+                "uuid": rec["uuid"],
+                "occurred_on": occurred,
+                "channel": _text(rec, "channel"),
+                "kind": _text(rec, "kind", "checkin"),
+                "sentiment": _text(rec, "sentiment", "neutral"),
+                "summary": _text(rec, "summary"),
+                "note": _text(rec, "note", ""),
+                "idea_id": idea_id,
+                "created_at": _text(rec, "created_at", self.job.now),
+            },
+        )
+        if iid is not None:
+            self.conn.executemany(
+                "INSERT INTO interaction_contact (interaction_id, contact_id, occurred_on)"
+                " VALUES (?, ?, ?)",
+                [(iid, cid, occurred) for cid in contact_ids],
+            )
+
+    def followups(self, rec: dict) -> None:
+        interaction_id = None
+        if rec.get("interaction"):
+            interaction_id = self._id("interaction", rec["interaction"])
+            if interaction_id is None:
+                raise ValueError(f"it belongs to interaction {rec['interaction']}, not in the file")
+        self._insert(
+            "followups",
+            "followup",
+            {
+                "uuid": rec["uuid"],
+                "contact_id": self._contact(rec.get("contact")),
+                "interaction_id": interaction_id,
+                "text": _text(rec, "text"),
+                "due_on": _iso(_date(rec, "due_on", required=True)),
+                "status": _text(rec, "status", "open"),
+                "created_on": _iso(_date(rec, "created_on", required=True)),
+                "closed_on": _iso(_date(rec, "closed_on")),
+            },
+        )
+
+    def goals(self, rec: dict) -> None:
+        row = {
+            "uuid": rec["uuid"],
+            "contact_id": self._contact(rec.get("contact")),
+            "text": _text(rec, "text"),
+            "status": _text(rec, "status", "active"),
+            "recorded_on": _iso(_date(rec, "recorded_on", required=True)),
+            "closed_on": _iso(_date(rec, "closed_on")),
+        }
+        goal_id = self._insert("goals", "goal", row) or self._id("goal", rec["uuid"])
+        for confirmation in _list(rec, "confirmations"):
+            self._insert(
+                "goal_confirmations",
+                "goal_confirmation",
+                {
+                    "uuid": _text(confirmation, "uuid"),
+                    "goal_id": goal_id,
+                    "confirmed_on": _iso(_date(confirmation, "confirmed_on", required=True)),
+                },
+            )
+
+    def stage_changes(self, rec: dict) -> None:
+        self._insert(
+            "stage_changes",
+            "stage_change",
+            {
+                "uuid": rec["uuid"],
+                "contact_id": self._contact(rec.get("contact")),
+                "from_stage": rec.get("from_stage"),
+                "stage": _text(rec, "stage"),
+                "changed_on": _iso(_date(rec, "changed_on", required=True)),
+            },
+        )
+
+
+def _reason(e: Exception) -> str:
+    if isinstance(e, KeyError):
+        return f"it has no {e.args[0]!r}"
+    if isinstance(e, sqlite3.IntegrityError):
+        return f"it breaks a rule of the store ({e})"
+    return str(e)
+
+
+def _text(rec: dict, key: str, default: str | None = None) -> str:
+    value = rec.get(key, default)
+    if not isinstance(value, str):
+        raise ValueError(f"{key!r} must be text")
+    return value
+
+
+def _list(rec: dict, key: str) -> list:
+    value = rec.get(key) or []
+    if not isinstance(value, list):
+        raise ValueError(f"{key!r} must be a list")
+    return value
+
+
+def _date(rec: dict, key: str, required: bool = False) -> date | None:
+    value = rec.get(key)
+    if value is None and not required:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{key!r} must be a date (YYYY-MM-DD), not {value!r}") from None
+
+
+def stagger(start: date, cadence: cad.Cadence, n: int) -> list[date]:
+    """`n` tracking-start dates whose first check-ins spread evenly over one cadence.
+
+    Unstaggered, every contact is first due one cadence after `start`; staggered, the k-th of
+    n is due k/n of a cadence after it, so the first comes soon and the last as before.
+    """
+    span = (cadence.after(start) - start).days
+    out = []
+    for k in range(1, n + 1):
+        since = start - timedelta(days=span - math.ceil(k * span / n))
+        while cadence.after(since) <= start:  # month ends: Mar 30 - 1 month + 1 month < Mar 30
+            since += timedelta(days=1)
+        out.append(since)
+    return out
+
+
+def _first_valid_email(emails: list[str]) -> str | None:
+    """The first address that looks like one; an error only if none of them does."""
+    first_error = None
+    for e in emails:
+        if not e.strip():
+            continue
+        try:
+            return dc._check_email(e)
+        except UsageError as err:
+            first_error = first_error or err
+    if first_error is not None:
+        raise first_error
+    return None
+
+
+def _clean(value: str | None) -> str | None:
+    value = (value or "").strip()
+    return value or None
+
+
+def _iso(d: date | None) -> str | None:
+    return d.isoformat() if d else None
