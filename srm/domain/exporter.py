@@ -1,0 +1,488 @@
+"""`srm export`: the store as srm JSON, CSV, vCard or iCalendar, streamed from SQL cursors.
+
+Exports read with cursors and write a record at a time, so a store with a million interactions
+exports in constant memory. An export covers the whole store, one person (everything stored
+about them, for a data-protection access request) or one segment.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import TextIO
+
+from srm.config import Config
+from srm.domain import contacts as dc
+from srm.domain import schedule
+from srm.domain import segments as seg
+from srm.domain.common import now_utc
+from srm.errors import UsageError
+from srm.store.db import Store
+
+FORMATS = ("json", "csv", "vcard", "ics")
+_SUFFIXES = {".json": "json", ".csv": "csv", ".vcf": "vcard", ".vcard": "vcard", ".ics": "ics"}
+_SEP = "\x1f"  # joins lists inside one SQL value (ASCII unit separator: never in names)
+CONTACT_COLUMNS = (
+    "uuid",
+    "handle",
+    "name",
+    "email",
+    "phone",
+    "org",
+    "team",
+    "role",
+    "segments",
+    "tags",
+    "cadence",
+    "effective_cadence",
+    "since",
+    "connected_on",
+    "last_interaction",
+    "next_due",
+    "snoozed_until",
+    "archived_at",
+    "note",
+)
+INTERACTION_COLUMNS = (
+    "uuid",
+    "date",
+    "contacts",
+    "handles",
+    "channel",
+    "kind",
+    "sentiment",
+    "summary",
+    "note",
+)
+
+
+@dataclass
+class Options:
+    format: str
+    today: date
+    interactions: bool = False  # csv: one row per interaction
+    todo: bool = False  # ics: VTODO instead of VEVENT
+
+
+@dataclass
+class Scope:
+    """The contacts an export covers: all, one person, or one segment."""
+
+    label: object  # "all", {"contact": ref} or {"segment": name}, as the JSON header says
+    subquery: str | None = None  # SQL giving the contact ids; None: every contact
+    params: tuple = ()
+
+    def where(self, column: str) -> tuple[str, tuple]:
+        """A condition limiting `column` (a contact id) to the scope, and its parameters."""
+        if self.subquery is None:
+            return "1", ()
+        return f"{column} IN ({self.subquery})", self.params
+
+
+def scope(store: Store, *, contact: str | None = None, segment: str | None = None) -> Scope:
+    if contact and segment:
+        raise UsageError("use --contact or --segment, not both")
+    if contact:
+        c = dc.resolve(store, contact)
+        return Scope({"contact": c.ref()}, "SELECT ?", (c.id,))
+    if segment:
+        s = seg.get(store, segment)
+        return Scope(
+            {"segment": s.name},
+            "SELECT contact_id FROM contact_segment WHERE segment_id = ?",
+            (s.id,),
+        )
+    return Scope("all")
+
+
+def choose_format(fmt: str | None, output: Path | None) -> str:
+    """The format asked for, else the one --output's extension names, else json."""
+    if fmt is None:
+        return _SUFFIXES.get(output.suffix.lower(), "json") if output else "json"
+    kind = fmt.strip().lower()
+    if kind not in FORMATS:
+        raise UsageError(f"unknown export format {fmt!r}: use one of {', '.join(FORMATS)}")
+    return kind
+
+
+def unit(options: Options, count: int) -> str:
+    if options.format == "ics":
+        return "calendar item" + ("s" if count != 1 else "")
+    if options.interactions:
+        return "interaction" + ("s" if count != 1 else "")
+    return "contact" + ("s" if count != 1 else "")
+
+
+def export(store: Store, config: Config, where: Scope, options: Options, out: TextIO) -> int:
+    """Write the export to `out`; how many contacts (interactions, calendar items) it holds."""
+    if options.interactions and options.format != "csv":
+        raise UsageError("--interactions is for --format csv (json always has them)")
+    if options.todo and options.format != "ics":
+        raise UsageError("--todo is for --format ics")
+    if options.format == "json":
+        return _json(store, where, out)
+    if options.format == "csv":
+        if options.interactions:
+            return _interactions_csv(store, where, out)
+        return _contacts_csv(store, config, where, options.today, out)
+    if options.format == "vcard":
+        return _vcard(store, where, out)
+    return _ics(store, config, where, options, out)
+
+
+@contextmanager
+def atomic_file(path: Path) -> Iterator[TextIO]:
+    """A text file that appears complete or not at all: temp file beside it, fsync, rename.
+
+    The temp file is created readable by its owner only, and the export keeps that mode.
+    """
+    path = Path(path)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as e:
+        raise UsageError(f"can't write {path}: {e.strerror}") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+            yield f
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+    dir_fd = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)  # so the rename itself survives a crash
+    finally:
+        os.close(dir_fd)
+
+
+# --- JSON ----------------------------------------------------------------------------------
+
+
+def _json(store: Store, where: Scope, out: TextIO) -> int:
+    from srm import __version__
+    from srm.formats import srm_json
+
+    counter = {"contacts": 0}
+
+    def counted(rows: Iterator[dict]) -> Iterator[dict]:
+        for row in rows:
+            counter["contacts"] += 1
+            yield row
+
+    header = {
+        "format": srm_json.FORMAT,
+        "version": srm_json.VERSION,
+        "exported_at": now_utc(),
+        "srm_version": __version__,
+        "scope": where.label,
+    }
+    sections = {
+        "segments": _segments,
+        "contacts": lambda s, w: counted(_contacts(s, w)),
+        "important_dates": _important_dates,
+        "ideas": _ideas,
+        "interactions": _interactions,
+        "followups": _followups,
+        "goals": _goals,
+        "stage_changes": _stage_changes,
+    }
+    srm_json.write(
+        out, header, ((name, sections[name](store, where)) for name in srm_json.SECTIONS)
+    )
+    return counter["contacts"]
+
+
+def _segments(store: Store, where: Scope) -> Iterator[dict]:
+    cond, params = where.where("cs.contact_id")
+    sql = "SELECT uuid, name, cadence, weight, description, created_at FROM segment"
+    if where.subquery is not None:
+        sql += f" WHERE id IN (SELECT cs.segment_id FROM contact_segment cs WHERE {cond})"
+    for r in store.conn.execute(sql + " ORDER BY id", params):
+        yield dict(r)
+
+
+def _contacts(store: Store, where: Scope) -> Iterator[dict]:
+    cond, params = where.where("c.id")
+    sql = f"""
+        SELECT c.*,
+          (SELECT group_concat(s.uuid, '{_SEP}') FROM contact_segment cs
+             JOIN segment s ON s.id = cs.segment_id WHERE cs.contact_id = c.id) AS segment_uuids,
+          (SELECT group_concat(t.tag, '{_SEP}') FROM contact_tag t
+             WHERE t.contact_id = c.id) AS tag_list
+        FROM contact c WHERE {cond} ORDER BY c.id"""
+    for r in store.conn.execute(sql, params):
+        row = dict(r)
+        del row["id"]
+        row["segments"] = _split(row.pop("segment_uuids"))
+        row["tags"] = _split(row.pop("tag_list"))
+        yield row
+
+
+def _split(text: str | None) -> list[str]:
+    return sorted(text.split(_SEP)) if text else []
+
+
+def _important_dates(store: Store, where: Scope) -> Iterator[dict]:
+    cond, params = where.where("d.contact_id")
+    sql = f"""
+        SELECT d.uuid, c.uuid AS contact, d.label, d.year, d.month, d.day
+        FROM important_date d JOIN contact c ON c.id = d.contact_id WHERE {cond} ORDER BY d.id"""
+    for r in store.conn.execute(sql, params):
+        yield dict(r)
+
+
+def _ideas(store: Store, where: Scope) -> Iterator[dict]:
+    # One person's or one segment's export leaves out ideas for whole segments.
+    cond, params = where.where("i.contact_id")
+    sql = f"""
+        SELECT i.uuid, c.uuid AS contact, s.uuid AS segment, i.text, i.status, i.created_on,
+               i.closed_on
+        FROM idea i LEFT JOIN contact c ON c.id = i.contact_id
+        LEFT JOIN segment s ON s.id = i.segment_id WHERE {cond} ORDER BY i.id"""
+    for r in store.conn.execute(sql, params):
+        yield dict(r)
+
+
+def _interactions(store: Store, where: Scope) -> Iterator[dict]:
+    """Each interaction with the UUIDs of its contacts (within the scope)."""
+    link_cond, link_params = where.where("ic.contact_id")
+    idea_cond, idea_params = where.where("idea.contact_id")
+    sql = f"""
+        SELECT i.uuid, i.occurred_on, i.channel, i.kind, i.sentiment, i.summary, i.note,
+          CASE WHEN {idea_cond} THEN idea.uuid END AS idea, i.created_at,
+          (SELECT group_concat(c.uuid, '{_SEP}') FROM interaction_contact ic
+             JOIN contact c ON c.id = ic.contact_id
+            WHERE ic.interaction_id = i.id AND {link_cond}) AS contact_uuids
+        FROM interaction i LEFT JOIN idea ON idea.id = i.idea_id"""
+    params = idea_params + link_params
+    if where.subquery is not None:
+        sql += (
+            f" WHERE i.id IN (SELECT ic.interaction_id FROM interaction_contact ic"
+            f" WHERE {link_cond})"
+        )
+        params += link_params
+    for r in store.conn.execute(sql + " ORDER BY i.id", params):
+        row = dict(r)
+        row["contacts"] = _split(row.pop("contact_uuids"))
+        yield row
+
+
+def _followups(store: Store, where: Scope) -> Iterator[dict]:
+    cond, params = where.where("f.contact_id")
+    sql = f"""
+        SELECT f.uuid, c.uuid AS contact, i.uuid AS interaction, f.text, f.due_on, f.status,
+               f.created_on, f.closed_on
+        FROM followup f JOIN contact c ON c.id = f.contact_id
+        LEFT JOIN interaction i ON i.id = f.interaction_id WHERE {cond} ORDER BY f.id"""
+    for r in store.conn.execute(sql, params):
+        yield dict(r)
+
+
+def _goals(store: Store, where: Scope) -> Iterator[dict]:
+    cond, params = where.where("g.contact_id")
+    confirmations: dict[int, list[dict]] = {}
+    for goal_id, uid, on in store.conn.execute(
+        f"SELECT gc.goal_id, gc.uuid, gc.confirmed_on FROM goal_confirmation gc"
+        f" JOIN goal g ON g.id = gc.goal_id WHERE {cond} ORDER BY gc.confirmed_on, gc.id",
+        params,
+    ):
+        confirmations.setdefault(goal_id, []).append({"uuid": uid, "confirmed_on": on})
+    sql = f"""
+        SELECT g.id, g.uuid, c.uuid AS contact, g.text, g.status, g.recorded_on, g.closed_on
+        FROM goal g JOIN contact c ON c.id = g.contact_id WHERE {cond} ORDER BY g.id"""
+    for r in store.conn.execute(sql, params):
+        row = dict(r)
+        row["confirmations"] = confirmations.get(row.pop("id"), [])
+        yield row
+
+
+def _stage_changes(store: Store, where: Scope) -> Iterator[dict]:
+    cond, params = where.where("sc.contact_id")
+    sql = f"""
+        SELECT sc.uuid, c.uuid AS contact, sc.from_stage, sc.stage, sc.changed_on
+        FROM stage_change sc JOIN contact c ON c.id = sc.contact_id WHERE {cond}
+        ORDER BY sc.id"""
+    for r in store.conn.execute(sql, params):
+        yield dict(r)
+
+
+# --- CSV -----------------------------------------------------------------------------------
+
+
+def _contact_rows(store: Store, where: Scope) -> list:
+    cond, params = where.where("c.id")
+    sql = f"""
+        SELECT c.*,
+          (SELECT group_concat(s.name, '{_SEP}') FROM contact_segment cs
+             JOIN segment s ON s.id = cs.segment_id WHERE cs.contact_id = c.id) AS segment_names,
+          (SELECT group_concat(t.tag, '{_SEP}') FROM contact_tag t
+             WHERE t.contact_id = c.id) AS tag_list
+        FROM contact c WHERE {cond} ORDER BY c.name COLLATE NOCASE, c.id"""
+    return store.conn.execute(sql, params).fetchall()
+
+
+def _contacts_csv(store: Store, config: Config, where: Scope, today: date, out: TextIO) -> int:
+    from srm.formats import contacts_csv
+
+    rows = _contact_rows(store, where)
+    ids = None if where.subquery is None else [r["id"] for r in rows]
+    plans = schedule.schedules(store, config, today, contact_ids=ids, include_archived=True)
+    writer = contacts_csv.writer(out)
+    writer.writerow(CONTACT_COLUMNS)
+    for r in rows:
+        plan = plans.get(r["id"])
+        writer.writerow(
+            [
+                r["uuid"],
+                r["handle"],
+                r["name"],
+                r["email"],
+                r["phone"],
+                r["org"],
+                r["team"],
+                r["role"],
+                "; ".join(_split(r["segment_names"])),
+                "; ".join(_split(r["tag_list"])),
+                r["cadence"],
+                str(plan.cadence) if plan and plan.cadence else "none",
+                r["since"],
+                r["connected_on"],
+                plan.last.isoformat() if plan and plan.last else None,
+                plan.due.isoformat() if plan and plan.due else None,
+                r["snoozed_until"],
+                r["archived_at"],
+                r["note"],
+            ]
+        )
+    return len(rows)
+
+
+def _interactions_csv(store: Store, where: Scope, out: TextIO) -> int:
+    from srm.formats import contacts_csv
+
+    link_cond, params = where.where("ic.contact_id")
+    sql = f"""
+        SELECT i.uuid, i.occurred_on, i.channel, i.kind, i.sentiment, i.summary, i.note,
+          (SELECT group_concat(c.name || '{_SEP}' || c.handle, '{_SEP}')
+             FROM interaction_contact ic JOIN contact c ON c.id = ic.contact_id
+            WHERE ic.interaction_id = i.id AND {link_cond}) AS people
+        FROM interaction i"""
+    if where.subquery is not None:
+        sql += (
+            f" WHERE i.id IN (SELECT ic.interaction_id FROM interaction_contact ic"
+            f" WHERE {link_cond})"
+        )
+        params += params
+    writer = contacts_csv.writer(out)
+    writer.writerow(INTERACTION_COLUMNS)
+    count = 0
+    for r in store.conn.execute(sql + " ORDER BY i.occurred_on, i.id", params):
+        people = r["people"].split(_SEP) if r["people"] else []
+        pairs = sorted(zip(people[::2], people[1::2], strict=True))
+        writer.writerow(
+            [
+                r["uuid"],
+                r["occurred_on"],
+                "; ".join(name for name, _ in pairs),
+                "; ".join(handle for _, handle in pairs),
+                r["channel"],
+                r["kind"],
+                r["sentiment"],
+                r["summary"],
+                r["note"],
+            ]
+        )
+        count += 1
+    return count
+
+
+# --- vCard ---------------------------------------------------------------------------------
+
+
+def _vcard(store: Store, where: Scope, out: TextIO) -> int:
+    from srm.formats import vcard
+
+    cond, params = where.where("contact_id")
+    dates: dict[int, list[dict]] = {}
+    for r in store.conn.execute(
+        f"SELECT contact_id, label, year, month, day FROM important_date WHERE {cond}"
+        " ORDER BY month, day, id",
+        params,
+    ):
+        dates.setdefault(r[0], []).append(dict(r))
+    count = 0
+    for r in _contact_rows(store, where):
+        contact = dict(r)
+        contact["tags"] = _split(r["tag_list"])
+        contact["dates"] = dates.get(r["id"], [])
+        out.write(vcard.write_card(contact))
+        count += 1
+    return count
+
+
+# --- iCalendar -----------------------------------------------------------------------------
+
+
+def _ics(store: Store, config: Config, where: Scope, options: Options, out: TextIO) -> int:
+    from srm.formats import ics
+
+    items = list(_checkin_items(store, config, where, options.today))
+    items += _followup_items(store, where, options.today)
+    return ics.write(out, items, todo=options.todo, stamp=datetime.now(UTC).replace(microsecond=0))
+
+
+def _checkin_items(store: Store, config: Config, where: Scope, today: date) -> Iterator[dict]:
+    cond, params = where.where("id")
+    people = {
+        r["id"]: r
+        for r in store.conn.execute(
+            f"SELECT id, uuid, name FROM contact WHERE archived_at IS NULL AND {cond}", params
+        )
+    }
+    ids = None if where.subquery is None else list(people)
+    plans = schedule.schedules(store, config, today, contact_ids=ids)
+    for cid, plan in sorted(plans.items(), key=lambda p: (p[1].due or today, p[0])):
+        if plan.due is None or cid not in people:
+            continue
+        on = plan.due
+        if plan.snoozed_until is not None and plan.snoozed_until >= max(on, today):
+            on = plan.snoozed_until + timedelta(days=1)  # snoozed through that day
+        last = plan.last.isoformat() if plan.last else "never"
+        late = f"; overdue since {plan.due.isoformat()}" if plan.due < today else ""
+        yield {
+            "uid": f"checkin-{people[cid]['uuid']}@srm",
+            "summary": f"Check in with {people[cid]['name']}",
+            "description": f"Cadence {plan.cadence}; last interaction {last}{late}.",
+            "date": max(on, today),
+        }
+
+
+def _followup_items(store: Store, where: Scope, today: date) -> list[dict]:
+    cond, params = where.where("f.contact_id")
+    rows = store.conn.execute(
+        f"SELECT f.uuid, f.text, f.due_on, f.created_on, c.name FROM followup f"
+        f" JOIN contact c ON c.id = f.contact_id WHERE f.status = 'open'"
+        f" AND c.archived_at IS NULL AND {cond} ORDER BY f.due_on, f.id",
+        params,
+    )
+    items = []
+    for r in rows:
+        due = date.fromisoformat(r["due_on"])
+        late = f"; overdue since {r['due_on']}" if due < today else ""
+        items.append(
+            {
+                "uid": f"followup-{r['uuid']}@srm",
+                "summary": f"Follow up with {r['name']}: {r['text']}",
+                "description": f"Promised on {r['created_on']}, due {r['due_on']}{late}.",
+                "date": max(due, today),
+            }
+        )
+    return items
