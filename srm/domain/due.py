@@ -91,20 +91,22 @@ def _round(x: float) -> float:
 def checkins(q: Query, refs: dict[int, dict], weights: dict[int, float]) -> list[Item]:
     plans = schedule.schedules(q.store, q.config, q.on, segment_id=q.segment_id, tag=q.tag)
     open_fu = fu.open_counts(q.store)
+    until = q.until
     items = []
     for cid, p in plans.items():
         weights[cid] = p.weight
-        if p.due is None or p.due > q.until:
+        if p.due is None or p.due > until:
             continue
         if p.snoozed_until is not None and p.snoozed_until >= q.on:
             continue
         late = (q.on - p.due).days
         n_fu = open_fu.get(cid, 0)
+        days = p.cadence.days
         terms = [
             ("segment weight", p.weight),
-            (f"1 + {late}d late / {p.cadence.days:.0f}d cadence", 1 + late / p.cadence.days),
+            (f"1 + {late}d late / {days:.0f}d cadence", 1 + late / days),
         ]
-        urgency = p.weight * (1 + late / p.cadence.days)
+        urgency = p.weight * (1 + late / days)
         if n_fu:
             terms.append((f"+ {FOLLOWUP_BONUS} × {n_fu} open follow-up(s)", FOLLOWUP_BONUS * n_fu))
             urgency += FOLLOWUP_BONUS * n_fu
