@@ -112,7 +112,9 @@ def contacts(
     app = ctx_of(ctx)
     store = app.store
     if stage is not None:
-        _check_stage(app, stage)
+        from srm.domain.stages import check
+
+        stage = check(app.config, stage)
     found = dc.search(store, segment=segment, tag=tag, query=search, archived=archived, stage=stage)
     plans = schedule.schedules(
         store, app.config, app.today, contact_ids=[c.id for c in found], include_archived=True
@@ -143,13 +145,6 @@ def contacts(
         )
     show(t)
     message(f"{len(found)} contact{'s' if len(found) != 1 else ''}")
-
-
-def _check_stage(app, stage: str) -> None:
-    from srm.errors import UsageError
-
-    if stage.strip().lower() not in app.config.stages:
-        raise UsageError(f"unknown stage {stage!r}: use one of {', '.join(app.config.stages)}")
 
 
 def _listing_extras(store, ids: list[int], today) -> dict[int, dict]:

@@ -128,17 +128,9 @@ def checkins(q: Query, refs: dict[int, dict], weights: dict[int, float]) -> list
 
 
 def followups(q: Query, refs: dict[int, dict], weights: dict[int, float]) -> list[Item]:
-    extra_sql, params = q.contact_filter_sql("c.id")
     items = []
-    for f in fu.open_due_by(q.store, q.until):
+    for f in fu.open_due_by(q.store, q.until, q.contact_filter_sql("c.id")):
         cid = f["contact"]["id"]
-        if (
-            extra_sql
-            and not q.store.conn.execute(
-                f"SELECT 1 FROM contact c WHERE c.id = ?{extra_sql}", [cid, *params]
-            ).fetchone()
-        ):
-            continue
         refs[cid] = f["contact"]
         due = date.fromisoformat(f["due"])
         late = (q.on - due).days
@@ -227,16 +219,14 @@ def enrich(q: Query, items: list[Item]) -> None:
     from srm.domain import extras, interactions
 
     ids = sorted({i.contact["id"] for i in items if i.type == "checkin"})
-    if not ids:
-        return
     last = interactions.last_details(q.store, ids, q.on)
-    ledger = extras.ledger(q.store, ids, q.on)
+    asks = extras.asks_since_give(q.store, ids, q.on)
     for i in items:
         if i.type != "checkin":
             continue
         cid = i.contact["id"]
         i.fields["last_channel"] = last.get(cid, {}).get("channel")
-        i.fields["asks_since_give"] = ledger[cid]["asks_since_give"]
+        i.fields["asks_since_give"] = asks[cid]
     for hook in ENRICHERS:
         hook(q, items)
 

@@ -56,6 +56,31 @@ def ledger(store: Store, ids: list[int], on: date, days: int = LEDGER_DAYS) -> d
     return out
 
 
+_LAST_GIVE_SQL = (
+    "SELECT ic.occurred_on FROM interaction_contact ic JOIN interaction i"
+    " ON i.id = ic.interaction_id WHERE ic.contact_id = ? AND ic.occurred_on <= ?"
+    " AND i.kind = 'give' ORDER BY ic.occurred_on DESC LIMIT 1"
+)
+_ASKS_AFTER_SQL = (
+    "SELECT count(*) FROM interaction_contact ic JOIN interaction i ON i.id = ic.interaction_id"
+    " WHERE ic.contact_id = ? AND ic.occurred_on > ? AND ic.occurred_on <= ? AND i.kind = 'ask'"
+)
+
+
+def asks_since_give(store: Store, ids: list[int], on: date) -> dict[int, int]:
+    """Asks after the latest give, per contact, as of `on` (same rule as `ledger`).
+
+    Walks each contact's history backwards on the (contact, date) index and stops at the
+    latest give, so it costs the recent history rather than the whole of it.
+    """
+    conn, day = store.conn, on.isoformat()
+    out = {}
+    for cid in ids:
+        row = conn.execute(_LAST_GIVE_SQL, (cid, day)).fetchone()
+        out[cid] = conn.execute(_ASKS_AFTER_SQL, (cid, row[0] if row else "", day)).fetchone()[0]
+    return out
+
+
 def stages(store: Store, ids: list[int]) -> dict[int, str | None]:
     out: dict[int, str | None] = dict.fromkeys(ids)
     for i in range(0, len(ids), 900):

@@ -42,13 +42,19 @@ def list_followups(
     return [_json(r) for r in store.conn.execute(sql, params)]
 
 
-def open_due_by(store: Store, until: date) -> list[dict]:
-    """Open follow-ups of non-archived contacts due on or before `until`."""
+def open_due_by(
+    store: Store, until: date, contact_filter: tuple[str, list] = ("", [])
+) -> list[dict]:
+    """Open follow-ups of non-archived contacts due on or before `until`.
+
+    `contact_filter` is an extra " AND …" fragment over `c.id` with its parameters.
+    """
+    extra, params = contact_filter
     sql = (
         _SELECT + " WHERE f.status = 'open' AND f.due_on <= ? AND c.archived_at IS NULL"
-        " ORDER BY f.due_on, f.id"
+        f"{extra} ORDER BY f.due_on, f.id"
     )
-    return [_json(r) for r in store.conn.execute(sql, (until.isoformat(),))]
+    return [_json(r) for r in store.conn.execute(sql, (until.isoformat(), *params))]
 
 
 def open_counts(store: Store) -> dict[int, int]:
