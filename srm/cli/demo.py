@@ -36,7 +36,7 @@ def demo(
 
     app = ctx_of(ctx)
     target = Path(path).expanduser() if path else user_data_dir() / "demo.db"
-    if app.db_flag is None and target.resolve() == app.db_path.resolve():
+    if target.resolve() == app.db_path.resolve():
         raise typer.BadParameter(
             "the demo never writes to your own database; choose another --path"
         )

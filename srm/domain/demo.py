@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 from srm.config import Config
 from srm.domain import contacts as dc
-from srm.domain import interactions
+from srm.domain import goals, ideas, important_dates, interactions, stages
 from srm.store.db import Store
 
 PEOPLE = [
@@ -135,4 +135,65 @@ def build(store: Store, config: Config, today: date) -> None:
         on=today - timedelta(days=33),
         channel="email",
         kind="ask",
+    )
+    _intelligence(store, config, today, people)
+
+
+def _intelligence(store: Store, config: Config, today: date, people: list) -> None:
+    """Ideas to give, partners' goals, stages and birthdays, so every part of srm has data."""
+    by = {p.handle: p for p in people}
+    max_age = config.goal_max_age_days
+    for handle, text, age in [
+        ("maria", "Introduce Maria to the city's maker-space network", 50),
+        ("arjun", "Share our volunteer-onboarding guide with Arjun's team", 30),
+        ("grace", "Feature Bright Path's program in our newsletter", 20),
+        ("hannah", "Invite Hannah to speak at the spring summit", 10),
+    ]:
+        ideas.add(store, text, on=today - timedelta(days=age), contact=by[handle])
+    ideas.add(
+        store,
+        "Send every partner our annual survey results, free of charge",
+        on=today - timedelta(days=60),
+        segment="partners",
+    )
+    delivered = ideas.add(
+        store,
+        "Send Mei the list of grant deadlines",
+        on=today - timedelta(days=80),
+        contact=by["mei"],
+    )
+    interactions.log(
+        store,
+        config,
+        [by["mei"]],
+        "sent the grant-deadline list",
+        on=today - timedelta(days=79),
+        channel="email",
+        idea_id=delivered["id"],
+    )
+    for handle, text, age, confirmed in [
+        ("maria", "Grow chapter retention to 80% this year", 200, 120),
+        ("hannah", "Launch a partner certification by Q3", 60, None),
+        ("mei", "Double the foundation's grantee network", 150, 40),
+        ("grace", "Find corporate sponsors for the youth program", 100, None),
+    ]:
+        goal = goals.add(
+            store, by[handle], text, on=today - timedelta(days=age), today=today, max_age=max_age
+        )
+        if confirmed is not None:
+            goals.confirm(store, goal["id"], today - timedelta(days=confirmed), today, max_age)
+    ladder = list(config.stages)
+    for idx, person in enumerate(people):
+        reached = 1 + idx % len(ladder)
+        for step, stage in enumerate(ladder[:reached]):
+            stages.set_stage(store, config, person, stage, person.since + timedelta(days=40 * step))
+    for handle, when in [
+        ("maria", (today + timedelta(days=3)).strftime("--%m-%d")),
+        ("tom", (today + timedelta(days=20)).strftime("1985-%m-%d")),
+        ("aiko", "1988-02-29"),
+        ("priya", (today + timedelta(days=5)).strftime("1992-%m-%d")),
+    ]:
+        important_dates.add(store, by[handle], "birthday", when, today)
+    important_dates.add(
+        store, by["hannah"], "promotion", (today - timedelta(days=360)).isoformat(), today
     )

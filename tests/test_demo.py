@@ -1,0 +1,35 @@
+"""`srm demo` builds a full sample workspace in its own file and shows it."""
+
+import sqlite3
+
+
+def test_demo_builds_its_own_workspace_and_shows_due(srm, isolated):
+    target = isolated / "demo" / "demo.db"
+    r = srm.ok("demo", "--path", str(target))
+    assert "srm due" in r.stderr and "Overdue" in r.stdout and "Maria García" in r.stdout
+    assert not (isolated / "srm.db").exists(), "the user's database is never touched"
+    conn = sqlite3.connect(target)
+    count = lambda sql: conn.execute(sql).fetchone()[0]  # noqa: E731
+    assert 25 <= count("SELECT count(*) FROM contact") <= 35
+    assert count("SELECT count(DISTINCT c.segment_id) FROM contact_segment c") == 6
+    assert count("SELECT min(occurred_on) FROM interaction") <= "2025-04-01"  # a year of history
+    assert count("SELECT count(*) FROM interaction WHERE sentiment = 'negative'") >= 1
+    assert count("SELECT count(*) FROM idea WHERE status = 'open'") >= 3
+    assert count("SELECT count(*) FROM goal") >= 3
+    assert count("SELECT count(*) FROM stage_change") >= 30
+    assert count("SELECT count(*) FROM important_date WHERE label = 'birthday'") >= 3
+    assert not list((isolated / "demo").glob(".demo-*")), "no temp files left behind"
+
+
+def test_demo_runs_twice_and_replaces_the_old_workspace(srm, isolated):
+    target = isolated / "demo.db"
+    srm.ok("demo", "--path", str(target))
+    srm.ok("demo", "--path", str(target))
+    conn = sqlite3.connect(target)
+    assert conn.execute("SELECT count(*) FROM contact WHERE handle = 'maria'").fetchone()[0] == 1
+
+
+def test_demo_refuses_to_overwrite_the_users_database(srm, isolated):
+    srm.ok("add", "Ann Lee")
+    srm.fails("demo", "--path", str(isolated / "srm.db"), code=2)
+    assert [c["handle"] for c in srm.json("contacts")] == ["ann"]
