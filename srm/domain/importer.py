@@ -715,8 +715,9 @@ def stagger(start: date, cadence: cad.Cadence, n: int) -> list[date]:
     span = (cadence.after(start) - start).days
     out = []
     for k in range(1, n + 1):
-        since = start - timedelta(days=span - math.ceil(k * span / n))
-        while cadence.after(since) <= start:  # month ends: Mar 30 - 1 month + 1 month < Mar 30
+        due = start + timedelta(days=math.ceil(k * span / n))
+        since = cad.add(due, -cadence.count, cadence.unit)
+        while cadence.after(since) <= start:  # month ends clamp: Mar 31 - 1 month = Feb 28
             since += timedelta(days=1)
         out.append(since)
     return out
