@@ -427,9 +427,9 @@ class _Sections:
 
     def __init__(self, job: _Import):
         self.job, self.conn = job, job.conn
-        self.segments: dict[str, int] = {}
-        self.contacts: dict[str, int] = {}
-        self.ideas: dict[str, int] = {}
+        self.segment_ids: dict[str, int] = {}
+        self.contact_ids: dict[str, int] = {}
+        self.idea_ids: dict[str, int] = {}
         self.by_uuid = {r[0]: r[1] for r in self.conn.execute("SELECT uuid, id FROM contact")}
 
     def add(self, item: dict) -> None:
@@ -461,9 +461,9 @@ class _Sections:
         return row[0] if row else None
 
     def _contact(self, uid: str | None) -> int:
-        if uid not in self.contacts:
+        if uid not in self.contact_ids:
             raise ValueError(f"it refers to contact {uid}, which isn't imported")
-        return self.contacts[uid]
+        return self.contact_ids[uid]
 
     def segments(self, rec: dict) -> None:
         name = seg.normalise_name(_text(rec, "name"))
@@ -500,7 +500,7 @@ class _Sections:
             del self.job.segments[old]
         self.job.segments[row[0]] = (sid, row[1])
         self.job.segment_cadences[sid] = row[1]
-        self.segments[rec["uuid"]] = sid
+        self.segment_ids[rec["uuid"]] = sid
 
     def contacts(self, rec: dict) -> None:
         job = self.job
@@ -518,11 +518,13 @@ class _Sections:
         }
         fields = job._fields(record)
         fields["note"] = _text(rec, "note", "")
-        unknown = [u for u in _list(rec, "segments") if u not in self.segments]
+        unknown = [u for u in _list(rec, "segments") if u not in self.segment_ids]
         if unknown:
             raise ValueError(f"it is in segment {unknown[0]}, which isn't in the file")
         fields["segment_ids"] = list(
-            dict.fromkeys([self.segments[u] for u in _list(rec, "segments")] + job.extra_segments)
+            dict.fromkeys(
+                [self.segment_ids[u] for u in _list(rec, "segments")] + job.extra_segments
+            )
         )
         same = self.by_uuid.get(rec["uuid"])
         found = (same, "same uuid") if same is not None else job.find_duplicate(fields)
@@ -533,7 +535,7 @@ class _Sections:
                 job.summary.merged += 1
             else:
                 job.skip(rec["where"], f"duplicate of {job.handles[cid]} ({why})")
-            self.contacts[rec["uuid"]] = cid
+            self.contact_ids[rec["uuid"]] = cid
             return
         keep = {
             "uuid": None if same is not None else rec["uuid"],
@@ -545,7 +547,7 @@ class _Sections:
         }
         cid = job.create(fields, keep)
         self.by_uuid[rec["uuid"]] = cid
-        self.contacts[rec["uuid"]] = cid
+        self.contact_ids[rec["uuid"]] = cid
 
     def important_dates(self, rec: dict) -> None:
         cid = self._contact(rec.get("contact"))
@@ -570,9 +572,9 @@ class _Sections:
         contact_id = self._contact(rec.get("contact")) if rec.get("contact") else None
         segment_id = None
         if rec.get("segment"):
-            if rec["segment"] not in self.segments:
+            if rec["segment"] not in self.segment_ids:
                 raise ValueError(f"it is for segment {rec['segment']}, which isn't in the file")
-            segment_id = self.segments[rec["segment"]]
+            segment_id = self.segment_ids[rec["segment"]]
         row = {
             "uuid": rec["uuid"],
             "contact_id": contact_id,
@@ -582,7 +584,7 @@ class _Sections:
             "created_on": _iso(_date(rec, "created_on", required=True)),
             "closed_on": _iso(_date(rec, "closed_on")),
         }
-        self.ideas[rec["uuid"]] = self._insert("ideas", "idea", row) or self._id(
+        self.idea_ids[rec["uuid"]] = self._insert("ideas", "idea", row) or self._id(
             "idea", rec["uuid"]
         )
 
@@ -592,7 +594,7 @@ class _Sections:
             raise ValueError("it has no contacts")
         idea_id = None
         if rec.get("idea"):
-            idea_id = self.ideas.get(rec["idea"]) or self._id("idea", rec["idea"])
+            idea_id = self.idea_ids.get(rec["idea"]) or self._id("idea", rec["idea"])
             if idea_id is None:
                 raise ValueError(f"it delivers idea {rec['idea']}, which isn't in the file")
         occurred = _iso(_date(rec, "occurred_on", required=True))

@@ -44,8 +44,16 @@ GENERIC_COLUMNS = {
     "birthday": ("birthday", "bday", "date of birth"),
 }
 _GENERIC = {header: fld for fld, headers in GENERIC_COLUMNS.items() for header in headers}
-# Columns of srm's own CSV export that are computed, not data to import.
-_DERIVED = {"uuid", "handle", "effective cadence", "last interaction", "next due", "archived"}
+# Columns of srm's own CSV export that are computed or srm's own state, not data to import.
+_DERIVED = {
+    "uuid",
+    "handle",
+    "effective cadence",
+    "last interaction",
+    "next due",
+    "snoozed until",
+    "archived at",
+}
 _NAME_FIELDS = {"name", "first", "last", "email"}
 _MONTHS = {
     m: i
