@@ -53,15 +53,18 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--runs", type=int, default=7, help="timed rounds per case (7)")
     ap.add_argument("--today", default=DEFAULT_TODAY, help="SRM_TODAY (the generator's today)")
     ap.add_argument("--peer", action="store_true", help="also run peer-bench (Taskwarrior)")
+    ap.add_argument(
+        "--no-pyc", action="store_true", help="no bytecode cache: compile srm on every run"
+    )
     a = ap.parse_args(argv)
     srm = srm_command()
     with tempfile.TemporaryDirectory(prefix="srm-bench-") as tmp:
         work = Path(tmp)
-        env = bench_env(work, a.today)
+        env = bench_env(work, a.today, pyc=not a.no_pyc)
         ensure_data()
         cases = build_cases(srm, work, env, a.today)
         time_cases(srm, cases, env, a.runs)
-        print(markdown(cases, a.runs))
+        print(markdown(cases, a.runs, pyc=not a.no_pyc))
         print()
         print(memory_table(srm, env))
         if a.peer:
@@ -78,12 +81,21 @@ def srm_command() -> list[str]:
     return [found]
 
 
-def bench_env(work: Path, today: str) -> dict[str, str]:
-    """Pinned today, an empty config, no colours, a fixed width: the same run on any machine."""
+def bench_env(work: Path, today: str, pyc: bool) -> dict[str, str]:
+    """Pinned today, an empty config, no colours, a fixed width: the same run on any machine.
+
+    With `pyc`, compiled bytecode is cached (in the temp folder, not the source tree) as it is
+    for anyone who installed srm with pip; without it every run compiles srm from source.
+    """
     config = work / "config.toml"
     config.write_text("")
     env = {k: v for k, v in os.environ.items() if not k.startswith("SRM_")}
     env.update(SRM_TODAY=today, SRM_CONFIG=str(config), NO_COLOR="1", COLUMNS="120")
+    if pyc:
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env["PYTHONPYCACHEPREFIX"] = str(work / "pycache")
+    else:
+        env["PYTHONDONTWRITEBYTECODE"] = "1"
     return env
 
 
@@ -171,9 +183,10 @@ def time_cases(srm: list[str], cases: list[Case], env: dict[str, str], runs: int
             c.times.append(time_once([*srm, *c.args()], env))
 
 
-def markdown(cases: list[Case], runs: int) -> str:
+def markdown(cases: list[Case], runs: int, pyc: bool) -> str:
+    cache = "bytecode cached" if pyc else "no bytecode cache"
     lines = [
-        f"Medians of {runs} runs after a warm-up; times in ms.",
+        f"Medians of {runs} runs after a warm-up ({cache}); times in ms.",
         "",
         "| command | store | median | min | max | target | met |",
         "|---|---|---:|---:|---:|---:|---|",
