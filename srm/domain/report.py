@@ -1,0 +1,757 @@
+"""The quarterly review: a period's figures beside the previous period's, aggregated in SQL.
+
+Definitions (the README repeats them for readers of the report):
+- A period runs from `from` to `to`, both inclusive; a calendar period that hasn't ended is
+  cut at today and compared with the same number of days at the start of the previous one.
+- Coverage counts *tracked* contacts: not archived at the period's end, added (`since`) by then,
+  with a cadence. Cadence and segments are today's (srm keeps no history of them); snoozes
+  are ignored.
+- *Overdue at the end*: the due date as of `to` (last interaction up to `to`, else `since`,
+  plus the cadence) is before `to`. *Neglected*: overdue by more than a full cadence.
+- *Kept on cadence*: never overdue during the period: every interaction in the period came
+  on or before the due date the previous one set, and the contact is not overdue at the end.
+- *Days since last touch*: from the last interaction up to `to` (else `since`) to `to`.
+- Activity counts every interaction in the period; with a segment, those involving a contact
+  now in it. An interaction with contacts in two segments counts once in each.
+"""
+
+from __future__ import annotations
+
+import bisect
+import heapq
+import json
+import re
+import statistics
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import lru_cache
+
+from srm import cadence as cad
+from srm.config import Config
+from srm.domain import schedule
+from srm.domain.segments import Segment
+from srm.errors import UsageError
+from srm.store.db import Store
+
+FORMS = (
+    "--period 2026Q3 (a quarter), 2026-03 (a month) or 2026 (a year); "
+    "--from DATE [--to DATE]; or --last 90d (or 12w)"
+)
+LIST_LIMIT = 10  # rows in each list of contacts or interactions; counts cover them all
+ENGAGED_LIMIT = 5
+_MONTHS = {"quarter": 3, "month": 1, "year": 12}
+
+
+@dataclass(frozen=True)
+class Period:
+    start: date
+    end: date
+    kind: str  # quarter, month, year (calendar periods) or days (any span)
+    label: str
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    def as_json(self) -> dict:
+        return {
+            "from": self.start.isoformat(),
+            "to": self.end.isoformat(),
+            "label": self.label,
+            "days": self.days,
+        }
+
+    def previous(self) -> Period:
+        """The period before: the same kind of calendar period, else as many days just before."""
+        if self.kind == "days":
+            return span(self.start - timedelta(days=self.days), self.start - timedelta(days=1))
+        start = cad.add_months(self.start, -_MONTHS[self.kind])
+        return _calendar(self.kind, start, start + timedelta(days=self.days - 1))
+
+
+def _calendar(kind: str, start: date, cut: date) -> Period:
+    """The calendar period starting at `start`, ending at its natural end or `cut`."""
+    natural_end = cad.add_months(start, _MONTHS[kind]) - timedelta(days=1)
+    end = min(natural_end, cut)
+    name = {
+        "quarter": f"{start.year}Q{(start.month + 2) // 3}",
+        "month": f"{start.year}-{start.month:02d}",
+        "year": str(start.year),
+    }[kind]
+    days = (end - start).days + 1
+    return Period(start, end, kind, name if end == natural_end else f"{name} (first {days} days)")
+
+
+def span(start: date, end: date) -> Period:
+    if start > end:
+        raise UsageError(f"--from {start} is after --to {end}: use {FORMS}")
+    return Period(start, end, "days", f"{start.isoformat()} – {end.isoformat()}")
+
+
+def named(text: str, today: date) -> Period:
+    """A quarter (2026Q3), month (2026-03) or year (2026), cut at today if it hasn't ended."""
+    s = text.strip().upper()
+    try:
+        if m := re.fullmatch(r"(\d{4})-?Q(\d)", s):
+            if not 1 <= int(m[2]) <= 4:
+                raise ValueError
+            kind, start = "quarter", date(int(m[1]), 3 * int(m[2]) - 2, 1)
+        elif m := re.fullmatch(r"(\d{4})-(\d{1,2})", s):
+            kind, start = "month", date(int(m[1]), int(m[2]), 1)
+        elif re.fullmatch(r"\d{4}", s):
+            kind, start = "year", date(int(s), 1, 1)
+        else:
+            raise ValueError
+    except ValueError:
+        raise UsageError(f"can't read period {text!r}: use {FORMS}") from None
+    if start > today:
+        raise UsageError(
+            f"{text.strip()} hasn't started yet (today is {today}): pick a past period"
+        )
+    return _calendar(kind, start, today)
+
+
+def last_days(text: str, today: date) -> Period:
+    m = re.fullmatch(r"(\d{1,4})\s*([dw])", text.strip().lower())
+    if not m or int(m[1]) < 1:
+        raise UsageError(f"can't read --last {text!r}: use {FORMS}")
+    n = int(m[1]) * (7 if m[2] == "w" else 1)
+    p = span(today - timedelta(days=n - 1), today)
+    return Period(p.start, p.end, p.kind, f"last {n} days")
+
+
+def choose(
+    today: date,
+    *,
+    period: str | None = None,
+    start: date | None = None,
+    end: date | None = None,
+    last: str | None = None,
+) -> Period:
+    """The period the options ask for; by default the current quarter to date."""
+    given = [
+        flag
+        for flag, used in (
+            ("--period", period is not None),
+            ("--from/--to", start is not None or end is not None),
+            ("--last", last is not None),
+        )
+        if used
+    ]
+    if len(given) > 1:
+        raise UsageError(f"use one of {' or '.join(given)}, not both: {FORMS}")
+    if period is not None:
+        return named(period, today)
+    if last is not None:
+        return last_days(last, today)
+    if end is not None and start is None:
+        raise UsageError(f"--to needs --from: {FORMS}")
+    if start is not None:
+        return span(start, end or today)
+    quarter_start = date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
+    return _calendar("quarter", quarter_start, today)
+
+
+def build(store: Store, config: Config, period: Period, segment: Segment | None = None) -> dict:
+    """The report: this period's figures, the previous period's, and the change in each number.
+
+    With a segment, only its contacts (and the interactions, ideas, goals … involving them).
+    """
+    seg_id = segment.id if segment else None
+    current = figures(store, config, period, seg_id)
+    previous = figures(store, config, period.previous(), seg_id)
+    return {
+        "segment": segment.name if segment else None,
+        **current,
+        "previous": previous,
+        "change": change(current, previous),
+    }
+
+
+def change(current: dict, previous: dict) -> dict:
+    """Each number minus the previous one, under the same keys (lists and dates are left out).
+
+    A key missing on one side counts as 0 (a channel unused in one period); a figure that is
+    undefined on either side (a percentage of no contacts) has no change: null.
+    """
+    out: dict = {}
+    for key in dict.fromkeys([*current, *previous]):
+        if key in ("period", "oldest_open"):
+            continue
+        now, before = current.get(key, 0), previous.get(key, 0)
+        if isinstance(now, dict) or isinstance(before, dict):
+            nested = change(now or {}, before or {})
+            if nested:
+                out[key] = nested
+        elif _number(now) or _number(before):
+            out[key] = None if now is None or before is None else _round(now - before)
+    return out
+
+
+def _number(x: object) -> bool:
+    return isinstance(x, int | float) and not isinstance(x, bool)
+
+
+def _round(x: float) -> float:
+    return x if isinstance(x, int) else round(x, 2)
+
+
+def _pct(n: int, of: int) -> float | None:
+    return round(100 * n / of, 1) if of else None
+
+
+def _ratio(gives: int, asks: int) -> float | None:
+    return round(gives / asks, 2) if asks else None
+
+
+@dataclass
+class _Scope:
+    """One period (and optional segment) as SQL parameters and filters."""
+
+    store: Store
+    config: Config
+    period: Period
+    segment_id: int | None
+
+    @property
+    def params(self) -> dict:
+        return {
+            "from": self.period.start.isoformat(),
+            "to": self.period.end.isoformat(),
+            "seg": self.segment_id,
+        }
+
+    def in_segment(self, column: str) -> str:
+        """`AND column IN (the segment's contacts)`, or nothing without a segment."""
+        if self.segment_id is None:
+            return ""
+        return f" AND {column} IN (SELECT contact_id FROM contact_segment WHERE segment_id = :seg)"
+
+    @property
+    def interactions(self) -> str:
+        """WHERE clause for interaction `i` in the period (and touching the segment)."""
+        sql = "i.occurred_on BETWEEN :from AND :to"
+        if self.segment_id is not None:
+            sql += (
+                " AND i.id IN (SELECT ic.interaction_id FROM contact_segment cs"
+                " JOIN interaction_contact ic ON ic.contact_id = cs.contact_id"
+                " AND ic.occurred_on BETWEEN :from AND :to WHERE cs.segment_id = :seg)"
+            )
+        return sql
+
+    def rows(self, sql: str, **extra: object) -> list[tuple]:
+        # Plain tuples: thousands of sqlite3.Row objects cost more than the query.
+        cur = self.store.conn.cursor()
+        cur.row_factory = None
+        return cur.execute(sql, {**self.params, **extra}).fetchall()
+
+
+def figures(store: Store, config: Config, period: Period, segment_id: int | None = None) -> dict:
+    """Every figure of one period, as plain JSON-ready data."""
+    s = _Scope(store, config, period, segment_id)
+    totals = _totals(s)
+    people = _people(s)
+    return {
+        "period": period.as_json(),
+        "interactions": totals["interactions"],
+        "checkins": totals["checkins"],
+        "asks": totals["asks"],
+        "gives": totals["gives"],
+        "gives_per_ask": _ratio(totals["gives"], totals["asks"]),
+        "by_channel": totals["by_channel"],
+        "coverage": people.coverage(people.tracked),
+        "by_segment": _by_segment(s, people),
+        "activity": _activity(s),
+        "most_engaged": people.most_engaged(),
+        "least_engaged": people.least_engaged(),
+        "asked_never_given": _asked_never_given(s, people),
+        "ideas": _ideas(s),
+        "goals": _goals(s),
+        "stages": _stages(s),
+        "sentiment": {**totals["sentiment"], **_negatives(s)},
+        "followups": _followups(s),
+        "neglected": people.neglected(),
+    }
+
+
+def _totals(s: _Scope) -> dict:
+    rows = s.rows(
+        "SELECT i.channel, count(*),"
+        " count(*) FILTER (WHERE i.kind = 'ask'), count(*) FILTER (WHERE i.kind = 'give'),"
+        " count(*) FILTER (WHERE i.sentiment = 'positive'),"
+        " count(*) FILTER (WHERE i.sentiment = 'negative')"
+        f" FROM interaction i WHERE {s.interactions} GROUP BY i.channel"
+    )
+    n = asks = gives = positive = negative = 0
+    for _, count, ask, give, pos, neg in rows:
+        n, asks, gives = n + count, asks + ask, gives + give
+        positive, negative = positive + pos, negative + neg
+    return {
+        "interactions": n,
+        "checkins": n - asks - gives,
+        "asks": asks,
+        "gives": gives,
+        "by_channel": {ch: k for ch, k, *_ in sorted(rows, key=lambda r: (-r[1], r[0]))},
+        "sentiment": {
+            "positive": positive,
+            "neutral": n - positive - negative,
+            "negative": negative,
+        },
+    }
+
+
+@lru_cache(maxsize=4096)
+def _cadence_after(day: str, cadence: str) -> str:
+    """srm.cadence's due-date arithmetic, callable from SQL (as srm_cadence_after)."""
+    parsed = cad.parse(cadence)
+    assert parsed is not None  # only tracked contacts' cadences are passed in
+    return parsed.after(date.fromisoformat(day)).isoformat()
+
+
+# Who fell overdue during the period, walking each contact's due dates instead of reading every
+# interaction: from the last touch before the period (else `since`), jump to the last touch on
+# or before the due date it set; a walk that can't move while its due date is before the
+# period's end was overdue then. A few index seeks per contact, however busy the contact.
+_OVERDUE_SQL = """
+WITH RECURSIVE pop(cid, cadence, since) AS (
+    SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]')
+    FROM json_each(:pop)
+), walk(cid, cadence, touch, before) AS (
+    SELECT cid, cadence, coalesce((SELECT max(x.occurred_on) FROM interaction_contact x
+                                    WHERE x.contact_id = pop.cid AND x.occurred_on < :from),
+                                   since), NULL
+    FROM pop
+    UNION ALL
+    SELECT cid, cadence,
+           coalesce((SELECT max(x.occurred_on) FROM interaction_contact x
+                      WHERE x.contact_id = walk.cid AND x.occurred_on > walk.touch
+                        AND x.occurred_on <= srm_cadence_after(walk.touch, walk.cadence)),
+                    touch),
+           touch
+    FROM walk
+    WHERE (before IS NULL OR touch > before) AND srm_cadence_after(touch, cadence) < :to
+)
+SELECT DISTINCT cid FROM walk WHERE touch = before
+"""
+
+
+@dataclass
+class _Person:
+    """A contact active at the period's end, as of that end."""
+
+    ref: dict
+    since: date
+    plan: schedule.Schedule
+    days_since: int  # since the last interaction up to the end, else since `since`
+    overdue: bool
+    neglected: bool  # overdue by more than a full cadence
+    touches: int = 0  # interactions in the period
+    fell_overdue: bool = False  # at any time in the period
+
+    @property
+    def tracked(self) -> bool:
+        return self.plan.cadence is not None
+
+
+def _person(ref: dict, since: date, plan: schedule.Schedule, end: date) -> _Person:
+    overdue = plan.due is not None and plan.due < end
+    return _Person(
+        ref,
+        since,
+        plan,
+        (end - (plan.last or since)).days,
+        overdue,
+        overdue and plan.cadence.after(plan.due) < end,
+    )
+
+
+@dataclass
+class _People:
+    """The contacts active at the period's end, with their schedule and period activity."""
+
+    end: date
+    all: dict[int, _Person]
+
+    @property
+    def tracked(self) -> list[_Person]:
+        return [p for p in self.all.values() if p.tracked]
+
+    @staticmethod
+    def coverage(people: list[_Person]) -> dict:
+        n = len(people)
+        touched = sum(1 for p in people if p.touches)
+        overdue = sum(1 for p in people if p.overdue)
+        kept = sum(1 for p in people if not p.fell_overdue)
+        days = [p.days_since for p in people]
+        return {
+            "tracked": n,
+            "touched": touched,
+            "touched_pct": _pct(touched, n),
+            "kept_on_cadence": kept,
+            "kept_on_cadence_pct": _pct(kept, n),
+            "overdue": overdue,
+            "overdue_pct": _pct(overdue, n),
+            "median_days_since_touch": float(statistics.median(days)) if days else None,
+        }
+
+    def most_engaged(self) -> list[dict]:
+        busy = heapq.nsmallest(
+            ENGAGED_LIMIT,
+            (p for p in self.all.values() if p.touches),
+            key=lambda p: (-p.touches, p.ref["name"].casefold(), p.ref["id"]),
+        )
+        return [{"contact": p.ref, "interactions": p.touches} for p in busy]
+
+    def least_engaged(self) -> list[dict]:
+        quiet = heapq.nsmallest(
+            ENGAGED_LIMIT,
+            self.tracked,
+            key=lambda p: (p.touches, -p.days_since, p.ref["name"].casefold(), p.ref["id"]),
+        )
+        return [
+            {
+                "contact": p.ref,
+                "interactions": p.touches,
+                "last_interaction": _iso(p.plan.last),
+                "days_since_touch": p.days_since,
+            }
+            for p in quiet
+        ]
+
+    def neglected(self) -> dict:
+        """Most neglected first: the longest overdue relative to their cadence."""
+        late = [p for p in self.all.values() if p.neglected]
+        worst = heapq.nsmallest(
+            LIST_LIMIT,
+            late,
+            key=lambda p: (
+                -(self.end - p.plan.due).days / p.plan.cadence.days,
+                p.ref["name"].casefold(),
+                p.ref["id"],
+            ),
+        )
+        return {
+            "count": len(late),
+            "contacts": [
+                {
+                    "contact": p.ref,
+                    "cadence": str(p.plan.cadence),
+                    "last_interaction": _iso(p.plan.last),
+                    "due": p.plan.due.isoformat(),
+                    "days_overdue": (self.end - p.plan.due).days,
+                }
+                for p in worst
+            ],
+        }
+
+
+def _iso(d: date | None) -> str | None:
+    return d.isoformat() if d else None
+
+
+def _people(s: _Scope) -> _People:
+    end = s.period.end
+    rows = s.rows(
+        "SELECT c.id, c.uuid, c.handle, c.name, c.since FROM contact c WHERE c.since <= :to"
+        " AND (c.archived_at IS NULL OR substr(c.archived_at, 1, 10) > :to)" + s.in_segment("c.id")
+    )
+    plans = schedule.schedules(
+        s.store, s.config, end, include_archived=True, segment_id=s.segment_id
+    )
+    people = {
+        cid: _person(
+            {"id": cid, "uuid": uuid, "handle": handle, "name": name},
+            date.fromisoformat(since),
+            plans[cid],
+            end,
+        )
+        for cid, uuid, handle, name, since in rows
+    }
+    # CROSS JOIN keeps contacts outermost: one index range per contact, no sort for GROUP BY.
+    for cid, n in s.rows(
+        "SELECT c.id, count(*) FROM contact c CROSS JOIN interaction_contact ic"
+        " ON ic.contact_id = c.id AND ic.occurred_on BETWEEN :from AND :to"
+        " WHERE 1" + s.in_segment("c.id") + " GROUP BY c.id"
+    ):
+        if cid in people:
+            people[cid].touches = n
+    walk = [
+        [cid, str(p.plan.cadence), p.since.isoformat()] for cid, p in people.items() if p.tracked
+    ]
+    s.store.conn.create_function("srm_cadence_after", 2, _cadence_after, deterministic=True)
+    for (cid,) in s.rows(_OVERDUE_SQL, pop=json.dumps(walk)):
+        people[cid].fell_overdue = True
+    return _People(end, people)
+
+
+def _by_segment(s: _Scope, people: _People) -> dict:
+    segments = s.rows(
+        "SELECT id, name FROM segment"
+        + (" WHERE id = :seg" if s.segment_id is not None else "")
+        + " ORDER BY name"
+    )
+    members: dict[int, list[_Person]] = {sid: [] for sid, _ in segments}
+    for cid, sid in s.rows(
+        "SELECT contact_id, segment_id FROM contact_segment"
+        + (" WHERE segment_id = :seg" if s.segment_id is not None else "")
+    ):
+        p = people.all.get(cid)
+        if p is not None and p.tracked and sid in members:
+            members[sid].append(p)
+    activity = {
+        sid: (n, asks, gives)
+        for sid, n, asks, gives in s.rows(
+            "SELECT cs.segment_id, count(DISTINCT i.id),"
+            " count(DISTINCT i.id) FILTER (WHERE i.kind = 'ask'),"
+            " count(DISTINCT i.id) FILTER (WHERE i.kind = 'give')"
+            " FROM interaction i JOIN interaction_contact ic ON ic.interaction_id = i.id"
+            " JOIN contact_segment cs ON cs.contact_id = ic.contact_id"
+            " WHERE i.occurred_on BETWEEN :from AND :to"
+            + (" AND cs.segment_id = :seg" if s.segment_id is not None else "")
+            + " GROUP BY cs.segment_id"
+        )
+    }
+    out = {}
+    for sid, name in segments:
+        n, asks, gives = activity.get(sid, (0, 0, 0))
+        out[name] = {
+            **people.coverage(members[sid]),
+            "neglected": sum(1 for p in members[sid] if p.neglected),
+            "interactions": n,
+            "asks": asks,
+            "gives": gives,
+            "gives_per_ask": _ratio(gives, asks),
+        }
+    return out
+
+
+def _activity(s: _Scope) -> dict:
+    """Interactions per week (periods up to 92 days), month (up to 3 years) or year."""
+    start, end = s.period.start, s.period.end
+    unit = "week" if s.period.days <= 92 else "month" if s.period.days <= 1096 else "year"
+    # Counted per day in SQL (the date index gives them in order, no sort), bucketed here.
+    per_day = s.rows(
+        f"SELECT i.occurred_on, count(*) FROM interaction i WHERE {s.interactions}"
+        " GROUP BY i.occurred_on"
+    )
+    buckets: list[dict] = []
+    first = start
+    while first <= end:
+        if unit == "week":
+            after = first + timedelta(days=7 - first.weekday())
+        else:
+            after = cad.add_months(first.replace(day=1), 1 if unit == "month" else 12)
+            if unit == "year":
+                after = after.replace(month=1)
+        last = min(after - timedelta(days=1), end)
+        buckets.append({"from": first.isoformat(), "to": last.isoformat(), "interactions": 0})
+        first = after
+    ends = [b["to"] for b in buckets]
+    for day, n in per_day:
+        buckets[bisect.bisect_left(ends, day)]["interactions"] += n
+    return {"unit": unit, "buckets": buckets}
+
+
+def _asked_never_given(s: _Scope, people: _People) -> dict:
+    """Active contacts asked of in the period who were never given anything up to its end.
+
+    Only those with an ask and no give in the period have their history searched for a give.
+    """
+    rows = s.rows(
+        "WITH a AS MATERIALIZED (SELECT ic.contact_id AS cid,"
+        " count(*) FILTER (WHERE i.kind = 'ask') AS asks,"
+        " count(*) FILTER (WHERE i.kind = 'give') AS gives FROM interaction i"
+        " JOIN interaction_contact ic ON ic.interaction_id = i.id"
+        f" WHERE {s.interactions} AND i.kind != 'checkin'"
+        + s.in_segment("ic.contact_id")
+        + " GROUP BY ic.contact_id)"
+        " SELECT cid, asks FROM a WHERE asks > 0 AND gives = 0 AND NOT EXISTS (SELECT 1"
+        " FROM interaction_contact x JOIN interaction j ON j.id = x.interaction_id"
+        " WHERE x.contact_id = a.cid AND x.occurred_on < :from AND j.kind = 'give')"
+    )
+    found = sorted(
+        ((people.all[cid], asks) for cid, asks in rows if cid in people.all),
+        key=lambda pa: (-pa[1], pa[0].ref["name"].casefold(), pa[0].ref["id"]),
+    )
+    return {
+        "count": len(found),
+        "contacts": [{"contact": p.ref, "asks": asks} for p, asks in found[:LIST_LIMIT]],
+    }
+
+
+def _ideas(s: _Scope) -> dict:
+    """Ideas for the segment's contacts or for the segment itself count in a segment's report."""
+    target = ""
+    if s.segment_id is not None:
+        target = (
+            " AND (d.segment_id = :seg OR d.contact_id IN"
+            " (SELECT contact_id FROM contact_segment WHERE segment_id = :seg))"
+        )
+    open_at_end = "d.created_on <= :to AND (d.closed_on IS NULL OR d.closed_on > :to)"
+    added, delivered, dropped, still_open = s.rows(
+        "SELECT count(*) FILTER (WHERE d.created_on BETWEEN :from AND :to),"
+        " count(*) FILTER (WHERE d.status = 'delivered' AND d.closed_on BETWEEN :from AND :to),"
+        " count(*) FILTER (WHERE d.status = 'dropped' AND d.closed_on BETWEEN :from AND :to),"
+        f" count(*) FILTER (WHERE {open_at_end}) FROM idea d WHERE 1{target}"
+    )[0]
+    oldest = s.rows(
+        "SELECT d.id, d.text, d.created_on, c.id, c.uuid, c.handle, c.name, g.name"
+        " FROM idea d LEFT JOIN contact c ON c.id = d.contact_id"
+        f" LEFT JOIN segment g ON g.id = d.segment_id WHERE {open_at_end}{target}"
+        " ORDER BY d.created_on, d.id LIMIT 1"
+    )
+    return {
+        "added": added,
+        "delivered": delivered,
+        "dropped": dropped,
+        "open": still_open,
+        "oldest_open": _idea_json(oldest[0], s.period.end) if oldest else None,
+    }
+
+
+def _idea_json(r, end: date) -> dict:
+    return {
+        "id": r[0],
+        "text": r[1],
+        "created_on": r[2],
+        "age_days": (end - date.fromisoformat(r[2])).days,
+        "contact": {"id": r[3], "uuid": r[4], "handle": r[5], "name": r[6]} if r[3] else None,
+        "segment": r[7],
+    }
+
+
+def _goals(s: _Scope) -> dict:
+    """Recorded and confirmed in the period; active and stale (unconfirmed too long) at its end."""
+    active = (
+        "g.recorded_on <= :to AND (g.closed_on IS NULL OR g.closed_on > :to)"
+        " AND (g.status = 'active' OR g.closed_on IS NOT NULL)"
+    )
+    last_confirmed = (
+        "max(g.recorded_on, coalesce((SELECT max(gc.confirmed_on) FROM goal_confirmation gc"
+        " WHERE gc.goal_id = g.id AND gc.confirmed_on <= :to), g.recorded_on))"
+    )
+    recorded, active_n, stale = s.rows(
+        "SELECT count(*) FILTER (WHERE g.recorded_on BETWEEN :from AND :to),"
+        f" count(*) FILTER (WHERE {active}),"
+        f" count(*) FILTER (WHERE {active}"
+        f" AND julianday(:to) - julianday({last_confirmed}) > :max_age)"
+        " FROM goal g WHERE 1" + s.in_segment("g.contact_id"),
+        max_age=s.config.goal_max_age_days,
+    )[0]
+    confirmed = s.rows(
+        "SELECT count(DISTINCT gc.goal_id) FROM goal_confirmation gc"
+        " JOIN goal g ON g.id = gc.goal_id WHERE gc.confirmed_on BETWEEN :from AND :to"
+        + s.in_segment("g.contact_id")
+    )[0][0]
+    return {"recorded": recorded, "confirmed": confirmed, "active": active_n, "stale": stale}
+
+
+def _stages(s: _Scope) -> dict:
+    """Moves between stages in the period, counted in contacts, with their direction."""
+    order = {name: i for i, name in enumerate(s.config.stages)}
+    where = "changed_on BETWEEN :from AND :to" + s.in_segment("contact_id")
+    moved = s.rows(f"SELECT count(DISTINCT contact_id) FROM stage_change WHERE {where}")[0][0]
+    moves = []
+    for before, after, n in s.rows(
+        "SELECT from_stage, stage, count(DISTINCT contact_id) FROM stage_change"
+        f" WHERE {where} GROUP BY from_stage, stage"
+    ):
+        if before is None:
+            direction = "new"
+        elif before in order and after in order:
+            direction = "forward" if order[after] > order[before] else "back"
+        else:
+            direction = None  # a stage no longer in the config's list
+        moves.append({"from": before, "to": after, "count": n, "direction": direction})
+    moves.sort(
+        key=lambda m: (-m["count"], order.get(m["from"], -1), order.get(m["to"], len(order)))
+    )
+    return {"contacts_moved": moved, "movements": moves}
+
+
+# Each negative interaction in the period, repaired when every contact in it had a later
+# interaction by the period's end (a later date, or the same day logged afterwards).
+# The negatives are found first (the partial index on negative interactions) so the planner
+# never starts from the contacts' histories.
+_NEGATIVES_SQL = """
+WITH n AS MATERIALIZED (
+    SELECT i.id, i.occurred_on, i.summary FROM interaction i
+    WHERE i.sentiment = 'negative' AND {where}
+), neg AS (
+    SELECT n.id, n.occurred_on, n.summary, ic.contact_id,
+           (SELECT min(x.occurred_on) FROM interaction_contact x
+             WHERE x.contact_id = ic.contact_id AND x.occurred_on BETWEEN n.occurred_on AND :to
+               AND (x.occurred_on > n.occurred_on OR x.interaction_id > n.id)) AS again
+    FROM n CROSS JOIN interaction_contact ic ON ic.interaction_id = n.id
+), per AS (
+    SELECT id, occurred_on, summary, min(again IS NOT NULL) AS repaired,
+           CASE WHEN min(again IS NOT NULL) THEN max(again) END AS repaired_on,
+           group_concat(contact_id) AS contacts
+    FROM neg GROUP BY id
+)
+SELECT id, occurred_on, summary, repaired, repaired_on, contacts,
+       count(*) OVER (), sum(repaired) OVER ()
+FROM per ORDER BY repaired, occurred_on DESC, id DESC LIMIT {limit}
+"""
+
+
+def _negatives(s: _Scope) -> dict:
+    rows = s.rows(_NEGATIVES_SQL.format(where=s.interactions, limit=LIST_LIMIT))
+    ids = sorted({int(c) for r in rows for c in r[5].split(",")})
+    refs = _refs(s.store, ids)
+    repaired = rows[0][7] if rows else 0
+    return {
+        "repaired": repaired,
+        "unrepaired": (rows[0][6] if rows else 0) - repaired,
+        "negatives": [
+            {
+                "id": r[0],
+                "date": r[1],
+                "summary": r[2],
+                "contacts": [refs[int(c)] for c in r[5].split(",")],
+                "repaired": bool(r[3]),
+                "repaired_on": r[4],
+            }
+            for r in rows
+        ],
+    }
+
+
+def _refs(store: Store, ids: list[int]) -> dict[int, dict]:
+    if not ids:
+        return {}
+    return {
+        r[0]: {"id": r[0], "uuid": r[1], "handle": r[2], "name": r[3]}
+        for r in store.conn.execute(
+            f"SELECT id, uuid, handle, name FROM contact WHERE id IN ({','.join(map(str, ids))})"
+        )
+    }
+
+
+def _followups(s: _Scope) -> dict:
+    """Follow-ups made in the period, and the fate by the period's end of those due in it.
+
+    Of those due: kept (done by the due date), late (done after it), dropped, open (not closed
+    by the period's end); `kept_pct` is kept out of those not dropped.
+    """
+    due = "f.due_on BETWEEN :from AND :to"
+    created, n_due, kept, late, dropped, still_open = s.rows(
+        "SELECT count(*) FILTER (WHERE f.created_on BETWEEN :from AND :to),"
+        f" count(*) FILTER (WHERE {due}),"
+        f" count(*) FILTER (WHERE {due} AND f.status = 'done' AND f.closed_on <= f.due_on),"
+        f" count(*) FILTER (WHERE {due} AND f.status = 'done'"
+        "   AND f.closed_on > f.due_on AND f.closed_on <= :to),"
+        f" count(*) FILTER (WHERE {due} AND f.status = 'dropped' AND f.closed_on <= :to),"
+        f" count(*) FILTER (WHERE {due} AND (f.closed_on IS NULL OR f.closed_on > :to))"
+        " FROM followup f WHERE (f.created_on BETWEEN :from AND :to OR f.due_on BETWEEN :from AND :to)"
+        + s.in_segment("f.contact_id")
+    )[0]
+    return {
+        "created": created,
+        "due": n_due,
+        "kept": kept,
+        "late": late,
+        "dropped": dropped,
+        "open": still_open,
+        "kept_pct": _pct(kept, kept + late + still_open),
+    }
