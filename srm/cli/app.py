@@ -27,6 +27,7 @@ COMMAND_MODULES = (
     "important_dates",
     "brief",
     "transfer",
+    "report",
 )
 
 
