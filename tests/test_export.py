@@ -131,6 +131,16 @@ def test_json_round_trip_into_an_empty_store_reproduces_every_record(workspace, 
     assert workspace.json("--db", other, "due") == workspace.json("due")
 
 
+def test_namesakes_stay_two_people_through_a_round_trip(srm, tmp_path):
+    srm.ok("add", "Kim Lee")
+    srm.ok("add", "Kim Lee", "--email", "kim@lee.example")
+    path = tmp_path / "all.json"
+    srm.ok("export", "-o", str(path))
+    other = str(tmp_path / "other.db")
+    assert srm.json("--db", other, "import", str(path))["created"] == 2
+    assert sorted(c["handle"] for c in srm.json("--db", other, "contacts")) == ["kim", "kim-l"]
+
+
 def test_importing_the_same_export_twice_changes_nothing(workspace, tmp_path):
     path = tmp_path / "all.json"
     workspace.ok("export", "-o", str(path))

@@ -26,7 +26,6 @@ from srm.store.db import Store
 
 FORMATS = ("auto", "vcard", "linkedin", "google", "outlook", "csv", "json")
 ON_DUPLICATE = ("skip", "merge", "new")
-CSV_FORMATS = ("linkedin", "google", "outlook", "csv")
 
 
 @dataclass
@@ -87,14 +86,15 @@ def load(data: bytes, name: str, fmt: str = "auto") -> Source:
 
     if fmt not in FORMATS:
         raise UsageError(f"unknown import format {fmt!r}: use one of {', '.join(FORMATS)}")
-    detected = _detect(decode(data, name), name) if fmt == "auto" else fmt
+    text = decode(data, name)
+    detected = _detect(text, name) if fmt == "auto" else fmt
     if detected == "vcard":
-        total, items = vcard.read(data, name)
+        total, items = vcard.read(text, name)
         return Source(name, "vcard", total, items)
     if detected == "json":
-        total, items = srm_json.read(data, name)
+        total, items = srm_json.read(text, name)
         return Source(name, "json", total, items)
-    table = contacts_csv.read(data, name, None if fmt == "auto" else fmt)
+    table = contacts_csv.read(text, name, None if fmt == "auto" else fmt)
     return Source(name, table.layout, len(table.rows), table.records(), table.ignored)
 
 
@@ -126,7 +126,7 @@ def run(store: Store, config: Config, source: Source, options: Options) -> Summa
         )
     summary = Summary(source.name, source.format, options.dry_run)
     summary.ignored_columns = source.ignored_columns
-    # Bad options fail before the file is read, with the error `srm add` would give.
+    # Bad options fail before anything is written, with the error `srm add` would give.
     extra_segments = seg.resolve_ids(store, options.segments)
     extra_tags = dc._normalise_tags(options.tags)
     if options.cadence is not None:
@@ -172,6 +172,7 @@ class _Import:
         self.handles: dict[int, str] = {}
         self.taken: set[str] = set()
         self.suffixes: dict[str, int] = {}  # the next free -N of a handle base
+        self.created: set[int] = set()
         for cid, handle, name, email in conn.execute("SELECT id, handle, name, email FROM contact"):
             self._index(cid, handle, name, email)
         self.segments = {
@@ -252,18 +253,22 @@ class _Import:
             raise NotFound(f"no segment named {name!r} (srm segment add {key} creates it)")
         return self.segments[key][0]
 
-    def find_duplicate(self, fields: dict) -> tuple[int, str] | None:
+    def find_duplicate(self, fields: dict, *, within_file: bool = True) -> tuple[int, str] | None:
         """The contact already here that this one duplicates: same email, else same name.
 
         Two records with the same name but different email addresses are different people.
+        `within_file` False looks only at contacts that were here before the import: the
+        contacts of one srm export are distinct people even when they share a name.
         """
         for e in fields["emails"]:
-            if e in self.by_email:
-                return self.by_email[e], "same email"
+            cid = self.by_email.get(e)
+            if cid is not None and (within_file or cid not in self.created):
+                return cid, "same email"
         mine = fields["email"]
         for cid in self.by_name.get(dc.slug(fields["name"]), []):
-            theirs = self.emails.get(cid)
-            if mine is None or theirs is None:
+            if not within_file and cid in self.created:
+                continue
+            if mine is None or self.emails.get(cid) is None:
                 return cid, "same name"
         return None
 
@@ -300,6 +305,7 @@ class _Import:
         ).lastrowid
         self._link(cid, fields)
         self._index(cid, handle, fields["name"], fields["email"], fields["emails"])
+        self.created.add(cid)
         self.summary.created += 1
         if self.options.stagger and fields["since"] is None:
             own = fields["cadence"]
@@ -527,7 +533,11 @@ class _Sections:
             )
         )
         same = self.by_uuid.get(rec["uuid"])
-        found = (same, "same uuid") if same is not None else job.find_duplicate(fields)
+        found = (
+            (same, "same uuid")
+            if same is not None
+            else job.find_duplicate(fields, within_file=False)
+        )
         if found is not None and job.options.on_duplicate != "new":
             cid, why = found
             if job.options.on_duplicate == "merge":

@@ -15,7 +15,6 @@ from datetime import date
 
 from srm.errors import ImportError_
 from srm.formats import records
-from srm.formats.text import decode
 
 LAYOUTS = {
     "linkedin": "LinkedIn Connections.csv",
@@ -103,9 +102,8 @@ def looks_like_csv(text: str) -> bool:
     return any(d in line for line in head for d in (",", ";", "\t"))
 
 
-def read(data: bytes, name: str, layout: str | None) -> Table:
+def read(text: str, name: str, layout: str | None) -> Table:
     """The rows of a CSV export in `layout` (None: the one its header shows; "csv": generic)."""
-    text = decode(data, name)
     found = _find_header(text)
     if found is None:
         first = next((line for line in text.splitlines() if line.strip()), "")

@@ -12,7 +12,6 @@ from collections.abc import Iterable, Iterator
 from typing import TextIO
 
 from srm.errors import ImportError_
-from srm.formats.text import decode
 
 FORMAT = "srm-export"
 VERSION = 1
@@ -46,9 +45,8 @@ def _dump(value) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def read(data: bytes, name: str) -> tuple[int, Iterator[dict]]:
+def read(text: str, name: str) -> tuple[int, Iterator[dict]]:
     """How many records an export holds, and each as {"section", "where", "record"}."""
-    text = decode(data, name)
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as e:

@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 
 from srm.errors import ImportError_
 from srm.formats import records
-from srm.formats.text import decode, decode_line
+from srm.formats.text import decode_line
 
 # What srm reads from a card; photos, keys, addresses and the rest are dropped before parsing.
 _DATES = {
@@ -60,9 +60,8 @@ def looks_like_vcard(text: str) -> bool:
     return re.search(r"^\s*BEGIN:VCARD\s*$", text[:65536], re.IGNORECASE | re.MULTILINE) is not None
 
 
-def split_cards(data: bytes, name: str) -> list[Card]:
+def split_cards(text: str, name: str) -> list[Card]:
     """The cards in a file, each unfolded, decoded and reduced to the properties srm reads."""
-    text = decode(data, name)
     cards: list[Card] = []
     state = _Splitter(cards)
     for number, line in enumerate(_LINE_END.split(text), start=1):
@@ -197,9 +196,9 @@ def _fix_commas(value: str, prop: str) -> str:
     return "".join(out)
 
 
-def read(data: bytes, name: str) -> tuple[int, Iterator[dict]]:
+def read(text: str, name: str) -> tuple[int, Iterator[dict]]:
     """How many cards the file holds, and their records (parsed lazily, one card at a time)."""
-    cards = split_cards(data, name)
+    cards = split_cards(text, name)
     return len(cards), (_record(card) for card in cards)
 
 
