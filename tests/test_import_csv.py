@@ -51,6 +51,16 @@ def test_linkedin_older_export_us_dates_and_member_urns(srm):
     assert (lena["email"], lena["connected_on"]) == (None, "2017-12-24")
 
 
+def test_linkedin_rows_a_spreadsheet_wrapped_in_quotes(srm):
+    load(srm, "linkedin_resaved.csv")
+    ama = people(srm)["Ama Owusu"]
+    assert (ama["email"], ama["org"], ama["connected_on"]) == (
+        "ama@owusu.example",
+        "Owusu, Mensah & Co",
+        "2021-03-12",
+    )
+
+
 def test_connected_on_is_shown_by_show(srm):
     load(srm, "linkedin_2018.csv")
     assert srm.json("show", "kofi")["connected_on"] == "2018-01-08"

@@ -53,7 +53,7 @@ def test_outlook_quoted_printable_soft_breaks_and_basic_dates(srm):
 
 def test_android_multibyte_split_at_soft_break_nameless_card_and_cp1252(srm):
     summary = load(srm, "android_21_qp.vcf")
-    assert summary["created"] == 3
+    assert summary["created"] == 4
     found = people(srm)
     # A card with only an email is named by it.
     assert found["only.email@example.org"]["email"] == "only.email@example.org"
@@ -62,6 +62,8 @@ def test_android_multibyte_split_at_soft_break_nameless_card_and_cp1252(srm):
     assert jorg["tags"] == []  # Android's built-in 'My Contacts' group is not a tag
     # Windows-1252 bytes inside quoted-printable with no CHARSET.
     assert found["Siobhan Byrne"]["note"] == "Siobhan’s café on Main St"
+    # A value ending in a soft break right before END:VCARD doesn't swallow the card's end.
+    assert found["Trailing Equals"]["note"] == "ends with a soft break"
 
 
 def test_xing_iso_8859_1_bytes(srm):

@@ -368,19 +368,20 @@ def _contacts_csv(store: Store, config: Config, where: Scope, today: date, out: 
 def _interactions_csv(store: Store, where: Scope, out: TextIO) -> int:
     from srm.formats import contacts_csv
 
-    link_cond, params = where.where("ic.contact_id")
+    link_cond, link_params = where.where("ic.contact_id")
     sql = f"""
         SELECT i.uuid, i.occurred_on, i.channel, i.kind, i.sentiment, i.summary, i.note,
           (SELECT group_concat(c.name || '{_SEP}' || c.handle, '{_SEP}')
              FROM interaction_contact ic JOIN contact c ON c.id = ic.contact_id
             WHERE ic.interaction_id = i.id AND {link_cond}) AS people
         FROM interaction i"""
+    params = link_params
     if where.subquery is not None:
         sql += (
             f" WHERE i.id IN (SELECT ic.interaction_id FROM interaction_contact ic"
             f" WHERE {link_cond})"
         )
-        params += params
+        params = link_params * 2  # the scope appears in the select list and in the filter
     writer = contacts_csv.writer(out)
     writer.writerow(INTERACTION_COLUMNS)
     count = 0

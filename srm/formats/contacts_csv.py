@@ -143,22 +143,29 @@ def _find_header(text: str) -> tuple[list[str], list[tuple[int, list[str]]]] | N
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
         try:
             for _, row in zip(range(_HEADER_SEARCH), reader, strict=False):
-                header = [norm(c) for c in row]
+                header = [norm(c) for c in _unwrap(row, delimiter)]
                 if len(header) >= 2 and _NAME_FIELDS & {_GENERIC.get(h) for h in header}:
-                    return header, _rows(reader, reader.line_num)
+                    return header, _rows(reader, reader.line_num, delimiter)
         except csv.Error as e:
             raise ImportError_(f"unreadable CSV (line {reader.line_num}: {e})") from None
     return None
 
 
-def _rows(reader, after: int) -> list[tuple[int, list[str]]]:
+def _rows(reader, after: int, delimiter: str) -> list[tuple[int, list[str]]]:
     out = []
     start = after + 1
     for row in reader:
         if any(c.strip() for c in row):
-            out.append((start, row))
+            out.append((start, _unwrap(row, delimiter)))
         start = reader.line_num + 1
     return out
+
+
+def _unwrap(row: list[str], delimiter: str) -> list[str]:
+    """A row a spreadsheet re-saved as one quoted field ("Ada,Lovelace,…"), split again."""
+    if len(row) == 1 and delimiter in row[0]:
+        return next(csv.reader([row[0]], delimiter=delimiter))
+    return row
 
 
 def _get(row: dict, *columns: str) -> str | None:

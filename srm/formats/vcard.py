@@ -87,7 +87,8 @@ class _Splitter:
 
     def feed(self, line: str, number: int) -> None:
         if self.pending is not None:
-            if self.pending_qp and self.pending.endswith("="):
+            # A soft break never swallows the card's end (some writers end a value with '=').
+            if self.pending_qp and self.pending.endswith("=") and not _is_end(line):
                 self.pending = self.pending[:-1] + line
                 return
             if line[:1] in (" ", "\t"):
@@ -110,7 +111,7 @@ class _Splitter:
             if self.depth == 1:
                 self.card = Card(len(self.cards) + 1, self.pending_line)
                 self.cards.append(self.card)
-        elif upper == "END:VCARD":
+        elif _is_end(upper):
             self.depth = max(0, self.depth - 1)
             if self.depth == 0 and self.card is not None:
                 self.card.complete = True
@@ -119,6 +120,10 @@ class _Splitter:
             kept = _normalise(line)
             if kept is not None:
                 self.card.lines.append(kept)
+
+
+def _is_end(line: str) -> bool:
+    return line.strip().upper() == "END:VCARD"
 
 
 def _split_outside_quotes(text: str, sep: str, maxsplit: int = -1) -> list[str]:
