@@ -68,8 +68,7 @@ def report(
 
     app = ctx_of(ctx)
     kind = _format(format_, as_json)
-    start = app.date(from_, allow_future=False) if from_ is not None else None
-    end = app.date(to, allow_future=False) if to is not None else None
+    start, end = (_past_date(app, flag, text) for flag, text in (("--from", from_), ("--to", to)))
     chosen = dr.choose(app.today, period=period, start=start, end=end, last=last)
     store = app.store
     seg = ds.get(store, segment) if segment else None
@@ -88,6 +87,17 @@ def report(
     from srm.cli.output import esc, message
 
     message(f"Wrote the {kind} report for {esc(chosen.label)} to [bold]{esc(output)}[/].")
+
+
+def _past_date(app, flag: str, text: str | None):
+    from srm.errors import UsageError
+
+    if text is None:
+        return None
+    day = app.date(text)
+    if day > app.today:
+        raise UsageError(f"{flag} {day} is in the future: a report covers days that have passed")
+    return day
 
 
 def _format(name: str, as_json: bool) -> str:

@@ -62,16 +62,25 @@ class Period:
         }
 
     def previous(self) -> Period:
-        """The period before: the same kind of calendar period, else as many days just before."""
+        """The period before: the same kind of calendar period, else as many days just before.
+
+        A calendar period cut at today is compared with as many days of the one before.
+        """
         if self.kind == "days":
             return span(self.start - timedelta(days=self.days), self.start - timedelta(days=1))
         start = cad.add_months(self.start, -_MONTHS[self.kind])
+        if self.end == _natural_end(self.kind, self.start):
+            return _calendar(self.kind, start, _natural_end(self.kind, start))
         return _calendar(self.kind, start, start + timedelta(days=self.days - 1))
+
+
+def _natural_end(kind: str, start: date) -> date:
+    return cad.add_months(start, _MONTHS[kind]) - timedelta(days=1)
 
 
 def _calendar(kind: str, start: date, cut: date) -> Period:
     """The calendar period starting at `start`, ending at its natural end or `cut`."""
-    natural_end = cad.add_months(start, _MONTHS[kind]) - timedelta(days=1)
+    natural_end = _natural_end(kind, start)
     end = min(natural_end, cut)
     name = {
         "quarter": f"{start.year}Q{(start.month + 2) // 3}",
@@ -183,13 +192,14 @@ def change(current: dict, previous: dict) -> dict:
             nested = change(now or {}, before or {})
             if nested:
                 out[key] = nested
-        elif _number(now) or _number(before):
+        elif _figure(now) and _figure(before):
             out[key] = None if now is None or before is None else _round(now - before)
     return out
 
 
-def _number(x: object) -> bool:
-    return isinstance(x, int | float) and not isinstance(x, bool)
+def _figure(x: object) -> bool:
+    """A number, or None where a number is undefined (a percentage of nobody)."""
+    return x is None or (isinstance(x, int | float) and not isinstance(x, bool))
 
 
 def _round(x: float) -> float:
