@@ -380,6 +380,12 @@ def test_an_empty_period_reports_zeros(srm, scenario):
         # Default: this quarter to date (today is 2026-03-15), beside as many days of the last.
         ((), ("2026-01-01", "2026-03-15", "2026Q1 (first 74 days)"), ("2025-10-01", "2025-12-13")),
         (("--period", "2026Q1"), ("2026-01-01", "2026-03-15", None), ("2025-10-01", "2025-12-13")),
+        # A full quarter of 90 days is compared with the whole quarter before (92 days).
+        (
+            ("--period", "2025Q1"),
+            ("2025-01-01", "2025-03-31", "2025Q1"),
+            ("2024-10-01", "2024-12-31"),
+        ),
         (
             ("--period", "2025q2"),
             ("2025-04-01", "2025-06-30", "2025Q2"),
