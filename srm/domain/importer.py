@@ -133,7 +133,7 @@ def run(store: Store, config: Config, source: Source, options: Options) -> Summa
         cad.normalise(options.cadence)
     try:
         with store.write() as conn:
-            job = _Import(store, conn, config, options, summary, extra_segments, extra_tags)
+            job = _Import(conn, config, options, summary, extra_segments, extra_tags)
             if source.format == "json":
                 sections = _Sections(job)
                 for item in source.items:
@@ -154,7 +154,6 @@ class _Import:
 
     def __init__(
         self,
-        store: Store,
         conn: sqlite3.Connection,
         config: Config,
         options: Options,
@@ -162,7 +161,7 @@ class _Import:
         extra_segments: list[int],
         extra_tags: list[str],
     ):
-        self.store, self.conn, self.config = store, conn, config
+        self.conn, self.config = conn, config
         self.options, self.summary = options, summary
         self.extra_segments, self.extra_tags = extra_segments, extra_tags
         self.now = now_utc()
@@ -184,30 +183,34 @@ class _Import:
 
     # --- records ---------------------------------------------------------------------------
 
-    def contact_record(self, record: dict) -> int | None:
-        """Create, merge or skip one contact record; the store id it ends up as, if any."""
+    def contact_record(self, record: dict) -> None:
+        """Create, merge, skip or reject one contact record of a vCard or CSV file."""
         where = record["where"]
         if record.get("skip"):
             self.skip(where, record["skip"])
-            return None
+            return
         if record.get("error"):
             self.reject(where, record["error"])
-            return None
+            return
         try:
             fields = self._fields(record)
         except SrmError as e:
             self.reject(where, str(e))
-            return None
+            return
         found = self.find_duplicate(fields)
         if found is not None and self.options.on_duplicate != "new":
-            cid, why = found
-            if self.options.on_duplicate == "merge":
-                self.merge(cid, fields)
-                self.summary.merged += 1
-            else:
-                self.skip(where, f"duplicate of {self.handles[cid]} ({why})")
-            return cid
-        return self.create(fields)
+            self.duplicate(where, found, fields)
+        else:
+            self.create(fields)
+
+    def duplicate(self, where: str, found: tuple[int, str], fields: dict) -> None:
+        """Merge a duplicate into the contact it duplicates, or skip it (--on-duplicate)."""
+        cid, why = found
+        if self.options.on_duplicate == "merge":
+            self.merge(cid, fields)
+            self.summary.merged += 1
+        else:
+            self.skip(where, f"duplicate of {self.handles[cid]} ({why})")
 
     def skip(self, where: str, reason: str) -> None:
         self.summary.skipped.append({"where": where, "reason": reason})
@@ -275,7 +278,7 @@ class _Import:
     # --- writes ----------------------------------------------------------------------------
 
     def create(self, fields: dict, keep: dict | None = None) -> int:
-        """Insert a contact; `keep` holds stored columns to preserve (uuid, handle, dates…)."""
+        """Insert a contact; `keep` holds stored columns to preserve (uuid, handle, timestamps…)."""
         keep = keep or {}
         handle = keep.get("handle")
         if not handle or handle in self.taken:
@@ -304,7 +307,7 @@ class _Import:
             tuple(row.values()),
         ).lastrowid
         self._link(cid, fields)
-        self._index(cid, handle, fields["name"], fields["email"], fields["emails"])
+        self._index(cid, handle, fields["name"], fields["email"], tuple(fields["emails"]))
         self.created.add(cid)
         self.summary.created += 1
         if self.options.stagger and fields["since"] is None:
@@ -392,20 +395,19 @@ class _Import:
             "INSERT INTO important_date (uuid, contact_id, label, year, month, day)"
             " VALUES (?, ?, ?, ?, ?, ?)",
             [
-                (d.get("uuid") or new_uuid(), cid, d["label"], d["year"], d["month"], d["day"])
+                (new_uuid(), cid, d["label"], d["year"], d["month"], d["day"])
                 for d in fields["dates"]
             ],
         )
 
     def _index(
-        self, cid: int, handle: str, name: str, email: str | None, emails: list[str] = ()
+        self, cid: int, handle: str, name: str, email: str | None, others: tuple = ()
     ) -> None:
+        """Remember a contact for duplicate checks and handles; `others`: more addresses."""
         self.handles[cid] = handle
         self.taken.add(handle)
         self.emails[cid] = email.lower() if email else None
-        for e in [email.lower()] if email else []:
-            self.by_email.setdefault(e, cid)
-        for e in emails:
+        for e in ([email.lower()] if email else []) + list(others):
             self.by_email.setdefault(e, cid)
         key = dc.slug(name)
         if key:
@@ -511,7 +513,6 @@ class _Sections:
     def contacts(self, rec: dict) -> None:
         job = self.job
         record = {
-            **{k: None for k in ("name", "phone", "org", "team", "role", "cadence")},
             **{k: rec.get(k) for k in ("name", "phone", "org", "team", "role", "cadence")},
             "where": rec["where"],
             "emails": [rec["email"]] if rec.get("email") else [],
@@ -539,13 +540,8 @@ class _Sections:
             else job.find_duplicate(fields, within_file=False)
         )
         if found is not None and job.options.on_duplicate != "new":
-            cid, why = found
-            if job.options.on_duplicate == "merge":
-                job.merge(cid, fields)
-                job.summary.merged += 1
-            else:
-                job.skip(rec["where"], f"duplicate of {job.handles[cid]} ({why})")
-            self.contact_ids[rec["uuid"]] = cid
+            job.duplicate(rec["where"], found, fields)
+            self.contact_ids[rec["uuid"]] = found[0]
             return
         keep = {
             "uuid": None if same is not None else rec["uuid"],
