@@ -41,6 +41,7 @@ def test_since_defaults_to_today(srm):
         (["Łukasz Straße"], ["lukasz"]),
         (["王小明"], ["王小明"]),
         (["Иван Петров", "Иван Сидоров"], ["иван", "иван-с"]),
+        (["Dr. Ann Lee", "Mr. John Richter", "Ms. Ann Lee"], ["ann", "john", "ann-l"]),
     ],
 )
 def test_handles_are_short_unique_and_work_for_any_script(srm, names, handles):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import sqlite3
 import unicodedata
+from collections.abc import Container
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -17,6 +18,9 @@ from srm.store.db import Store
 # Letters NFKD does not decompose into ASCII.
 _FOLD = str.maketrans({"ß": "ss", "æ": "ae", "ø": "o", "ł": "l", "đ": "d", "þ": "th", "œ": "oe"})
 FIELDS = ("email", "phone", "org", "team", "role")
+HONORIFICS = frozenset(
+    "mr mrs ms miss mx dr prof sir dame rev herr frau mme mlle sr sra srta".split()
+)
 
 
 @dataclass
@@ -80,6 +84,9 @@ def slug(text: str) -> str:
 
 def handle_candidates(name: str, email: str | None = None) -> list[str]:
     parts = [p for p in (slug(w) for w in name.split()) if p]
+    # "Dr. Ann Lee" is ann, not dr: imported names often carry a title.
+    while len(parts) > 1 and parts[0] in HONORIFICS:
+        parts = parts[1:]
     if not parts and email:
         parts = [slug(email.split("@")[0]) or "contact"]
     if not parts:
@@ -91,27 +98,37 @@ def handle_candidates(name: str, email: str | None = None) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-def unique_handle(conn: sqlite3.Connection, name: str, email: str | None = None) -> str:
-    candidates = handle_candidates(name, email)
-    taken = {
-        r[0]
-        for r in conn.execute(
-            "SELECT handle FROM contact WHERE handle = ? OR handle LIKE ? ESCAPE '\\'",
-            (candidates[0], _like_prefix(candidates[0])),
-        )
-    }
+def pick_handle(
+    candidates: list[str], taken: Container[str], next_suffix: dict[str, int] | None = None
+) -> str:
+    """The first free candidate, else the last one with the lowest free -2, -3 … suffix.
+
+    `next_suffix` (base → next number to try) lets a bulk caller skip suffixes it handed out.
+    """
     for c in candidates:
         if c not in taken and not c.isdigit():
             return c
     base = candidates[-1]
-    n = 2
+    n = next_suffix.get(base, 2) if next_suffix is not None else 2
     while f"{base}-{n}" in taken:
         n += 1
+    if next_suffix is not None:
+        next_suffix[base] = n + 1
     return f"{base}-{n}"
 
 
-def _like_prefix(s: str) -> str:
-    return s.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+def unique_handle(conn: sqlite3.Connection, name: str, email: str | None = None) -> str:
+    candidates = handle_candidates(name, email)
+    prefix = candidates[0]
+    # Every candidate starts with the first one: one range seek on the handle index.
+    upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+    taken = {
+        r[0]
+        for r in conn.execute(
+            "SELECT handle FROM contact WHERE handle >= ? AND handle < ?", (prefix, upper)
+        )
+    }
+    return pick_handle(candidates, taken)
 
 
 def _clean(value: str | None) -> str | None:
@@ -121,7 +138,7 @@ def _clean(value: str | None) -> str | None:
     return value or None
 
 
-def _check_email(email: str | None) -> str | None:
+def check_email(email: str | None) -> str | None:
     email = _clean(email)
     if email is not None and not re.fullmatch(r"[^@\s]+@[^@\s]+", email):
         raise UsageError(f"{email!r} doesn't look like an email address (name@example.org)")
@@ -132,7 +149,7 @@ def _stored_cadence(text: str | None) -> str | None:
     return None if text is None else cad.normalise(text)
 
 
-def _normalise_tags(tags: list[str]) -> list[str]:
+def normalise_tags(tags: list[str]) -> list[str]:
     out = []
     for t in tags:
         t = t.strip().lower().lstrip("#")
@@ -163,9 +180,9 @@ def add(
     name = " ".join(name.split())
     if not name:
         raise UsageError("a contact needs a name")
-    email = _check_email(email)
+    email = check_email(email)
     stored_cadence = _stored_cadence(cadence)
-    tag_list = _normalise_tags(list(tags))
+    tag_list = normalise_tags(list(tags))
     segment_ids = seg.resolve_ids(store, list(segments))
 
     def insert(c: sqlite3.Connection) -> int:
@@ -385,7 +402,7 @@ def edit(
         if key not in FIELDS:
             raise TypeError(key)
         if value is not None:
-            changes[key] = _check_email(value) if key == "email" else _clean(value)
+            changes[key] = check_email(value) if key == "email" else _clean(value)
     if since is not None:
         changes["since"] = since.isoformat()
     if cadence is not None:
@@ -396,8 +413,8 @@ def edit(
         changes["note"] = note
     plus = seg.resolve_ids(store, list(add_segments))
     minus = seg.resolve_ids(store, list(remove_segments))
-    tags_plus = _normalise_tags(list(add_tags))
-    tags_minus = _normalise_tags(list(remove_tags))
+    tags_plus = normalise_tags(list(add_tags))
+    tags_minus = normalise_tags(list(remove_tags))
     with store.write() as conn:
         changes["updated_at"] = now_utc()
         sets = ", ".join(f"{k} = ?" for k in changes)

@@ -4,7 +4,7 @@ The whole import is one write transaction: a bad record aborts it with the recor
 the reason, and the store is unchanged (`skip_invalid` rejects just that record instead). A dry
 run does all the same work and rolls back. Contacts are inserted in bulk here rather than through
 `contacts.add`, which re-reads each contact and whose handle lookup scans the table: 10,000 cards
-must import in seconds. Handles follow `contacts.unique_handle`'s rule, kept in memory.
+must import in seconds. Handles come from `contacts.pick_handle` over the taken handles, kept in memory.
 """
 
 from __future__ import annotations
@@ -128,7 +128,7 @@ def run(store: Store, config: Config, source: Source, options: Options) -> Summa
     summary.ignored_columns = source.ignored_columns
     # Bad options fail before anything is written, with the error `srm add` would give.
     extra_segments = seg.resolve_ids(store, options.segments)
-    extra_tags = dc._normalise_tags(options.tags)
+    extra_tags = dc.normalise_tags(options.tags)
     if options.cadence is not None:
         cad.normalise(options.cadence)
     try:
@@ -246,7 +246,7 @@ class _Import:
             "connected_on": record["connected_on"],
             "note": "\n\n".join(n.strip() for n in record["notes"] if n.strip()),
             "segment_ids": segment_ids,
-            "tags": list(dict.fromkeys(dc._normalise_tags(record["tags"]) + self.extra_tags)),
+            "tags": list(dict.fromkeys(dc.normalise_tags(record["tags"]) + self.extra_tags)),
             "dates": [{**d, "label": normalise_label(d["label"])} for d in record["dates"]],
         }
 
@@ -326,21 +326,8 @@ class _Import:
         counts[outcome] += 1
 
     def handle(self, name: str, email: str | None) -> str:
-        """The handle `contacts.unique_handle` gives, from an in-memory set of taken handles.
-
-        `unique_handle` asks the database with a LIKE that scans the whole contact table; once
-        per contact that makes a 10,000-card import quadratic. This is its rule, kept in step.
-        """
-        candidates = dc.handle_candidates(name, email)
-        for candidate in candidates:
-            if candidate not in self.taken and not candidate.isdigit():
-                return candidate
-        base = candidates[-1]
-        n = self.suffixes.get(base, 2)
-        while f"{base}-{n}" in self.taken:
-            n += 1
-        self.suffixes[base] = n + 1
-        return f"{base}-{n}"
+        """`contacts.unique_handle`'s rule over an in-memory set: no query per contact."""
+        return dc.pick_handle(dc.handle_candidates(name, email), self.taken, self.suffixes)
 
     def merge(self, cid: int, fields: dict) -> None:
         """Fill the existing contact's empty fields; add segments, tags and dates."""
@@ -738,7 +725,7 @@ def _first_valid_email(emails: list[str]) -> str | None:
         if not e.strip():
             continue
         try:
-            return dc._check_email(e)
+            return dc.check_email(e)
         except UsageError as err:
             first_error = first_error or err
     if first_error is not None:
