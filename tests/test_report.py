@@ -374,6 +374,32 @@ def test_an_empty_period_reports_zeros(srm, scenario):
     assert r["change"]["interactions"] == 0
 
 
+def test_an_interaction_counts_once_in_each_segment_it_touches(srm):
+    for name, segment in [("Ana", "partners"), ("Bo", "partners"), ("Cy", "customers")]:
+        srm.ok("add", name, "-s", segment, "--since", "2026-01-01")
+    srm.ok("log", "ana,bo,cy", "launch planning", "--on", "2026-02-02", "--ask")
+    srm.ok("log", "ana,bo", "follow-up call", "--on", "2026-02-09")
+    r = report(srm)
+    assert r["interactions"] == 2
+    partners, customers = r["by_segment"]["partners"], r["by_segment"]["customers"]
+    assert (partners["interactions"], partners["asks"]) == (2, 1)
+    assert (customers["interactions"], customers["asks"]) == (1, 1)
+    assert [(e["contact"]["name"], e["interactions"]) for e in r["most_engaged"]] == [
+        ("Ana", 2),
+        ("Bo", 2),
+        ("Cy", 1),
+    ]
+
+
+def test_a_channel_no_longer_in_the_config_is_still_counted(srm, config_file):
+    config_file('channels = ["podcast"]\n')
+    srm.ok("add", "Ana", "--since", "2026-01-01")
+    srm.ok("log", "ana", "guest episode", "--on", "2026-02-02", "-c", "podcast")
+    srm.ok("log", "ana", "thanks", "--on", "2026-02-03", "-c", "email")
+    config_file("")
+    assert report(srm)["by_channel"] == {"email": 1, "podcast": 1}
+
+
 @pytest.mark.parametrize(
     ("args", "now", "before"),
     [

@@ -260,7 +260,8 @@ def figures(store: Store, config: Config, period: Period, segment_id: int | None
     """Every figure of one period, as plain JSON-ready data."""
     s = _Scope(store, config, period, segment_id)
     totals = _totals(s)
-    people = _people(s)
+    activity = _contact_activity(s)
+    people = _people(s, activity)
     return {
         "period": period.as_json(),
         "interactions": totals["interactions"],
@@ -270,11 +271,11 @@ def figures(store: Store, config: Config, period: Period, segment_id: int | None
         "gives_per_ask": _ratio(totals["gives"], totals["asks"]),
         "by_channel": totals["by_channel"],
         "coverage": people.coverage(people.tracked),
-        "by_segment": _by_segment(s, people),
+        "by_segment": _by_segment(s, people, activity),
         "activity": _activity(s),
         "most_engaged": people.most_engaged(),
         "least_engaged": people.least_engaged(),
-        "asked_never_given": _asked_never_given(s, people),
+        "asked_never_given": _asked_never_given(s, people, activity),
         "ideas": _ideas(s),
         "goals": _goals(s),
         "stages": _stages(s),
@@ -285,23 +286,35 @@ def figures(store: Store, config: Config, period: Period, segment_id: int | None
 
 
 def _totals(s: _Scope) -> dict:
-    rows = s.rows(
-        "SELECT i.channel, count(*),"
-        " count(*) FILTER (WHERE i.kind = 'ask'), count(*) FILTER (WHERE i.kind = 'give'),"
+    """Interactions by kind, sentiment and channel, in one pass over the period.
+
+    Each known channel gets its own FILTER count (cheaper than sorting the period for GROUP BY);
+    channels since removed from the config are counted by a second query, only if there are any.
+    """
+    known = {f"ch{k}": ch for k, ch in enumerate(s.config.all_channels)}
+    per_channel = ", ".join(f"count(*) FILTER (WHERE i.channel = :{k})" for k in known)
+    n, asks, gives, positive, negative, *counts = s.rows(
+        "SELECT count(*), count(*) FILTER (WHERE i.kind = 'ask'),"
+        " count(*) FILTER (WHERE i.kind = 'give'),"
         " count(*) FILTER (WHERE i.sentiment = 'positive'),"
-        " count(*) FILTER (WHERE i.sentiment = 'negative')"
-        f" FROM interaction i WHERE {s.interactions} GROUP BY i.channel"
-    )
-    n = asks = gives = positive = negative = 0
-    for _, count, ask, give, pos, neg in rows:
-        n, asks, gives = n + count, asks + ask, gives + give
-        positive, negative = positive + pos, negative + neg
+        f" count(*) FILTER (WHERE i.sentiment = 'negative'), {per_channel}"
+        f" FROM interaction i WHERE {s.interactions}",
+        **known,
+    )[0]
+    by_channel = {ch: c for ch, c in zip(known.values(), counts, strict=True) if c}
+    if sum(counts) < n:
+        others = s.rows(
+            f"SELECT i.channel, count(*) FROM interaction i WHERE {s.interactions}"
+            f" AND i.channel NOT IN ({', '.join(f':{k}' for k in known)}) GROUP BY i.channel",
+            **known,
+        )
+        by_channel.update(others)
     return {
         "interactions": n,
         "checkins": n - asks - gives,
         "asks": asks,
         "gives": gives,
-        "by_channel": {ch: k for ch, k, *_ in sorted(rows, key=lambda r: (-r[1], r[0]))},
+        "by_channel": dict(sorted(by_channel.items(), key=lambda kv: (-kv[1], kv[0]))),
         "sentiment": {
             "positive": positive,
             "neutral": n - positive - negative,
@@ -319,29 +332,29 @@ def _cadence_after(day: str, cadence: str) -> str:
 
 
 # Who fell overdue during the period, walking each contact's due dates instead of reading every
-# interaction: from the last touch before the period (else `since`), jump to the last touch on
-# or before the due date it set; a walk that can't move while its due date is before the
-# period's end was overdue then. A few index seeks per contact, however busy the contact.
+# interaction. Start from the last touch before the period (else `since`); the next due date is
+# one cadence after the last touch on or before the current one. Due dates never go down: one
+# that stays put while still before the period's end means nobody was touched in time.
+# One index seek and one date step per cadence interval, however busy the contact.
 _OVERDUE_SQL = """
-WITH RECURSIVE pop(cid, cadence, since) AS (
-    SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]')
-    FROM json_each(:pop)
-), walk(cid, cadence, touch, before) AS (
-    SELECT cid, cadence, coalesce((SELECT max(x.occurred_on) FROM interaction_contact x
-                                    WHERE x.contact_id = pop.cid AND x.occurred_on < :from),
-                                   since), NULL
-    FROM pop
-    UNION ALL
-    SELECT cid, cadence,
+WITH RECURSIVE pop(cid, cadence, start) AS (
+    SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'),
            coalesce((SELECT max(x.occurred_on) FROM interaction_contact x
-                      WHERE x.contact_id = walk.cid AND x.occurred_on > walk.touch
-                        AND x.occurred_on <= srm_cadence_after(walk.touch, walk.cadence)),
-                    touch),
-           touch
+                      WHERE x.contact_id = json_extract(value, '$[0]') AND x.occurred_on < :from),
+                    json_extract(value, '$[2]'))
+    FROM json_each(:pop)
+), walk(cid, cadence, start, due, before) AS (
+    SELECT cid, cadence, start, srm_cadence_after(start, cadence), NULL FROM pop
+    UNION ALL
+    SELECT cid, cadence, start,
+           srm_cadence_after(max(start, coalesce(
+               (SELECT max(x.occurred_on) FROM interaction_contact x
+                 WHERE x.contact_id = walk.cid AND x.occurred_on <= walk.due), start)), cadence),
+           due
     FROM walk
-    WHERE (before IS NULL OR touch > before) AND srm_cadence_after(touch, cadence) < :to
+    WHERE due < :to AND (before IS NULL OR due > before)
 )
-SELECT DISTINCT cid FROM walk WHERE touch = before
+SELECT DISTINCT cid FROM walk WHERE due = before
 """
 
 
@@ -459,7 +472,7 @@ def _iso(d: date | None) -> str | None:
     return d.isoformat() if d else None
 
 
-def _people(s: _Scope) -> _People:
+def _people(s: _Scope, activity: dict[int, tuple[int, int, int]]) -> _People:
     end = s.period.end
     rows = s.rows(
         "SELECT c.id, c.uuid, c.handle, c.name, c.since FROM contact c WHERE c.since <= :to"
@@ -477,16 +490,13 @@ def _people(s: _Scope) -> _People:
         )
         for cid, uuid, handle, name, since in rows
     }
-    # CROSS JOIN keeps contacts outermost: one index range per contact, no sort for GROUP BY.
-    for cid, n in s.rows(
-        "SELECT c.id, count(*) FROM contact c CROSS JOIN interaction_contact ic"
-        " ON ic.contact_id = c.id AND ic.occurred_on BETWEEN :from AND :to"
-        " WHERE 1" + s.in_segment("c.id") + " GROUP BY c.id"
-    ):
-        if cid in people:
-            people[cid].touches = n
+    for cid, p in people.items():
+        p.touches = activity.get(cid, _QUIET)[0]
+    names: dict[cad.Cadence, str] = {}  # str() of a cadence walks the named ones: once each
     walk = [
-        [cid, str(p.plan.cadence), p.since.isoformat()] for cid, p in people.items() if p.tracked
+        [cid, names.get(c) or names.setdefault(c, str(c)), since]
+        for (cid, *_, since), c in ((r, plans[r[0]].cadence) for r in rows)
+        if c is not None
     ]
     s.store.conn.create_function("srm_cadence_after", 2, _cadence_after, deterministic=True)
     for (cid,) in s.rows(_OVERDUE_SQL, pop=json.dumps(walk)):
@@ -494,39 +504,76 @@ def _people(s: _Scope) -> _People:
     return _People(end, people)
 
 
-def _by_segment(s: _Scope, people: _People) -> dict:
+_QUIET = (0, 0, 0)
+
+
+def _contact_activity(s: _Scope) -> dict[int, tuple[int, int, int]]:
+    """(interactions, asks, gives) in the period for each contact in scope who had any."""
+    # CROSS JOIN keeps contacts outermost: one index range each, already in GROUP BY order.
+    counts = s.rows(
+        "SELECT c.id, count(*) FROM contact c CROSS JOIN interaction_contact ic"
+        " ON ic.contact_id = c.id AND ic.occurred_on BETWEEN :from AND :to"
+        " WHERE 1" + s.in_segment("c.id") + " GROUP BY c.id"
+    )
+    kinds = {
+        cid: (asks, gives)
+        for cid, asks, gives in s.rows(
+            "SELECT ic.contact_id, count(*) FILTER (WHERE i.kind = 'ask'),"
+            " count(*) FILTER (WHERE i.kind = 'give') FROM interaction i"
+            " JOIN interaction_contact ic ON ic.interaction_id = i.id"
+            " WHERE i.occurred_on BETWEEN :from AND :to AND i.kind != 'checkin'"
+            + s.in_segment("ic.contact_id")
+            + " GROUP BY ic.contact_id"
+        )
+    }
+    return {cid: (n, *kinds.get(cid, (0, 0))) for cid, n in counts}
+
+
+# Summed over a segment's contacts, an interaction with several of them counts once per
+# contact; these are the extra counts, per segment: contacts in an interaction after the first
+# of the same segment. Only interactions with more than one contact are looked at.
+_REPEATS_SQL = """
+SELECT sa.segment_id, count(*), count(*) FILTER (WHERE i.kind = 'ask'),
+       count(*) FILTER (WHERE i.kind = 'give')
+FROM interaction i
+JOIN interaction_contact a ON a.interaction_id = i.id
+JOIN contact_segment sa ON sa.contact_id = a.contact_id
+WHERE i.occurred_on BETWEEN :from AND :to {segment}
+  AND EXISTS (SELECT 1 FROM interaction_contact y WHERE y.interaction_id = i.id LIMIT 1 OFFSET 1)
+  AND EXISTS (SELECT 1 FROM interaction_contact b
+              JOIN contact_segment sb ON sb.contact_id = b.contact_id
+               AND sb.segment_id = sa.segment_id
+              WHERE b.interaction_id = i.id AND b.contact_id < a.contact_id)
+GROUP BY sa.segment_id
+"""
+
+
+def _by_segment(s: _Scope, people: _People, activity: dict[int, tuple[int, int, int]]) -> dict:
+    """Coverage of each segment's tracked contacts, and the interactions involving them."""
+    only = " AND sa.segment_id = :seg" if s.segment_id is not None else ""
     segments = s.rows(
         "SELECT id, name FROM segment"
         + (" WHERE id = :seg" if s.segment_id is not None else "")
         + " ORDER BY name"
     )
-    members: dict[int, list[_Person]] = {sid: [] for sid, _ in segments}
-    for cid, sid in s.rows(
-        "SELECT contact_id, segment_id FROM contact_segment"
-        + (" WHERE segment_id = :seg" if s.segment_id is not None else "")
-    ):
+    tracked: dict[int, list[_Person]] = {sid: [] for sid, _ in segments}
+    sums = {sid: [0, 0, 0] for sid, _ in segments}
+    for cid, sid in s.rows("SELECT contact_id, segment_id FROM contact_segment sa WHERE 1" + only):
+        if sid not in sums:
+            continue
+        for k, n in enumerate(activity.get(cid, _QUIET)):
+            sums[sid][k] += n
         p = people.all.get(cid)
-        if p is not None and p.tracked and sid in members:
-            members[sid].append(p)
-    activity = {
-        sid: (n, asks, gives)
-        for sid, n, asks, gives in s.rows(
-            "SELECT cs.segment_id, count(DISTINCT i.id),"
-            " count(DISTINCT i.id) FILTER (WHERE i.kind = 'ask'),"
-            " count(DISTINCT i.id) FILTER (WHERE i.kind = 'give')"
-            " FROM interaction i JOIN interaction_contact ic ON ic.interaction_id = i.id"
-            " JOIN contact_segment cs ON cs.contact_id = ic.contact_id"
-            " WHERE i.occurred_on BETWEEN :from AND :to"
-            + (" AND cs.segment_id = :seg" if s.segment_id is not None else "")
-            + " GROUP BY cs.segment_id"
-        )
-    }
+        if p is not None and p.tracked:
+            tracked[sid].append(p)
+    for sid, *repeats in s.rows(_REPEATS_SQL.format(segment=only)):
+        sums[sid] = [n - r for n, r in zip(sums[sid], repeats, strict=True)]
     out = {}
     for sid, name in segments:
-        n, asks, gives = activity.get(sid, (0, 0, 0))
+        n, asks, gives = sums[sid]
         out[name] = {
-            **people.coverage(members[sid]),
-            "neglected": sum(1 for p in members[sid] if p.neglected),
+            **people.coverage(tracked[sid]),
+            "neglected": sum(1 for p in tracked[sid] if p.neglected),
             "interactions": n,
             "asks": asks,
             "gives": gives,
@@ -562,30 +609,28 @@ def _activity(s: _Scope) -> dict:
     return {"unit": unit, "buckets": buckets}
 
 
-def _asked_never_given(s: _Scope, people: _People) -> dict:
+def _asked_never_given(
+    s: _Scope, people: _People, activity: dict[int, tuple[int, int, int]]
+) -> dict:
     """Active contacts asked of in the period who were never given anything up to its end.
 
     Only those with an ask and no give in the period have their history searched for a give.
     """
-    rows = s.rows(
-        "WITH a AS MATERIALIZED (SELECT ic.contact_id AS cid,"
-        " count(*) FILTER (WHERE i.kind = 'ask') AS asks,"
-        " count(*) FILTER (WHERE i.kind = 'give') AS gives FROM interaction i"
-        " JOIN interaction_contact ic ON ic.interaction_id = i.id"
-        f" WHERE {s.interactions} AND i.kind != 'checkin'"
-        + s.in_segment("ic.contact_id")
-        + " GROUP BY ic.contact_id)"
-        " SELECT cid, asks FROM a WHERE asks > 0 AND gives = 0 AND NOT EXISTS (SELECT 1"
+    asked = [cid for cid in people.all if activity.get(cid, _QUIET)[1] and not activity[cid][2]]
+    never = s.rows(
+        "SELECT value FROM json_each(:ids) WHERE NOT EXISTS (SELECT 1"
         " FROM interaction_contact x JOIN interaction j ON j.id = x.interaction_id"
-        " WHERE x.contact_id = a.cid AND x.occurred_on < :from AND j.kind = 'give')"
+        " WHERE x.contact_id = value AND x.occurred_on < :from AND j.kind = 'give')",
+        ids=json.dumps(asked),
     )
-    found = sorted(
-        ((people.all[cid], asks) for cid, asks in rows if cid in people.all),
+    found = heapq.nsmallest(
+        LIST_LIMIT,
+        ((people.all[cid], activity[cid][1]) for (cid,) in never),
         key=lambda pa: (-pa[1], pa[0].ref["name"].casefold(), pa[0].ref["id"]),
     )
     return {
-        "count": len(found),
-        "contacts": [{"contact": p.ref, "asks": asks} for p, asks in found[:LIST_LIMIT]],
+        "count": len(never),
+        "contacts": [{"contact": p.ref, "asks": asks} for p, asks in found],
     }
 
 
