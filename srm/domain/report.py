@@ -363,7 +363,6 @@ class _Person:
     """A contact active at the period's end, as of that end."""
 
     ref: dict
-    since: date
     plan: schedule.Schedule
     days_since: int  # since the last interaction up to the end, else since `since`
     overdue: bool
@@ -380,7 +379,6 @@ def _person(ref: dict, since: date, plan: schedule.Schedule, end: date) -> _Pers
     overdue = plan.due is not None and plan.due < end
     return _Person(
         ref,
-        since,
         plan,
         (end - (plan.last or since)).days,
         overdue,
@@ -596,10 +594,10 @@ def _activity(s: _Scope) -> dict:
     while first <= end:
         if unit == "week":
             after = first + timedelta(days=7 - first.weekday())
+        elif unit == "month":
+            after = cad.add_months(first.replace(day=1), 1)
         else:
-            after = cad.add_months(first.replace(day=1), 1 if unit == "month" else 12)
-            if unit == "year":
-                after = after.replace(month=1)
+            after = date(first.year + 1, 1, 1)
         last = min(after - timedelta(days=1), end)
         buckets.append({"from": first.isoformat(), "to": last.isoformat(), "interactions": 0})
         first = after
