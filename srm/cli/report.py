@@ -140,46 +140,57 @@ def _render(kind: str, data: dict, *, to_file: bool) -> str | None:
 
 
 def render_text(console: Console, data: dict) -> None:
-    """The report as Rich tables, with bar charts drawn in block characters."""
-    from rich.rule import Rule
+    """The report as Rich tables, with bar charts drawn in block characters.
 
-    from srm.cli.output import esc
+    Cells are Text objects, not markup: user text needs no escaping and Rich parses nothing.
+    """
+    from rich.rule import Rule
+    from rich.text import Text
+
     from srm.formats import report as layout
 
-    console.print(f"[bold]{esc(layout.title(data))}[/]")
-    console.print(f"[dim]{esc(layout.subtitle(data))}[/]")
+    console.print(Text(layout.title(data), style="bold"))
+    console.print(Text(layout.subtitle(data), style="dim"))
     for section in layout.sections(data):
         console.print()
-        console.print(Rule(f"[bold]{esc(section.title)}[/]", align="left"))
+        console.print(Rule(Text(section.title, style="bold"), align="left"))
         for block in section.blocks:
             if isinstance(block, layout.Note):
-                console.print(f"[dim]{esc(block.text)}[/]")
-                continue
-            console.print(_chart(block) if isinstance(block, layout.Chart) else _table(block))
+                console.print(Text(block.text, style="dim"))
+            elif isinstance(block, layout.Chart):
+                console.print(_chart(block))
+            else:
+                console.print(_table(block))
 
 
 def _chart(chart):
-    from srm.cli.output import esc, table
+    """Bars as plain lines: label, bar, value (cheaper than a table, and as readable)."""
+    from rich.cells import cell_len
+    from rich.text import Text
+
     from srm.formats import report as layout
 
-    t = table("", "", "", title=esc(chart.title))
-    t.show_header = False
-    t.columns[2].justify = "right"
     top = max((v for _, v in chart.bars), default=0)
+    label_w = max((cell_len(label) for label, _ in chart.bars), default=0)
+    value_w = max((len(layout.number(v)) for _, v in chart.bars), default=0)
+    out = Text(chart.title + "\n", style="italic")
     for label, value in chart.bars:
-        bar = layout.bar(value, top, BAR_WIDTH)
-        t.add_row(esc(label), f"[cyan]{bar}[/]", layout.number(value))
-    return t
+        out.append(label + " " * (label_w - cell_len(label) + 2))
+        out.append(layout.bar(value, top, BAR_WIDTH).ljust(BAR_WIDTH), style="cyan")
+        out.append(f"  {layout.number(value):>{value_w}}\n")
+    return out
 
 
 def _table(block):
-    from srm.cli.output import esc, table
+    from rich.text import Text
 
-    t = table(*block.columns, title=esc(block.title) if block.title else None)
+    from srm.cli.output import table
+
+    t = table(*block.columns, title=block.title or None)
     for column, align in zip(t.columns, block.alignment(), strict=True):
         column.justify = "right" if align == "r" else "left"
     for row in block.rows:
-        t.add_row(*(esc(c) for c in row))
+        t.add_row(*(Text(c) for c in row))
     return t
 
 

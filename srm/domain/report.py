@@ -490,12 +490,16 @@ def _people(s: _Scope, activity: dict[int, tuple[int, int, int]]) -> _People:
     }
     for cid, p in people.items():
         p.touches = activity.get(cid, _QUIET)[0]
+        p.fell_overdue = p.overdue
+    # Overdue at the end means it fell overdue; untouched all period means its due date never
+    # moved, so on time at the end is on time throughout. Only the others need the walk.
     names: dict[cad.Cadence, str] = {}  # str() of a cadence walks the named ones: once each
-    walk = [
-        [cid, names.get(c) or names.setdefault(c, str(c)), since]
-        for (cid, *_, since), c in ((r, plans[r[0]].cadence) for r in rows)
-        if c is not None
-    ]
+    walk = []
+    for cid, *_, since in rows:
+        p = people[cid]
+        if p.touches and p.tracked and not p.overdue:
+            c = p.plan.cadence
+            walk.append([cid, names.get(c) or names.setdefault(c, str(c)), since])
     s.store.conn.create_function("srm_cadence_after", 2, _cadence_after, deterministic=True)
     for (cid,) in s.rows(_OVERDUE_SQL, pop=json.dumps(walk)):
         people[cid].fell_overdue = True
