@@ -563,8 +563,9 @@ def _by_segment(s: _Scope, people: _People, activity: dict[int, tuple[int, int, 
     for cid, sid in s.rows("SELECT contact_id, segment_id FROM contact_segment sa WHERE 1" + only):
         if sid not in sums:
             continue
-        for k, n in enumerate(activity.get(cid, _QUIET)):
-            sums[sid][k] += n
+        if cid in activity:
+            total, (n, asks, gives) = sums[sid], activity[cid]
+            total[0], total[1], total[2] = total[0] + n, total[1] + asks, total[2] + gives
         p = people.all.get(cid)
         if p is not None and p.tracked:
             tracked[sid].append(p)
