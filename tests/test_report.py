@@ -459,6 +459,13 @@ def test_periods_and_the_period_before(srm, args, now, before):
     assert (r["previous"]["period"]["from"], r["previous"]["period"]["to"]) == before
 
 
+def test_a_span_is_compared_with_as_many_days_just_before(srm):
+    r = report(srm, "--last", "30d")
+    assert (r["period"]["label"], r["period"]["days"]) == ("last 30 days", 30)
+    before = r["previous"]["period"]
+    assert (before["label"], before["days"], before["to"]) == ("previous 30 days", 30, "2026-02-13")
+
+
 @pytest.mark.parametrize(
     ("args", "code", "match"),
     [

@@ -67,7 +67,8 @@ class Period:
         A calendar period cut at today is compared with as many days of the one before.
         """
         if self.kind == "days":
-            return span(self.start - timedelta(days=self.days), self.start - timedelta(days=1))
+            p = span(self.start - timedelta(days=self.days), self.start - timedelta(days=1))
+            return Period(p.start, p.end, p.kind, f"previous {self.days} days")
         start = cad.add_months(self.start, -_MONTHS[self.kind])
         if self.end == _natural_end(self.kind, self.start):
             return _calendar(self.kind, start, _natural_end(self.kind, start))
