@@ -32,7 +32,13 @@ def message(text: str) -> None:
 
 
 def print_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+    """Indented for a person at a terminal; one line for pipes and programs.
+
+    json's indenting encoder is pure Python (100 ms for a 3 MB `srm due --json`); the compact
+    one is C.
+    """
+    indent = 2 if sys.stdout.isatty() else None
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=indent, default=str) + "\n")
 
 
 def table(*columns: str, title: str | None = None) -> Table:
