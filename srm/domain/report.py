@@ -8,8 +8,9 @@ Definitions (the README repeats them for readers of the report):
   are ignored.
 - *Overdue at the end*: the due date as of `to` (last interaction up to `to`, else `since`,
   plus the cadence) is before `to`. *Neglected*: overdue by more than a full cadence.
-- *Kept on cadence*: never overdue during the period: every interaction in the period came
-  on or before the due date the previous one set, and the contact is not overdue at the end.
+- *Kept on cadence*: never overdue during the period (from `since` for a contact added during
+  it): every interaction came on or before the due date the one before it set, and the contact
+  is not overdue at the end. Due dates follow `srm due`: the last interaction, else `since`.
 - *Days since last touch*: from the last interaction up to `to` (else `since`) to `to`.
 - Activity counts every interaction in the period; with a segment, those involving a contact
   now in it. An interaction with contacts in two segments counts once in each.
@@ -352,15 +353,17 @@ def _cadence_after(day: str, cadence: str) -> str:
 
 
 # Who fell overdue during the period, walking each contact's due dates instead of reading every
-# interaction. Start from the last touch before the period (else `since`); the next due date is
-# one cadence after the last touch on or before the current one. Due dates never go down: one
+# interaction. Start from the last touch before the period, or before `since` for a contact
+# added during it (else `since`); the next due date is one cadence after the last touch on or
+# before the current one. Due dates never go down: one
 # that stays put while still before the period's end means nobody was touched in time.
 # One index seek and one date step per cadence interval, however busy the contact.
 _OVERDUE_SQL = """
 WITH RECURSIVE pop(cid, cadence, start) AS (
     SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'),
            coalesce((SELECT max(x.occurred_on) FROM interaction_contact x
-                      WHERE x.contact_id = json_extract(value, '$[0]') AND x.occurred_on < :from),
+                      WHERE x.contact_id = json_extract(value, '$[0]')
+                        AND x.occurred_on < max(:from, json_extract(value, '$[2]'))),
                     json_extract(value, '$[2]'))
     FROM json_each(:pop)
 ), walk(cid, cadence, start, due, before) AS (
