@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 import importlib
+import inspect
 import sqlite3
 import sys
 from typing import Annotated
@@ -113,9 +115,28 @@ def root(
     ctx.obj = AppContext(db_flag=db, config_flag=config, debug=debug)
 
 
+def _evaluate_annotations(group: typer.Typer) -> None:
+    """Turn each command's annotation strings into objects once, before typer reads them.
+
+    Under `from __future__ import annotations` typer evaluates every annotation string four
+    times per command on every start (srm --help included); once here costs a quarter of that.
+    """
+    for info in [*group.registered_commands, *group.registered_groups, group.registered_callback]:
+        callback = getattr(info, "callback", None)
+        if inspect.isfunction(callback):
+            callback.__annotations__ = inspect.get_annotations(callback, eval_str=True)
+    for sub in group.registered_groups:
+        _evaluate_annotations(sub.typer_instance)
+
+
 for _name in COMMAND_MODULES:
     importlib.import_module(f"srm.cli.{_name}").register(app)
+_evaluate_annotations(app)
 
 
 def main() -> None:
+    # Start-up leaves tens of thousands of objects that live as long as the process (modules,
+    # typer, rich); frozen, the cyclic collector stops rescanning them whenever the command
+    # allocates.
+    gc.freeze()
     sys.exit(app(prog_name="srm"))

@@ -1,7 +1,7 @@
 """The daily loop: log after a meeting, due each morning, snooze, follow-ups."""
 
-# No `from __future__ import annotations` here: typer evaluates annotation strings four times
-# per command on every start (srm --help included); real annotations are evaluated once.
+from __future__ import annotations
+
 from typing import Annotated
 
 import typer
