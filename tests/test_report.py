@@ -391,6 +391,29 @@ def test_an_interaction_counts_once_in_each_segment_it_touches(srm):
     ]
 
 
+def test_goals_of_archived_contacts_are_no_longer_active_or_stale(srm):
+    srm.ok("add", "Ana", "-s", "partners", "--since", "2025-01-01")
+    srm.json("goal", "add", "ana", "grow membership", "--on", "2025-06-01")
+    srm.ok("archive", "ana")
+    store = Store.open(Path(os.environ["SRM_DB"]))
+    with store.write() as conn:
+        conn.execute("UPDATE contact SET archived_at = '2025-11-15T09:00:00+00:00'")
+    store.close()
+    # At Sep 30 the goal is 121 days old, never confirmed: stale. By Dec 31 Ana is archived.
+    assert report(srm, "--period", "2025Q3")["goals"] == {
+        "recorded": 0,
+        "confirmed": 0,
+        "active": 1,
+        "stale": 1,
+    }
+    assert report(srm, "--period", "2025Q4")["goals"] == {
+        "recorded": 0,
+        "confirmed": 0,
+        "active": 0,
+        "stale": 0,
+    }
+
+
 def test_a_channel_no_longer_in_the_config_is_still_counted(srm, config_file):
     config_file('channels = ["podcast"]\n')
     srm.ok("add", "Ana", "--since", "2026-01-01")

@@ -1,8 +1,10 @@
 """The quarterly review: a period's figures beside the previous period's, aggregated in SQL.
 
 Definitions (the README repeats them for readers of the report):
-- A period runs from `from` to `to`, both inclusive; a calendar period that hasn't ended is
-  cut at today and compared with the same number of days at the start of the previous one.
+- A period runs from `from` to `to`, both inclusive. It is compared with the calendar period
+  before it (a quarter, month or year), or with as many days just before it (--from/--to,
+  --last); a calendar period that hasn't ended is cut at today and compared with as many
+  days at the start of the one before.
 - Coverage counts *tracked* contacts: not archived at the period's end, added (`since`) by then,
   with a cadence. Cadence and segments are today's (srm keeps no history of them); snoozes
   are ignored.
@@ -702,10 +704,14 @@ def _idea_json(r, end: date) -> dict:
 
 
 def _goals(s: _Scope) -> dict:
-    """Recorded and confirmed in the period; active and stale (unconfirmed too long) at its end."""
+    """Recorded and confirmed in the period; active and stale (unconfirmed too long) at its end.
+
+    Active and stale count only goals of contacts not archived by the end: nobody to ask.
+    """
     active = (
         "g.recorded_on <= :to AND (g.closed_on IS NULL OR g.closed_on > :to)"
-        " AND (g.status = 'active' OR g.closed_on IS NOT NULL)"
+        " AND (g.status = 'active' OR g.closed_on IS NOT NULL) AND g.contact_id NOT IN"
+        " (SELECT id FROM contact WHERE substr(archived_at, 1, 10) <= :to)"
     )
     last_confirmed = (
         "max(g.recorded_on, coalesce((SELECT max(gc.confirmed_on) FROM goal_confirmation gc"
