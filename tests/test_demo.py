@@ -7,6 +7,7 @@ def test_demo_builds_its_own_workspace_and_shows_due(srm, isolated):
     target = isolated / "demo" / "demo.db"
     r = srm.ok("demo", "--path", str(target))
     assert "srm due" in r.stderr and "Overdue" in r.stdout and "Maria García" in r.stdout
+    assert "srm report" in r.stderr and "Coverage" in r.stdout and "Stages" in r.stdout
     assert not (isolated / "srm.db").exists(), "the user's database is never touched"
     conn = sqlite3.connect(target)
     count = lambda sql: conn.execute(sql).fetchone()[0]  # noqa: E731

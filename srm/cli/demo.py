@@ -25,7 +25,7 @@ def demo(
         ),
     ] = None,
 ) -> None:
-    """Build a sample workspace (never your own database) and show contacts and today's due list."""
+    """Build a sample workspace (never your own database); show its contacts, due list and report."""
     import os
     import tempfile
     from pathlib import Path
@@ -66,7 +66,7 @@ def demo(
 
 
 def _show(ctx: typer.Context, demo_ctx: AppContext) -> None:
-    from srm.cli import contacts, daily
+    from srm.cli import contacts, daily, report
 
     root = ctx.find_root()
     root.obj = demo_ctx
@@ -74,3 +74,5 @@ def _show(ctx: typer.Context, demo_ctx: AppContext) -> None:
     ctx.invoke(contacts.contacts, ctx=ctx)
     message("\n[bold]srm due[/]")
     ctx.invoke(daily.due, ctx=ctx)
+    message("\n[bold]srm report[/] (this quarter so far, against the last one)")
+    ctx.invoke(report.report, ctx=ctx)
