@@ -143,3 +143,13 @@ def test_segment_commands(srm):
 def test_effective_cadence_is_the_shortest_segment(srm):
     srm.ok("add", "Ann Lee", "--segment", "suppliers", "--segment", "employees")
     assert srm.json("show", "ann")["effective_cadence"] == "monthly"
+
+
+def test_archive_and_drops_take_a_date(srm):
+    srm.ok("add", "Ann Lee")
+    srm.ok("log", "ann", "call", "--on", "2026-03-01", "--follow-up", "send deck")
+    srm.ok("followup", "drop", "1", "--on", "2026-03-05")
+    assert srm.json("followups", "--all")[0]["closed_on"] == "2026-03-05"
+    srm.ok("archive", "ann", "--on", "2026-03-10")
+    assert srm.json("contacts", "--archived")[0]["archived_at"].startswith("2026-03-10")
+    srm.fails("archive", "ann", "--on", "tomorrow", code=2, match="future")

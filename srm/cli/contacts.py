@@ -248,21 +248,30 @@ def edit(
         message(f"Updated [bold]{esc(c.name)}[/] ({esc(c.handle)}).")
 
 
-def archive(ctx: typer.Context, contact: ContactArg) -> None:
+def archive(
+    ctx: typer.Context,
+    contact: ContactArg,
+    on: Annotated[
+        str | None,
+        typer.Option("--on", metavar="DATE", help="When the relationship ended (default today)."),
+    ] = None,
+) -> None:
     """Archive a contact: kept with its history, but no longer listed or due."""
-    _set_archived(ctx, contact, True)
+    _set_archived(ctx, contact, True, on)
 
 
 def unarchive(ctx: typer.Context, contact: ContactArg) -> None:
     """Bring an archived contact back."""
-    _set_archived(ctx, contact, False)
+    _set_archived(ctx, contact, False, None)
 
 
-def _set_archived(ctx: typer.Context, contact: str, archived: bool) -> None:
+def _set_archived(ctx: typer.Context, contact: str, archived: bool, on: str | None) -> None:
     from srm.domain import contacts as dc
 
-    store = ctx_of(ctx).store
-    c = dc.set_archived(store, dc.resolve(store, contact), archived)
+    app = ctx_of(ctx)
+    when = app.date(on, allow_future=False)
+    store = app.store
+    c = dc.set_archived(store, dc.resolve(store, contact), archived, when)
     message(f"{'Archived' if archived else 'Unarchived'} [bold]{esc(c.name)}[/] ({esc(c.handle)}).")
 
 

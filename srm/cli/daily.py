@@ -342,9 +342,12 @@ def followup_done(
 def followup_drop(
     ctx: typer.Context,
     followup_id: Annotated[int, typer.Argument(metavar="ID", help="Follow-up id (srm followups).")],
+    on: Annotated[
+        str | None, typer.Option("--on", metavar="DATE", help="When you let it go (default today).")
+    ] = None,
 ) -> None:
     """Drop a follow-up you will not do."""
-    _close(ctx, followup_id, "dropped", None)
+    _close(ctx, followup_id, "dropped", on)
 
 
 def _close(ctx: typer.Context, followup_id: int, status: str, on: str | None) -> None:

@@ -121,9 +121,16 @@ def done(
 
 
 @goal_app.command("drop")
-def drop(ctx: typer.Context, goal_id: IdArg) -> None:
+def drop(
+    ctx: typer.Context,
+    goal_id: IdArg,
+    on: Annotated[
+        str | None,
+        typer.Option("--on", metavar="DATE", help="When they let it go (default today)."),
+    ] = None,
+) -> None:
     """Drop a goal that is no longer theirs; it stays in the history (srm goals --all)."""
-    _close(ctx, goal_id, "dropped", None)
+    _close(ctx, goal_id, "dropped", on)
 
 
 def _close(ctx: typer.Context, goal_id: int, status: str, on: str | None) -> None:

@@ -119,9 +119,15 @@ def done(
 
 
 @idea_app.command("drop")
-def drop(ctx: typer.Context, idea_id: IdArg) -> None:
+def drop(
+    ctx: typer.Context,
+    idea_id: IdArg,
+    on: Annotated[
+        str | None, typer.Option("--on", metavar="DATE", help="When you let it go (default today).")
+    ] = None,
+) -> None:
     """Drop an idea you will not pursue."""
-    _close(ctx, idea_id, "dropped", None)
+    _close(ctx, idea_id, "dropped", on)
 
 
 def _close(ctx: typer.Context, idea_id: int, status: str, on: str | None) -> None:

@@ -19,7 +19,25 @@ from srm.store.db import Store
 _FOLD = str.maketrans({"ß": "ss", "æ": "ae", "ø": "o", "ł": "l", "đ": "d", "þ": "th", "œ": "oe"})
 FIELDS = ("email", "phone", "org", "team", "role")
 HONORIFICS = frozenset(
-    "mr mrs ms miss mx dr prof sir dame rev herr frau mme mlle sr sra srta".split()
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "miss",
+        "mx",
+        "dr",
+        "prof",
+        "sir",
+        "dame",
+        "rev",
+        "herr",
+        "frau",
+        "mme",
+        "mlle",
+        "sr",
+        "sra",
+        "srta",
+    ]
 )
 
 
@@ -438,11 +456,13 @@ def edit(
     return get(store, contact.id)
 
 
-def set_archived(store: Store, contact: Contact, archived: bool) -> Contact:
+def set_archived(store: Store, contact: Contact, archived: bool, on: date) -> Contact:
+    """Archive as of a date (reports count the contact as tracked until then), or bring back."""
+    stamp = f"{on.isoformat()}T00:00:00+00:00" if archived else None
     with store.write() as conn:
         conn.execute(
             "UPDATE contact SET archived_at = ?, updated_at = ? WHERE id = ?",
-            (now_utc() if archived else None, now_utc(), contact.id),
+            (stamp, now_utc(), contact.id),
         )
     return get(store, contact.id)
 
