@@ -56,29 +56,35 @@ def ledger(store: Store, ids: list[int], on: date, days: int = LEDGER_DAYS) -> d
     return out
 
 
-_LAST_GIVE_SQL = (
-    "SELECT ic.occurred_on FROM interaction_contact ic JOIN interaction i"
-    " ON i.id = ic.interaction_id WHERE ic.contact_id = ? AND ic.occurred_on <= ?"
-    " AND i.kind = 'give' ORDER BY ic.occurred_on DESC LIMIT 1"
+_ASKS_SINCE_GIVE_SQL = """
+WITH ids(cid) AS (SELECT value FROM json_each(:ids)),
+last_give(cid, day) AS (
+    SELECT cid, coalesce((SELECT ic.occurred_on FROM interaction_contact ic
+                            JOIN interaction i ON i.id = ic.interaction_id
+                           WHERE ic.contact_id = ids.cid AND ic.occurred_on <= :on
+                             AND i.kind = 'give'
+                           ORDER BY ic.occurred_on DESC LIMIT 1), '')
+    FROM ids
 )
-_ASKS_AFTER_SQL = (
-    "SELECT count(*) FROM interaction_contact ic JOIN interaction i ON i.id = ic.interaction_id"
-    " WHERE ic.contact_id = ? AND ic.occurred_on > ? AND ic.occurred_on <= ? AND i.kind = 'ask'"
-)
+SELECT g.cid, (SELECT count(*) FROM interaction_contact ic
+                 JOIN interaction i ON i.id = ic.interaction_id
+                WHERE ic.contact_id = g.cid AND ic.occurred_on > g.day
+                  AND ic.occurred_on <= :on AND i.kind = 'ask')
+FROM last_give g
+"""
 
 
 def asks_since_give(store: Store, ids: list[int], on: date) -> dict[int, int]:
     """Asks after the latest give, per contact, as of `on` (same rule as `ledger`).
 
     Walks each contact's history backwards on the (contact, date) index and stops at the
-    latest give, so it costs the recent history rather than the whole of it.
+    latest give, so it costs the recent history rather than the whole of it; one statement
+    for all the ids.
     """
-    conn, day = store.conn, on.isoformat()
-    out = {}
-    for cid in ids:
-        row = conn.execute(_LAST_GIVE_SQL, (cid, day)).fetchone()
-        out[cid] = conn.execute(_ASKS_AFTER_SQL, (cid, row[0] if row else "", day)).fetchone()[0]
-    return out
+    import json
+
+    rows = store.conn.execute(_ASKS_SINCE_GIVE_SQL, {"ids": json.dumps(ids), "on": on.isoformat()})
+    return dict(rows.fetchall())
 
 
 def stages(store: Store, ids: list[int]) -> dict[int, str | None]:

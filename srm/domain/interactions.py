@@ -168,15 +168,24 @@ def timeline(store: Store, contact_id: int, limit: int | None) -> tuple[list[dic
 
 
 def last_details(store: Store, contact_ids: list[int], on: date) -> dict[int, dict]:
-    """The latest interaction (date, channel, sentiment) of each given contact, up to `on`."""
-    out: dict[int, dict] = {}
-    sql = (
-        "SELECT i.occurred_on, i.channel, i.sentiment, i.summary FROM interaction_contact ic"
-        " JOIN interaction i ON i.id = ic.interaction_id WHERE ic.contact_id = ?"
-        " AND ic.occurred_on <= ? ORDER BY ic.occurred_on DESC, i.id DESC LIMIT 1"
+    """The latest interaction (date, channel, sentiment) of each given contact, up to `on`.
+
+    One statement: an index seek per contact on (contact_id, occurred_on), then a row lookup.
+    """
+    import json
+
+    sql = """
+    WITH ids(cid) AS (SELECT value FROM json_each(?)),
+    latest(cid, iid) AS (
+        SELECT cid, (SELECT ic.interaction_id FROM interaction_contact ic
+                      WHERE ic.contact_id = ids.cid AND ic.occurred_on <= ?
+                      ORDER BY ic.occurred_on DESC, ic.interaction_id DESC LIMIT 1)
+        FROM ids
     )
-    for cid in contact_ids:
-        r = store.conn.execute(sql, (cid, on.isoformat())).fetchone()
-        if r:
-            out[cid] = {"date": r[0], "channel": r[1], "sentiment": r[2], "summary": r[3]}
-    return out
+    SELECT l.cid, i.occurred_on, i.channel, i.sentiment, i.summary
+    FROM latest l JOIN interaction i ON i.id = l.iid
+    """
+    return {
+        cid: {"date": d, "channel": ch, "sentiment": se, "summary": su}
+        for cid, d, ch, se, su in store.conn.execute(sql, (json.dumps(contact_ids), on.isoformat()))
+    }
