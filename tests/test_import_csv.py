@@ -2,24 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-FIXTURES = Path(__file__).parent / "fixtures" / "import"
-
-
-def load(srm, name: str, *args: str) -> dict:
-    return srm.json("import", str(FIXTURES / name), *args)
-
-
-def people(srm) -> dict[str, dict]:
-    return {c["name"]: c for c in srm.json("contacts")}
-
-
-def dates(srm) -> dict[tuple[str, str], tuple]:
-    return {
-        (d["contact"]["name"], d["label"]): (d["year"], d["month"], d["day"])
-        for d in srm.json("dates")
-    }
+from importing import FIXTURES, dates, load, people
 
 
 def test_linkedin_current_export_finds_the_header_below_the_preamble(srm):

@@ -4,12 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-FIXTURES = Path(__file__).parent / "fixtures" / "import"
+from importing import FIXTURES, people
+
 GENERIC = str(FIXTURES / "generic.csv")
-
-
-def people(srm) -> dict[str, dict]:
-    return {c["name"]: c for c in srm.json("contacts")}
 
 
 def write_csv(tmp_path: Path, rows: list[str], header: str = "name,email") -> str:
