@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from srm.cli.context import ctx_of
+from srm.cli.options import ContactArg
 from srm.cli.output import print_json
 
 
@@ -16,7 +17,7 @@ def register(app: typer.Typer) -> None:
 
 def brief(
     ctx: typer.Context,
-    contact: Annotated[str, typer.Argument(help="Id, handle, or part of the name or email.")],
+    contact: ContactArg,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print JSON (stable field names, ISO dates).")
     ] = False,

@@ -8,12 +8,10 @@ import typer
 
 from srm.cadence import HELP as CADENCE_HELP
 from srm.cli.context import ctx_of
+from srm.cli.options import ContactArg, JsonOpt
 from srm.cli.output import esc, message, print_json, show, table
 
 PANEL = "Contacts"
-JsonOpt = Annotated[
-    bool, typer.Option("--json", help="Print JSON (stable field names, ISO dates).")
-]
 Email = Annotated[str | None, typer.Option(help="Email address.")]
 Phone = Annotated[str | None, typer.Option(help="Phone number.")]
 Org = Annotated[str | None, typer.Option(help="Organisation.")]
@@ -165,7 +163,7 @@ def _contact_json(c, plan, extra: dict) -> dict:
 
 def show_contact(
     ctx: typer.Context,
-    contact: Annotated[str, typer.Argument(help="Id, handle, or part of the name or email.")],
+    contact: ContactArg,
     all_: Annotated[
         bool, typer.Option("--all", help="Show every interaction, not just the latest.")
     ] = False,
@@ -185,9 +183,6 @@ def show_contact(
     from srm.cli import render
 
     render.profile(p)
-
-
-ContactArg = Annotated[str, typer.Argument(help="Id, handle, or part of the name or email.")]
 
 
 def edit(

@@ -7,12 +7,10 @@ from typing import Annotated
 import typer
 
 from srm.cli.context import AppContext, ctx_of
+from srm.cli.options import ContactArg, JsonOpt
 from srm.cli.output import esc, message, print_json, show, table
 
 PANEL = "Daily"
-JsonOpt = Annotated[
-    bool, typer.Option("--json", help="Print JSON (stable field names, ISO dates).")
-]
 followup_app = typer.Typer(help="Close follow-ups: done or dropped.", no_args_is_help=True)
 
 
@@ -273,7 +271,7 @@ def due(
 
 def snooze(
     ctx: typer.Context,
-    contact: Annotated[str, typer.Argument(help="Id, handle, or part of the name or email.")],
+    contact: ContactArg,
     until: Annotated[
         str,
         typer.Argument(

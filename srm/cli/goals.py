@@ -7,14 +7,11 @@ from typing import Annotated
 import typer
 
 from srm.cli.context import ctx_of
+from srm.cli.options import ContactArg, JsonOpt
 from srm.cli.output import esc, message, print_json, show
 
 PANEL = "Relationships"
-JsonOpt = Annotated[
-    bool, typer.Option("--json", help="Print JSON (stable field names, ISO dates).")
-]
 IdArg = Annotated[int, typer.Argument(metavar="ID", help="Goal id (srm goals lists them).")]
-ContactArg = Annotated[str, typer.Argument(help="Id, handle, or part of the name or email.")]
 goal_app = typer.Typer(
     help="What your partners are trying to achieve: add, confirm, done, drop.",
     no_args_is_help=True,

@@ -7,12 +7,10 @@ from typing import Annotated
 import typer
 
 from srm.cli.context import ctx_of
+from srm.cli.options import JsonOpt
 from srm.cli.output import esc, message, print_json, show, table
 
 PANEL = "Relationships"
-JsonOpt = Annotated[
-    bool, typer.Option("--json", help="Print JSON (stable field names, ISO dates).")
-]
 IdArg = Annotated[int, typer.Argument(metavar="ID", help="Idea id (srm ideas lists them).")]
 idea_app = typer.Typer(
     help="Ways to help someone that bring you nothing in return: add, done, drop.",

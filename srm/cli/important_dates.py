@@ -7,12 +7,10 @@ from typing import Annotated
 import typer
 
 from srm.cli.context import ctx_of
+from srm.cli.options import ContactArg, JsonOpt
 from srm.cli.output import esc, message, print_json, show
 
 PANEL = "Relationships"
-JsonOpt = Annotated[
-    bool, typer.Option("--json", help="Print JSON (stable field names, ISO dates).")
-]
 date_app = typer.Typer(
     help="Dates that matter (birthdays, anniversaries, promotions): add, rm.",
     no_args_is_help=True,
@@ -28,7 +26,7 @@ def register(app: typer.Typer) -> None:
 @date_app.command("add", context_settings={"ignore_unknown_options": True})
 def add(
     ctx: typer.Context,
-    contact: Annotated[str, typer.Argument(help="Id, handle, or part of the name or email.")],
+    contact: ContactArg,
     label: Annotated[
         str, typer.Argument(help="birthday, anniversary, promotion, or your own label.")
     ],

@@ -8,13 +8,13 @@ import typer
 
 from srm.cadence import HELP as CADENCE_HELP
 from srm.cli.context import ctx_of
+from srm.cli.options import JsonOpt
 from srm.cli.output import esc, message, print_json, show, table
 
 PANEL = "Contacts"
 segment_app = typer.Typer(
     help="Manage segments: groups of stakeholders with a default cadence.", no_args_is_help=True
 )
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 NameArg = Annotated[str, typer.Argument(help="Segment name.")]
 CadenceOpt = Annotated[
     str | None, typer.Option("--cadence", help=f"Default cadence for its contacts: {CADENCE_HELP}.")

@@ -7,12 +7,10 @@ from typing import Annotated
 import typer
 
 from srm.cli.context import ctx_of
+from srm.cli.options import ContactArg, JsonOpt
 from srm.cli.output import esc, message, print_json, show, table
 
 PANEL = "Relationships"
-JsonOpt = Annotated[
-    bool, typer.Option("--json", help="Print JSON (stable field names, ISO dates).")
-]
 
 
 def register(app: typer.Typer) -> None:
@@ -22,7 +20,7 @@ def register(app: typer.Typer) -> None:
 
 def stage(
     ctx: typer.Context,
-    contact: Annotated[str, typer.Argument(help="Id, handle, or part of the name or email.")],
+    contact: ContactArg,
     new_stage: Annotated[
         str,
         typer.Argument(

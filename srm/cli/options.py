@@ -1,0 +1,10 @@
+"""Option and argument types shared by the command modules, so each reads the same everywhere."""
+
+from typing import Annotated
+
+import typer
+
+JsonOpt = Annotated[
+    bool, typer.Option("--json", help="Print JSON (stable field names, ISO dates).")
+]
+ContactArg = Annotated[str, typer.Argument(help="Id, handle, or part of the name or email.")]
