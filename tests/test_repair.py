@@ -1,8 +1,5 @@
 """Repair: a negative latest interaction is listed in `srm due` until a later one is logged."""
 
-import os
-from pathlib import Path
-
 
 def _repairs(srm, *args):
     return [i for i in srm.json("due", *args)["items"] if i["type"] == "repair"]
@@ -72,24 +69,18 @@ def test_a_shared_negative_interaction_asks_each_contact_for_repair(srm):
     assert [r["contact"]["handle"] for r in _repairs(srm)] == ["tom"]
 
 
-def test_repair_query_starts_from_the_partial_index_even_when_filtered(srm, isolated: Path):
-    """At 1M interactions any other start walks whole histories: seconds instead of ms."""
-    from srm.domain.repair import _SQL
+def test_latest_interaction_is_found_by_an_index_seek_not_a_history_walk(tmp_path):
+    """Repairs come from each contact's latest interaction: a seek whatever the history's size."""
+    from srm.domain.schedule import _SQL_WITH_LAST
     from srm.store.db import Store
 
-    srm.ok("add", "Tom Okafor")
-    store = Store.open(Path(os.environ["SRM_DB"]))
-    segment = " AND c.id IN (SELECT contact_id FROM contact_segment WHERE segment_id = ?)"
-    try:
-        for extra, params in (("", []), (segment, [1])):
-            plan = [
-                r[3]
-                for r in store.conn.execute(
-                    "EXPLAIN QUERY PLAN " + _SQL.format(extra=extra), ["2026-03-15"] * 2 + params
-                )
-            ]
-            searches = [p for p in plan if p.startswith(("SEARCH", "SCAN"))]
-            assert "ix_interaction_negative" in searches[0]
-            assert any("ix_interaction_contact_contact_date" in p for p in plan)
-    finally:
-        store.close()
+    store = Store.open(tmp_path / "plan.db")
+    plan = " | ".join(
+        r[3]
+        for r in store.conn.execute(
+            "EXPLAIN QUERY PLAN " + _SQL_WITH_LAST.format(where="c.archived_at IS NULL"),
+            {"on": "2026-03-15"},
+        )
+    )
+    assert "COVERING INDEX ix_interaction_contact_contact_date" in plan
+    assert "SCAN ic" not in plan and "SCAN i " not in plan

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cached_property
 
 from srm.config import Config
 from srm.domain import followups as fu
@@ -63,6 +64,14 @@ class Query:
     def until(self) -> date:
         return self.on + timedelta(days=self.within)
 
+    @cached_property
+    def plans(self) -> dict[int, schedule.Schedule]:
+        """Every listed contact's schedule and latest interaction, read once for all sources."""
+        return schedule.schedules(
+            self.store, self.config, self.on, segment_id=self.segment_id, tag=self.tag,
+            with_last=True,
+        )  # fmt: skip
+
     def contact_filter_sql(self, column: str) -> tuple[str, list]:
         """A WHERE fragment limiting `column` (a contact id) to the segment/tag asked for."""
         parts, params = [], []
@@ -89,7 +98,7 @@ def _round(x: float) -> float:
 
 
 def checkins(q: Query, refs: dict[int, dict], weights: dict[int, float]) -> list[Item]:
-    plans = schedule.schedules(q.store, q.config, q.on, segment_id=q.segment_id, tag=q.tag)
+    plans = q.plans
     open_fu = fu.open_counts(q.store)
     until = q.until
     items = []
@@ -200,7 +209,7 @@ def compute(q: Query) -> Result:
 
 def next_checkin(q: Query) -> tuple[date, dict] | None:
     """The first check-in after the window, to say when the next one falls on an empty day."""
-    plans = schedule.schedules(q.store, q.config, q.on, segment_id=q.segment_id, tag=q.tag)
+    plans = q.plans
     future = [(p.due, cid) for cid, p in plans.items() if p.due and p.due > q.until]
     if not future:
         return None
