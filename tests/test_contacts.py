@@ -1,6 +1,8 @@
 """Contacts: add, find by id/handle/part of name, edit, archive, erase; segments."""
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 
 def test_add_shows_every_field_in_json(srm):
@@ -153,3 +155,12 @@ def test_archive_and_drops_take_a_date(srm):
     srm.ok("archive", "ann", "--on", "2026-03-10")
     assert srm.json("contacts", "--archived")[0]["archived_at"].startswith("2026-03-10")
     srm.fails("archive", "ann", "--on", "tomorrow", code=2, match="future")
+
+
+@given(st.text(min_size=1, max_size=30).filter(lambda s: s.strip()))
+def test_every_name_gets_a_usable_handle(name):
+    from srm.domain.contacts import handle_candidates, pick_handle
+
+    handle = pick_handle(handle_candidates(name), taken=set())
+    assert handle and handle == handle.strip("-") and " " not in handle
+    assert not handle.isdigit(), "a handle must never be mistaken for an id"

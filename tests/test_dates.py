@@ -3,6 +3,8 @@
 from datetime import date
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from srm.dates import next_occurrence, parse_date, parse_month_day
 from srm.errors import UsageError
@@ -57,3 +59,22 @@ def test_feb_29_recurs_on_feb_28_in_other_years():
     assert next_occurrence(2, 29, date(2027, 1, 1)) == date(2027, 2, 28)
     assert next_occurrence(2, 29, date(2028, 1, 1)) == date(2028, 2, 29)
     assert next_occurrence(12, 25, date(2026, 12, 26)) == date(2027, 12, 25)
+
+
+@given(st.text(max_size=40))
+def test_any_text_is_a_date_or_a_clear_usage_error(text):
+    try:
+        result = parse_date(text, TODAY)
+    except UsageError as e:
+        assert "YYYY-MM-DD" in str(e) or "impossible" in str(e)
+    else:
+        assert isinstance(result, date)
+
+
+@given(st.text(max_size=12))
+def test_any_text_is_a_month_day_or_a_clear_usage_error(text):
+    try:
+        year, month, day = parse_month_day(text)
+    except UsageError:
+        return
+    assert 1 <= month <= 12 and 1 <= day <= 31
