@@ -17,19 +17,20 @@ from srm.cli.context import AppContext
 from srm.errors import SrmError, StoreError
 
 # Each module adds its commands with register(app); heavy imports stay inside the commands.
+# The order is the order of the panels in `srm --help`.
 COMMAND_MODULES = (
     "daily",
     "contacts",
     "segments",
-    "db",
-    "demo",
+    "brief",
     "ideas",
     "goals",
     "stages",
     "important_dates",
-    "brief",
-    "transfer",
     "report",
+    "transfer",
+    "db",
+    "demo",
 )
 
 

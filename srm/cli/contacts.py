@@ -169,7 +169,7 @@ def show_contact(
     ] = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """Show one contact: details, cadence, next check-in, interactions, open follow-ups."""
+    """Show one contact: details, next check-in, interactions, follow-ups, goals, ideas, dates."""
     from srm.domain import contacts as dc
     from srm.domain import profile
 

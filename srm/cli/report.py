@@ -59,9 +59,11 @@ def report(
         ),
     ] = None,
 ) -> None:
-    """The quarterly review: coverage, activity, give and ask, ideas, goals, stages, sentiment,
-    follow-ups and neglected contacts, each beside the previous period. Default: this quarter
-    to date."""
+    """The quarterly review, each figure beside the previous period's (default: this quarter).
+
+    Coverage, activity, give and ask, ideas, goals, stages, sentiment, follow-ups and neglected
+    contacts.
+    """
     from srm.domain import report as dr
     from srm.domain import segments as ds
     from srm.errors import UsageError
