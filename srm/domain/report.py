@@ -25,8 +25,6 @@ import heapq
 import json
 import re
 import statistics
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
@@ -44,7 +42,6 @@ FORMS = (
 )
 LIST_LIMIT = 10  # rows in each list of contacts or interactions; counts cover them all
 ENGAGED_LIMIT = 5
-MMAP_BYTES = 1 << 30  # SQLite maps at most the file's size
 _MONTHS = {"quarter": 3, "month": 1, "year": 12}
 
 
@@ -174,7 +171,9 @@ def build(store: Store, config: Config, period: Period, segment: Segment | None 
     With a segment, only its contacts (and the interactions, ideas, goals … involving them).
     """
     seg_id = segment.id if segment else None
-    with _mapped(store):
+    # The report reads the same pages in several passes: through a map they cost no read()
+    # call each (a quarter on a 1M-interaction store: 5 % faster, 25 % with scattered rows).
+    with store.memory_mapped():
         current = figures(store, config, period, seg_id)
         previous = figures(store, config, period.previous(), seg_id)
     return {
@@ -183,21 +182,6 @@ def build(store: Store, config: Config, period: Period, segment: Segment | None 
         "previous": previous,
         "change": change(current, previous),
     }
-
-
-@contextmanager
-def _mapped(store: Store) -> Iterator[None]:
-    """Read the file through a memory map while the report runs, then as before.
-
-    The report reads the same pages in several passes; through a map they cost no read() call
-    each (a quarter on a 1M-interaction store: 5 % faster, 25 % when its rows are scattered).
-    """
-    before = store.conn.execute("PRAGMA mmap_size").fetchone()[0]
-    store.conn.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
-    try:
-        yield
-    finally:
-        store.conn.execute(f"PRAGMA mmap_size = {before}")
 
 
 def change(current: dict, previous: dict) -> dict:
