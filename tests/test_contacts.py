@@ -164,3 +164,30 @@ def test_every_name_gets_a_usable_handle(name):
     handle = pick_handle(handle_candidates(name), taken=set())
     assert handle and handle == handle.strip("-") and " " not in handle
     assert not handle.isdigit(), "a handle must never be mistaken for an id"
+
+
+def test_long_listings_are_plain_aligned_columns(srm, monkeypatch):
+    from srm.cli import output
+
+    monkeypatch.setattr(output, "RICH_ROWS", 1)
+    srm.ok("add", "王小明", "--org", "[Acme]")
+    srm.ok("add", "Ann Lee", "--org", "Beta")
+    lines = srm.ok("contacts").stdout.splitlines()
+    assert lines[0].split() == [
+        "handle",
+        "name",
+        "org",
+        "segments",
+        "tags",
+        "cadence",
+        "last",
+        "next",
+        "due",
+    ]
+    rows = {line.split()[0]: line for line in lines[2:]}
+    # Brackets are printed as they are, and a double-width name keeps the columns aligned.
+    assert "[Acme]" in rows["王小明"]
+    from rich.cells import cell_len
+
+    ann, wang = rows["ann"], rows["王小明"]
+    assert cell_len(ann[: ann.index("Beta")]) == cell_len(wang[: wang.index("[Acme]")])

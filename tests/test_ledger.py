@@ -48,3 +48,26 @@ def test_ledger_as_of_a_past_date_ignores_later_gives(srm):
     _log(srm, "give", "2026-03-05")
     [item] = [i for i in srm.json("due", "--on", "2026-03-01")["items"] if i["type"] == "checkin"]
     assert item["asks_since_give"] == 1
+
+
+def test_large_listings_take_the_single_pass_and_count_the_same(srm, monkeypatch):
+    """Above extras.MANY contacts the ledger scans interactions once; the figures must agree."""
+    from srm.domain import extras
+
+    srm.ok("add", "Maria García", "--since", "2025-01-01")
+    srm.ok("add", "Tom Okafor", "--since", "2025-01-01")
+    _log(srm, "give", "2025-10-01")
+    _log(srm, "ask", "2026-02-01", who="maria,tom")
+    _log(srm, "ask", "2026-03-01", who="tom")
+    _log(srm, "checkin", "2026-03-02", who="tom")
+    few = {c["handle"]: c["ledger"] for c in srm.json("contacts")}
+    monkeypatch.setattr(extras, "MANY", 0)
+    many = {c["handle"]: c["ledger"] for c in srm.json("contacts")}
+    assert many == few
+    assert few["tom"] == {
+        "asks": 2,
+        "gives": 0,
+        "asks_90d": 2,
+        "gives_90d": 0,
+        "asks_since_give": 2,
+    }

@@ -9,7 +9,7 @@ import typer
 from srm.cadence import HELP as CADENCE_HELP
 from srm.cli.context import ctx_of
 from srm.cli.options import ContactArg, JsonOpt
-from srm.cli.output import esc, message, print_json, show, table
+from srm.cli.output import esc, message, print_json, show_rows
 
 PANEL = "Contacts"
 Email = Annotated[str | None, typer.Option(help="Email address.")]
@@ -117,8 +117,8 @@ def contacts(
     plans = schedule.schedules(
         store, app.config, app.today, contact_ids=[c.id for c in found], include_archived=True
     )
-    extra = _listing_extras(store, [c.id for c in found], app.today)
     if as_json:
+        extra = _listing_extras(store, [c.id for c in found], app.today)
         print_json([_contact_json(c, plans.get(c.id), extra.get(c.id, {})) for c in found])
         return
     if not found:
@@ -128,20 +128,22 @@ def contacts(
             else "No contacts yet: srm add NAME"
         )
         return
-    t = table("handle", "name", "org", "segments", "tags", "cadence", "last", "next due")
+    rows = []
     for c in found:
         p = plans.get(c.id)
-        t.add_row(
-            esc(c.handle),
-            esc(c.name),
-            esc(c.org or ""),
-            esc(", ".join(c.segments)),
-            esc(", ".join(c.tags)),
-            str(p.cadence) if p and p.cadence else "none",
-            p.last.isoformat() if p and p.last else "never",
-            p.due.isoformat() if p and p.due else "",
+        rows.append(
+            [
+                c.handle,
+                c.name,
+                c.org or "",
+                ", ".join(c.segments),
+                ", ".join(c.tags),
+                str(p.cadence) if p and p.cadence else "none",
+                p.last.isoformat() if p and p.last else "never",
+                p.due.isoformat() if p and p.due else "",
+            ]
         )
-    show(t)
+    show_rows(["handle", "name", "org", "segments", "tags", "cadence", "last", "next due"], rows)
     message(f"{len(found)} contact{'s' if len(found) != 1 else ''}")
 
 

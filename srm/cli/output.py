@@ -60,3 +60,28 @@ def esc(text: object) -> str:
 
 def show(renderable: Any) -> None:
     out().print(renderable)
+
+
+# Rich measures every cell of a table (7 s for 10,000 contacts); past this many rows a long
+# listing is drawn as plain aligned columns, which reads the same in a pager.
+RICH_ROWS = 500
+
+
+def show_rows(columns: list[str], rows: list[list[str]]) -> None:
+    """A listing of plain-text cells: a Rich table, or aligned columns when it is long."""
+    if len(rows) <= RICH_ROWS:
+        t = table(*columns)
+        for r in rows:
+            t.add_row(*(esc(cell) for cell in r))
+        show(t)
+        return
+    from rich.cells import cell_len  # display width: CJK and emoji take two columns
+
+    widths = [max(cell_len(c) for c in col) for col in zip(columns, *rows, strict=True)]
+
+    def line(cells: list[str]) -> str:
+        padded = (cell + " " * (w - cell_len(cell)) for cell, w in zip(cells, widths, strict=True))
+        return " " + "   ".join(padded).rstrip()
+
+    body = [line(columns), " " + "   ".join("─" * w for w in widths), *map(line, rows)]
+    sys.stdout.write("\n".join(body) + "\n")

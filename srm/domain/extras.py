@@ -8,20 +8,30 @@ from srm.store.db import Store
 
 LEDGER_DAYS = 90
 
-_LEDGER_SQL = """
+_COUNTS = """
 SELECT ic.contact_id,
        sum(i.kind = 'ask'), sum(i.kind = 'give'),
        sum(i.kind = 'ask' AND i.occurred_on >= :recent),
-       sum(i.kind = 'give' AND i.occurred_on >= :recent),
-       sum(i.kind = 'ask' AND i.occurred_on > coalesce(
-           (SELECT max(ic2.occurred_on) FROM interaction_contact ic2
-              JOIN interaction i2 ON i2.id = ic2.interaction_id
-             WHERE ic2.contact_id = ic.contact_id AND i2.kind = 'give'
-               AND ic2.occurred_on <= :on), ''))
-FROM interaction_contact ic JOIN interaction i ON i.id = ic.interaction_id
-WHERE ic.contact_id IN ({ids}) AND ic.occurred_on <= :on
+       sum(i.kind = 'give' AND i.occurred_on >= :recent)
+"""
+# A few contacts: walk each one's history on the (contact, date) index.
+_LEDGER_FEW_SQL = (
+    _COUNTS
+    + """FROM interaction_contact ic JOIN interaction i ON i.id = ic.interaction_id
+WHERE ic.contact_id IN ({ids}) AND ic.occurred_on <= :on AND i.kind != 'checkin'
 GROUP BY ic.contact_id
 """
+)
+# Many contacts: one pass over the interactions in date order with a covering seek into the
+# links is ~10x cheaper than two random lookups per link row (0.35 s vs 4 s at 1M).
+_LEDGER_ALL_SQL = (
+    _COUNTS
+    + """FROM interaction i CROSS JOIN interaction_contact ic ON ic.interaction_id = i.id
+WHERE i.occurred_on <= :on AND i.kind != 'checkin'
+GROUP BY ic.contact_id
+"""
+)
+MANY = 1000
 
 
 def ledger(store: Store, ids: list[int], on: date, days: int = LEDGER_DAYS) -> dict[int, dict]:
@@ -39,20 +49,25 @@ def ledger(store: Store, ids: list[int], on: date, days: int = LEDGER_DAYS) -> d
         }
         for cid in ids
     }
-    for i in range(0, len(ids), 900):
-        chunk = ids[i : i + 900]
-        sql = _LEDGER_SQL.format(ids=",".join(str(int(c)) for c in chunk))
-        params = {"recent": (on - timedelta(days=days - 1)).isoformat(), "on": on.isoformat()}
-        for cid, asks, gives, asks_r, gives_r, since in store.conn.execute(sql, params):
+    params = {"recent": (on - timedelta(days=days - 1)).isoformat(), "on": on.isoformat()}
+    if len(ids) > MANY:
+        sql = _LEDGER_ALL_SQL
+    else:
+        sql = _LEDGER_FEW_SQL.format(ids=",".join(str(int(c)) for c in ids))
+    for cid, asks, gives, asks_r, gives_r in store.conn.execute(sql, params):
+        if cid in out:
             out[cid].update(
                 {
                     "asks": asks or 0,
                     "gives": gives or 0,
                     f"asks_{days}d": asks_r or 0,
                     f"gives_{days}d": gives_r or 0,
-                    "asks_since_give": since or 0,
                 }
             )
+    # Not a column of the GROUP BY: there it was a subquery per interaction row (9.5 s for
+    # 10k contacts at 1M interactions); per contact it is a short index walk.
+    for cid, n in asks_since_give(store, ids, on).items():
+        out[cid]["asks_since_give"] = n
     return out
 
 
