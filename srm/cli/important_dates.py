@@ -8,7 +8,7 @@ import typer
 
 from srm.cli.context import ctx_of
 from srm.cli.options import ContactArg, JsonOpt
-from srm.cli.output import esc, message, print_json, show
+from srm.cli.output import esc, message, print_json
 
 PANEL = "Relationships"
 date_app = typer.Typer(
@@ -80,9 +80,10 @@ def dates(
             else "No dates yet: srm date add CONTACT birthday MM-DD"
         )
         return
-    from srm.cli.render import dates_table
+    from srm.cli.output import show_rows
+    from srm.cli.render import date_rows
 
-    show(dates_table(found, with_contact=True))
+    show_rows(*date_rows(found, with_contact=True))
 
 
 @date_app.command("rm")

@@ -94,17 +94,24 @@ def goals_table(found: list[dict], *, with_contact: bool, title: str | None = No
     return t
 
 
-def dates_table(found: list[dict], *, with_contact: bool, title: str | None = None):
+def date_rows(found: list[dict], *, with_contact: bool) -> tuple[list[str], list[list[str]]]:
     """Dates that matter by next occurrence; the stored form shows whether the year is known."""
-    t = table(
-        "id", "next", "in", *(["contact"] if with_contact else []), "what", "date", title=title
-    )
+    columns = ["id", "next", "in", *(["contact"] if with_contact else []), "what", "date"]
+    rows = []
     for d in found:
         stored = f"{d['month']:02d}-{d['day']:02d}"
         stored = f"{d['year']}-{stored}" if d["year"] else f"--{stored}"
         when = "today" if d["days_until"] == 0 else f"{d['days_until']}d"
-        who = [esc(d["contact"]["name"])] if with_contact else []
-        t.add_row(str(d["id"]), d["date"], when, *who, esc(d["text"]), stored)
+        who = [d["contact"]["name"]] if with_contact else []
+        rows.append([str(d["id"]), d["date"], when, *who, d["text"], stored])
+    return columns, rows
+
+
+def dates_table(found: list[dict], *, with_contact: bool, title: str | None = None):
+    columns, rows = date_rows(found, with_contact=with_contact)
+    t = table(*columns, title=title)
+    for r in rows:
+        t.add_row(*(esc(cell) for cell in r))
     return t
 
 
