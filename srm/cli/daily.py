@@ -8,7 +8,7 @@ import typer
 
 from srm.cli.context import AppContext, ctx_of
 from srm.cli.options import ContactArg, JsonOpt
-from srm.cli.output import esc, message, print_json, show, table
+from srm.cli.output import esc, message, print_json, show_rows
 
 PANEL = "Daily"
 followup_app = typer.Typer(help="Close follow-ups: done or dropped.", no_args_is_help=True)
@@ -311,17 +311,10 @@ def followups(
     if not found:
         message("No open follow-ups." if not all_ else "No follow-ups yet.")
         return
-    t = table("id", "due", "contact", "follow-up", "status")
-    for f in found:
-        late = f["status"] == "open" and f["due"] < app.today.isoformat()
-        t.add_row(
-            str(f["id"]),
-            f"[red]{f['due']}[/]" if late else f["due"],
-            esc(f["contact"]["name"]),
-            esc(f["text"]),
-            f["status"],
-        )
-    show(t)
+    today = app.today.isoformat()
+    rows = [[str(f["id"]), f["due"], f["contact"]["name"], f["text"], f["status"]] for f in found]
+    late = ["red" if f["status"] == "open" and f["due"] < today else None for f in found]
+    show_rows(["id", "due", "contact", "follow-up", "status"], rows, late)
 
 
 @followup_app.command("done")

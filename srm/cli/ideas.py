@@ -8,7 +8,7 @@ import typer
 
 from srm.cli.context import ctx_of
 from srm.cli.options import JsonOpt
-from srm.cli.output import esc, message, print_json, show, table
+from srm.cli.output import esc, message, print_json, show_rows
 
 PANEL = "Relationships"
 IdArg = Annotated[int, typer.Argument(metavar="ID", help="Idea id (srm ideas lists them).")]
@@ -96,11 +96,11 @@ def ideas(
             else 'No ideas yet: srm idea add CONTACT "TEXT"'
         )
         return
-    t = table("id", "for", "idea", "status", "since")
+    rows = []
     for i in found:
         status = i["status"] if i["status"] == "open" else f"{i['status']} {i['closed_on']}"
-        t.add_row(str(i["id"]), esc(_target(i)), esc(i["text"]), status, i["created_on"])
-    show(t)
+        rows.append([str(i["id"]), _target(i), i["text"], status, i["created_on"]])
+    show_rows(["id", "for", "idea", "status", "since"], rows)
 
 
 @idea_app.command("done")

@@ -67,12 +67,15 @@ def show(renderable: Any) -> None:
 RICH_ROWS = 500
 
 
-def show_rows(columns: list[str], rows: list[list[str]]) -> None:
-    """A listing of plain-text cells: a Rich table, or aligned columns when it is long."""
+def show_rows(
+    columns: list[str], rows: list[list[str]], styles: list[str | None] | None = None
+) -> None:
+    """A listing of plain-text cells: a Rich table (with a style per row, e.g. "red" for late
+    items), or aligned columns when it is long."""
     if len(rows) <= RICH_ROWS:
         t = table(*columns)
-        for r in rows:
-            t.add_row(*(esc(cell) for cell in r))
+        for r, style in zip(rows, styles or [None] * len(rows), strict=True):
+            t.add_row(*(esc(cell) for cell in r), style=style)
         show(t)
         return
     from rich.cells import cell_len  # display width: CJK and emoji take two columns
