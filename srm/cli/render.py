@@ -5,41 +5,52 @@ from __future__ import annotations
 from srm.cli.output import esc, message, show, table
 
 
-def profile(p: dict) -> None:
+def _details(rows: list[tuple[str, str | None]]) -> None:
+    """Label/value lines, skipping empty values."""
     from rich.table import Table
 
     head = Table.grid(padding=(0, 2))
     head.add_column(style="bold")
     head.add_column()
-    rows = [
-        ("Name", p["name"] + ("  (archived)" if p["archived"] else "")),
-        ("Handle", f"{p['handle']}  (id {p['id']})"),
-        ("Email", p["email"]),
-        ("Phone", p["phone"]),
-        ("Org", " / ".join(x for x in (p["org"], p["team"], p["role"]) if x)),
-        ("Segments", ", ".join(p["segments"])),
-        ("Tags", ", ".join(p["tags"])),
-        ("Stage", p.get("stage")),
-        ("Since", p["since"]),
-        ("Connected", p["connected_on"]),
-        ("Cadence", _cadence(p)),
-        ("Last", p["last_interaction"] or "never"),
-        ("Next due", p["next_due"] or "not tracked"),
-        ("Snoozed until", p["snoozed_until"]),
-        ("Give/ask", _ledger(p.get("ledger"))),
-        ("Note", p["note"]),
-    ]
     for label, value in rows:
         if value:
             head.add_row(label, esc(value))
     show(head)
+
+
+def _interactions(items: list[dict], title: str) -> None:
+    """Interactions newest first; negative ones marked, shared ones name the others."""
+    t = table("date", "channel", "kind", "summary", title=title)
+    for i in items:
+        mark = " [red](negative)[/]" if i["sentiment"] == "negative" else ""
+        with_ = f" [dim](with {esc(', '.join(i['with']))})[/]" if i.get("with") else ""
+        t.add_row(i["date"], i["channel"], i["kind"], esc(i["summary"]) + mark + with_)
+    show(t)
+
+
+def profile(p: dict) -> None:
+    _details(
+        [
+            ("Name", p["name"] + ("  (archived)" if p["archived"] else "")),
+            ("Handle", f"{p['handle']}  (id {p['id']})"),
+            ("Email", p["email"]),
+            ("Phone", p["phone"]),
+            ("Org", " / ".join(x for x in (p["org"], p["team"], p["role"]) if x)),
+            ("Segments", ", ".join(p["segments"])),
+            ("Tags", ", ".join(p["tags"])),
+            ("Stage", p.get("stage")),
+            ("Since", p["since"]),
+            ("Connected", p["connected_on"]),
+            ("Cadence", _cadence(p)),
+            ("Last", p["last_interaction"] or "never"),
+            ("Next due", p["next_due"] or "not tracked"),
+            ("Snoozed until", p["snoozed_until"]),
+            ("Give/ask", _ledger(p.get("ledger"))),
+            ("Note", p["note"]),
+        ]
+    )
     if p["interactions"]:
-        t = table("date", "channel", "kind", "summary", title="Interactions")
-        for i in p["interactions"]:
-            mark = " [red](negative)[/]" if i["sentiment"] == "negative" else ""
-            with_ = f" [dim](with {esc(', '.join(i['with']))})[/]" if i["with"] else ""
-            t.add_row(i["date"], i["channel"], i["kind"], esc(i["summary"]) + mark + with_)
-        show(t)
+        _interactions(p["interactions"], "Interactions")
         hidden = p["interactions_total"] - len(p["interactions"])
         if hidden > 0:
             message(f"{hidden} older interaction(s) not shown (--all shows them).")
@@ -117,32 +128,21 @@ def dates_table(found: list[dict], *, with_contact: bool, title: str | None = No
 
 def brief(p: dict) -> None:
     """The screen before a meeting: who, since when, recent talks, then what is open."""
-    from rich.table import Table
-
-    head = Table.grid(padding=(0, 2))
-    head.add_column(style="bold")
-    head.add_column()
     stage = p.get("stage")
-    rows = [
-        ("Who", " · ".join(x for x in (p["name"], p["role"], p["team"], p["org"]) if x)),
-        ("Segments", ", ".join(p["segments"])),
-        ("Stage", f"{stage} (since {p['stage_since']})" if stage else None),
-        ("Known since", p["connected_on"] or p["since"]),
-        ("Last", p["last_interaction"] or "never"),
-        ("Next due", p["next_due"]),
-        ("Give/ask", _ledger(p.get("ledger"))),
-        ("Note", p["note"]),
-    ]
-    for label, value in rows:
-        if value:
-            head.add_row(label, esc(value))
-    show(head)
+    _details(
+        [
+            ("Who", " · ".join(x for x in (p["name"], p["role"], p["team"], p["org"]) if x)),
+            ("Segments", ", ".join(p["segments"])),
+            ("Stage", f"{stage} (since {p['stage_since']})" if stage else None),
+            ("Known since", p["connected_on"] or p["since"]),
+            ("Last", p["last_interaction"] or "never"),
+            ("Next due", p["next_due"]),
+            ("Give/ask", _ledger(p.get("ledger"))),
+            ("Note", p["note"]),
+        ]
+    )
     if p["interactions"]:
-        t = table("date", "channel", "kind", "summary", title="Last interactions")
-        for i in p["interactions"]:
-            mark = " [red](negative)[/]" if i["sentiment"] == "negative" else ""
-            t.add_row(i["date"], i["channel"], i["kind"], esc(i["summary"]) + mark)
-        show(t)
+        _interactions(p["interactions"], "Last interactions")
     _followups(p)
     _relationship(p)
 
