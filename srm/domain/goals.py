@@ -111,23 +111,21 @@ def list_goals(
     return _hydrate(store, rows, on, max_age)
 
 
-def _open_goal(conn: sqlite3.Connection, goal_id: int) -> sqlite3.Row:
+def _active_goal(conn: sqlite3.Connection, goal_id: int, on: date) -> None:
+    """Refuse an unknown or closed goal, or a date before it was recorded."""
     row = conn.execute("SELECT status, recorded_on FROM goal WHERE id = ?", (goal_id,)).fetchone()
     if row is None:
         raise NotFound(f"no goal with id {goal_id} (srm goals --all lists them)")
     if row["status"] != "active":
         raise UsageError(f"goal {goal_id} is already {row['status']}")
-    return row
+    if on.isoformat() < row["recorded_on"]:
+        raise UsageError(f"goal {goal_id} was recorded on {row['recorded_on']}; use a later date")
 
 
 def close(store: Store, goal_id: int, status: str, on: date, today: date, max_age: int) -> dict:
     """Mark an active goal done (achieved) or dropped (no longer theirs); it stays in history."""
     with store.write() as conn:
-        row = _open_goal(conn, goal_id)
-        if on.isoformat() < row["recorded_on"]:
-            raise UsageError(
-                f"goal {goal_id} was recorded on {row['recorded_on']}; use a later date"
-            )
+        _active_goal(conn, goal_id, on)
         conn.execute(
             "UPDATE goal SET status = ?, closed_on = ? WHERE id = ?",
             (status, on.isoformat(), goal_id),
@@ -138,11 +136,7 @@ def close(store: Store, goal_id: int, status: str, on: date, today: date, max_ag
 def confirm(store: Store, goal_id: int, on: date, today: date, max_age: int) -> dict:
     """Record that the goal is still their priority as of `on` (each confirmation is kept)."""
     with store.write() as conn:
-        row = _open_goal(conn, goal_id)
-        if on.isoformat() < row["recorded_on"]:
-            raise UsageError(
-                f"goal {goal_id} was recorded on {row['recorded_on']}; confirm it on a later date"
-            )
+        _active_goal(conn, goal_id, on)
         conn.execute(
             "INSERT INTO goal_confirmation (uuid, goal_id, confirmed_on) VALUES (?, ?, ?)",
             (new_uuid(), goal_id, on.isoformat()),
