@@ -66,7 +66,6 @@ def report(
     """
     from srm.domain import report as dr
     from srm.domain import segments as ds
-    from srm.errors import UsageError
 
     app = ctx_of(ctx)
     kind = _format(format_, as_json)
@@ -82,10 +81,10 @@ def report(
 
             sys.stdout.write(text)
         return
-    try:
-        write_atomic(Path(output).expanduser(), text)
-    except OSError as e:
-        raise UsageError(f"can't write {output}: {e.strerror}") from None
+    from srm.store.files import atomic_file
+
+    with atomic_file(Path(output).expanduser(), database=app.db_path) as f:
+        f.write(text)
     from srm.cli.output import esc, message
 
     message(f"Wrote the {kind} report for {esc(chosen.label)} to [bold]{esc(output)}[/].")
@@ -194,20 +193,3 @@ def _table(block):
     for row in block.rows:
         t.add_row(*(Text(c) for c in row))
     return t
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write beside the target, fsync, then rename: readers see the old file or the new one."""
-    import os
-    import tempfile
-
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

@@ -227,6 +227,8 @@ def export(
     if output is None:
         count = exporter.export(store, app.config, scope, options, sys.stdout)
     else:
-        with exporter.atomic_file(output) as out:
+        from srm.store.files import atomic_file
+
+        with atomic_file(output.expanduser(), database=app.db_path) as out:
             count = exporter.export(store, app.config, scope, options, out)
         message(f"Exported {count} {exporter.unit(options, count)} to {esc(output)}.")
