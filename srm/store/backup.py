@@ -141,8 +141,8 @@ def open_copy(path: Path) -> sqlite3.Connection:
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
             return conn
         except sqlite3.DatabaseError as e:
-            error = e
-    raise StoreError(f"can't read {path}: {error}")
+            error = " ".join(str(e).split())  # SQLite may quote a whole damaged CREATE TABLE
+    raise StoreError(f"{path} is damaged or can't be read ({error[:120]})")
 
 
 def problems(conn: sqlite3.Connection) -> list[str]:

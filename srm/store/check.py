@@ -66,6 +66,7 @@ def describe_models() -> dict[str, dict]:
 
 
 def diff(db: dict[str, dict], models: dict[str, dict]) -> list[str]:
+    """Each way the database differs from the models, as one phrase."""
     problems = []
     for t in sorted(set(db) | set(models)):
         if t not in db:
@@ -74,11 +75,19 @@ def diff(db: dict[str, dict], models: dict[str, dict]) -> list[str]:
         if t not in models:
             problems.append(f"table {t} is not in the models")
             continue
-        for part in ("columns", "foreign_keys", "indexes"):
-            if db[t][part] != models[t][part]:
-                problems.append(
-                    f"{t}: {part} differ: database {db[t][part]} vs models {models[t][part]}"
-                )
+        for part, noun in (("columns", "column"), ("indexes", "index")):
+            have, want = db[t][part], models[t][part]
+            for name in sorted(set(have) | set(want)):
+                if name not in have:
+                    problems.append(f"{t}: {noun} {name} is missing")
+                elif name not in want:
+                    problems.append(f"{t}: {noun} {name} is not in the models")
+                elif have[name] != want[name]:
+                    problems.append(f"{t}: {noun} {name} is {have[name]}, not {want[name]}")
+        if db[t]["foreign_keys"] != models[t]["foreign_keys"]:
+            problems.append(
+                f"{t}: foreign keys are {db[t]['foreign_keys']}, not {models[t]['foreign_keys']}"
+            )
     return problems
 
 
@@ -200,15 +209,21 @@ def _integrity(store: Store, report: Report) -> None:
 
 
 def _foreign_keys(store: Store, report: Report) -> None:
-    rows = store.conn.execute("PRAGMA foreign_key_check").fetchall()
+    rows = store.conn.execute(
+        'SELECT "table", parent, count(*) FROM pragma_foreign_key_check'
+        ' GROUP BY "table", parent ORDER BY "table", parent'
+    ).fetchall()
     if not rows:
         report.findings.append(Finding("ok", "foreign keys", "every link points at a record"))
         return
     advice = _restore_advice(store.path)
-    for r in rows:
+    for table, parent, n in rows:
         report.findings.append(
             Finding(
-                "problem", "foreign keys", f"{r[0]} row {r[1]} points at a missing {r[2]}", advice
+                "problem",
+                "foreign keys",
+                f"{n} {table} row(s) point at a missing {parent}",
+                advice,
             )
         )
 
@@ -249,20 +264,22 @@ def _mode(path: Path) -> int | None:
 
 def _permissions(path: Path, report: Report) -> None:
     real = Path(os.path.realpath(path))
-    loose = []
-    for p in [real, *(Path(str(real) + s) for s in ("-wal", "-shm"))]:
-        mode = _mode(p)
-        if mode is not None and mode & 0o077:
-            loose.append(p)
-            report.findings.append(
-                Finding(
-                    "problem",
-                    "permissions",
-                    f"{p} can be read by other users (mode {mode:04o}); it holds personal data",
-                    f"chmod 600 {p}",
-                )
+    loose = [
+        (p, mode)
+        for p in [real, *(Path(str(real) + s) for s in ("-wal", "-shm"))]
+        if (mode := _mode(p)) is not None and mode & 0o077
+    ]
+    if loose:
+        report.findings.append(
+            Finding(
+                "problem",
+                "permissions",
+                ", ".join(f"{p.name} ({m:04o})" for p, m in loose)
+                + " can be read by other users; the store holds personal data",
+                "chmod 600 " + " ".join(str(p) for p, _ in loose),
             )
-    if not loose:
+        )
+    else:
         report.findings.append(Finding("ok", "permissions", "the store is readable by you only"))
     why = why_read_only(real)
     if why:

@@ -93,17 +93,17 @@ class Store:
     def schema_version(self) -> int:
         return self.conn.execute("PRAGMA user_version").fetchone()[0]
 
-    def checkpoint(self, wait: float = CHECKPOINT_WAIT_S) -> bool:
+    def checkpoint(self, wait: float | None = None) -> bool:
         """Copy the write-ahead log into the database file and truncate it to zero bytes.
 
         Old page images (an erased person's, say) stay in the `-wal` file until then. Another
         connection in the middle of a read keeps its snapshot, so this retries until `wait`
-        seconds have passed; False if a reader was still there (SQLite checkpoints when the
+        seconds (default CHECKPOINT_WAIT_S) have passed; False if a reader was still there (SQLite checkpoints when the
         last connection closes).
         """
         if self.read_only:
             return False
-        deadline = time.monotonic() + wait
+        deadline = time.monotonic() + (CHECKPOINT_WAIT_S if wait is None else wait)
         self.conn.execute("PRAGMA busy_timeout = 1000")
         try:
             while True:
