@@ -206,7 +206,7 @@ def test_rm_asks_first_and_offers_to_redact_the_mentions(srm, people):
     r = srm("rm", "ann", input="y\ny\n")
     assert r.exit_code == 0, r.output
     assert "note of bob" in r.stderr and "summary of interaction 2" in r.stderr
-    assert "1 interactions only with them" in r.stderr and "1 follow-ups" in r.stderr
+    assert "1 interaction only with them" in r.stderr and "1 follow-up," in r.stderr
     assert srm.json("show", "bob")["note"] == "met Bob through [erased]"
 
 

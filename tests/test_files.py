@@ -161,3 +161,4 @@ def test_a_store_in_a_new_folder_gets_a_private_folder(srm, isolated, umask):
     srm.ok("--db", str(db), "add", "X")
     assert mode(db) == 0o600
     assert mode(db.parent) == 0o700
+    assert mode(db.parent.parent) == 0o700, "the folders on the way are private too"

@@ -282,7 +282,7 @@ def rm(
             "--redact",
             help="Also replace their name, email and phone in other records' text"
             " (another contact's note, a shared interaction, follow-ups, ideas, goals)"
-            " with [erased].",
+            " with \\[erased].",
         ),
     ] = False,
     as_json: JsonOpt = False,
@@ -329,27 +329,35 @@ def rm(
 
 def _show_plan(plan) -> None:
     parts = [
-        f"{n} {what}"
+        _n(n, what)
         for n, what in (
-            (plan.interactions, "interactions only with them"),
-            (plan.followups, "follow-ups"),
-            (plan.ideas, "ideas"),
-            (plan.goals, "goals"),
-            (plan.dates, "dates"),
+            (plan.interactions, "interaction only with them"),
+            (plan.followups, "follow-up"),
+            (plan.ideas, "idea"),
+            (plan.goals, "goal"),
+            (plan.dates, "date"),
         )
         if n
     ]
     message(
-        f"Erasing [bold]{esc(plan.contact.name)}[/] removes "
-        + (", ".join(parts) or "the contact")
+        f"Erasing [bold]{esc(plan.contact.name)}[/] removes them"
+        + (" and " + ", ".join(parts) if parts else "")
         + "."
     )
     if plan.shared:
-        message(f"{plan.shared} interactions with others stay for them, without this person.")
+        message(f"{_n(plan.shared, 'interaction')} with others stay for them, without this person.")
     if plan.mentions:
         message(f"Other records still name them ({len(plan.mentions)}):")
         for m in plan.mentions:
             message(f"  {esc(m.what)}: {esc(_snippet(m.text))}")
+
+
+def _n(count: int, noun: str) -> str:
+    """'1 follow-up', '2 follow-ups', '2 interactions only with them'."""
+    if count == 1:
+        return f"1 {noun}"
+    head, _, tail = noun.partition(" ")
+    return f"{count} {head}s" + (f" {tail}" if tail else "")
 
 
 def _snippet(text: str, width: int = 70) -> str:
@@ -361,7 +369,7 @@ def _report_erasure(c, done) -> None:
     from srm.domain import erasure
 
     message(
-        f"Erased [bold]{esc(c.name)}[/] and {done.interactions} interactions only with them;"
+        f"Erased [bold]{esc(c.name)}[/] and {_n(done.interactions, 'interaction only with them')};"
         f" the erasure is recorded with its date ({done.erased_on}), not the name."
     )
     if done.mentions and done.redacted:
@@ -377,8 +385,8 @@ def _report_erasure(c, done) -> None:
             message(f"  {esc(m.what)}")
     if not done.purged:
         message(
-            "[yellow]Another srm is still reading the store: the erased data stays in its -wal"
-            " file until that srm exits.[/]"
+            "[yellow]Another srm is still reading the store: the erased data stays in the"
+            " store's files until that srm exits.[/]"
         )
     if done.backups:
         message(

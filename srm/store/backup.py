@@ -73,7 +73,10 @@ def make(
         try:
             make_private_dirs(directory)
         except OSError as e:
-            raise StoreError(f"can't back up into {directory}: {e.strerror}") from None
+            raise StoreError(
+                f"can't back up into {directory}: {e.strerror}; give a folder or file elsewhere"
+                " (srm backup /path/to/folder)"
+            ) from None
         target = _new_name(store.path, directory, label, when or datetime.now(UTC))
     elif target.exists() or target.is_symlink():
         raise UsageError(f"{target} already exists: a backup never overwrites a file")
@@ -199,7 +202,7 @@ def restore(store: Store, source: Path) -> Restored:
             raise StoreError(f"can't restore {source}: {e}; nothing was changed") from None
     finally:
         src.close()
-    store.migrate()
+    store.migrate(backup=False)  # `source` itself is the copy of the older schema
     store.checkpoint()
     return Restored(source, schema, safety, erasures)
 

@@ -116,8 +116,11 @@ class Store:
         finally:
             self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
 
-    def migrate(self) -> None:
-        """Apply pending migrations, after a backup; refuse a newer or inconsistent database."""
+    def migrate(self, *, backup: bool = True) -> None:
+        """Apply pending migrations, after a backup; refuse a newer or inconsistent database.
+
+        `backup` False skips the backup, for a store whose contents were just copied from one.
+        """
         known = len(MIGRATIONS)
         try:
             version = self.schema_version()
@@ -140,7 +143,7 @@ class Store:
                 f"{self.path} has schema {version} and this srm needs {known}, but it can't be"
                 f" upgraded: it is read-only ({self.read_only}); copy it to a writable folder"
             )
-        if version > 0:
+        if version > 0 and backup:
             self._backup_before(f"schema-{version + 1}")
         for number in range(version + 1, known + 1):
             with self.write() as conn:
