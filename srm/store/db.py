@@ -42,7 +42,7 @@ class Store:
         if why is None:
             _create_private(real)
             try:
-                conn = _connect(real)
+                conn = _connect(real, path)
             except _ReadOnly as e:
                 why = str(e)
         elif not real.exists():
@@ -191,7 +191,7 @@ class _ReadOnly(Exception):
     """SQLite refused to write a store the file system seemed to allow: open it read-only."""
 
 
-def _connect(real: Path) -> sqlite3.Connection:
+def _connect(real: Path, path: Path) -> sqlite3.Connection:
     try:
         # isolation_level=None: the driver never opens transactions behind our back; we
         # issue BEGIN IMMEDIATE ourselves so concurrent writers queue instead of losing data.
@@ -208,9 +208,9 @@ def _connect(real: Path) -> sqlite3.Connection:
             with suppress(UnboundLocalError):
                 conn.close()
             raise _ReadOnly(f"SQLite can't write it: {e}") from None
-        raise StoreError(f"{real}: can't open the database ({e}); is it an srm database?") from None
+        raise StoreError(f"{path}: can't open the database ({e}); is it an srm database?") from None
     except sqlite3.DatabaseError as e:
-        raise StoreError(f"{real}: can't open the database ({e}); is it an srm database?") from None
+        raise StoreError(f"{path}: can't open the database ({e}); is it an srm database?") from None
     return conn
 
 
