@@ -149,7 +149,8 @@ def log(
         message(f"  idea #{logged.idea_id} delivered")
 
 
-def _edit_note(people, summary: str) -> str:
+def _edit_note(people, summary: str, initial: str = "") -> str:
+    """The note as written in $VISUAL/$EDITOR; `people` are contacts or their JSON refs."""
     import os
     import shlex
     import subprocess
@@ -158,11 +159,12 @@ def _edit_note(people, summary: str) -> str:
     from srm.errors import UsageError
 
     editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
-    header = f"# Note for: {summary} (with {', '.join(c.name for c in people)}). Lines starting with # are ignored.\n"
+    names = ", ".join(c["name"] if isinstance(c, dict) else c.name for c in people)
+    header = f"# Note for: {summary} (with {names}). Lines starting with # are ignored.\n"
     fd, path = tempfile.mkstemp(prefix="srm-note-", suffix=".md")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(header)
+            f.write(header + (initial + "\n" if initial else ""))
         try:
             code = subprocess.call([*shlex.split(editor), path])
         except OSError as e:

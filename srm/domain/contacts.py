@@ -460,9 +460,11 @@ def set_archived(store: Store, contact: Contact, archived: bool, on: date) -> Co
     """Archive as of a date (reports count the contact as tracked until then), or bring back."""
     stamp = f"{on.isoformat()}T00:00:00+00:00" if archived else None
     with store.write() as conn:
+        # Archiving an archived contact again moves its date; unarchiving an active one is a no-op.
         conn.execute(
-            "UPDATE contact SET archived_at = ?, updated_at = ? WHERE id = ?",
-            (stamp, now_utc(), contact.id),
+            "UPDATE contact SET archived_at = ?, updated_at = ? WHERE id = ?"
+            " AND (archived_at IS NOT NULL OR ? IS NOT NULL) AND archived_at IS NOT ?",
+            (stamp, now_utc(), contact.id, stamp, stamp),
         )
     return get(store, contact.id)
 
