@@ -56,9 +56,23 @@ def add(
     cadence: CadenceOpt = None,
     since: Since = None,
     note: Note = None,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force", help="Add it even though a contact has the same email or name (exit 8)."
+        ),
+    ] = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """Add a contact. Its handle (used to refer to it) is derived from the name."""
+    """Add a contact. Its handle (used to refer to it) is derived from the name.
+
+    A contact with the same email, or the same name (any case, with or without accents), is
+    refused as a likely duplicate, naming the one already here (exit 8); --force adds it anyway.
+
+    Examples:
+      srm add "Maria García" --email maria@riverside.org --segment partners --cadence monthly
+      srm add "Maria Garcia" --org Acme --force    # another Maria García
+    """
     from srm.domain import contacts as dc
 
     app = ctx_of(ctx)
@@ -77,6 +91,7 @@ def add(
         tags=tag or [],
         cadence=cadence,
         note=note or "",
+        force=force,
     )
     if as_json:
         print_json(c.as_json())
