@@ -333,8 +333,8 @@ def merge(
     listed with the srm edit command that takes OTHER's. Asks first; srm undo takes it back.
 
     Examples:
-      srm merge @maria @maria-2 --dry-run
-      srm merge maria-g 14 --yes
+      srm merge @maria @maria-g --dry-run
+      srm merge 3 14 --yes          # by id, without asking
     """
     from srm.domain import contacts as dc
     from srm.domain import merge as dm
