@@ -13,7 +13,7 @@ from srm.cli.output import esc, message, print_json, show
 PANEL = "Relationships"
 IdArg = Annotated[int, typer.Argument(metavar="ID", help="Goal id (srm goals lists them).")]
 goal_app = typer.Typer(
-    help="What your partners are trying to achieve: add, confirm, done, drop.",
+    help="What your partners are trying to achieve: add, edit, confirm, done, drop.",
     no_args_is_help=True,
 )
 
@@ -81,6 +81,35 @@ def goals(
         message(
             f"Goals unconfirmed for over {max_age} days are marked: ask whether they still hold."
         )
+
+
+@goal_app.command("edit")
+def edit(
+    ctx: typer.Context,
+    goal_id: IdArg,
+    text: Annotated[str | None, typer.Option("--text", help="The new wording.")] = None,
+    on: Annotated[
+        str | None, typer.Option("--on", metavar="DATE", help="When they really told you.")
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Reword a goal or correct when it was recorded (a new goal is a new `goal add`).
+
+    Example:
+      srm goal edit 3 --text "grow member retention to 80%"
+    """
+    from srm.domain import goals as dg
+
+    app = ctx_of(ctx)
+    when = app.date(on, allow_future=False) if on else None
+    g = dg.edit(
+        app.store, goal_id, text=text, on=when, today=app.today,
+        max_age=app.config.goal_max_age_days,
+    )  # fmt: skip
+    if as_json:
+        print_json(g)
+    else:
+        message(f"Goal #{g['id']} for [bold]{esc(g['contact']['name'])}[/]: {esc(g['text'])}")
 
 
 @goal_app.command("confirm")

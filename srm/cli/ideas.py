@@ -13,7 +13,7 @@ from srm.cli.output import esc, message, print_json, show_rows
 PANEL = "Relationships"
 IdArg = Annotated[int, typer.Argument(metavar="ID", help="Idea id (srm ideas lists them).")]
 idea_app = typer.Typer(
-    help="Ways to help someone that bring you nothing in return: add, done, drop.",
+    help="Ways to help someone that bring you nothing in return: add, edit, done, drop.",
     no_args_is_help=True,
 )
 
@@ -101,6 +101,42 @@ def ideas(
         status = i["status"] if i["status"] == "open" else f"{i['status']} {i['closed_on']}"
         rows.append([str(i["id"]), _target(i), i["text"], status, i["created_on"]])
     show_rows(["id", "for", "idea", "status", "since"], rows)
+
+
+@idea_app.command("edit")
+def edit(
+    ctx: typer.Context,
+    idea_id: IdArg,
+    text: Annotated[str | None, typer.Option("--text", help="The new wording.")] = None,
+    contact: Annotated[
+        str | None, typer.Option("--contact", "-c", help="It is for this contact instead.")
+    ] = None,
+    segment: Annotated[
+        str | None, typer.Option("--segment", "-s", help="It is for this segment instead.")
+    ] = None,
+    on: Annotated[
+        str | None, typer.Option("--on", metavar="DATE", help="When you really had it.")
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Reword an idea, or move it to another contact or segment.
+
+    Examples:
+      srm idea edit 4 --text "intro to the venue's events manager"
+      srm idea edit 4 --segment members
+    """
+    from srm.domain import contacts as dc
+    from srm.domain import ideas as di
+
+    app = ctx_of(ctx)
+    when = app.date(on, allow_future=False) if on else None
+    store = app.store
+    who = dc.resolve(store, contact) if contact is not None else None
+    idea = di.edit(store, idea_id, text=text, contact=who, segment=segment, on=when)
+    if as_json:
+        print_json(idea)
+    else:
+        message(f"Idea #{idea['id']} for [bold]{esc(_target(idea))}[/]: {esc(idea['text'])}")
 
 
 @idea_app.command("done")

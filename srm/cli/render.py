@@ -18,13 +18,21 @@ def _details(rows: list[tuple[str, str | None]]) -> None:
     show(head)
 
 
-def _interactions(items: list[dict], title: str) -> None:
-    """Interactions newest first; negative ones marked, shared ones name the others."""
-    t = table("date", "channel", "kind", "summary", title=title)
+def _interactions(items: list[dict], title: str, *, full_notes: bool = False) -> None:
+    """Interactions newest first, with their ids and notes; negative ones marked, shared ones
+    name the others. A note shows its first line (… when there is more) unless `full_notes`."""
+    t = table("id", "date", "channel", "kind", "summary", title=title)
+    t.columns[0].no_wrap = t.columns[1].no_wrap = True
     for i in items:
         mark = " [red](negative)[/]" if i["sentiment"] == "negative" else ""
         with_ = f" [dim](with {esc(', '.join(i['with']))})[/]" if i.get("with") else ""
-        t.add_row(i["date"], i["channel"], i["kind"], esc(i["summary"]) + mark + with_)
+        text = esc(i["summary"]) + mark + with_
+        note = (i.get("note") or "").strip()
+        if note:
+            shown = note if full_notes else note.splitlines()[0]
+            more = "" if full_notes or shown == note else " …"
+            text += f"\n[dim]{esc(shown)}{more}[/]"
+        t.add_row(str(i["id"]), i["date"], i["channel"], i["kind"], text)
     show(t)
 
 
@@ -142,7 +150,7 @@ def brief(p: dict) -> None:
         ]
     )
     if p["interactions"]:
-        _interactions(p["interactions"], "Last interactions")
+        _interactions(p["interactions"], "Last interactions", full_notes=True)
     _followups(p)
     _relationship(p)
 
