@@ -202,3 +202,27 @@ def test_search_matches_without_accents_and_punctuation_is_safe(srm):
     srm.fails("search", '"unclosed', code=2, match="not closed")
     srm.fails("search", "AND", code=2, match="can't search")
     srm.fails("search", "*", code=2)
+
+
+def test_piped_listings_are_whole_rows_never_cut(srm):
+    long_org = "The International Federation of Very Long Organisation Names for Testing"
+    srm.ok("add", "Maximiliana Wolfeschlegelsteinhausen-Bergerdorff", "--org", long_org)
+    srm.ok("log", "maximiliana", "a summary that is much longer than any terminal column " * 2)
+    for args in (("contacts",), ("timeline",), ("due", "--within", "400"), ("undo", "--list")):
+        out = srm.ok(*args).stdout
+        assert "…" not in out, args
+        assert all(len(line) < 4096 for line in out.splitlines())
+    rows = srm.ok("contacts").stdout.splitlines()
+    [row] = [r for r in rows if "maximiliana" in r]
+    assert long_org in row and "2026-06-15" in row
+    assert "summary that is much longer than any terminal column a summary" in (
+        srm.ok("timeline").stdout
+    )
+
+
+def test_counts_read_in_the_right_number(srm):
+    srm.ok("add", "Ann Lee")
+    srm.ok("log", "ann", "asked", "--ask")
+    out = srm.ok("show", "ann").stdout
+    assert "0 gives, 1 ask" in out and "(s)" not in out
+    assert "1 contact\n" in srm.ok("contacts").stderr

@@ -78,7 +78,12 @@ def log(
     ] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Log an interaction right after it happens; it resets each contact's check-in cadence."""
+    """Log an interaction right after it happens; it resets each contact's check-in cadence.
+
+    Examples:
+      srm log maria "venue shortlist" --channel video --give
+      srm log maria,tom "planning" --follow-up "send notes" --follow-up-on friday
+    """
     from srm.domain import contacts as dc
     from srm.domain import interactions, schedule
     from srm.errors import UsageError
@@ -235,7 +240,12 @@ def due(
     ] = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """Who needs attention: overdue check-ins, follow-ups and more, most urgent first."""
+    """Who needs attention: overdue check-ins, follow-ups and more, most urgent first.
+
+    Examples:
+      srm due
+      srm due --segment partners --within 14 --explain
+    """
     from srm.domain import due as dd
     from srm.errors import UsageError
 
@@ -340,7 +350,12 @@ def followups(
     ] = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """List open follow-ups (promises), soonest due first."""
+    """List open follow-ups (promises), soonest due first.
+
+    Examples:
+      srm followups
+      srm followups --all --json
+    """
     from srm.domain import followups as fu
 
     app = ctx_of(ctx)
@@ -427,7 +442,12 @@ def followup_done(
         str | None, typer.Option("--on", metavar="DATE", help="When it was done (default today).")
     ] = None,
 ) -> None:
-    """Mark a follow-up done."""
+    """Mark a follow-up done.
+
+    Examples:
+      srm followup done 5
+      srm followup done 5 --on yesterday
+    """
     _close(ctx, followup_id, "done", on)
 
 
@@ -439,7 +459,11 @@ def followup_drop(
         str | None, typer.Option("--on", metavar="DATE", help="When you let it go (default today).")
     ] = None,
 ) -> None:
-    """Drop a follow-up you will not do."""
+    """Drop a follow-up you will not do.
+
+    Example:
+      srm followup drop 5
+    """
     _close(ctx, followup_id, "dropped", on)
 
 

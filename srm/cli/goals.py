@@ -34,7 +34,11 @@ def add(
     ] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Record a goal a contact is working towards; `srm due` asks you to re-check it."""
+    """Record a goal a contact is working towards; `srm due` asks you to re-check it.
+
+    Example:
+      srm goal add maria "grow member retention"
+    """
     from srm.domain import contacts as dc
     from srm.domain import goals as dg
 
@@ -59,7 +63,12 @@ def goals(
     ] = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """List partners' goals and how long since each was confirmed as still their priority."""
+    """List partners' goals and how long since each was confirmed as still their priority.
+
+    Examples:
+      srm goals
+      srm goals maria --all
+    """
     from srm.domain import contacts as dc
     from srm.domain import goals as dg
 
@@ -121,7 +130,11 @@ def confirm(
         typer.Option("--on", metavar="DATE", help="When they confirmed it (default today)."),
     ] = None,
 ) -> None:
-    """Record that a goal is still their priority (each confirmation is kept)."""
+    """Record that a goal is still their priority (each confirmation is kept).
+
+    Example:
+      srm goal confirm 3
+    """
     from srm.domain import goals as dg
 
     app = ctx_of(ctx)
@@ -142,7 +155,11 @@ def done(
         typer.Option("--on", metavar="DATE", help="When they reached it (default today)."),
     ] = None,
 ) -> None:
-    """Mark a goal achieved; it stays in the history (srm goals --all)."""
+    """Mark a goal achieved; it stays in the history (srm goals --all).
+
+    Example:
+      srm goal done 3
+    """
     _close(ctx, goal_id, "done", on)
 
 
@@ -155,7 +172,11 @@ def drop(
         typer.Option("--on", metavar="DATE", help="When they let it go (default today)."),
     ] = None,
 ) -> None:
-    """Drop a goal that is no longer theirs; it stays in the history (srm goals --all)."""
+    """Drop a goal that is no longer theirs; it stays in the history (srm goals --all).
+
+    Example:
+      srm goal drop 3 --on 2026-11-01
+    """
     _close(ctx, goal_id, "dropped", on)
 
 

@@ -46,7 +46,12 @@ def add(
     ] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Note a non-ask idea for a contact, or for a segment with --segment."""
+    """Note a non-ask idea for a contact, or for a segment with --segment.
+
+    Examples:
+      srm idea add maria "intro to a venue owner"
+      srm idea add --segment members "free ticket to the meetup"
+    """
     from srm.domain import contacts as dc
     from srm.domain import ideas as di
     from srm.errors import UsageError
@@ -79,7 +84,12 @@ def ideas(
     ] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """List non-ask ideas: open ones first (oldest first), then delivered and dropped."""
+    """List non-ask ideas: open ones first (oldest first), then delivered and dropped.
+
+    Examples:
+      srm ideas --open
+      srm ideas --contact maria
+    """
     from srm.domain import contacts as dc
     from srm.domain import ideas as di
 
@@ -148,7 +158,11 @@ def done(
         typer.Option("--on", metavar="DATE", help="When you gave it (default today)."),
     ] = None,
 ) -> None:
-    """Mark an idea delivered (`srm log CONTACT "..." --idea ID` also logs the give)."""
+    """Mark an idea delivered (`srm log CONTACT "..." --idea ID` also logs the give).
+
+    Example:
+      srm idea done 4
+    """
     _close(ctx, idea_id, "delivered", on)
 
 
@@ -160,7 +174,11 @@ def drop(
         str | None, typer.Option("--on", metavar="DATE", help="When you let it go (default today).")
     ] = None,
 ) -> None:
-    """Drop an idea you will not pursue."""
+    """Drop an idea you will not pursue.
+
+    Example:
+      srm idea drop 4 --on yesterday
+    """
     _close(ctx, idea_id, "dropped", on)
 
 

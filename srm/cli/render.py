@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from srm.cli.output import esc, message, show, table
+from srm.domain.common import plural
 
 
 def _details(rows: list[tuple[str, str | None]]) -> None:
@@ -61,7 +62,7 @@ def profile(p: dict) -> None:
         _interactions(p["interactions"], "Interactions")
         hidden = p["interactions_total"] - len(p["interactions"])
         if hidden > 0:
-            message(f"{hidden} older interaction(s) not shown (--all shows them).")
+            message(f"{plural(hidden, 'older interaction')} not shown (--all shows them).")
     _followups(p)
     _relationship(p)
 
@@ -163,7 +164,7 @@ def _cadence(p: dict) -> str:
 def _ledger(led: dict | None) -> str | None:
     if not led:
         return None
-    text = f"{led['gives']} gives, {led['asks']} asks"
+    text = f"{plural(led['gives'], 'give')}, {plural(led['asks'], 'ask')}"
     if led["asks_since_give"]:
-        text += f"; {led['asks_since_give']} ask(s) since your last give"
+        text += f"; {plural(led['asks_since_give'], 'ask')} since your last give"
     return text
