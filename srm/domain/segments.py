@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 from srm import cadence as cad
 from srm.config import Config
-from srm.errors import NotFound, SrmError, UsageError
 from srm.domain.common import plural
+from srm.errors import NotFound, SrmError, UsageError
 from srm.store.db import Store
 from srm.store.migrations import now_utc, segment_uuid
 
