@@ -156,3 +156,21 @@ def test_any_sequence_of_commands_undoes_back_to_the_start(srm, tmp_path, sequen
         srm.ok("undo", "--yes")
         assert dump(db) == expected
         search_ok(db)
+
+
+def test_undo_takes_back_a_whole_import(srm, tmp_path):
+    srm.ok("add", "Ann Lee", "--email", "ann@example.org")
+    before = dump()
+    cards = tmp_path / "people.vcf"
+    cards.write_text(
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Bo Chen\r\nEMAIL:bo@example.org\r\nEND:VCARD\r\n"
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Cy Young\r\nORG:Acme\r\nEND:VCARD\r\n"
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ann Lee\r\nEMAIL:ann@example.org\r\nTEL:+44 1\r\n"
+        "END:VCARD\r\n"
+    )
+    srm.ok("import", str(cards), "--on-duplicate", "merge", "--tag", "imported")
+    assert len(srm.json("contacts")) == 3
+    r = srm.ok("undo", "--yes")
+    assert "import" in r.stderr and 'remove contact #2 "Bo Chen"' in r.stderr
+    assert dump() == before
+    search_ok()

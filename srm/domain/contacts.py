@@ -577,9 +577,10 @@ def remove(store: Store, contact: Contact) -> None:
         conn.execute("DELETE FROM contact WHERE id = ?", (contact.id,))
 
 
-def snooze(store: Store, contact: Contact, until: date) -> None:
+def snooze(store: Store, contact: Contact, until: date | None) -> None:
+    """Hide the check-in through `until`; None ends the snooze."""
     with store.write() as conn:
         conn.execute(
             "UPDATE contact SET snoozed_until = ?, updated_at = ? WHERE id = ?",
-            (until.isoformat(), now_utc(), contact.id),
+            (until.isoformat() if until else None, now_utc(), contact.id),
         )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from srm.domain.common import now_utc
+from srm.domain.common import now_utc, plural
 from srm.errors import NotFound, SrmError
 from srm.store import undo as log
 from srm.store.db import Store
@@ -66,7 +66,7 @@ def _lines(cmd: log.Command) -> tuple[list[str], int]:
             verb = "remove" if c.action == "added" else "restore"
             lines.append(f"{verb} {log.describe_row(c)}")
     if links:
-        lines.append(f"and {links} link{'s' if links != 1 else ''} (segments, tags, participants)")
+        lines.append(f"and {plural(links, 'link')} (segments, tags, participants)")
     more = max(0, len(lines) - SHOWN_ROWS)
     return lines[:SHOWN_ROWS], more
 
