@@ -369,10 +369,6 @@ def merge(
             message(line)
 
 
-def _n(count: int, noun: str, plural: str | None = None) -> str:
-    return f"{count} {noun if count == 1 else plural or noun + 's'}"
-
-
 def _merge_lines(p) -> list[str]:
     """What a merge will do, in the user's words, one line a kind of change."""
     k, o = p.keep, p.other
@@ -383,26 +379,26 @@ def _merge_lines(p) -> list[str]:
     moved = []
     if p.interactions or p.shared:
         shared = f" ({p.shared} they were both in: kept once)" if p.shared else ""
-        moved.append(_n(p.interactions + p.shared, "interaction") + shared)
+        moved.append(plural(p.interactions + p.shared, "interaction") + shared)
     for count, noun in ((p.followups, "follow-up"), (p.ideas, "idea")):
         if count:
-            moved.append(_n(count, noun))
+            moved.append(plural(count, noun))
     if p.goals:
-        confirmations = f" ({_n(p.confirmations, 'confirmation')})" if p.confirmations else ""
-        moved.append(_n(p.goals, "goal") + confirmations)
+        confirmations = f" ({plural(p.confirmations, 'confirmation')})" if p.confirmations else ""
+        moved.append(plural(p.goals, "goal") + confirmations)
     if p.dates or p.dates_kept_once:
-        years = f", {_n(p.date_years, 'year')} added" if p.date_years else ""
+        years = f", {plural(p.date_years, 'year')} added" if p.date_years else ""
         once = (
             f" ({p.dates_kept_once} already there: kept once{years})" if p.dates_kept_once else ""
         )
-        moved.append(_n(p.dates + p.dates_kept_once, "date") + once)
+        moved.append(plural(p.dates + p.dates_kept_once, "date") + once)
     if p.stages or p.stages_dropped:
         dropped = (
-            f" ({_n(p.stages_dropped, 'repeated move')} to the stage already current: dropped)"
+            f" ({plural(p.stages_dropped, 'repeated move')} to the stage already current: dropped)"
             if p.stages_dropped
             else ""
         )
-        moved.append(_n(p.stages, "stage change") + dropped)
+        moved.append(plural(p.stages, "stage change") + dropped)
     lines.append("  move: " + (", ".join(moved) if moved else "no records"))
     if p.segments or p.tags:
         added = [f"segments {', '.join(p.segments)}"] if p.segments else []
@@ -474,4 +470,4 @@ def duplicates(ctx: typer.Context, as_json: JsonOpt = False) -> None:
 
     rows = [[", ".join(p.reasons), who(p.keep), who(p.other), p.command] for p in pairs]
     show_rows(["same", "keep", "other", "to merge them"], rows)
-    message(_n(len(pairs), "likely pair") + "; srm merge asks before it changes anything.")
+    message(plural(len(pairs), "likely pair") + "; srm merge asks before it changes anything.")
