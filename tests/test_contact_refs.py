@@ -17,6 +17,7 @@ def test_a_handle_that_is_also_another_persons_name_is_ambiguous(srm):
     assert srm.json("show", "rossi")["interactions"][0]["summary"] == "intro call"
     assert srm.json("show", "garc")["handle"] == "maria"  # a unique part still works
     srm.fails("show", "@mari", code=3, match="no contact has the handle 'mari'")
+    srm.fails("show", "@", code=2, match="needs a handle")
 
 
 def test_a_handle_wins_over_names_that_merely_contain_it(srm):

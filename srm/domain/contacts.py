@@ -343,6 +343,8 @@ def resolve(store: Store, ref: str) -> Contact:
     conn = store.conn
     if text.startswith("@"):
         handle = text[1:].strip().lower()
+        if not handle:
+            raise UsageError("'@' needs a handle after it, like @maria (srm contacts lists them)")
         row = conn.execute("SELECT * FROM contact WHERE handle = ?", (handle,)).fetchone()
         if row is None:
             raise NotFound(f"no contact has the handle {handle!r} (srm contacts lists handles)")

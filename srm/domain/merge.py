@@ -217,24 +217,29 @@ def _plan_dates(conn: sqlite3.Connection, p: Plan) -> None:
 
 
 def _plan_stages(conn: sqlite3.Connection, p: Plan) -> None:
-    """Both histories in one chain by date; each change's from-stage is the one before it."""
+    """Both histories in one chain by date; a change whose predecessor is now another record
+    takes that record's stage as its from-stage."""
     rows = conn.execute(
         "SELECT id, contact_id, from_stage, stage FROM stage_change WHERE contact_id IN (?, ?)"
         " ORDER BY changed_on, id",
         (p.keep.id, p.other.id),
     ).fetchall()
-    current = None
+    own_prev: dict[int, int | None] = {}
+    last_of: dict[int, int | None] = {p.keep.id: None, p.other.id: None}
+    for sid, cid, _, _ in rows:
+        own_prev[sid], last_of[cid] = last_of[cid], sid
+    current: tuple[int, str] | None = None  # the change in force: (id, stage)
     for sid, cid, before, stage in rows:
-        if cid == p.other.id:
-            p.stages += 1
-        if stage == current:  # both recorded the same move: it happened once
+        p.stages += cid == p.other.id
+        if current is not None and stage == current[1]:  # both recorded one move
             p._stage_drops.append(sid)
             p.stages_dropped += 1
             p.stages -= cid == p.other.id
             continue
-        if before != current:
-            p._stage_chain.append((sid, current))
-        current = stage
+        prev_id, prev_stage = current if current else (None, None)
+        if prev_id != own_prev[sid] and before != prev_stage:
+            p._stage_chain.append((sid, prev_stage))
+        current = (sid, stage)
 
 
 def _plan_fields(p: Plan) -> None:
