@@ -28,6 +28,16 @@ def test_a_handle_wins_over_names_that_merely_contain_it(srm):
     srm.fails("show", "anna", code=4, match="@annabel (Annabel Stone), @joanna (Joanna Annick)")
 
 
+def test_a_hyphenated_handle_is_ambiguous_only_with_that_very_name(srm):
+    srm.ok("add", "Maria Garcia")
+    srm.ok("add", "Maria Gómez")
+    srm.ok("add", "Maria G. Rossi")
+    srm.ok("add", "Mary-Jane Lee")
+    srm.ok("add", "Mary-Jane Smith")
+    assert srm.json("show", "maria-g")["name"] == "Maria Gómez"
+    srm.fails("show", "mary-jane", code=4, match="@mary-jane-s (Mary-Jane Smith)")
+
+
 def test_an_archived_namesake_makes_a_handle_ambiguous_too(srm):
     srm.ok("add", "Tom Okafor")
     srm.ok("add", "Tom Weber")

@@ -366,7 +366,13 @@ def resolve(store: Store, ref: str) -> Contact:
         )
     ]
     if owner is not None:
-        others = [r for g, r in graded if g >= WORD and r["id"] != owner["id"]]
+        # Written as typed, hyphens and all: "maria-g" is not Maria G. Rossi's name.
+        typed = re.compile(rf"(?<![^\W_]){re.escape(_fold(text))}(?![^\W_])")
+        others = [
+            r
+            for g, r in graded
+            if g >= WORD and r["id"] != owner["id"] and typed.search(_fold(r["name"]))
+        ]
         if not others:
             return _hydrate(store, [owner])[0]
         raise Ambiguous(
