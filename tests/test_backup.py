@@ -213,7 +213,7 @@ def test_doctor_names_each_problem_with_what_to_do(srm, store, isolated):
     conn.close()
     r = srm("doctor")
     assert r.exit_code == 6
-    assert "4 problem(s) found" in r.stderr
+    assert "4 problems found" in r.stderr
     out = r.stdout
     (latest,) = backup.listing(store)
     assert f"chmod 600 {store}" in out

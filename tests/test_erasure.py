@@ -27,6 +27,8 @@ OWN = [
     "win the Fastnet race by 2027",
     "wedding of her daughter",
 ]
+# Words of those as the search index stores them (lower case, one by one).
+WORDS = ["zanzibar", "falmouth", "kestrel", "fastnet", "divorce"]
 # Another person's records that name her: kept (they are Bob's), redacted on request.
 MENTIONS = [
     "met Bob through Ann Lee",
@@ -91,6 +93,7 @@ def test_nothing_about_the_person_stays_in_the_files_while_another_connection_is
     try:
         srm.ok("rm", "ann", "--yes", "--redact")
         assert left(people, OWN + MENTIONS) == []
+        assert left(people, WORDS) == [], "the search index kept her words"
         assert left(people, ["Bob Stone", "Annabel Leeds", "[erased]"]) == [
             "Bob Stone",
             "Annabel Leeds",
@@ -150,6 +153,17 @@ def test_a_reader_that_stays_is_named_as_keeping_the_old_pages(srm, people, monk
     # When the last connection closes, SQLite folds the log in and removes it.
     Store.open(people).close()
     assert left(people, OWN[2:]) == []  # her name and email are still in Bob's records
+
+
+def test_erasure_is_not_undoable_and_the_undo_log_forgets_her(srm, people):
+    assert len(srm.json("undo", "--list")) == 10
+    srm.ok("rm", "ann", "--yes", "--redact")
+    # Every command that touched her rows, or a record redacted (Bob's note, his interaction
+    # naming her), held her data: they go. Annabel's is another person's.
+    left_commands = [c["command"] for c in srm.json("undo", "--list")]
+    assert left_commands == ["add 'Annabel Leeds' --note 'no relation to anyone'"]
+    assert srm.json("search", "zanzibar") == []
+    assert srm.json("search", "Stone")  # Bob is still found
 
 
 def test_rm_lists_the_other_records_that_still_name_the_person(srm, people):

@@ -91,9 +91,9 @@ def _damage(path, sql: str) -> None:
     [
         ("DELETE FROM schema_migration", "migration record lists 0 step(s)"),
         ("DROP TABLE schema_migration", "migration record is missing"),
-        ("DELETE FROM schema_migration WHERE version = 1", "lists 1 step(s)"),
+        ("DELETE FROM schema_migration WHERE version = 1", f"lists {HEAD - 1} step(s)"),
         ("DROP TABLE goal_confirmation", "table(s) goal_confirmation are missing"),
-        ("PRAGMA user_version = 1", "schema version is 1 but its migration record lists 2"),
+        ("PRAGMA user_version = 1", f"schema version is 1 but its migration record lists {HEAD}"),
     ],
 )
 def test_a_store_whose_version_record_and_tables_disagree_is_refused(srm, isolated, damage, says):

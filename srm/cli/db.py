@@ -90,7 +90,8 @@ def restore(
     store = app.store
     if not yes and not typer.confirm(
         f"Replace everything in {app.db_path} with {source}? (The store as it is now is"
-        " backed up first.)"
+        " backed up first.)",
+        err=True,
     ):
         raise typer.Exit(1)
     done = bk.restore(store, source)
@@ -137,7 +138,9 @@ def _doctor(ctx: typer.Context, as_json: bool) -> None:
             print(line + (f" → {f.advice}" if f.advice else ""))
     problems = report.problems
     if problems:
-        raise StoreError(f"{len(problems)} problem(s) found in {app.db_path}")
+        from srm.domain.common import plural
+
+        raise StoreError(f"{plural(len(problems), 'problem')} found in {app.db_path}")
 
 
 @db_app.command("erasures")

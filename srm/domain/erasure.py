@@ -34,13 +34,59 @@ class Doomed:
     contact_uuid: str
     interaction_ids: list[int]  # interactions only about them, deleted with them
     terms: list[str]  # their name, email and phone, as matched in other records' text
+    # Every row deleted or redacted, as (table, JSON array of its primary key): the form the
+    # undo log keys its row images by.
+    rows: set[tuple[str, str]] = field(default_factory=set)
+
+
+def _forget_undo_commands(conn: sqlite3.Connection, doomed: Doomed) -> None:
+    """The undo log holds before/after images of every row a command touched: the commands
+    that touched the person's rows (or the mentions redacted) go, and can't be undone."""
+    from srm.store import undo
+
+    undo.purge(conn, doomed.rows)
+
+
+def _rewrite_search_index(conn: sqlite3.Connection, doomed: Doomed) -> None:
+    """FTS5 marks deleted entries but keeps their words in its segments until they are merged:
+    'optimize' rewrites the index as one segment without them."""
+    if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'search_index'").fetchone():
+        conn.execute("INSERT INTO search_index (search_index) VALUES ('optimize')")
 
 
 # Each runs inside the erasure's transaction, after the rows are deleted (and mentions
-# redacted), and removes whatever else still holds the person's data: an undo log's entries
-# about them (those this very transaction recorded included: an erasure must not be undoable),
-# a search index's terms. Append to it from the module that owns such a store of copies.
-PURGES: list[Callable[[sqlite3.Connection, Doomed], None]] = []
+# redacted), and removes whatever else still holds the person's data: the undo log's commands
+# about them, the search index's words. Append the purge of any other copy of records here.
+PURGES: list[Callable[[sqlite3.Connection, Doomed], None]] = [
+    _forget_undo_commands,
+    _rewrite_search_index,
+]
+
+# A person's rows, keyed as the undo log keys them: (table, SQL of the key, which rows).
+_ROWS = (
+    ("contact", "json_array(id)", "id = :cid"),
+    ("contact_segment", "json_array(contact_id, segment_id)", "contact_id = :cid"),
+    ("contact_tag", "json_array(contact_id, tag)", "contact_id = :cid"),
+    ("interaction_contact", "json_array(interaction_id, contact_id)", "contact_id = :cid"),
+    ("followup", "json_array(id)", "contact_id = :cid"),
+    ("idea", "json_array(id)", "contact_id = :cid"),
+    ("goal", "json_array(id)", "contact_id = :cid"),
+    (
+        "goal_confirmation",
+        "json_array(id)",
+        "goal_id IN (SELECT id FROM goal WHERE contact_id = :cid)",
+    ),
+    ("stage_change", "json_array(id)", "contact_id = :cid"),
+    ("important_date", "json_array(id)", "contact_id = :cid"),
+)
+
+
+def _rows_of(conn: sqlite3.Connection, contact_id: int, only: list[int]) -> set[tuple[str, str]]:
+    rows = {("interaction", f"[{int(i)}]") for i in only}
+    for table, key, where in _ROWS:
+        for r in conn.execute(f"SELECT {key} FROM {table} WHERE {where}", {"cid": contact_id}):
+            rows.add((table, r[0]))
+    return rows
 
 
 @dataclass
@@ -181,9 +227,13 @@ def erase(
     recorded earlier (re-applied after a restore): it is kept as it was instead of a new one.
     """
     words = terms(contact)
-    with store.write() as conn:
+    # Not undoable: undoing would bring the person back, so the undo log must not keep them.
+    with store.write(undoable=False) as conn:
         only = _only_about(conn, contact.id)
         mentions = _mentions(conn, contact, only, words)
+        rows = _rows_of(conn, contact.id, only)
+        if redact:
+            rows |= {(m.table, f"[{int(m.id)}]") for m in mentions}
         conn.executemany("DELETE FROM interaction WHERE id = ?", [(i,) for i in only])
         conn.execute("DELETE FROM contact WHERE id = ?", (contact.id,))
         if redact:
@@ -201,7 +251,7 @@ def erase(
                 "created_at": now_utc(),
             },
         )
-        doomed = Doomed(contact.id, contact.uuid, only, words)
+        doomed = Doomed(contact.id, contact.uuid, only, words, rows)
         for purge in PURGES:
             purge(conn, doomed)
     return Erasure(

@@ -25,12 +25,12 @@ WAL_LIMIT = 64 << 20  # a -wal this big means something keeps SQLite from checkp
 def describe_db(conn: sqlite3.Connection) -> dict[str, dict]:
     """Tables → columns (name, declared type, not null, pk), foreign keys and indexes."""
     out: dict[str, dict] = {}
-    tables = [
-        r[0]
-        for r in conn.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-        )
-    ]
+    rows = conn.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+    ).fetchall()
+    # Virtual tables (the FTS5 search index) and their shadow tables are not in the models.
+    virtual = [n for n, sql in rows if (sql or "").upper().startswith("CREATE VIRTUAL")]
+    tables = [n for n, _ in rows if not any(n == v or n.startswith(v + "_") for v in virtual)]
     for t in tables:
         cols = {
             r[1]: (r[2].upper(), bool(r[3]) or bool(r[5]), r[5])
@@ -145,7 +145,7 @@ def doctor(path: Path) -> Report:
         add(Finding("problem", "file", str(e), _restore_advice(path)))
         return report
     try:
-        for check in (_version, _integrity, _foreign_keys, _schema, _counts):
+        for check in (_version, _integrity, _foreign_keys, _schema, _undo_triggers, _counts):
             check(store, report)
     finally:
         store.close()
@@ -242,6 +242,28 @@ def _schema(store: Store, report: Report) -> None:
                 "problem",
                 "schema",
                 d,
+                "the store was changed outside srm: " + _restore_advice(store.path),
+            )
+        )
+
+
+def _undo_triggers(store: Store, report: Report) -> None:
+    from srm.store.migrations import UNDO_SINCE
+    from srm.store.undo import trigger_problems
+
+    if (report.schema_version or 0) < UNDO_SINCE or any(
+        f.check == "migration record" for f in report.findings
+    ):
+        return
+    problems = trigger_problems(store.conn)
+    if not problems:
+        report.findings.append(Finding("ok", "undo log", "every table's changes are recorded"))
+    for p in problems:
+        report.findings.append(
+            Finding(
+                "problem",
+                "undo log",
+                p,
                 "the store was changed outside srm: " + _restore_advice(store.path),
             )
         )

@@ -11,7 +11,8 @@ from pathlib import Path
 
 from srm.errors import StoreError
 from srm.store import migrations
-from srm.store.migrations import CORE_TABLES, MIGRATIONS
+from srm.store.migrations import CORE_TABLES, MIGRATIONS, now_utc
+from srm.store.undo import Journal
 
 BUSY_TIMEOUT_MS = 10_000
 CHECKPOINT_WAIT_S = 10.0  # how long an erasure waits for other readers before it gives up
@@ -28,6 +29,12 @@ class Store:
         self.path = path
         self.conn = conn
         self.read_only = read_only
+        # Set by the CLI to the command line: this process's writes then form one undo command.
+        self.journal: Journal | None = None
+
+    def record_undo(self, label: str) -> None:
+        """Record this process's writes as one command `srm undo` can revert."""
+        self.journal = Journal(label)
 
     @classmethod
     def open(cls, path: Path, *, migrate: bool = True, read_only: bool = False) -> Store:
@@ -58,14 +65,25 @@ class Store:
         self.conn.close()
 
     @contextmanager
-    def write(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction: all of it lands, or none of it."""
+    def write(self, *, undoable: bool = True) -> Iterator[sqlite3.Connection]:
+        """One write transaction: all of it lands, or none of it.
+
+        With a journal (see `record_undo`) its changes join the process's undo command, unless
+        `undoable=False` (erasure, undo itself, migrations).
+        """
         self.check_writable()
+        journal = self.journal if undoable else None
         self.conn.execute("BEGIN IMMEDIATE")
         try:
+            if journal is not None:
+                journal.begin(self.conn, now_utc())
             yield self.conn
+            if journal is not None:
+                journal.end(self.conn)
         except BaseException:
             self.conn.execute("ROLLBACK")
+            if journal is not None:
+                journal.rolled_back()
             raise
         self.conn.execute("COMMIT")
 
@@ -146,7 +164,7 @@ class Store:
         if version > 0 and backup:
             self._backup_before(f"schema-{version + 1}")
         for number in range(version + 1, known + 1):
-            with self.write() as conn:
+            with self.write(undoable=False) as conn:
                 # Another process may have migrated while we waited for the lock.
                 if conn.execute("PRAGMA user_version").fetchone()[0] >= number:
                     continue
