@@ -246,3 +246,13 @@ def test_doctor_on_a_file_that_is_not_a_database(srm, isolated):
     (isolated / "srm.db").write_text("hello")
     r = srm("doctor")
     assert r.exit_code == 6 and "not an SQLite database" in r.stdout
+
+
+def test_backup_to_a_name_that_is_not_utf8(srm, store, isolated):
+    odd = os.fsdecode(b"copy-\xff.db")
+    srm.ok("backup", str(isolated / odd))
+    assert (isolated / odd).is_file() and mode(isolated / odd) == 0o600
+    folder = isolated / os.fsdecode(b"dir-\xff")
+    folder.mkdir()
+    srm.fails("backup", str(folder), code=2, match="isn't valid UTF-8")
+    assert list(folder.iterdir()) == []

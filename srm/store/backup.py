@@ -83,12 +83,18 @@ def make(
     if files.is_database_file(target, store.path):
         raise UsageError(f"{target} is srm's database or one of its files: choose another file")
     try:
-        fd, tmp = files.private_temp(target.parent, target.name)
+        fd, tmp = files.private_temp(target.parent, "srm-backup")
     except OSError as e:
         raise StoreError(f"can't back up to {target}: {e.strerror}") from None
     os.close(fd)  # VACUUM INTO writes into a new or empty file and keeps its mode
     try:
-        store.conn.execute("VACUUM INTO ?", (str(tmp),))
+        try:
+            into = str(tmp).encode("utf-8").decode("utf-8")  # SQLite takes UTF-8 names only
+        except UnicodeError:
+            raise UsageError(
+                f"can't back up into {target.parent}: its name isn't valid UTF-8"
+            ) from None
+        store.conn.execute("VACUUM INTO ?", (into,))
         with open(tmp, "rb+") as f:
             os.fsync(f.fileno())
         if target.exists():
