@@ -56,3 +56,10 @@ def test_demo_never_writes_the_users_database_even_through_links_or_with_force(s
     for target in ("link.db", "srm.db"):
         srm.fails("demo", "--path", str(isolated / target), "--force", code=2)
     assert [c["handle"] for c in srm.json("contacts")] == ["ann"]
+
+
+def test_demo_into_a_folder_or_an_unwritable_place_is_one_line(srm, isolated):
+    (isolated / "folder").mkdir()
+    srm.fails("demo", "--path", str(isolated / "folder"), "--force", code=2, match="a folder")
+    (isolated / "file").write_text("")
+    srm.fails("demo", "--path", str(isolated / "file" / "demo.db"), code=2, match="can't write")

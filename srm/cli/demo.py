@@ -42,21 +42,41 @@ def demo(
     from srm.errors import UsageError
     from srm.paths import user_data_dir
     from srm.store import files
-    from srm.store.db import Store, make_private_dirs
 
     app = ctx_of(ctx)
     target = Path(path).expanduser() if path else user_data_dir() / "demo.db"
     if files.is_database_file(target, app.db_path):
         raise UsageError("the demo never writes to your own database; choose another --path")
     target = Path(os.path.realpath(target))
+    if target.is_dir():
+        raise UsageError(f"{target} is a folder: give --path a file name, e.g. {target}/demo.db")
     if target.exists() and not force and files.application_id(target) != sample.APPLICATION_ID:
         kind = "a database" if files.is_sqlite(target) else "a file"
         raise UsageError(
             f"{target} is {kind} that srm demo didn't make: choose another --path, or"
             " --force to replace it"
         )
+    try:
+        _build(app, sample, target)
+    except OSError as e:
+        raise UsageError(f"can't write the demo to {target}: {e.strerror or e}") from None
+    message(
+        f"Demo workspace written to [bold]{esc(target)}[/]; try: srm --db {esc(target)} show maria"
+    )
+    demo_ctx = AppContext(db_flag=str(target), config_flag=app.config_flag)
+    _show(ctx, demo_ctx)
+
+
+def _build(app: AppContext, sample, target) -> None:
+    """Build the workspace beside `target` and rename it into place: a half-built demo never
+    replaces a good one."""
+    import os
+    from pathlib import Path
+
+    from srm.store import files
+    from srm.store.db import Store, make_private_dirs
+
     make_private_dirs(target.parent)
-    # Built beside the target and renamed into place: a half-built demo never replaces a good one.
     fd, tmp = files.private_temp(target.parent, target.name)
     os.close(fd)
     os.unlink(tmp)
@@ -74,11 +94,6 @@ def demo(
     finally:
         for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
             leftover.unlink(missing_ok=True)
-    message(
-        f"Demo workspace written to [bold]{esc(target)}[/]; try: srm --db {esc(target)} show maria"
-    )
-    demo_ctx = AppContext(db_flag=str(target), config_flag=app.config_flag)
-    _show(ctx, demo_ctx)
 
 
 def _show(ctx: typer.Context, demo_ctx: AppContext) -> None:
