@@ -22,8 +22,7 @@ import pytest
 from srm import cadence as cad
 from srm.config import Config
 from srm.domain import contacts as dc
-from srm.domain import interactions
-from srm.domain import report
+from srm.domain import interactions, report
 from srm.store.db import Store
 
 SEGMENTS = {"partners": "bimonthly", "customers": "quarterly", "employees": "monthly"}
@@ -238,7 +237,8 @@ def test_trend_query_matches_the_full_figures(srm, world):
         assert point["sentiment"]["negative"] == full["sentiment"]["negative"]
         assert point["coverage"] == {k: full["coverage"][k] for k in point["coverage"]}
     segment = store.conn.execute("SELECT id FROM segment WHERE name = 'partners'").fetchone()[0]
-    for period, point in zip(months, report.trend_figures(store, Config(), months, segment)):
+    by_segment = report.trend_figures(store, Config(), months, segment)
+    for period, point in zip(months, by_segment, strict=True):
         full = report.figures(store, Config(), period, segment)
         assert point["interactions"] == full["interactions"], period
         assert point["coverage"] == {k: full["coverage"][k] for k in point["coverage"]}, period

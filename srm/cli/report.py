@@ -236,6 +236,7 @@ def render_text(console: Console, data: dict) -> None:
     """The report as Rich tables, with bar charts drawn in block characters.
 
     Cells are Text objects, not markup: user text needs no escaping and Rich parses nothing.
+    Changes are green when better and red when worse, and say so in words too.
     """
     from rich.rule import Rule
     from rich.text import Text
@@ -244,6 +245,7 @@ def render_text(console: Console, data: dict) -> None:
 
     console.print(Text(layout.title(data), style="bold"))
     console.print(Text(layout.subtitle(data), style="dim"))
+    console.print(Text(layout.byline(data), style="dim"))
     for section in layout.sections(data):
         console.print()
         console.print(Rule(Text(section.title, style="bold"), align="left"))
@@ -252,8 +254,98 @@ def render_text(console: Console, data: dict) -> None:
                 console.print(Text(block.text, style="dim"))
             elif isinstance(block, layout.Chart):
                 console.print(_chart(block))
+            elif isinstance(block, layout.Tiles):
+                console.print(_tiles(block))
+            elif isinstance(block, layout.Trend):
+                console.print(_trend(block))
+            elif isinstance(block, layout.Compare):
+                console.print(_compare(block))
+            elif isinstance(block, layout.Pairs):
+                console.print(_pairs(block))
             else:
                 console.print(_table(block))
+
+
+VERDICT_STYLE = {"better": "green", "worse": "red"}
+TONE_STYLE = {"good": "green", "bad": "red"}
+
+
+def _tiles(tiles):
+    from rich.text import Text
+
+    from srm.cli.output import table
+
+    t = table("key figure", tiles.now, tiles.before, "change", "")
+    for column in t.columns[1:4]:
+        column.justify = "right"
+    for tile in tiles.tiles:
+        style = VERDICT_STYLE.get(tile.verdict, "")
+        t.add_row(
+            Text(tile.label),
+            Text(tile.value, style="bold"),
+            Text(tile.before),
+            Text(f"{tile.arrow} {tile.change}".strip(), style=style),
+            Text(tile.verdict, style=style),
+        )
+    return t
+
+
+def _trend(trend):
+    from rich.text import Text
+
+    from srm.cli.output import table
+
+    t = table("period", *(s.short for s in trend.series))
+    for column in t.columns[1:]:
+        column.justify = "right"
+    for i, period in enumerate(trend.periods):
+        last = i == len(trend.periods) - 1
+        t.add_row(
+            Text(period, style="bold" if last else ""),
+            *(Text(s.show(s.values[i]), style="bold" if last else "") for s in trend.series),
+        )
+    return t
+
+
+def _compare(chart):
+    """Two bars per label: this period's, and the previous period's below it, dimmed."""
+    from rich.cells import cell_len
+    from rich.text import Text
+
+    from srm.formats import report as layout
+
+    top = max((v or 0 for _, *pair in chart.rows for v in pair), default=0)
+    label_w = max((cell_len(label) for label, *_ in chart.rows), default=0)
+    out = Text(f"{chart.title}: {chart.now}, then {chart.before} (dimmed)\n", style="italic")
+    for label, now, before in chart.rows:
+        for name, value, style in ((label, now, "cyan"), ("", before, "dim")):
+            out.append(name + " " * (label_w - cell_len(name) + 2))
+            out.append(layout.bar(value or 0, top, BAR_WIDTH).ljust(BAR_WIDTH), style=style)
+            out.append(f"  {chart.show(value):>6}\n", style="dim" if name == "" else "")
+    return out
+
+
+def _pairs(chart):
+    """Back-to-back bars: the left count grows leftwards from a centre line, the right one right."""
+    from rich.cells import cell_len
+    from rich.text import Text
+
+    from srm.formats import report as layout
+
+    half = BAR_WIDTH // 2
+    top = max((max(a, b) for _, a, b in chart.rows), default=0)
+    label_w = max((cell_len(label) for label, *_ in chart.rows), default=0)
+    value_w = max((len(layout.number(max(a, b))) for _, a, b in chart.rows), default=1)
+    pad = " " * (label_w + 2)
+    out = Text(chart.title + "\n", style="italic")
+    out.append(f"{pad}{chart.left:>{half + value_w + 1}} │ {chart.right}\n", style="dim")
+    for (label, left, right), note in zip(chart.rows, chart.notes, strict=True):
+        out.append(label + " " * (label_w - cell_len(label) + 2))
+        out.append(layout.bar(left, top, half).rjust(half), style="magenta")
+        out.append(f" {layout.number(left):>{value_w}} │ {layout.number(right):<{value_w}} ")
+        out.append(layout.bar(right, top, half).ljust(half), style="cyan")
+        out.append(f"  {note}\n", style="dim")
+    return out
 
 
 def _chart(chart):
@@ -282,8 +374,10 @@ def _table(block):
     t = table(*block.columns, title=block.title or None)
     for column, align in zip(t.columns, block.alignment(), strict=True):
         column.justify = "right" if align == "r" else "left"
-    for row in block.rows:
-        t.add_row(*(Text(c) for c in row))
+    last = len(block.columns) - 1
+    for i, row in enumerate(block.rows):
+        tone = TONE_STYLE.get(block.tones[i], "") if block.tones else ""
+        t.add_row(*(Text(c, style=tone if j == last else "") for j, c in enumerate(row)))
     return t
 
 
