@@ -57,6 +57,23 @@ class Tiles:
     now: str  # the two periods' short labels
     before: str
 
+    @property
+    def summary(self) -> str:
+        """The changes in one line: "Since 2026Q3: 2 better, 3 worse, 1 unchanged."."""
+        counts = [
+            (n, word)
+            for verdict, word in VERDICTS.items()
+            if (n := sum(1 for t in self.tiles if t.verdict == verdict))
+        ]
+        if not counts:
+            return f"Nothing to compare with in {self.before}."
+        if len(counts) == 1 and counts[0][0] == len(self.tiles):
+            return f"Since {self.before}, all {len(self.tiles)} key figures are {counts[0][1]}."
+        return f"Since {self.before}: " + ", ".join(f"{n} {word}" for n, word in counts) + "."
+
+
+VERDICTS = {"better": "better", "worse": "worse", "no change": "unchanged"}
+
 
 @dataclass
 class Series:
@@ -333,7 +350,7 @@ def _comparison(report: dict, title: str, rows: list[tuple[str, str, object]]) -
 def sections(report: dict) -> list[Section]:
     """The review in reading order: what a leader reads first, then the details."""
     return [
-        Section("Key figures", [headline(report)], key="headline"),
+        Section("Key figures", [Note((tiles := headline(report)).summary), tiles], key="headline"),
         Section(f"Trend over the last {_periods(report)}", [trend(report)], key="trend"),
         _coverage(report),
         _give_and_ask(report),
@@ -366,7 +383,7 @@ def sections(report: dict) -> list[Section]:
 
 
 def _periods(report: dict) -> str:
-    """ "4 quarters", "6 months", "3 years" or "4 periods of 90 days"."""
+    """How many periods of which kind: 4 quarters, 6 months, 3 years, 4 periods of 90 days."""
     n, label = len(report["trend"]), report["period"]["label"]
     if "Q" in label[:6] and label[:4].isdigit():
         noun = "quarter"

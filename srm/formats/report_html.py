@@ -38,6 +38,7 @@ h1 .cut { color: var(--muted); font-weight: 400; font-size: 1.25rem; white-space
 h2 { margin: 2.75rem 0 1rem; font-size: 1.25rem; padding-bottom: .35rem;
      border-bottom: 1px solid var(--line); }
 h3 { margin: 1.5rem 0 .5rem; font-size: .95rem; }
+p.lede { font-size: 1.1rem; font-weight: 600; margin: -.25rem 0 1rem; }
 p.note { color: var(--muted); font-size: .875rem; margin: .5rem 0 0; max-width: 48rem; }
 .part { margin-top: 4rem; color: var(--muted); font-size: .8rem; font-weight: 600;
         letter-spacing: .08em; text-transform: uppercase; border: 0; }
@@ -166,7 +167,11 @@ def render(report: dict) -> str:
             details = True
         parts.append(f'<section class="{escape(section.key)}">')
         parts.append(f"<h2>{escape(section.title)}</h2>")
-        parts += [_block(b) for b in section.blocks]
+        for block in section.blocks:
+            if section.key == "headline" and isinstance(block, layout.Note):
+                parts.append(f'<p class="lede">{escape(block.text)}</p>')  # the summary, large
+            else:
+                parts.append(_block(block))
         parts.append("</section>")
     parts += ["</main>", "</body>", "</html>"]
     return "\n".join(parts) + "\n"
@@ -188,11 +193,13 @@ def _header(report: dict) -> str:
 
 
 def _dates(report: dict) -> str:
-    """ "1 Oct – 24 Nov 2026 (55 days), compared with 1 Jul – 24 Aug 2026 (2026Q3 …)"."""
+    """The period's days, and the previous period's: "the first 55 days of 2026Q3: 1 Jul – …"."""
     now, before = report["period"], report["previous"]["period"]
+    name, _, cut = before["label"].partition(" (first ")
+    what = f"the first {cut.split()[0]} days of {name}" if cut else name
     return (
-        f"{layout.span_text(now)} ({now['days']} days), compared with "
-        f"{layout.span_text(before)} ({before['label']})"
+        f"{layout.span_text(now)} ({now['days']} days), compared with {what}: "
+        f"{layout.span_text(before)}"
     )
 
 
