@@ -154,7 +154,13 @@ def names(items: list[dict]) -> list[str]:
 
 def test_activity_and_give_ask_in_the_quarter(srm, scenario):
     r = report(srm, "--period", "2025Q4")
-    assert r["period"] == {"from": "2025-10-01", "to": "2025-12-31", "label": "2025Q4", "days": 92}
+    assert r["period"] == {
+        "from": "2025-10-01",
+        "to": "2025-12-31",
+        "label": "2025Q4",
+        "days": 92,
+        "kind": "quarter",
+    }
     assert r["segment"] is None
     assert (r["interactions"], r["checkins"], r["asks"], r["gives"]) == (9, 5, 2, 2)
     assert r["gives_per_ask"] == 1.0
@@ -322,6 +328,7 @@ def test_previous_period_and_changes(srm, scenario):
         "to": "2025-09-30",
         "label": "2025Q3",
         "days": 92,
+        "kind": "quarter",
     }
     assert set(before) == set(r) - {
         "segment",
@@ -398,7 +405,13 @@ def test_a_segment_with_no_contacts_reports_zeros(srm, scenario):
 
 def test_an_empty_period_reports_zeros(srm, scenario):
     r = report(srm, "--period", "2024Q1")
-    assert r["period"] == {"from": "2024-01-01", "to": "2024-03-31", "label": "2024Q1", "days": 91}
+    assert r["period"] == {
+        "from": "2024-01-01",
+        "to": "2024-03-31",
+        "label": "2024Q1",
+        "days": 91,
+        "kind": "quarter",
+    }
     assert r["previous"]["period"]["label"] == "2023Q4"
     assert (r["interactions"], r["asks"], r["gives"], r["gives_per_ask"]) == (0, 0, 0, None)
     assert r["coverage"] == coverage(0, 0, 0, 0, None)  # nobody had been added yet

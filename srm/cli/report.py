@@ -113,7 +113,9 @@ def report(
     segment, the most neglected relationships, ideas delivered, goals confirmed, negative
     interactions and whether each was repaired, then the details.
 
-    Examples: srm report -o q4.html --open ; srm report --period 2026Q3 --anonymise -o q3.md
+    Examples:
+      srm report -o q4.html --open
+      srm report --period 2026Q3 --anonymise -o q3.md
     """
     from srm.domain import report as dr
     from srm.domain import segments as ds

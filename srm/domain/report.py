@@ -63,6 +63,7 @@ class Period:
             "to": self.end.isoformat(),
             "label": self.label,
             "days": self.days,
+            "kind": self.kind,
         }
 
     def previous(self) -> Period:

@@ -56,6 +56,7 @@ class Tiles:
     tiles: list[Tile]
     now: str  # the two periods' short labels
     before: str
+    since: str  # "Since 2026Q3", "Compared with the previous 90 days"
 
     @property
     def summary(self) -> str:
@@ -66,10 +67,10 @@ class Tiles:
             if (n := sum(1 for t in self.tiles if t.verdict == verdict))
         ]
         if not counts:
-            return f"Nothing to compare with in {self.before}."
+            return f"{self.since}: nothing to compare."
         if len(counts) == 1 and counts[0][0] == len(self.tiles):
-            return f"Since {self.before}, all {len(self.tiles)} key figures are {counts[0][1]}."
-        return f"Since {self.before}: " + ", ".join(f"{n} {word}" for n, word in counts) + "."
+            return f"{self.since}, all {len(self.tiles)} key figures are {counts[0][1]}."
+        return f"{self.since}: " + ", ".join(f"{n} {word}" for n, word in counts) + "."
 
 
 VERDICTS = {"better": "better", "worse": "worse", "no change": "unchanged"}
@@ -176,13 +177,18 @@ def span_text(period: dict) -> str:
 
 
 def short_label(period: dict) -> str:
-    """A period's name in a chart: 2026Q3, 2026-03, 2026, or the last day of a span."""
-    label = period["label"]
-    if "(" in label:  # "2026Q1 (first 74 days)"
-        return label.split(" (")[0]
-    if label[:4].isdigit() and len(label) <= 7:
-        return label
-    return f"to {period['to']}"
+    """A period's name in a chart: 2026Q3, 2026-03, 2026, or the last day of a span of days."""
+    if period["kind"] == "days":
+        return f"to {period['to']}"
+    return period["label"].split(" (")[0]  # not "(first 74 days)"
+
+
+def since(period: dict) -> str:
+    """How a sentence comparing with the previous period starts: "Since 2026Q3", "Compared
+    with the previous 90 days"."""
+    if period["kind"] == "days":
+        return f"Compared with the previous {period['days']} days"
+    return f"Since {short_label(period)}"
 
 
 def number(x: float | None) -> str:
@@ -314,7 +320,8 @@ def headline(report: dict) -> Tiles:
                 f.show(_get(report["previous"], f.path)),
             )
         )
-    return Tiles(tiles, short_label(report["period"]), short_label(report["previous"]["period"]))
+    previous = report["previous"]["period"]
+    return Tiles(tiles, short_label(report["period"]), short_label(previous), since(previous))
 
 
 def trend(report: dict) -> Trend:
@@ -384,16 +391,10 @@ def sections(report: dict) -> list[Section]:
 
 def _periods(report: dict) -> str:
     """How many periods of which kind: 4 quarters, 6 months, 3 years, 4 periods of 90 days."""
-    n, label = len(report["trend"]), report["period"]["label"]
-    if "Q" in label[:6] and label[:4].isdigit():
-        noun = "quarter"
-    elif label[:4].isdigit() and label[4:5] == "-" and label[5:7].isdigit():
-        noun = "month"
-    elif label[:4].isdigit() and label[4:5] in ("", " "):
-        noun = "year"
-    else:
-        return f"{n} periods of {report['period']['days']} days"
-    return f"{n} {noun}s"
+    n, period = len(report["trend"]), report["period"]
+    if period["kind"] == "days":
+        return f"{n} periods of {period['days']} days"
+    return f"{n} {period['kind']}s"
 
 
 def _coverage(report: dict) -> Section:
