@@ -20,6 +20,7 @@ from srm.errors import SrmError, StoreError
 # The order is the order of the panels in `srm --help`.
 COMMAND_MODULES = (
     "daily",
+    "interactions",
     "contacts",
     "segments",
     "brief",
@@ -30,12 +31,20 @@ COMMAND_MODULES = (
     "report",
     "transfer",
     "db",
+    "undo",
     "demo",
 )
 
 
 class SrmGroup(TyperGroup):
     """Turns every SrmError into one stderr line and its exit code; --debug shows the traceback."""
+
+    def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:  # type: ignore[override]
+        rest = super().parse_args(ctx, args)
+        # The command as typed after the global options: what `srm undo` shows for its writes.
+        protected = getattr(ctx, "_protected_args", None) or getattr(ctx, "protected_args", [])
+        ctx.meta["srm.command"] = [*protected, *ctx.args]
+        return rest
 
     def invoke(self, ctx: typer.Context):  # type: ignore[override]
         try:
@@ -113,7 +122,10 @@ def root(
         ),
     ] = False,
 ) -> None:
-    ctx.obj = AppContext(db_flag=db, config_flag=config, debug=debug)
+    import shlex
+
+    command = shlex.join(ctx.meta.get("srm.command", []))
+    ctx.obj = AppContext(db_flag=db, config_flag=config, debug=debug, command=command)
 
 
 def _evaluate_annotations(group: typer.Typer) -> None:

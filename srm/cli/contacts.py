@@ -10,6 +10,7 @@ from srm.cadence import HELP as CADENCE_HELP
 from srm.cli.context import ctx_of
 from srm.cli.options import ContactArg, JsonOpt
 from srm.cli.output import esc, message, print_json, show_rows
+from srm.domain.common import plural
 
 PANEL = "Contacts"
 Email = Annotated[str | None, typer.Option(help="Email address.")]
@@ -144,7 +145,7 @@ def contacts(
             ]
         )
     show_rows(["handle", "name", "org", "segments", "tags", "cadence", "last", "next due"], rows)
-    message(f"{len(found)} contact{'s' if len(found) != 1 else ''}")
+    message(plural(len(found), "contact"))
 
 
 def _listing_extras(store, ids: list[int], today) -> dict[int, dict]:

@@ -23,6 +23,7 @@ class AppContext:
     db_flag: str | None = None
     config_flag: str | None = None
     debug: bool = False
+    command: str = ""  # as typed, for the undo log
     _store: Store | None = field(default=None, repr=False)
 
     @cached_property
@@ -63,6 +64,8 @@ class AppContext:
             config = self.config  # a broken config fails before the database is touched
             self._store = Store.open(self.db_path)
             sync_config(self._store, config)
+            if self.command:
+                self._store.record_undo(self.command)
         return self._store
 
     def close(self) -> None:

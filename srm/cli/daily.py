@@ -11,7 +11,11 @@ from srm.cli.options import ContactArg, JsonOpt
 from srm.cli.output import esc, message, print_json, show_rows
 
 PANEL = "Daily"
-followup_app = typer.Typer(help="Close follow-ups: done or dropped.", no_args_is_help=True)
+followup_app = typer.Typer(
+    help="Promises to keep: add one made outside a meeting, reschedule, mark done or drop.",
+    no_args_is_help=True,
+)
+FollowupId = Annotated[int, typer.Argument(metavar="ID", help="Follow-up id (srm followups).")]
 
 
 def register(app: typer.Typer) -> None:
@@ -74,7 +78,12 @@ def log(
     ] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Log an interaction right after it happens; it resets each contact's check-in cadence."""
+    """Log an interaction right after it happens; it resets each contact's check-in cadence.
+
+    Examples:
+      srm log maria "venue shortlist" --channel video --give
+      srm log maria,tom "planning" --follow-up "send notes" --follow-up-on friday
+    """
     from srm.domain import contacts as dc
     from srm.domain import interactions, schedule
     from srm.errors import UsageError
@@ -136,7 +145,8 @@ def log(
     names = ", ".join(c.name for c in people)
     kind = "" if logged.kind == "checkin" else f" ({logged.kind})"
     message(
-        f"Logged {logged.channel}{kind} with [bold]{esc(names)}[/] on {logged.occurred_on}: {esc(logged.summary)}"
+        f"Logged interaction #{logged.interaction_id}: {logged.channel}{kind} with"
+        f" [bold]{esc(names)}[/] on {logged.occurred_on}: {esc(logged.summary)}"
     )
     for c in people:
         due_on = plans[c.id].due
@@ -149,7 +159,8 @@ def log(
         message(f"  idea #{logged.idea_id} delivered")
 
 
-def _edit_note(people, summary: str) -> str:
+def _edit_note(people, summary: str, initial: str = "") -> str:
+    """The note as written in $VISUAL/$EDITOR; `people` are contacts or their JSON refs."""
     import os
     import shlex
     import subprocess
@@ -158,11 +169,12 @@ def _edit_note(people, summary: str) -> str:
     from srm.errors import UsageError
 
     editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
-    header = f"# Note for: {summary} (with {', '.join(c.name for c in people)}). Lines starting with # are ignored.\n"
+    names = ", ".join(c["name"] if isinstance(c, dict) else c.name for c in people)
+    header = f"# Note for: {summary} (with {names}). Lines starting with # are ignored.\n"
     fd, path = tempfile.mkstemp(prefix="srm-note-", suffix=".md")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(header)
+            f.write(header + (initial + "\n" if initial else ""))
         try:
             code = subprocess.call([*shlex.split(editor), path])
         except OSError as e:
@@ -228,7 +240,12 @@ def due(
     ] = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """Who needs attention: overdue check-ins, follow-ups and more, most urgent first."""
+    """Who needs attention: overdue check-ins, follow-ups and more, most urgent first.
+
+    Examples:
+      srm due
+      srm due --segment partners --within 14 --explain
+    """
     from srm.domain import due as dd
     from srm.errors import UsageError
 
@@ -269,26 +286,59 @@ def due(
     render_due.render(q, shown, len(items), explain, dd.next_checkin(q) if not items else None)
 
 
+SNOOZE_CONFIRM_DAYS = 366  # a longer snooze is more likely a typo ("in 9m" for "in 9w")
+
+
 def snooze(
     ctx: typer.Context,
     contact: ContactArg,
     until: Annotated[
-        str,
+        str | None,
         typer.Argument(
-            metavar="UNTIL", help="Hide the check-in through this date (e.g. 'in 2w', 'next mon')."
+            metavar="[UNTIL]",
+            help="Hide the check-in through this date (e.g. 'in 2w', 'next mon').",
         ),
-    ],
+    ] = None,
+    clear: Annotated[bool, typer.Option("--clear", help="End the snooze now.")] = False,
+    yes: Annotated[
+        bool, typer.Option("--yes", "-y", help="Don't ask about a snooze longer than a year.")
+    ] = False,
 ) -> None:
-    """Hide a contact's check-in through a date; logging an interaction clears the snooze."""
+    """Hide a contact's check-in through a date; logging an interaction clears the snooze.
+
+    Examples:
+      srm snooze maria "in 2w"
+      srm snooze maria --clear
+    """
     from srm.domain import contacts as dc
     from srm.errors import UsageError
 
     app = ctx_of(ctx)
-    when = app.date(until, prefer="future")
-    if when < app.today:
-        raise UsageError(f"{until!r} is {when}, in the past: snooze until a later date")
+    if clear == (until is not None):
+        raise UsageError("give a date to snooze until, or --clear to end a snooze")
+    when = None
+    if until is not None:
+        when = app.date(until, prefer="future")
+        if when < app.today:
+            raise UsageError(f"{until!r} is {when}, in the past: snooze until a later date")
     store = app.store
     c = dc.resolve(store, contact)
+    if clear:
+        if c.snoozed_until is None:
+            message(f"{esc(c.name)} is not snoozed.")
+            return
+        dc.snooze(store, c, None)
+        message(f"[bold]{esc(c.name)}[/] is no longer snoozed (was through {c.snoozed_until}).")
+        return
+    days = (when - app.today).days
+    if (
+        days > SNOOZE_CONFIRM_DAYS
+        and not yes
+        and not typer.confirm(
+            f"Snooze {c.name} for {days} days, through {when.isoformat()}?", err=True
+        )
+    ):
+        raise typer.Exit(1)
     dc.snooze(store, c, when)
     message(f"Snoozed [bold]{esc(c.name)}[/] through {when.isoformat()}.")
 
@@ -300,7 +350,12 @@ def followups(
     ] = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """List open follow-ups (promises), soonest due first."""
+    """List open follow-ups (promises), soonest due first.
+
+    Examples:
+      srm followups
+      srm followups --all --json
+    """
     from srm.domain import followups as fu
 
     app = ctx_of(ctx)
@@ -317,27 +372,98 @@ def followups(
     show_rows(["id", "due", "contact", "follow-up", "status"], rows, late)
 
 
+@followup_app.command("add")
+def followup_add(
+    ctx: typer.Context,
+    contact: ContactArg,
+    text: Annotated[str, typer.Argument(help="What you promised.")],
+    due_on: Annotated[
+        str | None,
+        typer.Option("--due", metavar="DATE", help="When it is due (default in 7 days)."),
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Note a promise made outside a logged interaction (a hallway chat, a message).
+
+    Examples:
+      srm followup add maria "send the venue shortlist" --due friday
+    """
+    from datetime import timedelta
+
+    from srm.domain import contacts as dc
+    from srm.domain import followups as fu
+    from srm.domain.interactions import FOLLOW_UP_DAYS
+
+    app = ctx_of(ctx)
+    due_day = app.date(due_on, prefer="future") if due_on else app.today + timedelta(FOLLOW_UP_DAYS)
+    store = app.store
+    c = dc.resolve(store, contact)
+    f = fu.add(store, c.id, text, due=due_day, on=app.today)
+    if as_json:
+        print_json(f)
+        return
+    message(f"Follow-up #{f['id']} for [bold]{esc(c.name)}[/] due {f['due']}: {esc(f['text'])}")
+
+
+@followup_app.command("edit")
+def followup_edit(
+    ctx: typer.Context,
+    followup_id: FollowupId,
+    due_on: Annotated[
+        str | None, typer.Option("--due", metavar="DATE", help="The new due date.")
+    ] = None,
+    text: Annotated[str | None, typer.Option("--text", help="The new wording.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Reschedule or reword a follow-up.
+
+    Examples:
+      srm followup edit 5 --due "next mon"
+      srm followup edit 5 --text "send the shortlist and the prices"
+    """
+    from srm.domain import followups as fu
+
+    app = ctx_of(ctx)
+    due_day = app.date(due_on, prefer="future") if due_on else None
+    f = fu.edit(app.store, followup_id, due=due_day, text=text)
+    if as_json:
+        print_json(f)
+        return
+    message(
+        f"Follow-up #{f['id']} for {esc(f['contact']['name'])} due {f['due']}: {esc(f['text'])}"
+    )
+
+
 @followup_app.command("done")
 def followup_done(
     ctx: typer.Context,
-    followup_id: Annotated[int, typer.Argument(metavar="ID", help="Follow-up id (srm followups).")],
+    followup_id: FollowupId,
     on: Annotated[
         str | None, typer.Option("--on", metavar="DATE", help="When it was done (default today).")
     ] = None,
 ) -> None:
-    """Mark a follow-up done."""
+    """Mark a follow-up done.
+
+    Examples:
+      srm followup done 5
+      srm followup done 5 --on yesterday
+    """
     _close(ctx, followup_id, "done", on)
 
 
 @followup_app.command("drop")
 def followup_drop(
     ctx: typer.Context,
-    followup_id: Annotated[int, typer.Argument(metavar="ID", help="Follow-up id (srm followups).")],
+    followup_id: FollowupId,
     on: Annotated[
         str | None, typer.Option("--on", metavar="DATE", help="When you let it go (default today).")
     ] = None,
 ) -> None:
-    """Drop a follow-up you will not do."""
+    """Drop a follow-up you will not do.
+
+    Example:
+      srm followup drop 5
+    """
     _close(ctx, followup_id, "dropped", on)
 
 

@@ -7,7 +7,7 @@ from datetime import date
 
 from srm.store.migrations import now_utc
 
-__all__ = ["new_uuid", "now_utc", "iso", "to_date"]
+__all__ = ["new_uuid", "now_utc", "iso", "to_date", "plural"]
 
 
 def new_uuid() -> str:
@@ -20,3 +20,8 @@ def iso(d: date | None) -> str | None:
 
 def to_date(s: str | None) -> date | None:
     return date.fromisoformat(s) if s else None
+
+
+def plural(n: int, noun: str, nouns: str | None = None) -> str:
+    """'1 ask', '0 asks', '2 follow-ups': a count with its noun in the right number."""
+    return f"{n} {noun if n == 1 else nouns or noun + 's'}"

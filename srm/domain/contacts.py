@@ -460,9 +460,11 @@ def set_archived(store: Store, contact: Contact, archived: bool, on: date) -> Co
     """Archive as of a date (reports count the contact as tracked until then), or bring back."""
     stamp = f"{on.isoformat()}T00:00:00+00:00" if archived else None
     with store.write() as conn:
+        # Archiving an archived contact again moves its date; unarchiving an active one is a no-op.
         conn.execute(
-            "UPDATE contact SET archived_at = ?, updated_at = ? WHERE id = ?",
-            (stamp, now_utc(), contact.id),
+            "UPDATE contact SET archived_at = ?, updated_at = ? WHERE id = ?"
+            " AND (archived_at IS NOT NULL OR ? IS NOT NULL) AND archived_at IS NOT ?",
+            (stamp, now_utc(), contact.id, stamp, stamp),
         )
     return get(store, contact.id)
 
@@ -482,9 +484,10 @@ def remove(store: Store, contact: Contact) -> None:
         conn.execute("DELETE FROM contact WHERE id = ?", (contact.id,))
 
 
-def snooze(store: Store, contact: Contact, until: date) -> None:
+def snooze(store: Store, contact: Contact, until: date | None) -> None:
+    """Hide the check-in through `until`; None ends the snooze."""
     with store.write() as conn:
         conn.execute(
             "UPDATE contact SET snoozed_until = ?, updated_at = ? WHERE id = ?",
-            (until.isoformat(), now_utc(), contact.id),
+            (until.isoformat() if until else None, now_utc(), contact.id),
         )
