@@ -92,8 +92,14 @@ def test_html_is_one_self_contained_file(srm, store):
     # Nothing to fetch or run: no scripts, no links, no external URLs.
     assert "script" not in page.tags
     assert not {name for name, _ in page.attrs} & {"src", "href", "srcset", "action"}
-    for needle in ("http:", "https:", "//", "<script", "src=", "url("):
+    for needle in ("http:", "https:", "//", "<script", "src=", "url(", "@import"):
         assert needle not in html
+    # And the browser is told so: nothing may be loaded or run, whatever a name says.
+    assert (
+        '<meta http-equiv="Content-Security-Policy"'
+        " content=\"default-src 'none'; style-src 'unsafe-inline'\">"
+    ) in html
+    assert "@media print" in html and "break-inside: avoid" in html
     assert TRICKY in "".join(page.text)  # shown as text, escaped in the source
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
 

@@ -197,6 +197,10 @@ def number(x: float | None) -> str:
     return f"{x:,}" if isinstance(x, int) else f"{x:,.1f}"
 
 
+def contacts(n: int) -> str:
+    return f"{number(n)} contact{'' if n == 1 else 's'}"
+
+
 def pct(x: float | None) -> str:
     return "—" if x is None else f"{x:.1f}%"
 
@@ -289,7 +293,7 @@ def verdict(change: float | None, better: int) -> tuple[str, str]:
 
 def _detail(report: dict, path: str) -> str:
     cov, sentiment = report["coverage"], report["sentiment"]
-    tracked = f"{number(cov['tracked'])} tracked contact{'s' if cov['tracked'] != 1 else ''}"
+    tracked = f"{number(cov['tracked'])} tracked contact{'' if cov['tracked'] == 1 else 's'}"
     return {
         "coverage.touched_pct": f"{number(cov['touched'])} of {tracked}",
         "coverage.kept_on_cadence_pct": f"{number(cov['kept_on_cadence'])} of {tracked}",
@@ -615,7 +619,7 @@ def _stages(report: dict) -> Section:
                 ],
                 align="llrl",
             ),
-            Note(f"{report['stages']['contacts_moved']} contact(s) changed stage."),
+            Note(f"{contacts(report['stages']['contacts_moved'])} changed stage."),
         ],
         key="details",
     )
@@ -691,7 +695,7 @@ def _neglected(report: dict) -> Section:
                 align="llrrr",
             ),
             Note(
-                f"{number(neglected['count'])} contact(s) overdue by more than a full cadence "
+                f"{contacts(neglected['count'])} overdue by more than a full cadence "
                 f"at the end ({delta(report['change']['neglected']['count'])}), longest "
                 "overdue for their cadence first."
             ),

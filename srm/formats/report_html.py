@@ -14,7 +14,7 @@ from html import escape
 
 from srm.formats import report as layout
 
-POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+POLICY = "default-src 'none'; style-src 'unsafe-inline'"
 CSS = """
 :root {
   --ink: #1b2430; --muted: #5b6675; --faint: #8a94a3; --line: #e3e7ec; --panel: #f6f8fa;
