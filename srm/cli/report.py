@@ -23,7 +23,7 @@ EXTENSIONS = {
     ".htm": "html",
     ".json": "json",
 }
-TEXT_WIDTH = 110  # columns of a text report written to a file
+TEXT_WIDTH = 110  # columns of a text report written to a file or a pipe
 BAR_WIDTH = 30
 
 
@@ -220,11 +220,15 @@ def _render(kind: str, data: dict, *, to_file: bool) -> str | None:
         from srm.formats import report_html
 
         return report_html.render(data)
-    if not to_file:
+    import sys
+
+    if not to_file and sys.stdout.isatty():
         from srm.cli.output import out
 
         render_text(out(), data)
         return None
+    # A file or a pipe: plain text as wide as a page (a pipe's console is as wide as its
+    # longest row, which would draw every rule thousands of characters long).
     from io import StringIO
 
     from rich.console import Console
@@ -261,7 +265,8 @@ def render_text(console: Console, data: dict) -> None:
             elif isinstance(block, layout.Trend):
                 console.print(_trend(block))
             elif isinstance(block, layout.Compare):
-                console.print(_compare(block))
+                if block.rows:
+                    console.print(_compare(block))
             elif isinstance(block, layout.Pairs):
                 console.print(_pairs(block))
             else:

@@ -49,6 +49,8 @@ def _block(block: layout.Block) -> list[str]:
             "l" + "r" * len(block.series),
         )
     if isinstance(block, layout.Compare):
+        if not block.rows:
+            return []
         top = max((v or 0 for _, *pair in block.rows for v in pair), default=0)
         width = BAR_WIDTH // 2
         return [f"**{_esc(block.title)}**", ""] + _table(
