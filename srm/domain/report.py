@@ -358,23 +358,26 @@ def trend_figures(
     )
     cur = store.conn.cursor()
     cur.row_factory = None
-    contacts = cur.execute(
-        "SELECT c.id, c.cadence, c.since, substr(c.archived_at, 1, 10),"
-        " (SELECT json_group_array(g.cadence) FROM contact_segment cs"
-        "   JOIN segment g ON g.id = cs.segment_id WHERE cs.contact_id = c.id)"
-        " FROM contact c WHERE c.since <= :last"
+    # Each contact's effective cadence, worked out once per combination of its own and its
+    # segments' (one pass over the memberships: cheaper than a subquery per contact).
+    segment_cadences: dict[int, tuple[str | None, ...]] = {}
+    for cid, cadence in cur.execute(
+        "SELECT cs.contact_id, g.cadence FROM contact_segment cs JOIN segment g ON g.id = cs.segment_id"
+    ):
+        segment_cadences[cid] = (*segment_cadences.get(cid, ()), cadence)
+    effective: dict[tuple, str | None] = {}
+    pop = {}
+    for cid, own in cur.execute(
+        "SELECT c.id, c.cadence FROM contact c WHERE c.since <= :last"
         " AND (c.archived_at IS NULL OR substr(c.archived_at, 1, 10) > :first)" + in_segment,
         {"first": first.isoformat(), "last": last.isoformat(), "seg": segment_id},
-    ).fetchall()
-    cadences: dict[tuple[str | None, str], str | None] = {}  # effective cadence, worked out once
-    pop = []
-    for cid, own, since, gone, segment_cadences in contacts:
-        key = (own, segment_cadences)
-        if key not in cadences:
-            c = cad.effective(own, json.loads(segment_cadences), config.default_cadence)
-            cadences[key] = str(c) if c else None
-        if cadences[key] is not None:
-            pop.append([cid, cadences[key], since, gone])
+    ):
+        key = (own, segment_cadences.get(cid, ()))
+        if key not in effective:
+            c = cad.effective(own, list(key[1]), config.default_cadence)
+            effective[key] = str(c) if c else None
+        if effective[key] is not None:
+            pop[cid] = effective[key]
     segment = ""
     if segment_id is not None:
         segment = (
@@ -507,7 +510,7 @@ SELECT cid FROM walk WHERE due = before
 """
 
 # The trend's figures for several periods at once. `p` holds the periods (k, from, to); `pop`
-# every contact tracked at some period's end (cid, cadence, since, archived on). For each
+# every contact tracked at some period's end ({contact id: effective cadence}). For each
 # period and each contact then tracked, one index seek: the last touch up to its end, which
 # says whether it was touched in the period and when it was due at the end; then the walk
 # (above) for those touched and on time at the end; and interactions counted per period.
@@ -515,9 +518,8 @@ _TREND_SQL = f"""
 WITH RECURSIVE p(k, f, t) AS MATERIALIZED (
     SELECT key, json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(:periods)
 ), pop(cid, cadence, since, gone) AS MATERIALIZED (
-    SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'),
-           json_extract(value, '$[2]'), json_extract(value, '$[3]')
-    FROM json_each(:pop)
+    SELECT c.id, j.value, c.since, substr(c.archived_at, 1, 10)
+    FROM json_each(:pop) j JOIN contact c ON c.id = CAST(j.key AS INTEGER)
 ), last(k, f, t, cid, cadence, since, last) AS (
     SELECT p.k, p.f, p.t, pop.cid, pop.cadence, pop.since,
            (SELECT max(x.occurred_on) FROM interaction_contact x
