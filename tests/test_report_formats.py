@@ -262,12 +262,12 @@ def people(srm):
     srm.ok("add", "Ola Nord", "--since", "2025-06-01")  # in no segment
     srm.ok("log", "kai", "Kai's renewal: upset, wrote from kai@kim.example", "--on", "2026-01-05",
            "--sentiment", "negative")  # fmt: skip
-    srm.ok("log", "ana,ola", "met Ana and Ola; Ana Berg to call +44 20 7946 0958",
+    srm.ok("log", "@ana,ola", "met Ana and Ola; Ana Berg to call +44 20 7946 0958",
            "--on", "2026-02-02", "--sentiment", "negative", "--ask")  # fmt: skip
     idea = srm.json("idea", "add", "kai", "Introduce Kai Kim to Ana Alves", "--on", "2026-01-02")
     srm.ok("log", "kai", "intro done", "--on", "2026-02-20", "--idea", str(idea["id"]))
     goal = srm.json(
-        "goal", "add", "ana", "Ana wants kai@kim.example on stage", "--on", "2026-01-03"
+        "goal", "add", "@ana", "Ana wants kai@kim.example on stage", "--on", "2026-01-03"
     )
     srm.ok("goal", "confirm", str(goal["id"]), "--on", "2026-03-01")
 
@@ -318,6 +318,6 @@ def test_anonymise_in_every_format(srm, people, fmt):
 
 def test_anonymise_within_a_segment_uses_that_segment(srm, people):
     srm.ok("segment", "add", "vip")
-    srm.ok("edit", "ana", "--segment", "vip")
+    srm.ok("edit", "@ana", "--segment", "vip")
     report = srm.json("report", "--period", "2026Q1", "-s", "vip", "--anonymise")
     assert report["sentiment"]["negatives"][0]["contacts"][0]["name"] == "Vip 1"
