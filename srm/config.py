@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from srm.dates import MAX_DAYS
 from srm.errors import ConfigError
 
 BUILTIN_CHANNELS = (
@@ -60,10 +61,10 @@ def _cadence(v: Any) -> str:
         raise ValueError(cadence.HELP) from None
 
 
-def _int(minimum: int):
+def _int(minimum: int, maximum: int = 1_000_000):
     def check(v: Any) -> int:
-        if isinstance(v, bool) or not isinstance(v, int) or v < minimum:
-            raise ValueError(f"a whole number ≥ {minimum}")
+        if isinstance(v, bool) or not isinstance(v, int) or not minimum <= v <= maximum:
+            raise ValueError(f"a whole number from {minimum} to {maximum}")
         return v
 
     return check
@@ -89,11 +90,11 @@ SPEC: dict[str, Any] = {
     "owner": _str,
     "database": _str,
     "default_cadence": _cadence,
-    "due_window_days": _int(0),
+    "due_window_days": _int(0, MAX_DAYS),
     "due_limit": _int(1),
     "channels": _names,
     "stages": _names,
-    "goal_max_age_days": _int(1),
+    "goal_max_age_days": _int(1, MAX_DAYS),
 }
 SEGMENT_SPEC: dict[str, Any] = {
     "cadence": _cadence,

@@ -162,6 +162,7 @@ def _usage_error(e: click.exceptions.ClickException) -> int:
         text = f"missing {param.param_type_name} {_param_name(param, ctx)}"
     elif isinstance(e, click.exceptions.BadParameter) and param is not None:
         text = f"{_param_name(param, ctx)}: {e.message.rstrip('.')}"
+        hint = ""  # the message says what is wrong with the value
     else:
         text = _plain(e.format_message())
     _say(f"{command + ': ' if command else ''}{text}{hint}")

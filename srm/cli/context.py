@@ -46,12 +46,15 @@ class AppContext:
     @cached_property
     def today(self) -> date:
         """Today, or $SRM_TODAY (YYYY-MM-DD) so scripts and tests can pin the date."""
+        from srm.dates import check_range
+
         pinned = os.environ.get("SRM_TODAY")
         if pinned:
             try:
-                return date.fromisoformat(pinned)
+                day = date.fromisoformat(pinned)
             except ValueError:
                 raise UsageError(f"SRM_TODAY={pinned!r} is not a date: use YYYY-MM-DD") from None
+            return check_range(day, f"SRM_TODAY={pinned}")
         return date.today()
 
     @property

@@ -7,10 +7,13 @@ from typing import Annotated
 import typer
 
 from srm.cli.context import AppContext, ctx_of
-from srm.cli.options import ContactArg, JsonOpt
+from srm.cli.options import ContactArg, JsonOpt, count, days, record_id
 from srm.cli.output import esc, message, print_json, show_rows
 
 PANEL = "Daily"
+FollowupId = Annotated[
+    int, typer.Argument(metavar="ID", help="Follow-up id (srm followups).", parser=record_id)
+]
 followup_app = typer.Typer(help="Close follow-ups: done or dropped.", no_args_is_help=True)
 
 
@@ -70,7 +73,12 @@ def log(
     ] = None,
     idea: Annotated[
         int | None,
-        typer.Option("--idea", metavar="ID", help="This delivers non-ask idea ID (logs a give)."),
+        typer.Option(
+            "--idea",
+            metavar="ID",
+            help="This delivers non-ask idea ID (logs a give).",
+            parser=record_id,
+        ),
     ] = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -181,10 +189,7 @@ def _due_query(
 ):
     from srm.domain import due as dd
     from srm.domain import segments as ds
-    from srm.errors import UsageError
 
-    if within is not None and within < 0:
-        raise UsageError("--within takes a number of days ≥ 0")
     when = app.date(on, prefer="future")
     store = app.store
     seg_id = ds.get(store, segment).id if segment else None
@@ -210,6 +215,7 @@ def due(
             "--within",
             metavar="DAYS",
             help="Also list what falls due in the next DAYS (default: config, else 7).",
+            parser=days,
         ),
     ] = None,
     segment: Annotated[
@@ -220,7 +226,13 @@ def due(
     ] = None,
     limit: Annotated[
         int | None,
-        typer.Option("--limit", "-n", help="Show at most N items (default: config due_limit)."),
+        typer.Option(
+            "--limit",
+            "-n",
+            metavar="N",
+            help="Show at most N items (default: config due_limit).",
+            parser=count,
+        ),
     ] = None,
     all_: Annotated[bool, typer.Option("--all", help="Show every item, no limit.")] = False,
     explain: Annotated[
@@ -230,11 +242,8 @@ def due(
 ) -> None:
     """Who needs attention: overdue check-ins, follow-ups and more, most urgent first."""
     from srm.domain import due as dd
-    from srm.errors import UsageError
 
     app = ctx_of(ctx)
-    if limit is not None and limit < 1:
-        raise UsageError("--limit takes a number ≥ 1")
     q = _due_query(app, on, within, segment, tag)
     result = dd.compute(q)
     items = result.items
@@ -320,7 +329,7 @@ def followups(
 @followup_app.command("done")
 def followup_done(
     ctx: typer.Context,
-    followup_id: Annotated[int, typer.Argument(metavar="ID", help="Follow-up id (srm followups).")],
+    followup_id: FollowupId,
     on: Annotated[
         str | None, typer.Option("--on", metavar="DATE", help="When it was done (default today).")
     ] = None,
@@ -332,7 +341,7 @@ def followup_done(
 @followup_app.command("drop")
 def followup_drop(
     ctx: typer.Context,
-    followup_id: Annotated[int, typer.Argument(metavar="ID", help="Follow-up id (srm followups).")],
+    followup_id: FollowupId,
     on: Annotated[
         str | None, typer.Option("--on", metavar="DATE", help="When you let it go (default today).")
     ] = None,

@@ -227,6 +227,13 @@ def export(
     if output is None:
         count = exporter.export(store, app.config, scope, options, sys.stdout)
     else:
-        with exporter.atomic_file(output) as out:
-            count = exporter.export(store, app.config, scope, options, out)
+        from srm.errors import SrmError
+
+        try:
+            with exporter.atomic_file(output) as out:
+                count = exporter.export(store, app.config, scope, options, out)
+        except OSError as e:  # a full disk, a vanished share: the old file stays as it was
+            raise SrmError(
+                f"can't write {output}: {e.strerror or e}; it was left as it was"
+            ) from None
         message(f"Exported {count} {exporter.unit(options, count)} to {esc(output)}.")

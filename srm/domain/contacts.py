@@ -11,7 +11,7 @@ from datetime import date
 
 from srm import cadence as cad
 from srm.domain import segments as seg
-from srm.domain.common import new_uuid, now_utc, to_date
+from srm.domain.common import new_uuid, now_utc, parse_id, to_date
 from srm.errors import Ambiguous, NotFound, UsageError
 from srm.store.db import Store
 
@@ -304,8 +304,9 @@ def resolve(store: Store, ref: str) -> Contact:
     if not text:
         raise UsageError("empty contact name")
     conn = store.conn
-    if text.isdigit():
-        row = conn.execute("SELECT * FROM contact WHERE id = ?", (int(text),)).fetchone()
+    as_id = parse_id(text)
+    if as_id is not None:
+        row = conn.execute("SELECT * FROM contact WHERE id = ?", (as_id,)).fetchone()
         if row:
             return _hydrate(store, [row])[0]
     row = conn.execute("SELECT * FROM contact WHERE handle = ?", (text.lower(),)).fetchone()

@@ -17,6 +17,7 @@ from datetime import date, timedelta
 
 from srm import cadence as cad
 from srm.config import Config
+from srm.dates import MAX_DATE, MIN_DATE, RANGE, check_range, parse_month_day
 from srm.domain import contacts as dc
 from srm.domain import segments as seg
 from srm.domain.common import new_uuid, now_utc
@@ -229,6 +230,9 @@ class _Import:
         name = " ".join((record["name"] or email or record["org"] or "").split())
         if not name:
             raise ImportError_("no name, email or organisation to call this contact by")
+        for key in ("since", "connected_on"):
+            if record[key] is not None:
+                check_range(record[key], f"{key} {record[key]}")
         own_cadence = record["cadence"] or self.options.cadence
         segment_ids = list(
             dict.fromkeys([self.segment_id(s) for s in record["segments"]] + self.extra_segments)
@@ -436,7 +440,14 @@ class _Sections:
             if not isinstance(uid, str) or not uid:
                 raise ValueError("it has no uuid")
             getattr(self, section)(dict(rec, where=where))
-        except (ValueError, TypeError, KeyError, AttributeError, sqlite3.IntegrityError) as e:
+        except (
+            ValueError,
+            TypeError,
+            KeyError,
+            AttributeError,
+            OverflowError,
+            sqlite3.IntegrityError,
+        ) as e:
             self.job.reject(where, _reason(e))
         except SrmError as e:
             self.job.reject(where, str(e))
@@ -544,13 +555,11 @@ class _Sections:
 
     def important_dates(self, rec: dict) -> None:
         cid = self._contact(rec.get("contact"))
-        values = (
-            cid,
-            _text(rec, "label").strip().lower(),
-            rec.get("year"),
-            rec["month"],
-            rec["day"],
-        )
+        year, month, day = rec.get("year"), rec["month"], rec["day"]
+        if not all(isinstance(v, int) and not isinstance(v, bool) for v in (year or 1, month, day)):
+            raise ValueError("its year, month and day must be whole numbers")
+        parse_month_day(f"{year:04d}-{month:02d}-{day:02d}" if year else f"--{month:02d}-{day:02d}")
+        values = (cid, _text(rec, "label").strip().lower(), year, month, day)
         if self.conn.execute(
             "SELECT 1 FROM important_date WHERE contact_id = ? AND label = ? AND year IS ?"
             " AND month = ? AND day = ?",
@@ -696,9 +705,12 @@ def _date(rec: dict, key: str, required: bool = False) -> date | None:
     if value is None and not required:
         return None
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except (TypeError, ValueError):
         raise ValueError(f"{key!r} must be a date (YYYY-MM-DD), not {value!r}") from None
+    if not MIN_DATE <= day <= MAX_DATE:
+        raise ValueError(f"{key!r} {value} is out of range: {RANGE}")
+    return day
 
 
 def stagger(start: date, cadence: cad.Cadence, n: int) -> list[date]:

@@ -51,6 +51,10 @@ def read(text: str, name: str) -> tuple[int, Iterator[dict]]:
         doc = json.loads(text)
     except json.JSONDecodeError as e:
         raise ImportError_(f"{name} is not valid JSON (line {e.lineno}: {e.msg})") from None
+    except RecursionError:
+        raise ImportError_(f"{name} is nested too deeply to be an srm export") from None
+    except ValueError:  # Python reads no integer of more than 4,300 digits
+        raise ImportError_(f"{name} holds a number too long to read: not an srm export") from None
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:
         raise ImportError_(
             f'{name} is not an srm JSON export (no "format": "{FORMAT}"); for other files use'
