@@ -24,7 +24,7 @@ def _interactions(items: list[dict], title: str) -> None:
     for i in items:
         mark = " [red](negative)[/]" if i["sentiment"] == "negative" else ""
         with_ = f" [dim](with {esc(', '.join(i['with']))})[/]" if i.get("with") else ""
-        t.add_row(i["date"], i["channel"], i["kind"], esc(i["summary"]) + mark + with_)
+        t.add_row(i["date"], esc(i["channel"]), i["kind"], esc(i["summary"]) + mark + with_)
     show(t)
 
 

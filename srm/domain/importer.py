@@ -20,7 +20,7 @@ from srm.config import Config
 from srm.dates import MAX_DATE, MIN_DATE, RANGE, check_range, parse_month_day
 from srm.domain import contacts as dc
 from srm.domain import segments as seg
-from srm.domain.common import new_uuid, now_utc
+from srm.domain.common import NAME_MAX, new_uuid, note_text, now_utc, one_line
 from srm.domain.important_dates import normalise_label
 from srm.errors import ImportError_, NotFound, SrmError, UsageError
 from srm.store.db import Store
@@ -227,7 +227,11 @@ class _Import:
     def _fields(self, record: dict) -> dict:
         """The columns of a contact from a record, checked as `srm add` checks them."""
         email = _first_valid_email(record["emails"])
-        name = " ".join((record["name"] or email or record["org"] or "").split())
+        # The first of name, email and org with something left once control characters go.
+        candidates = (record["name"], email, record["org"])
+        name = next(
+            (n for n in (one_line(c or "", "the name", NAME_MAX) for c in candidates) if n), ""
+        )
         if not name:
             raise ImportError_("no name, email or organisation to call this contact by")
         for key in ("since", "connected_on"):
@@ -241,14 +245,14 @@ class _Import:
             "name": name,
             "email": email,
             "emails": [e.lower() for e in record["emails"] if "@" in e],
-            "phone": _clean(record["phone"]),
-            "org": _clean(record["org"]),
-            "team": _clean(record["team"]),
-            "role": _clean(record["role"]),
+            "phone": _clean(record["phone"], "the phone number"),
+            "org": _clean(record["org"], "the organisation"),
+            "team": _clean(record["team"], "the team"),
+            "role": _clean(record["role"], "the role"),
             "cadence": cad.normalise(own_cadence) if own_cadence else None,
             "since": record["since"],
             "connected_on": record["connected_on"],
-            "note": "\n\n".join(n.strip() for n in record["notes"] if n.strip()),
+            "note": note_text("\n\n".join(n.strip() for n in record["notes"] if n.strip())),
             "segment_ids": segment_ids,
             "tags": list(dict.fromkeys(dc.normalise_tags(record["tags"]) + self.extra_tags)),
             "dates": [{**d, "label": normalise_label(d["label"])} for d in record["dates"]],
@@ -285,7 +289,9 @@ class _Import:
         """Insert a contact; `keep` holds stored columns to preserve (uuid, handle, timestamps…)."""
         keep = keep or {}
         handle = keep.get("handle")
-        if not handle or handle in self.taken:
+        # A kept handle must be one srm could have made: no spaces, escapes or bare numbers.
+        usable = isinstance(handle, str) and handle == dc.slug(handle) and not handle.isdigit()
+        if not usable or handle in self.taken:
             handle = self.handle(fields["name"], fields["email"])
         since = fields["since"] or self.options.since
         row = {
@@ -522,7 +528,7 @@ class _Sections:
             "dates": [],
         }
         fields = job._fields(record)
-        fields["note"] = _text(rec, "note", "")
+        fields["note"] = note_text(_text(rec, "note", "", raw=True))
         unknown = [u for u in _list(rec, "segments") if u not in self.segment_ids]
         if unknown:
             raise ValueError(f"it is in segment {unknown[0]}, which isn't in the file")
@@ -559,7 +565,7 @@ class _Sections:
         if not all(isinstance(v, int) and not isinstance(v, bool) for v in (year or 1, month, day)):
             raise ValueError("its year, month and day must be whole numbers")
         parse_month_day(f"{year:04d}-{month:02d}-{day:02d}" if year else f"--{month:02d}-{day:02d}")
-        values = (cid, _text(rec, "label").strip().lower(), year, month, day)
+        values = (cid, normalise_label(_text(rec, "label", raw=True)), year, month, day)
         if self.conn.execute(
             "SELECT 1 FROM important_date WHERE contact_id = ? AND label = ? AND year IS ?"
             " AND month = ? AND day = ?",
@@ -610,7 +616,7 @@ class _Sections:
                 "kind": _text(rec, "kind", "checkin"),
                 "sentiment": _text(rec, "sentiment", "neutral"),
                 "summary": _text(rec, "summary"),
-                "note": _text(rec, "note", ""),
+                "note": note_text(_text(rec, "note", "", raw=True)),
                 "idea_id": idea_id,
                 "created_at": _text(rec, "created_at", self.job.now),
             },
@@ -671,7 +677,7 @@ class _Sections:
             {
                 "uuid": rec["uuid"],
                 "contact_id": self._contact(rec.get("contact")),
-                "from_stage": rec.get("from_stage"),
+                "from_stage": _text(rec, "from_stage") if rec.get("from_stage") else None,
                 "stage": _text(rec, "stage"),
                 "changed_on": _iso(_date(rec, "changed_on", required=True)),
             },
@@ -686,11 +692,12 @@ def _reason(e: Exception) -> str:
     return str(e)
 
 
-def _text(rec: dict, key: str, default: str | None = None) -> str:
+def _text(rec: dict, key: str, default: str | None = None, *, raw: bool = False) -> str:
+    """A text field of a record; one line, as `srm add` and `srm log` store it, unless `raw`."""
     value = rec.get(key, default)
     if not isinstance(value, str):
         raise ValueError(f"{key!r} must be text")
-    return value
+    return value if raw else one_line(value, repr(key))
 
 
 def _list(rec: dict, key: str) -> list:
@@ -745,9 +752,8 @@ def _first_valid_email(emails: list[str]) -> str | None:
     return None
 
 
-def _clean(value: str | None) -> str | None:
-    value = (value or "").strip()
-    return value or None
+def _clean(value: str | None, what: str) -> str | None:
+    return one_line(value or "", what) or None
 
 
 def _iso(d: date | None) -> str | None:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from srm import cadence as cad
 from srm.config import Config
+from srm.domain.common import LABEL_MAX, one_line
 from srm.errors import NotFound, SrmError, UsageError
 from srm.store.db import Store
 from srm.store.migrations import now_utc, segment_uuid
@@ -37,7 +38,7 @@ class Segment:
 
 
 def normalise_name(name: str) -> str:
-    n = " ".join(name.strip().lower().split())
+    n = one_line(name, "a segment name", LABEL_MAX).lower()
     if not n:
         raise UsageError("a segment name can't be empty")
     return n
@@ -127,6 +128,7 @@ def add(store: Store, name: str, cadence: str | None, weight: float, description
     key = normalise_name(name)
     stored = _stored_cadence(cadence)
     weight = _check_weight(weight)
+    description = one_line(description, "the description")
     try:
         with store.write() as conn:
             conn.execute(
@@ -164,7 +166,7 @@ def edit(
     if weight is not None:
         changes["weight"] = _check_weight(weight)
     if description is not None:
-        changes["description"] = description
+        changes["description"] = one_line(description, "the description")
     if changes:
         sets = ", ".join(f"{k} = ?" for k in changes)
         try:

@@ -42,7 +42,9 @@ def write(out: TextIO, header: dict, sections: Iterable[tuple[str, Iterable[dict
 
 
 def _dump(value) -> str:
-    return json.dumps(value, ensure_ascii=False)
+    from srm.domain.common import json_dumps  # control characters escaped, not raw
+
+    return json_dumps(value)
 
 
 def read(text: str, name: str) -> tuple[int, Iterator[dict]]:
