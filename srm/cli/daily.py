@@ -83,9 +83,11 @@ def log(
     as_json: JsonOpt = False,
 ) -> None:
     """Log an interaction right after it happens; it resets each contact's check-in cadence."""
+    import os
+
     from srm.domain import contacts as dc
     from srm.domain import interactions, schedule
-    from srm.errors import UsageError
+    from srm.errors import SrmError, UsageError
 
     app = ctx_of(ctx)
     if ask and give:
@@ -97,23 +99,35 @@ def log(
     interactions.check_channel(app.config, channel)
     store = app.store
     people = dc.resolve_many(store, contacts)
+    note_file = None
     if edit:
         # The editor runs before the write transaction opens: nothing is locked meanwhile.
-        note = _edit_note(people, summary)
-    logged = interactions.log(
-        store,
-        app.config,
-        people,
-        summary,
-        on=when,
-        channel=channel,
-        kind="ask" if ask else "give" if give else "checkin",
-        sentiment=sentiment.strip().lower(),
-        note=note or "",
-        follow_up=follow_up,
-        follow_up_on=fu_when,
-        idea_id=idea,
-    )
+        note, note_file = _edit_note(people, summary)
+    try:
+        logged = interactions.log(
+            store,
+            app.config,
+            people,
+            summary,
+            on=when,
+            channel=channel,
+            kind="ask" if ask else "give" if give else "checkin",
+            sentiment=sentiment.strip().lower(),
+            note=note or "",
+            follow_up=follow_up,
+            follow_up_on=fu_when,
+            idea_id=idea,
+        )
+    except Exception as e:
+        if note_file is None:
+            raise
+        # What the person wrote is never lost: the file stays, and the error says where.
+        if isinstance(e, SrmError):
+            raise type(e)(f"{e}; your note is kept in {note_file}") from None
+        message(f"Your note is kept in {esc(note_file)}.")
+        raise
+    if note_file is not None:
+        os.unlink(note_file)
     plans = schedule.schedules(
         store, app.config, app.today, contact_ids=[c.id for c in people], include_archived=True
     )
@@ -157,16 +171,24 @@ def log(
         message(f"  idea #{logged.idea_id} delivered")
 
 
-def _edit_note(people, summary: str) -> str:
+def _edit_note(people, summary: str) -> tuple[str, str]:
+    """The note written in $VISUAL/$EDITOR, and the file it is in.
+
+    The file (private to its owner) is left for the caller to remove once the interaction is
+    logged. A note saved in another encoding than UTF-8 (Latin-1, Windows-1252) is read line by
+    line as the importer reads such files, with a warning; nothing the person typed is dropped.
+    """
     import os
     import shlex
     import subprocess
     import tempfile
 
     from srm.errors import UsageError
+    from srm.formats.text import decode_line
 
     editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
-    header = f"# Note for: {summary} (with {', '.join(c.name for c in people)}). Lines starting with # are ignored.\n"
+    names = ", ".join(c.name for c in people)
+    header = f"# Note for: {summary} (with {names}). Lines starting with # are ignored.\n"
     fd, path = tempfile.mkstemp(prefix="srm-note-", suffix=".md")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
@@ -177,11 +199,21 @@ def _edit_note(people, summary: str) -> str:
             raise UsageError(f"can't start the editor {editor!r} ($EDITOR): {e.strerror}") from None
         if code != 0:
             raise UsageError(f"the editor exited with status {code}; nothing logged")
-        with open(path, encoding="utf-8") as f:
-            text = f.read()
-    finally:
+        with open(path, "rb") as f:
+            data = f.read()
+    except BaseException:
         os.unlink(path)
-    return "\n".join(line for line in text.splitlines() if not line.startswith("#")).strip()
+        raise
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = "".join(decode_line(line) for line in data.splitlines(keepends=True))
+        message(
+            "The note wasn't saved as UTF-8; srm read it as Windows-1252/Latin-1:"
+            " check it with srm show (your editor can save UTF-8)."
+        )
+    note = "\n".join(line for line in text.splitlines() if not line.startswith("#")).strip()
+    return note, path
 
 
 def _due_query(
