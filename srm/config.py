@@ -27,9 +27,17 @@ FILE_NAME = ".srm.toml"
 
 @dataclass(frozen=True)
 class SegmentConfig:
-    cadence: str | None = None
+    """A segment as a config file describes it. Only the settings it names (`given`) are
+    applied to a store; the others are the defaults a new segment gets."""
+
+    cadence: str | None = None  # None: no cadence of its own
     weight: float = 1.0
     description: str = ""
+    given: frozenset[str] = frozenset()
+
+    def settings(self) -> dict[str, Any]:
+        """The settings the file names, e.g. {"cadence": "monthly"}."""
+        return {key: getattr(self, key) for key in SEGMENT_SPEC if key in self.given}
 
 
 @dataclass(frozen=True)
@@ -187,5 +195,8 @@ def _segments(raw: Any, path: Path) -> dict[str, SegmentConfig]:
                 ) from None
         if values.get("cadence") == "none":
             values["cadence"] = None
-        out[name.strip().lower()] = SegmentConfig(**values)
+        key = " ".join(name.split()).lower()
+        if not key or len(key) > 100 or not key.isprintable():
+            raise ConfigError(f"{path}: [segments.{name}]: a segment name is 1 to 100 characters")
+        out[key] = SegmentConfig(**values, given=frozenset(values))
     return out

@@ -59,13 +59,19 @@ class AppContext:
 
     @property
     def store(self) -> Store:
+        """The open store. A store created now gets the config's segments; an existing one
+        is only read here (`srm segment sync` applies the config to it)."""
         if self._store is None:
-            from srm.domain.segments import sync_config
             from srm.store.db import Store
 
             config = self.config  # a broken config fails before the database is touched
-            self._store = Store.open(self.db_path)
-            sync_config(self._store, config)
+            path = self.db_path
+            new = not path.exists() or path.stat().st_size == 0
+            self._store = Store.open(path)
+            if new and config.segments:
+                from srm.domain.segments import sync_config
+
+                sync_config(self._store, config)
         return self._store
 
     def close(self) -> None:

@@ -500,13 +500,10 @@ class _Sections:
             )
         else:
             self.job.count("segments", "present")
-            if name not in self.job.config.segments:  # the config file rules its own segments
-                taken = self.job.segments.get(name, (sid,))[0] != sid
-                changes = settings if taken else {"name": name, **settings}
-                sets = ", ".join(f"{k} = ?" for k in changes)
-                self.conn.execute(
-                    f"UPDATE segment SET {sets} WHERE id = ?", (*changes.values(), sid)
-                )
+            taken = self.job.segments.get(name, (sid,))[0] != sid
+            changes = settings if taken else {"name": name, **settings}
+            sets = ", ".join(f"{k} = ?" for k in changes)
+            self.conn.execute(f"UPDATE segment SET {sets} WHERE id = ?", (*changes.values(), sid))
         row = self.conn.execute("SELECT name, cadence FROM segment WHERE id = ?", (sid,)).fetchone()
         for old in [n for n, (i, _) in self.job.segments.items() if i == sid]:
             del self.job.segments[old]
