@@ -240,3 +240,9 @@ def test_writing_to_a_full_stdout_is_one_line(isolated):
         )
     assert p.returncode == 1
     assert p.stderr.decode().strip() == "srm: can't write the output: No space left on device"
+
+
+def test_an_error_quoting_a_line_break_stays_one_line(srm):
+    for weird in ("\u2028", "a\nb", "\r", "\x85"):
+        one_line(srm.fails("followups", weird, code=2))
+        one_line(srm.fails("show", f"x{weird}y"))

@@ -122,9 +122,11 @@ class _NotUtf8(click.exceptions.UsageError):
 
 
 def _say(text: str) -> None:
+    """The error line: one line whatever the message quotes (line breaks become spaces)."""
     from srm.cli.output import err, esc
+    from srm.domain.common import strip_controls
 
-    err().print(f"[bold red]srm:[/] {esc(text)}", soft_wrap=True)
+    err().print(f"[bold red]srm:[/] {esc(strip_controls(text, keep_lines=False))}", soft_wrap=True)
 
 
 def _fail(ctx: typer.Context, text: str, code: int) -> None:
