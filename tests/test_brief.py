@@ -67,7 +67,7 @@ def test_brief_reads_as_one_screen(srm):
         "send the floor plan",
         "Ideas to offer",
         "segment partners",
-        "1 ask(s) since your last give",
+        "1 ask since your last give",
         "birthday (turns 40)",
     ):
         assert text in out, text

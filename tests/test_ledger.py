@@ -26,7 +26,7 @@ def test_ledger_counts_asks_gives_and_asks_since_the_last_give(srm):
     }
     [row] = srm.json("contacts")
     assert row["ledger"] == led and row["stage"] is None
-    assert "2 ask(s) since your last give" in srm.ok("show", "maria").stdout
+    assert "2 asks since your last give" in srm.ok("show", "maria").stdout
 
 
 def test_due_checkins_carry_asks_since_give(srm):

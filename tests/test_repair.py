@@ -31,7 +31,7 @@ def test_negative_latest_interaction_asks_for_repair(srm):
     assert items[0]["type"] == "repair"
     out = srm.ok("due", "--explain")
     assert "Repair" in out.stdout and "last interaction was negative" in out.stdout
-    assert "(repair)" in out.stderr
+    assert "(repair)" in out.stdout
 
 
 def test_a_later_interaction_ends_the_repair(srm):

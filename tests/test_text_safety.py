@@ -119,7 +119,7 @@ def test_a_long_name_is_kept_with_a_short_handle(srm):
     c = srm.json("add", name)
     assert c["name"] == name
     assert c["handle"] == "hubertwolfeschlegelsteinhausenbe"  # 32 characters
-    assert srm.json("add", name)["handle"] == "hubertwolfeschlegelsteinhausenbe-2"
+    assert srm.json("add", name, "--force")["handle"] == "hubertwolfeschlegelsteinhausenbe-2"
 
 
 def test_import_rejects_an_over_long_record_with_its_reason(srm, isolated):

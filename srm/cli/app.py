@@ -25,6 +25,7 @@ from srm.errors import SrmError, StoreError
 # The order is the order of the panels in `srm --help`.
 COMMAND_MODULES = (
     "daily",
+    "interactions",
     "contacts",
     "segments",
     "brief",
@@ -35,6 +36,7 @@ COMMAND_MODULES = (
     "report",
     "transfer",
     "db",
+    "undo",
     "demo",
 )
 # Parameters with these metavars name files: any bytes are a valid file name on Linux, so
@@ -62,8 +64,11 @@ class SrmGroup(TyperGroup):
             code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         except click.exceptions.ClickException as e:
             code = _usage_error(e)
-        except typer.Abort:
-            _say("aborted")
+        except typer.Abort:  # no answer to a question (end of input, Ctrl-C): end its line
+            from srm.cli.output import err
+
+            err().print()
+            _say("aborted: nothing was changed (--yes answers yes where a command asks)")
             code = 1
         code = code if isinstance(code, int) else 0
         if standalone_mode:
@@ -74,13 +79,16 @@ class SrmGroup(TyperGroup):
         problem = _not_utf8(self, ctx, args)
         if problem is not None:
             what, value = problem
-            shown = value.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
             raise _NotUtf8(
-                f"{what} is not valid UTF-8: '{shown}' (check the encoding of your terminal or"
-                " script)",
+                f"{what} is not valid UTF-8: '{_shown(value)}' (check the encoding of your"
+                " terminal or script)",
                 ctx,
             )
-        return super().parse_args(ctx, args)
+        rest = super().parse_args(ctx, args)
+        # The command as typed after the global options: what `srm undo` shows for its writes.
+        protected = getattr(ctx, "_protected_args", None) or getattr(ctx, "protected_args", [])
+        ctx.meta["srm.command"] = [*protected, *ctx.args]
+        return rest
 
     def invoke(self, ctx: typer.Context):  # type: ignore[override]
         try:
@@ -216,6 +224,13 @@ def _not_utf8(command: Any, ctx: Any, args: list[str]) -> tuple[str, str] | None
     return ("an argument", bad) if bad is not None else None
 
 
+def _shown(arg: str) -> str:
+    """An argument as text: bytes that weren't UTF-8 written as \\xe9."""
+    if _is_utf8(arg):
+        return arg
+    return arg.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
 def _is_utf8(text: str) -> bool:
     return text.isascii() or _SURROGATE.search(text) is None
 
@@ -272,7 +287,11 @@ def root(
         ),
     ] = False,
 ) -> None:
-    ctx.obj = AppContext(db_flag=db, config_flag=config, debug=debug)
+    import shlex
+
+    # File names may hold bytes that aren't UTF-8: recorded as \xe9, as the errors show them.
+    command = shlex.join(_shown(a) for a in ctx.meta.get("srm.command", []))
+    ctx.obj = AppContext(db_flag=db, config_flag=config, debug=debug, command=command)
 
 
 def _evaluate_annotations(group: typer.Typer) -> None:

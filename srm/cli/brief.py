@@ -22,7 +22,12 @@ def brief(
         bool, typer.Option("--json", help="Print JSON (stable field names, ISO dates).")
     ] = False,
 ) -> None:
-    """Before a meeting: who they are, recent talks, their goals, what you owe and can offer."""
+    """Before a meeting: who they are, recent talks, their goals, what you owe and can offer.
+
+    Examples:
+      srm brief maria
+      srm brief maria --json
+    """
     from srm.domain import contacts as dc
     from srm.domain import profile
 

@@ -23,6 +23,7 @@ class AppContext:
     db_flag: str | None = None
     config_flag: str | None = None
     debug: bool = False
+    command: str = ""  # as typed, for the undo log
     _store: Store | None = field(default=None, repr=False)
 
     @cached_property
@@ -68,10 +69,12 @@ class AppContext:
             path = self.db_path
             new = not path.exists() or path.stat().st_size == 0
             self._store = Store.open(path)
-            if new and config.segments:
+            if new and config.segments:  # part of creating the store, not of the command
                 from srm.domain.segments import sync_config
 
                 sync_config(self._store, config)
+            if self.command:
+                self._store.record_undo(self.command)
         return self._store
 
     def close(self) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 from typing import Annotated
 
 import typer
@@ -11,10 +13,13 @@ from srm.cli.options import ContactArg, JsonOpt, count, days, record_id
 from srm.cli.output import esc, message, print_json, show_rows
 
 PANEL = "Daily"
+followup_app = typer.Typer(
+    help="Promises to keep: add one made outside a meeting, reschedule, mark done or drop.",
+    no_args_is_help=True,
+)
 FollowupId = Annotated[
     int, typer.Argument(metavar="ID", help="Follow-up id (srm followups).", parser=record_id)
 ]
-followup_app = typer.Typer(help="Close follow-ups: done or dropped.", no_args_is_help=True)
 
 
 def register(app: typer.Typer) -> None:
@@ -31,7 +36,8 @@ def log(
         str,
         typer.Argument(
             metavar="CONTACT[,CONTACT...]",
-            help="Who: id, handle or part of a name; several separated by commas.",
+            help="Who: id, @handle, handle or part of a name or email (one contact each);"
+            " several separated by commas.",
         ),
     ],
     summary: Annotated[str, typer.Argument(help="What was said, in a line.")],
@@ -82,12 +88,15 @@ def log(
     ] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Log an interaction right after it happens; it resets each contact's check-in cadence."""
-    import os
+    """Log an interaction right after it happens; it resets each contact's check-in cadence.
 
+    Examples:
+      srm log maria "venue shortlist" --channel video --give
+      srm log maria,tom "planning" --follow-up "send notes" --follow-up-on friday
+    """
     from srm.domain import contacts as dc
     from srm.domain import interactions, schedule
-    from srm.errors import SrmError, UsageError
+    from srm.errors import UsageError
 
     app = ctx_of(ctx)
     if ask and give:
@@ -99,11 +108,8 @@ def log(
     interactions.check_channel(app.config, channel)
     store = app.store
     people = dc.resolve_many(store, contacts)
-    note_file = None
-    if edit:
-        # The editor runs before the write transaction opens: nothing is locked meanwhile.
-        note, note_file = _edit_note(people, summary)
-    try:
+    # The editor runs before the write transaction opens: nothing is locked meanwhile.
+    with edited_note(people, summary) if edit else nullcontext(note) as note:
         logged = interactions.log(
             store,
             app.config,
@@ -118,16 +124,6 @@ def log(
             follow_up_on=fu_when,
             idea_id=idea,
         )
-    except Exception as e:
-        if note_file is None:
-            raise
-        # What the person wrote is never lost: the file stays, and the error says where.
-        if isinstance(e, SrmError):
-            raise type(e)(f"{e}; your note is kept in {note_file}") from None
-        message(f"Your note is kept in {esc(note_file)}.")
-        raise
-    if note_file is not None:
-        os.unlink(note_file)
     plans = schedule.schedules(
         store, app.config, app.today, contact_ids=[c.id for c in people], include_archived=True
     )
@@ -154,11 +150,13 @@ def log(
                 "idea_id": logged.idea_id,
             }
         )
+        _warn_before_since(people, when, logged.interaction_id)
         return
     names = ", ".join(c.name for c in people)
     kind = "" if logged.kind == "checkin" else f" ({logged.kind})"
     message(
-        f"Logged {logged.channel}{kind} with [bold]{esc(names)}[/] on {logged.occurred_on}: {esc(logged.summary)}"
+        f"Logged interaction #{logged.interaction_id}: {logged.channel}{kind} with"
+        f" [bold]{esc(names)}[/] on {logged.occurred_on}: {esc(logged.summary)}"
     )
     for c in people:
         due_on = plans[c.id].due
@@ -169,36 +167,50 @@ def log(
         message(f"  follow-up #{logged.followup_id} due {logged.followup_due}")
     if logged.idea_id:
         message(f"  idea #{logged.idea_id} delivered")
+    _warn_before_since(people, when, logged.interaction_id)
 
 
-def _edit_note(people, summary: str) -> tuple[str, str]:
-    """The note written in $VISUAL/$EDITOR, and the file it is in.
+def _warn_before_since(people, when, interaction_id: int) -> None:
+    """Logged before tracking began: most often a mistyped --on (2025 for 2026)."""
+    for c in people:
+        if when < c.since:
+            message(
+                f"[yellow]warning:[/] {when} is before {esc(c.name)}'s --since ({c.since});"
+                f" logged anyway. A wrong date? srm interaction edit {interaction_id} --on DATE"
+                f" corrects it; srm edit @{esc(c.handle)} --since {when} if you knew them before."
+            )
 
-    The file (private to its owner) is left for the caller to remove once the interaction is
-    logged. A note saved in another encoding than UTF-8 (Latin-1, Windows-1252) is read line by
-    line as the importer reads such files, with a warning; nothing the person typed is dropped.
+
+@contextmanager
+def edited_note(people, summary: str, initial: str = "") -> Iterator[str]:
+    """The note as written in $VISUAL/$EDITOR, for the `with` block that stores it.
+
+    `people` are contacts or their JSON refs. The note's file (private to its owner) is
+    removed only once the block has stored it: if storing fails, the error says where the
+    note is. A note saved in another encoding than UTF-8 (Latin-1, Windows-1252) is read line
+    by line as the importer reads such files, with a warning: nothing typed is dropped.
     """
     import os
     import shlex
     import subprocess
     import tempfile
 
-    from srm.errors import UsageError
+    from srm.errors import SrmError, UsageError
     from srm.formats.text import decode_line
 
     editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
-    names = ", ".join(c.name for c in people)
+    names = ", ".join(c["name"] if isinstance(c, dict) else c.name for c in people)
     header = f"# Note for: {summary} (with {names}). Lines starting with # are ignored.\n"
     fd, path = tempfile.mkstemp(prefix="srm-note-", suffix=".md")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(header)
+            f.write(header + (initial + "\n" if initial else ""))
         try:
             code = subprocess.call([*shlex.split(editor), path])
         except OSError as e:
             raise UsageError(f"can't start the editor {editor!r} ($EDITOR): {e.strerror}") from None
         if code != 0:
-            raise UsageError(f"the editor exited with status {code}; nothing logged")
+            raise UsageError(f"the editor exited with status {code}; nothing changed")
         with open(path, "rb") as f:
             data = f.read()
     except BaseException:
@@ -212,8 +224,16 @@ def _edit_note(people, summary: str) -> tuple[str, str]:
             "The note wasn't saved as UTF-8; srm read it as Windows-1252/Latin-1:"
             " check it with srm show (your editor can save UTF-8)."
         )
-    note = "\n".join(line for line in text.splitlines() if not line.startswith("#")).strip()
-    return note, path
+    try:
+        yield "\n".join(line for line in text.splitlines() if not line.startswith("#")).strip()
+    except SrmError as e:
+        kept = SrmError(f"{e}; your note is kept in {path}")
+        kept.exit_code = e.exit_code
+        raise kept from None
+    except BaseException:
+        message(f"Your note is kept in {esc(path)}.")
+        raise
+    os.unlink(path)
 
 
 def _due_query(
@@ -272,7 +292,12 @@ def due(
     ] = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """Who needs attention: overdue check-ins, follow-ups and more, most urgent first."""
+    """Who needs attention: overdue check-ins, follow-ups and more, most urgent first.
+
+    Examples:
+      srm due
+      srm due --segment partners --within 14 --explain
+    """
     from srm.domain import due as dd
 
     app = ctx_of(ctx)
@@ -310,26 +335,59 @@ def due(
     render_due.render(q, shown, len(items), explain, dd.next_checkin(q) if not items else None)
 
 
+SNOOZE_CONFIRM_DAYS = 366  # a longer snooze is more likely a typo ("in 9m" for "in 9w")
+
+
 def snooze(
     ctx: typer.Context,
     contact: ContactArg,
     until: Annotated[
-        str,
+        str | None,
         typer.Argument(
-            metavar="UNTIL", help="Hide the check-in through this date (e.g. 'in 2w', 'next mon')."
+            metavar="[UNTIL]",
+            help="Hide the check-in through this date (e.g. 'in 2w', 'next mon').",
         ),
-    ],
+    ] = None,
+    clear: Annotated[bool, typer.Option("--clear", help="End the snooze now.")] = False,
+    yes: Annotated[
+        bool, typer.Option("--yes", "-y", help="Don't ask about a snooze longer than a year.")
+    ] = False,
 ) -> None:
-    """Hide a contact's check-in through a date; logging an interaction clears the snooze."""
+    """Hide a contact's check-in through a date; logging an interaction clears the snooze.
+
+    Examples:
+      srm snooze maria "in 2w"
+      srm snooze maria --clear
+    """
     from srm.domain import contacts as dc
     from srm.errors import UsageError
 
     app = ctx_of(ctx)
-    when = app.date(until, prefer="future")
-    if when < app.today:
-        raise UsageError(f"{until!r} is {when}, in the past: snooze until a later date")
+    if clear == (until is not None):
+        raise UsageError("give a date to snooze until, or --clear to end a snooze")
+    when = None
+    if until is not None:
+        when = app.date(until, prefer="future")
+        if when < app.today:
+            raise UsageError(f"{until!r} is {when}, in the past: snooze until a later date")
     store = app.store
     c = dc.resolve(store, contact)
+    if clear:
+        if c.snoozed_until is None:
+            message(f"{esc(c.name)} is not snoozed.")
+            return
+        dc.snooze(store, c, None)
+        message(f"[bold]{esc(c.name)}[/] is no longer snoozed (was through {c.snoozed_until}).")
+        return
+    days = (when - app.today).days
+    if (
+        days > SNOOZE_CONFIRM_DAYS
+        and not yes
+        and not typer.confirm(
+            f"Snooze {c.name} for {days} days, through {when.isoformat()}?", err=True
+        )
+    ):
+        raise typer.Exit(1)
     dc.snooze(store, c, when)
     message(f"Snoozed [bold]{esc(c.name)}[/] through {when.isoformat()}.")
 
@@ -341,7 +399,12 @@ def followups(
     ] = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """List open follow-ups (promises), soonest due first."""
+    """List open follow-ups (promises), soonest due first.
+
+    Examples:
+      srm followups
+      srm followups --all --json
+    """
     from srm.domain import followups as fu
 
     app = ctx_of(ctx)
@@ -358,6 +421,68 @@ def followups(
     show_rows(["id", "due", "contact", "follow-up", "status"], rows, late)
 
 
+@followup_app.command("add")
+def followup_add(
+    ctx: typer.Context,
+    contact: ContactArg,
+    text: Annotated[str, typer.Argument(help="What you promised.")],
+    due_on: Annotated[
+        str | None,
+        typer.Option("--due", metavar="DATE", help="When it is due (default in 7 days)."),
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Note a promise made outside a logged interaction (a hallway chat, a message).
+
+    Examples:
+      srm followup add maria "send the venue shortlist" --due friday
+    """
+    from datetime import timedelta
+
+    from srm.domain import contacts as dc
+    from srm.domain import followups as fu
+    from srm.domain.interactions import FOLLOW_UP_DAYS
+
+    app = ctx_of(ctx)
+    due_day = app.date(due_on, prefer="future") if due_on else app.today + timedelta(FOLLOW_UP_DAYS)
+    store = app.store
+    c = dc.resolve(store, contact)
+    f = fu.add(store, c.id, text, due=due_day, on=app.today)
+    if as_json:
+        print_json(f)
+        return
+    message(f"Follow-up #{f['id']} for [bold]{esc(c.name)}[/] due {f['due']}: {esc(f['text'])}")
+
+
+@followup_app.command("edit")
+def followup_edit(
+    ctx: typer.Context,
+    followup_id: FollowupId,
+    due_on: Annotated[
+        str | None, typer.Option("--due", metavar="DATE", help="The new due date.")
+    ] = None,
+    text: Annotated[str | None, typer.Option("--text", help="The new wording.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Reschedule or reword a follow-up.
+
+    Examples:
+      srm followup edit 5 --due "next mon"
+      srm followup edit 5 --text "send the shortlist and the prices"
+    """
+    from srm.domain import followups as fu
+
+    app = ctx_of(ctx)
+    due_day = app.date(due_on, prefer="future") if due_on else None
+    f = fu.edit(app.store, followup_id, due=due_day, text=text)
+    if as_json:
+        print_json(f)
+        return
+    message(
+        f"Follow-up #{f['id']} for {esc(f['contact']['name'])} due {f['due']}: {esc(f['text'])}"
+    )
+
+
 @followup_app.command("done")
 def followup_done(
     ctx: typer.Context,
@@ -366,7 +491,12 @@ def followup_done(
         str | None, typer.Option("--on", metavar="DATE", help="When it was done (default today).")
     ] = None,
 ) -> None:
-    """Mark a follow-up done."""
+    """Mark a follow-up done.
+
+    Examples:
+      srm followup done 5
+      srm followup done 5 --on yesterday
+    """
     _close(ctx, followup_id, "done", on)
 
 
@@ -378,7 +508,11 @@ def followup_drop(
         str | None, typer.Option("--on", metavar="DATE", help="When you let it go (default today).")
     ] = None,
 ) -> None:
-    """Drop a follow-up you will not do."""
+    """Drop a follow-up you will not do.
+
+    Example:
+      srm followup drop 5
+    """
     _close(ctx, followup_id, "dropped", on)
 
 

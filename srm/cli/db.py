@@ -48,6 +48,8 @@ def check(
         for p in result["problems"]:
             message(f"  problem: {p}")
     if result["problems"]:
-        raise StoreError(f"{len(result['problems'])} problem(s) found in {app.db_path}")
+        from srm.domain.common import plural
+
+        raise StoreError(f"{plural(len(result['problems']), 'problem')} found in {app.db_path}")
     if not as_json:
         message("OK")

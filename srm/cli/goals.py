@@ -15,7 +15,7 @@ IdArg = Annotated[
     int, typer.Argument(metavar="ID", help="Goal id (srm goals lists them).", parser=record_id)
 ]
 goal_app = typer.Typer(
-    help="What your partners are trying to achieve: add, confirm, done, drop.",
+    help="What your partners are trying to achieve: add, edit, confirm, done, drop.",
     no_args_is_help=True,
 )
 
@@ -36,7 +36,11 @@ def add(
     ] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Record a goal a contact is working towards; `srm due` asks you to re-check it."""
+    """Record a goal a contact is working towards; `srm due` asks you to re-check it.
+
+    Example:
+      srm goal add maria "grow member retention"
+    """
     from srm.domain import contacts as dc
     from srm.domain import goals as dg
 
@@ -61,7 +65,12 @@ def goals(
     ] = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """List partners' goals and how long since each was confirmed as still their priority."""
+    """List partners' goals and how long since each was confirmed as still their priority.
+
+    Examples:
+      srm goals
+      srm goals maria --all
+    """
     from srm.domain import contacts as dc
     from srm.domain import goals as dg
 
@@ -85,6 +94,35 @@ def goals(
         )
 
 
+@goal_app.command("edit")
+def edit(
+    ctx: typer.Context,
+    goal_id: IdArg,
+    text: Annotated[str | None, typer.Option("--text", help="The new wording.")] = None,
+    on: Annotated[
+        str | None, typer.Option("--on", metavar="DATE", help="When they really told you.")
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Reword a goal or correct when it was recorded (a new goal is a new `goal add`).
+
+    Example:
+      srm goal edit 3 --text "grow member retention to 80%"
+    """
+    from srm.domain import goals as dg
+
+    app = ctx_of(ctx)
+    when = app.date(on, allow_future=False) if on else None
+    g = dg.edit(
+        app.store, goal_id, text=text, on=when, today=app.today,
+        max_age=app.config.goal_max_age_days,
+    )  # fmt: skip
+    if as_json:
+        print_json(g)
+    else:
+        message(f"Goal #{g['id']} for [bold]{esc(g['contact']['name'])}[/]: {esc(g['text'])}")
+
+
 @goal_app.command("confirm")
 def confirm(
     ctx: typer.Context,
@@ -94,7 +132,11 @@ def confirm(
         typer.Option("--on", metavar="DATE", help="When they confirmed it (default today)."),
     ] = None,
 ) -> None:
-    """Record that a goal is still their priority (each confirmation is kept)."""
+    """Record that a goal is still their priority (each confirmation is kept).
+
+    Example:
+      srm goal confirm 3
+    """
     from srm.domain import goals as dg
 
     app = ctx_of(ctx)
@@ -115,7 +157,11 @@ def done(
         typer.Option("--on", metavar="DATE", help="When they reached it (default today)."),
     ] = None,
 ) -> None:
-    """Mark a goal achieved; it stays in the history (srm goals --all)."""
+    """Mark a goal achieved; it stays in the history (srm goals --all).
+
+    Example:
+      srm goal done 3
+    """
     _close(ctx, goal_id, "done", on)
 
 
@@ -128,7 +174,11 @@ def drop(
         typer.Option("--on", metavar="DATE", help="When they let it go (default today)."),
     ] = None,
 ) -> None:
-    """Drop a goal that is no longer theirs; it stays in the history (srm goals --all)."""
+    """Drop a goal that is no longer theirs; it stays in the history (srm goals --all).
+
+    Example:
+      srm goal drop 3 --on 2026-11-01
+    """
     _close(ctx, goal_id, "dropped", on)
 
 

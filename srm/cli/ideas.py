@@ -15,7 +15,7 @@ IdArg = Annotated[
     int, typer.Argument(metavar="ID", help="Idea id (srm ideas lists them).", parser=record_id)
 ]
 idea_app = typer.Typer(
-    help="Ways to help someone that bring you nothing in return: add, done, drop.",
+    help="Ways to help someone that bring you nothing in return: add, edit, done, drop.",
     no_args_is_help=True,
 )
 
@@ -48,7 +48,12 @@ def add(
     ] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Note a non-ask idea for a contact, or for a segment with --segment."""
+    """Note a non-ask idea for a contact, or for a segment with --segment.
+
+    Examples:
+      srm idea add maria "intro to a venue owner"
+      srm idea add --segment members "free ticket to the meetup"
+    """
     from srm.domain import contacts as dc
     from srm.domain import ideas as di
     from srm.errors import UsageError
@@ -81,7 +86,12 @@ def ideas(
     ] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """List non-ask ideas: open ones first (oldest first), then delivered and dropped."""
+    """List non-ask ideas: open ones first (oldest first), then delivered and dropped.
+
+    Examples:
+      srm ideas --open
+      srm ideas --contact maria
+    """
     from srm.domain import contacts as dc
     from srm.domain import ideas as di
 
@@ -105,6 +115,42 @@ def ideas(
     show_rows(["id", "for", "idea", "status", "since"], rows)
 
 
+@idea_app.command("edit")
+def edit(
+    ctx: typer.Context,
+    idea_id: IdArg,
+    text: Annotated[str | None, typer.Option("--text", help="The new wording.")] = None,
+    contact: Annotated[
+        str | None, typer.Option("--contact", "-c", help="It is for this contact instead.")
+    ] = None,
+    segment: Annotated[
+        str | None, typer.Option("--segment", "-s", help="It is for this segment instead.")
+    ] = None,
+    on: Annotated[
+        str | None, typer.Option("--on", metavar="DATE", help="When you really had it.")
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Reword an idea, or move it to another contact or segment.
+
+    Examples:
+      srm idea edit 4 --text "intro to the venue's events manager"
+      srm idea edit 4 --segment members
+    """
+    from srm.domain import contacts as dc
+    from srm.domain import ideas as di
+
+    app = ctx_of(ctx)
+    when = app.date(on, allow_future=False) if on else None
+    store = app.store
+    who = dc.resolve(store, contact) if contact is not None else None
+    idea = di.edit(store, idea_id, text=text, contact=who, segment=segment, on=when)
+    if as_json:
+        print_json(idea)
+    else:
+        message(f"Idea #{idea['id']} for [bold]{esc(_target(idea))}[/]: {esc(idea['text'])}")
+
+
 @idea_app.command("done")
 def done(
     ctx: typer.Context,
@@ -114,7 +160,11 @@ def done(
         typer.Option("--on", metavar="DATE", help="When you gave it (default today)."),
     ] = None,
 ) -> None:
-    """Mark an idea delivered (`srm log CONTACT "..." --idea ID` also logs the give)."""
+    """Mark an idea delivered (`srm log CONTACT "..." --idea ID` also logs the give).
+
+    Example:
+      srm idea done 4
+    """
     _close(ctx, idea_id, "delivered", on)
 
 
@@ -126,7 +176,11 @@ def drop(
         str | None, typer.Option("--on", metavar="DATE", help="When you let it go (default today).")
     ] = None,
 ) -> None:
-    """Drop an idea you will not pursue."""
+    """Drop an idea you will not pursue.
+
+    Example:
+      srm idea drop 4 --on yesterday
+    """
     _close(ctx, idea_id, "dropped", on)
 
 

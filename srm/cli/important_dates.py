@@ -38,7 +38,12 @@ def add(
     ],
     as_json: JsonOpt = False,
 ) -> None:
-    """Record a yearly date for a contact; it shows in `srm due` when it comes near."""
+    """Record a yearly date for a contact; it shows in `srm due` when it comes near.
+
+    Examples:
+      srm date add maria birthday 03-20
+      srm date add maria anniversary 2019-06-01
+    """
     from srm.domain import contacts as dc
     from srm.domain import important_dates as di
 
@@ -67,7 +72,12 @@ def dates(
     ] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """List dates that matter by their next occurrence, soonest first."""
+    """List dates that matter by their next occurrence, soonest first.
+
+    Examples:
+      srm dates
+      srm dates --within 60
+    """
     from srm.domain import important_dates as di
 
     app = ctx_of(ctx)
@@ -95,7 +105,11 @@ def rm(
         int, typer.Argument(metavar="ID", help="Date id (srm dates lists them).", parser=record_id)
     ],
 ) -> None:
-    """Remove a date."""
+    """Remove a date.
+
+    Example:
+      srm date rm 7
+    """
     from srm.domain import important_dates as di
 
     app = ctx_of(ctx)

@@ -26,9 +26,15 @@ def console(**options: Any) -> Console:
     return c
 
 
+# Piped or redirected, data is never wrapped or cut to fit 80 columns: `srm contacts | grep`
+# must see whole rows.
+PIPE_WIDTH = 4096
+
+
 @cache
 def out() -> Console:
-    return console(highlight=False, soft_wrap=False)
+    terminal = sys.stdout.isatty()
+    return console(highlight=False, soft_wrap=False, width=None if terminal else PIPE_WIDTH)
 
 
 @cache
@@ -104,13 +110,22 @@ def json_text(data: Any, indent: int | None = None) -> str:
     return json_dumps(data, indent)
 
 
+# Columns whose values are never wrapped or cut: a half-shown date or id is a wrong one.
+WHOLE = frozenset(
+    {"id", "date", "due", "next", "next due", "last", "since", "when", "when (UTC)", "handle"}
+)
+
+
 def table(*columns: str, title: str | None = None) -> Table:
     from rich import box
     from rich.table import Table
 
     t = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False)
     for c in columns:
-        t.add_column(c)
+        if c in WHOLE:
+            t.add_column(c, no_wrap=True, min_width=10 if c != "id" else None)
+        else:
+            t.add_column(c, overflow="fold")
     return t
 
 
@@ -135,9 +150,9 @@ RICH_ROWS = 500
 def show_rows(
     columns: list[str], rows: list[list[str]], styles: list[str | None] | None = None
 ) -> None:
-    """A listing of plain-text cells: a Rich table (with a style per row, e.g. "red" for late
-    items), or aligned columns when it is long."""
-    if len(rows) <= RICH_ROWS:
+    """A listing of plain-text cells: a Rich table on a terminal (with a style per row, e.g.
+    "red" for late items), or aligned columns, never wrapped, when it is long or piped."""
+    if len(rows) <= RICH_ROWS and sys.stdout.isatty():
         t = table(*columns)
         for r, style in zip(rows, styles or [None] * len(rows), strict=True):
             t.add_row(*(esc(cell) for cell in r), style=style)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from srm.cli.output import esc, message, show, table
+from srm.domain.common import plural
 
 
 def _details(rows: list[tuple[str, str | None]]) -> None:
@@ -18,13 +19,21 @@ def _details(rows: list[tuple[str, str | None]]) -> None:
     show(head)
 
 
-def _interactions(items: list[dict], title: str) -> None:
-    """Interactions newest first; negative ones marked, shared ones name the others."""
-    t = table("date", "channel", "kind", "summary", title=title)
+def _interactions(items: list[dict], title: str, *, full_notes: bool = False) -> None:
+    """Interactions newest first, with their ids and notes; negative ones marked, shared ones
+    name the others. A note shows its first line (… when there is more) unless `full_notes`."""
+    t = table("id", "date", "channel", "kind", "summary", title=title)
+    t.columns[0].no_wrap = t.columns[1].no_wrap = True
     for i in items:
         mark = " [red](negative)[/]" if i["sentiment"] == "negative" else ""
         with_ = f" [dim](with {esc(', '.join(i['with']))})[/]" if i.get("with") else ""
-        t.add_row(i["date"], esc(i["channel"]), i["kind"], esc(i["summary"]) + mark + with_)
+        text = esc(i["summary"]) + mark + with_
+        note = (i.get("note") or "").strip()
+        if note:
+            shown = note if full_notes else note.splitlines()[0]
+            more = "" if full_notes or shown == note else " …"
+            text += f"\n[dim]{esc(shown)}{more}[/]"
+        t.add_row(str(i["id"]), i["date"], esc(i["channel"]), i["kind"], text)
     show(t)
 
 
@@ -53,7 +62,7 @@ def profile(p: dict) -> None:
         _interactions(p["interactions"], "Interactions")
         hidden = p["interactions_total"] - len(p["interactions"])
         if hidden > 0:
-            message(f"{hidden} older interaction(s) not shown (--all shows them).")
+            message(f"{plural(hidden, 'older interaction')} not shown (--all shows them).")
     _followups(p)
     _relationship(p)
 
@@ -142,7 +151,7 @@ def brief(p: dict) -> None:
         ]
     )
     if p["interactions"]:
-        _interactions(p["interactions"], "Last interactions")
+        _interactions(p["interactions"], "Last interactions", full_notes=True)
     _followups(p)
     _relationship(p)
 
@@ -155,7 +164,7 @@ def _cadence(p: dict) -> str:
 def _ledger(led: dict | None) -> str | None:
     if not led:
         return None
-    text = f"{led['gives']} gives, {led['asks']} asks"
+    text = f"{plural(led['gives'], 'give')}, {plural(led['asks'], 'ask')}"
     if led["asks_since_give"]:
-        text += f"; {led['asks_since_give']} ask(s) since your last give"
+        text += f"; {plural(led['asks_since_give'], 'ask')} since your last give"
     return text

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from srm.cli.output import esc, message, show, table
+from srm.cli.output import esc, message, out, show, table
+from srm.domain.common import plural
 
 GROUPS = (
     ("repair", None, "Repair", "negative last interaction"),
@@ -64,7 +65,7 @@ def render(q, items, total: int, explain: bool, next_checkin) -> None:
                     f"{v:.3g} ({esc(n)})" for n, v in i.terms if not n.startswith("+")
                 )
                 extra = " ".join(f"{esc(n)}" for n, v in i.terms if n.startswith("+"))
-                message(f"  {esc(i.contact['name'])}: {parts} {extra} = {i.urgency:.3f}")
+                out().print(f"  {esc(i.contact['name'])}: {parts} {extra} = {i.urgency:.3f}")
     if total > len(items):
         message(f"… and {total - len(items)} more (srm due --all shows them).")
 
@@ -73,7 +74,7 @@ def _hint(f: dict) -> str:
     hints = []
     n = f.get("asks_since_give") or 0
     if n:
-        hints.append(f"{n} ask{'s' if n > 1 else ''} since your last give")
+        hints.append(f"{plural(n, 'ask')} since your last give")
     idea = f.get("idea")
     if idea:
         hints.append(f"offer: {idea['text']} (idea #{idea['id']})")

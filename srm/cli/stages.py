@@ -34,7 +34,12 @@ def stage(
     ] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Move a contact to a stage of the relationship; the history is kept."""
+    """Move a contact to a stage of the relationship; the history is kept.
+
+    Examples:
+      srm stage maria trust
+      srm stage maria try --on 2026-10-01
+    """
     from srm.domain import contacts as dc
     from srm.domain import stages as ds
 
@@ -66,7 +71,12 @@ def stages(
     ] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """How many contacts are at each stage, or one contact's moves from stage to stage."""
+    """How many contacts are at each stage, or one contact's moves from stage to stage.
+
+    Examples:
+      srm stages
+      srm stages maria
+    """
     from srm.domain import contacts as dc
     from srm.domain import stages as ds
 

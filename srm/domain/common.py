@@ -21,6 +21,7 @@ __all__ = [
     "strip_controls",
     "strip_escapes",
     "json_dumps",
+    "plural",
 ]
 
 # Longest texts srm keeps, in characters: far past what a person types, short of abuse.
@@ -122,3 +123,8 @@ def iso(d: date | None) -> str | None:
 
 def to_date(s: str | None) -> date | None:
     return date.fromisoformat(s) if s else None
+
+
+def plural(n: int, noun: str, nouns: str | None = None) -> str:
+    """'1 ask', '0 asks', '2 follow-ups': a count with its noun in the right number."""
+    return f"{n} {noun if n == 1 else nouns or noun + 's'}"

@@ -14,6 +14,7 @@ from functools import cached_property
 from srm.config import Config
 from srm.domain import followups as fu
 from srm.domain import goals, ideas, important_dates, repair, schedule
+from srm.domain.common import plural
 from srm.store.db import Store
 
 FOLLOWUP_BONUS = 0.5  # per open follow-up: a promised contact is more urgent
@@ -117,7 +118,9 @@ def checkins(q: Query, refs: dict[int, dict], weights: dict[int, float]) -> list
         ]
         urgency = p.weight * (1 + late / days)
         if n_fu:
-            terms.append((f"+ {FOLLOWUP_BONUS} × {n_fu} open follow-up(s)", FOLLOWUP_BONUS * n_fu))
+            terms.append(
+                (f"+ {FOLLOWUP_BONUS} × {plural(n_fu, 'open follow-up')}", FOLLOWUP_BONUS * n_fu)
+            )
             urgency += FOLLOWUP_BONUS * n_fu
         items.append(
             Item(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from srm.domain.common import new_uuid
 from srm.errors import NotFound, UsageError
 from srm.store.db import Store
 
@@ -65,14 +66,69 @@ def open_counts(store: Store) -> dict[int, int]:
     )
 
 
+def get(store: Store, followup_id: int) -> dict:
+    row = store.conn.execute(_SELECT + " WHERE f.id = ?", (followup_id,)).fetchone()
+    if row is None:
+        raise NotFound(f"no follow-up with id {followup_id} (srm followups lists them)")
+    return _json(row)
+
+
+def _text(text: str) -> str:
+    text = " ".join(text.split())
+    if not text:
+        raise UsageError("a follow-up needs a text saying what you promised")
+    return text
+
+
+def add(store: Store, contact_id: int, text: str, *, due: date, on: date) -> dict:
+    """A promise made outside a logged interaction (a hallway chat, a message)."""
+    text = _text(text)
+    if due < on:
+        raise UsageError(f"the follow-up is due {due}, before today ({on}): give a later --due")
+    with store.write() as conn:
+        fid = conn.execute(
+            "INSERT INTO followup (uuid, contact_id, text, due_on, status, created_on)"
+            " VALUES (?, ?, ?, ?, 'open', ?)",
+            (new_uuid(), contact_id, text, due.isoformat(), on.isoformat()),
+        ).lastrowid
+    return get(store, fid)
+
+
+def edit(
+    store: Store, followup_id: int, *, due: date | None = None, text: str | None = None
+) -> dict:
+    """Reschedule a follow-up or reword it."""
+    changes: dict[str, str] = {}
+    if text is not None:
+        changes["text"] = _text(text)
+    if due is not None:
+        changes["due_on"] = due.isoformat()
+    if not changes:
+        raise UsageError("nothing to change: give --due DATE or --text TEXT")
+    with store.write() as conn:
+        current = get(store, followup_id)
+        if due is not None and changes["due_on"] < current["created_on"]:
+            raise UsageError(
+                f"follow-up {followup_id} was made on {current['created_on']}; it can't be due"
+                " before that"
+            )
+        sets = ", ".join(f"{k} = ?" for k in changes)
+        conn.execute(f"UPDATE followup SET {sets} WHERE id = ?", (*changes.values(), followup_id))
+    return get(store, followup_id)
+
+
 def close(store: Store, followup_id: int, status: str, on: date) -> dict:
-    """Mark an open follow-up done or dropped."""
+    """Mark an open follow-up done or dropped, as of a day on or after it was made."""
     with store.write() as conn:
         row = conn.execute(_SELECT + " WHERE f.id = ?", (followup_id,)).fetchone()
         if row is None:
             raise NotFound(f"no follow-up with id {followup_id} (srm followups lists them)")
         if row["status"] != "open":
             raise UsageError(f"follow-up {followup_id} is already {row['status']}")
+        if on.isoformat() < row["created_on"]:
+            raise UsageError(
+                f"follow-up {followup_id} was made on {row['created_on']}; use a later date"
+            )
         conn.execute(
             "UPDATE followup SET status = ?, closed_on = ? WHERE id = ?",
             (status, on.isoformat(), followup_id),

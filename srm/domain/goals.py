@@ -111,6 +111,39 @@ def list_goals(
     return _hydrate(store, rows, on, max_age)
 
 
+def edit(
+    store: Store,
+    goal_id: int,
+    *,
+    text: str | None = None,
+    on: date | None = None,
+    today: date,
+    max_age: int,
+) -> dict:
+    """Reword a goal (their words changed, not their goal) or correct when they told you."""
+    changes: dict[str, str] = {}
+    if text is not None:
+        text = " ".join(text.split())
+        if not text:
+            raise UsageError("say what the goal is (e.g. 'grow member retention')")
+        changes["text"] = text
+    if on is not None:
+        changes["recorded_on"] = on.isoformat()
+    if not changes:
+        raise UsageError("nothing to change: give --text or --on")
+    with store.write() as conn:
+        current = get(store, goal_id, today, max_age)
+        later = [d for d in (current["closed_on"], *current["confirmations"]) if d]
+        if on is not None and later and on.isoformat() > min(later):
+            raise UsageError(
+                f"goal {goal_id} was already confirmed or closed on {min(later)}; it can't have"
+                " been recorded after that"
+            )
+        sets = ", ".join(f"{k} = ?" for k in changes)
+        conn.execute(f"UPDATE goal SET {sets} WHERE id = ?", (*changes.values(), goal_id))
+    return get(store, goal_id, today, max_age)
+
+
 def _active_goal(conn: sqlite3.Connection, goal_id: int, on: date) -> None:
     """Refuse an unknown or closed goal, or a date before it was recorded."""
     row = conn.execute("SELECT status, recorded_on FROM goal WHERE id = ?", (goal_id,)).fetchone()

@@ -101,6 +101,49 @@ def list_ideas(
     return [_json(r) for r in store.conn.execute(sql, params)]
 
 
+def edit(
+    store: Store,
+    idea_id: int,
+    *,
+    text: str | None = None,
+    contact: Contact | None = None,
+    segment: str | None = None,
+    on: date | None = None,
+) -> dict:
+    """Reword an idea, move it to another contact or segment, or correct when you had it."""
+    if contact is not None and segment is not None:
+        raise UsageError("an idea is for a contact or a segment, not both")
+    changes: dict[str, object] = {}
+    if text is not None:
+        text = " ".join(text.split())
+        if not text:
+            raise UsageError("say what the idea is (a short text)")
+        changes["text"] = text
+    if contact is not None:
+        changes.update(contact_id=contact.id, segment_id=None)
+    if segment is not None:
+        changes.update(contact_id=None, segment_id=seg.get(store, segment).id)
+    if on is not None:
+        changes["created_on"] = on.isoformat()
+    if not changes:
+        raise UsageError("nothing to change: give --text, --contact, --segment or --on")
+    with store.write() as conn:
+        current = get(store, idea_id)
+        if on is not None and current["closed_on"] and on.isoformat() > current["closed_on"]:
+            raise UsageError(
+                f"idea {idea_id} was {current['status']} on {current['closed_on']}; it can't"
+                " have been noted after that"
+            )
+        if current["interaction_id"] is not None and ("contact_id" in changes):
+            raise UsageError(
+                f"idea {idea_id} was delivered in interaction #{current['interaction_id']}:"
+                " it stays with whom it was given to"
+            )
+        sets = ", ".join(f"{k} = ?" for k in changes)
+        conn.execute(f"UPDATE idea SET {sets} WHERE id = ?", (*changes.values(), idea_id))
+    return get(store, idea_id)
+
+
 def close(store: Store, idea_id: int, status: str, on: date) -> dict:
     """Mark an open idea delivered or dropped, as of `on`."""
     with store.write() as conn:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -40,6 +42,13 @@ def check_channel(config: Config, channel: str) -> str:
     return ch
 
 
+def check_sentiment(sentiment: str) -> str:
+    s = sentiment.strip().lower()
+    if s not in SENTIMENTS:
+        raise UsageError(f"unknown sentiment {sentiment!r}: use one of {', '.join(SENTIMENTS)}")
+    return s
+
+
 def log(
     store: Store,
     config: Config,
@@ -68,8 +77,7 @@ def log(
     ch = check_channel(config, channel)
     if kind not in KINDS:
         raise UsageError(f"unknown kind {kind!r}: use one of {', '.join(KINDS)}")
-    if sentiment not in SENTIMENTS:
-        raise UsageError(f"unknown sentiment {sentiment!r}: use one of {', '.join(SENTIMENTS)}")
+    check_sentiment(sentiment)
     if follow_up is not None and not follow_up:
         raise UsageError("a follow-up needs a text saying what you promised")
     if follow_up is None and follow_up_on is not None:
@@ -82,7 +90,7 @@ def log(
     uid = new_uuid()
     with store.write() as conn:
         if idea_id is not None:
-            kind = _idea_give(conn, idea_id, kind, contacts)
+            kind = _idea_give(conn, idea_id, kind, contacts, on)
         cur = conn.execute(
             "INSERT INTO interaction (uuid, occurred_on, channel, kind, sentiment, summary, note,"
             " idea_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -120,11 +128,12 @@ def log(
     return Logged(iid, uid, on, ch, kind, sentiment, summary, contacts, fid, due, idea_id)
 
 
-def _idea_give(conn, idea_id: int, kind: str, contacts: list[Contact]) -> str:
+def _idea_give(conn, idea_id: int, kind: str, contacts: list[Contact], on: date) -> str:
     """Check that an idea can be delivered in this interaction; delivering one is a give."""
     row = conn.execute(
-        "SELECT i.status, i.contact_id, c.name FROM idea i LEFT JOIN contact c"
-        " ON c.id = i.contact_id WHERE i.id = ?",
+        "SELECT i.status, i.contact_id, i.segment_id, i.created_on, c.name, s.name AS segment"
+        " FROM idea i LEFT JOIN contact c ON c.id = i.contact_id"
+        " LEFT JOIN segment s ON s.id = i.segment_id WHERE i.id = ?",
         (idea_id,),
     ).fetchone()
     if row is None:
@@ -133,9 +142,51 @@ def _idea_give(conn, idea_id: int, kind: str, contacts: list[Contact]) -> str:
         raise UsageError(f"idea {idea_id} is already {row['status']}")
     if kind == "ask":
         raise UsageError("--idea logs a give (something for them); leave out --ask")
-    if row["contact_id"] is not None and row["contact_id"] not in {c.id for c in contacts}:
+    ids = [c.id for c in contacts]
+    if row["contact_id"] is not None and row["contact_id"] not in ids:
         raise UsageError(f"idea {idea_id} is for {row['name']}: log it with them")
+    if row["segment_id"] is not None:
+        marks = ",".join("?" * len(ids))
+        member = conn.execute(
+            f"SELECT 1 FROM contact_segment WHERE segment_id = ? AND contact_id IN ({marks})",
+            (row["segment_id"], *ids),
+        ).fetchone()
+        if member is None:
+            raise UsageError(
+                f"idea {idea_id} is for the {row['segment']} segment, and nobody in this"
+                f" interaction is in it (srm edit CONTACT --segment {row['segment']} adds them)"
+            )
+    if on.isoformat() < row["created_on"]:
+        raise UsageError(f"idea {idea_id} was only noted on {row['created_on']}; use a later date")
     return "give"
+
+
+_ITEM = """
+SELECT i.id, i.uuid, i.occurred_on, i.channel, i.kind, i.sentiment, i.summary, i.note, i.idea_id,
+       (SELECT json_group_array(json_object('id', c.id, 'uuid', c.uuid, 'handle', c.handle,
+                                            'name', c.name))
+          FROM interaction_contact x JOIN contact c ON c.id = x.contact_id
+         WHERE x.interaction_id = i.id) AS people
+"""
+
+
+def _item(r, exclude: int | None = None) -> dict:
+    people = sorted(json.loads(r["people"]), key=lambda p: (p["name"].casefold(), p["id"]))
+    item = {
+        "id": r["id"],
+        "uuid": r["uuid"],
+        "date": r["occurred_on"],
+        "channel": r["channel"],
+        "kind": r["kind"],
+        "sentiment": r["sentiment"],
+        "summary": r["summary"],
+        "note": r["note"],
+        "idea_id": r["idea_id"],
+        "contacts": people,
+    }
+    if exclude is not None:  # a contact's own timeline names only the others
+        item["with"] = [p["handle"] for p in people if p["id"] != exclude]
+    return item
 
 
 def timeline(store: Store, contact_id: int, limit: int | None) -> tuple[list[dict], int]:
@@ -143,31 +194,190 @@ def timeline(store: Store, contact_id: int, limit: int | None) -> tuple[list[dic
     total = store.conn.execute(
         "SELECT count(*) FROM interaction_contact WHERE contact_id = ?", (contact_id,)
     ).fetchone()[0]
-    sql = (
-        "SELECT i.id, i.uuid, i.occurred_on, i.channel, i.kind, i.sentiment, i.summary, i.note,"
-        " (SELECT group_concat(c.handle, ',') FROM interaction_contact x JOIN contact c"
-        "   ON c.id = x.contact_id WHERE x.interaction_id = i.id AND x.contact_id != :cid) AS others"
-        " FROM interaction_contact ic JOIN interaction i ON i.id = ic.interaction_id"
-        " WHERE ic.contact_id = :cid ORDER BY ic.occurred_on DESC, i.id DESC"
-    )
+    return list(history(store, contact_id=contact_id, limit=limit)), total
+
+
+@dataclass
+class Filter:
+    """Which interactions `srm timeline` lists: a date range, a contact, a segment, a channel."""
+
+    since: date | None = None
+    until: date | None = None
+    contact_id: int | None = None
+    segment_id: int | None = None
+    channel: str | None = None
+
+    def sql(self) -> tuple[str, list]:
+        where, params = [], []
+        if self.contact_id is not None:
+            # Driven by the (contact_id, occurred_on) index: a contact's rows only.
+            where.append("ic.contact_id = ?")
+            params.append(self.contact_id)
+        if self.since is not None:
+            where.append(f"{self.date_column} >= ?")
+            params.append(self.since.isoformat())
+        if self.until is not None:
+            where.append(f"{self.date_column} <= ?")
+            params.append(self.until.isoformat())
+        if self.channel is not None:
+            where.append("i.channel = ?")
+            params.append(self.channel)
+        if self.segment_id is not None:
+            where.append(
+                "i.id IN (SELECT s.interaction_id FROM interaction_contact s JOIN contact_segment cs"
+                " ON cs.contact_id = s.contact_id WHERE cs.segment_id = ?)"
+            )
+            params.append(self.segment_id)
+        return (" WHERE " + " AND ".join(where) if where else ""), params
+
+    @property
+    def date_column(self) -> str:
+        return "ic.occurred_on" if self.contact_id is not None else "i.occurred_on"
+
+    def source(self) -> str:
+        if self.contact_id is not None:
+            return " FROM interaction_contact ic JOIN interaction i ON i.id = ic.interaction_id"
+        return " FROM interaction i"
+
+
+def history(
+    store: Store, *, limit: int | None = None, contact_id: int | None = None, **filters
+) -> Iterator[dict]:
+    """Interactions newest first (same day: the one logged last first), as they are read."""
+    f = Filter(contact_id=contact_id, **filters)
+    where, params = f.sql()
+    sql = _ITEM + f.source() + where + f" ORDER BY {f.date_column} DESC, i.id DESC"
     if limit is not None:
         sql += f" LIMIT {int(limit)}"
-    rows = store.conn.execute(sql, {"cid": contact_id}).fetchall()
-    items = [
-        {
-            "id": r["id"],
-            "uuid": r["uuid"],
-            "date": r["occurred_on"],
-            "channel": r["channel"],
-            "kind": r["kind"],
-            "sentiment": r["sentiment"],
-            "summary": r["summary"],
-            "note": r["note"],
-            "with": r["others"].split(",") if r["others"] else [],
-        }
-        for r in rows
-    ]
-    return items, total
+    for r in store.conn.execute(sql, params):
+        yield _item(r, exclude=contact_id)
+
+
+def count(store: Store, **filters) -> int:
+    f = Filter(**filters)
+    where, params = f.sql()
+    return store.conn.execute("SELECT count(*)" + f.source() + where, params).fetchone()[0]
+
+
+def get(store: Store, interaction_id: int) -> dict:
+    row = store.conn.execute(_ITEM + " FROM interaction i WHERE i.id = ?", (interaction_id,))
+    row = row.fetchone()
+    if row is None:
+        raise NotFound(f"no interaction with id {interaction_id} (srm timeline lists them)")
+    return _item(row)
+
+
+def edit(
+    store: Store,
+    config: Config,
+    interaction_id: int,
+    *,
+    on: date | None = None,
+    channel: str | None = None,
+    kind: str | None = None,
+    sentiment: str | None = None,
+    summary: str | None = None,
+    note: str | None = None,
+    add: list[Contact] = (),  # type: ignore[assignment]
+    remove: list[Contact] = (),  # type: ignore[assignment]
+) -> dict:
+    """Correct an interaction; every figure derived from it (next check-in, repairs, the
+    ledger, the report) follows at once, since they are computed from the history."""
+    changes: dict[str, object] = {}
+    if on is not None:
+        changes["occurred_on"] = on.isoformat()
+    if channel is not None:
+        changes["channel"] = check_channel(config, channel)
+    if kind is not None:
+        if kind not in KINDS:
+            raise UsageError(f"unknown kind {kind!r}: use one of {', '.join(KINDS)}")
+        changes["kind"] = kind
+    if sentiment is not None:
+        changes["sentiment"] = check_sentiment(sentiment)
+    if summary is not None:
+        summary = summary.strip()
+        if not summary:
+            raise UsageError("an interaction needs a summary")
+        changes["summary"] = summary
+    if note is not None:
+        changes["note"] = note
+    if not changes and not add and not remove:
+        raise UsageError(
+            "nothing to change: give --on, --channel, --summary, --note … (see --help)"
+        )
+    overlap = {c.id for c in add} & {c.id for c in remove}
+    if overlap:
+        raise UsageError("a contact can't be both added to and removed from an interaction")
+    with store.write() as conn:
+        current = get(store, interaction_id)
+        if current["idea_id"] is not None and changes.get("kind", "give") != "give":
+            raise UsageError(
+                f"interaction {interaction_id} delivered idea #{current['idea_id']}: it stays a"
+                " give (remove it with srm interaction rm to take the delivery back)"
+            )
+        if "occurred_on" in changes and current["idea_id"] is not None:
+            _check_idea_date(conn, current["idea_id"], on)
+        if changes:
+            sets = ", ".join(f"{k} = ?" for k in changes)
+            conn.execute(
+                f"UPDATE interaction SET {sets} WHERE id = ?", (*changes.values(), interaction_id)
+            )
+        if "occurred_on" in changes:
+            conn.execute(
+                "UPDATE interaction_contact SET occurred_on = ? WHERE interaction_id = ?",
+                (changes["occurred_on"], interaction_id),
+            )
+        day = changes.get("occurred_on", current["date"])
+        conn.executemany(
+            "INSERT OR IGNORE INTO interaction_contact (interaction_id, contact_id, occurred_on)"
+            " VALUES (?, ?, ?)",
+            [(interaction_id, c.id, day) for c in add],
+        )
+        conn.executemany(
+            "DELETE FROM interaction_contact WHERE interaction_id = ? AND contact_id = ?",
+            [(interaction_id, c.id) for c in remove],
+        )
+        left = conn.execute(
+            "SELECT count(*) FROM interaction_contact WHERE interaction_id = ?", (interaction_id,)
+        ).fetchone()[0]
+        if left == 0:
+            raise UsageError(
+                "an interaction needs at least one contact (srm interaction rm removes it)"
+            )
+    return get(store, interaction_id)
+
+
+def _check_idea_date(conn, idea_id: int, on: date) -> None:
+    created = conn.execute("SELECT created_on FROM idea WHERE id = ?", (idea_id,)).fetchone()
+    if created and on.isoformat() < created[0]:
+        raise UsageError(
+            f"it delivered idea #{idea_id}, noted on {created[0]}: the date can't be earlier"
+        )
+
+
+def remove(store: Store, interaction_id: int) -> dict:
+    """Delete an interaction. An idea it delivered is open again; its follow-ups stay."""
+    with store.write() as conn:
+        item = get(store, interaction_id)
+        item["followups"] = [
+            {"id": r[0], "text": r[1], "status": r[2]}
+            for r in conn.execute(
+                "SELECT id, text, status FROM followup WHERE interaction_id = ? ORDER BY id",
+                (interaction_id,),
+            )
+        ]
+        conn.execute("DELETE FROM interaction WHERE id = ?", (interaction_id,))
+        if item["idea_id"] is not None:
+            still = conn.execute(
+                "SELECT 1 FROM interaction WHERE idea_id = ? LIMIT 1", (item["idea_id"],)
+            ).fetchone()
+            if still is None:
+                conn.execute(
+                    "UPDATE idea SET status = 'open', closed_on = NULL"
+                    " WHERE id = ? AND status = 'delivered'",
+                    (item["idea_id"],),
+                )
+    return item
 
 
 def last_details(store: Store, contact_ids: list[int], on: date) -> dict[int, dict]:
@@ -175,8 +385,6 @@ def last_details(store: Store, contact_ids: list[int], on: date) -> dict[int, di
 
     One statement: an index seek per contact on (contact_id, occurred_on), then a row lookup.
     """
-    import json
-
     sql = """
     WITH ids(cid) AS (SELECT value FROM json_each(?)),
     latest(cid, iid) AS (

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from srm import cadence as cad
 from srm.config import Config
-from srm.domain.common import LABEL_MAX, one_line
+from srm.domain.common import LABEL_MAX, one_line, plural
 from srm.errors import NotFound, SrmError, UsageError
 from srm.store.db import Store
 from srm.store.migrations import now_utc, segment_uuid
@@ -233,7 +233,7 @@ def remove(store: Store, config: Config, name: str, force: bool) -> Segment:
         ).fetchone()[0]
         if n and not force:
             raise SrmError(
-                f"segment {seg.name!r} still has {n} contact(s); --force removes it anyway"
+                f"segment {seg.name!r} still has {plural(n, 'contact')}; --force removes it anyway"
                 " (the contacts stay, without this segment)"
             )
         conn.execute("DELETE FROM segment WHERE id = ?", (seg.id,))

@@ -10,12 +10,12 @@ from srm.store.db import Store
 def describe_db(conn: sqlite3.Connection) -> dict[str, dict]:
     """Tables → columns (name, declared type, not null, pk), foreign keys and indexes."""
     out: dict[str, dict] = {}
-    tables = [
-        r[0]
-        for r in conn.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-        )
-    ]
+    rows = conn.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+    ).fetchall()
+    # Virtual tables (the FTS5 search index) and their shadow tables are not in the models.
+    virtual = [n for n, sql in rows if (sql or "").upper().startswith("CREATE VIRTUAL")]
+    tables = [n for n, _ in rows if not any(n == v or n.startswith(v + "_") for v in virtual)]
     for t in tables:
         cols = {
             r[1]: (r[2].upper(), bool(r[3]) or bool(r[5]), r[5])

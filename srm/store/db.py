@@ -9,7 +9,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from srm.errors import StoreError
-from srm.store.migrations import MIGRATIONS, now_utc
+from srm.store.migrations import MIGRATIONS, UNDO_SINCE, now_utc
+from srm.store.undo import Journal, sync_triggers
 
 BUSY_TIMEOUT_MS = 10_000
 
@@ -20,6 +21,12 @@ class Store:
     def __init__(self, path: Path, conn: sqlite3.Connection):
         self.path = path
         self.conn = conn
+        # Set by the CLI to the command line: this process's writes then form one undo command.
+        self.journal: Journal | None = None
+
+    def record_undo(self, label: str) -> None:
+        """Record this process's writes as one command `srm undo` can revert."""
+        self.journal = Journal(label)
 
     @classmethod
     def open(cls, path: Path) -> Store:
@@ -48,13 +55,24 @@ class Store:
         self.conn.close()
 
     @contextmanager
-    def write(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction: all of it lands, or none of it."""
+    def write(self, *, undoable: bool = True) -> Iterator[sqlite3.Connection]:
+        """One write transaction: all of it lands, or none of it.
+
+        With a journal (see `record_undo`) its changes join the process's undo command, unless
+        `undoable=False` (erasure, undo itself).
+        """
+        journal = self.journal if undoable else None
         self.conn.execute("BEGIN IMMEDIATE")
         try:
+            if journal is not None:
+                journal.begin(self.conn, now_utc())
             yield self.conn
+            if journal is not None:
+                journal.end(self.conn)
         except BaseException:
             self.conn.execute("ROLLBACK")
+            if journal is not None:
+                journal.rolled_back()
             raise
         self.conn.execute("COMMIT")
 
@@ -100,6 +118,9 @@ class Store:
                     "INSERT INTO schema_migration (version, name, applied_at) VALUES (?, ?, ?)",
                     (number, name, now_utc()),
                 )
+                if number >= UNDO_SINCE:
+                    # Tables a step added or changed get their undo triggers in the same step.
+                    sync_triggers(conn)
                 conn.execute(f"PRAGMA user_version = {number}")
 
 

@@ -228,6 +228,95 @@ def _initial(conn: sqlite3.Connection) -> None:
     )
 
 
+SCHEMA_2 = """
+CREATE TABLE undo_command (
+    id INTEGER NOT NULL,
+    command VARCHAR NOT NULL,
+    created_at VARCHAR NOT NULL,
+    undone_at VARCHAR,
+    PRIMARY KEY (id)
+);
+CREATE TABLE undo_change (
+    id INTEGER NOT NULL,
+    command_id INTEGER NOT NULL,
+    tbl VARCHAR NOT NULL,
+    pk VARCHAR NOT NULL,
+    row_before VARCHAR,
+    row_after VARCHAR,
+    PRIMARY KEY (id),
+    FOREIGN KEY(command_id) REFERENCES undo_command (id) ON DELETE CASCADE
+);
+CREATE INDEX ix_undo_change_command_id ON undo_change (command_id);
+CREATE INDEX ix_undo_change_row ON undo_change (tbl, pk);
+CREATE TABLE undo_state (
+    id INTEGER NOT NULL,
+    command_id INTEGER,
+    PRIMARY KEY (id),
+    CONSTRAINT undo_state_single CHECK (id = 1)
+);
+INSERT INTO undo_state (id, command_id) VALUES (1, NULL);
+"""
+# From this step on, every step ends by (re)generating the undo triggers of the tables it left
+# (srm.store.undo.sync_triggers), so a new table or column is recorded without a step of its own.
+UNDO_SINCE = 2
+
+
+def _undo_log(conn: sqlite3.Connection) -> None:
+    _run(conn, SCHEMA_2)
+
+
+# The full-text index of `srm search`: one FTS5 table over every kind of free text, kept in step
+# by triggers. rowid = record id * 8 + kind (srm.domain.search.KINDS), so a change finds its
+# entry by rowid instead of scanning the index.
+SEARCH_SOURCES = (
+    # (kind, table, title column, body column or NULL)
+    (1, "interaction", "summary", "note"),
+    (2, "contact", "name", "note"),
+    (3, "followup", "text", None),
+    (4, "idea", "text", None),
+    (5, "goal", "text", None),
+)
+
+
+def _search_index(conn: sqlite3.Connection) -> None:
+    conn.execute(
+        "CREATE VIRTUAL TABLE search_index USING fts5(title, body,"
+        " tokenize = 'unicode61 remove_diacritics 2')"
+    )
+    for kind, table, title, body in SEARCH_SOURCES:
+        new_body = f"NEW.{body}" if body else "''"
+        row = f"NEW.id * 8 + {kind}"
+        conn.execute(
+            f"CREATE TRIGGER search_{table}_insert AFTER INSERT ON {table} BEGIN"
+            f" INSERT INTO search_index (rowid, title, body) VALUES ({row}, NEW.{title}, {new_body});"
+            " END"
+        )
+        conn.execute(
+            f"CREATE TRIGGER search_{table}_delete AFTER DELETE ON {table} BEGIN"
+            f" DELETE FROM search_index WHERE rowid = OLD.id * 8 + {kind}; END"
+        )
+        watched = f"{title}, {body}" if body else title
+        conn.execute(
+            f"CREATE TRIGGER search_{table}_update AFTER UPDATE OF id, {watched} ON {table} BEGIN"
+            f" DELETE FROM search_index WHERE rowid = OLD.id * 8 + {kind};"
+            f" INSERT INTO search_index (rowid, title, body) VALUES ({row}, NEW.{title}, {new_body});"
+            " END"
+        )
+        old_body = body or "''"
+        conn.execute(
+            f"INSERT INTO search_index (rowid, title, body)"
+            f" SELECT id * 8 + {kind}, {title}, {old_body} FROM {table}"
+        )
+
+
+def _run(conn: sqlite3.Connection, script: str) -> None:
+    for statement in script.split(";"):
+        if statement.strip():
+            conn.execute(statement)
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
     ("initial schema", _initial),
+    ("undo log", _undo_log),
+    ("search index", _search_index),
 ]

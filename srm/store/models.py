@@ -201,3 +201,35 @@ class ImportantDate(SQLModel, table=True):
     year: int | None = None
     month: int
     day: int
+
+
+class UndoCommand(SQLModel, table=True):
+    """One srm command that changed the store, newest last; `srm undo` reverts them in turn."""
+
+    __tablename__ = "undo_command"
+    id: int | None = Field(default=None, primary_key=True)
+    command: str  # as typed, e.g. log maria "venue shortlist"
+    created_at: str
+    undone_at: str | None = None
+
+
+class UndoChange(SQLModel, table=True):
+    """A row a command changed, as JSON images before and after (NULL: absent), written by triggers."""
+
+    __tablename__ = "undo_change"
+    __table_args__ = (Index("ix_undo_change_row", "tbl", "pk"),)
+    id: int | None = Field(default=None, primary_key=True)
+    command_id: int = Field(foreign_key="undo_command.id", index=True, ondelete="CASCADE")
+    tbl: str
+    pk: str  # JSON array of the primary key's values
+    row_before: str | None = None
+    row_after: str | None = None
+
+
+class UndoState(SQLModel, table=True):
+    """One row: the command being recorded, or NULL when nothing is (writers outside srm)."""
+
+    __tablename__ = "undo_state"
+    __table_args__ = (CheckConstraint("id = 1", name="undo_state_single"),)
+    id: int = Field(primary_key=True)
+    command_id: int | None = None
