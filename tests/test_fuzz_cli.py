@@ -102,24 +102,25 @@ hostile = st.one_of(
 )
 
 
+NUMBER_TYPES = ("IntParamType", "FloatParamType")
+
+
 def values_for(param, files: list[str]):
-    """A strategy for one value of a parameter, by what its name and metavar say it is."""
+    """A strategy for one value of a parameter, by what its name and metavar say it is: a
+    plausible value, one hostile to that kind of value, or anything hostile."""
     metavar = (param.metavar or "").upper()
     name = param.name or ""
     if metavar in FILE_METAVARS:
         return st.sampled_from(files)  # never a path outside the test's own directory
     if metavar == "ID" or name.endswith("_id") or name == "idea":
-        plausible = st.sampled_from(PLAUSIBLE_NUMBERS[:3])
+        plausible, against = PLAUSIBLE_NUMBERS[:3], HUGE_NUMBERS
     elif metavar in ("DATE", "UNTIL", "PERIOD") or name in ("on", "since", "from_", "to", "last"):
-        plausible = st.sampled_from(PLAUSIBLE_DATES + ["2026Q1", "2026-02", "2025", "90d"])
-    elif metavar in ("DAYS", "N") or type(param.type).__name__ in (
-        "IntParamType",
-        "FloatParamType",
-    ):
-        plausible = st.sampled_from(PLAUSIBLE_NUMBERS + ["0.5", "100"])
+        plausible, against = PLAUSIBLE_DATES + ["2026Q1", "2026-02", "2025", "90d"], BAD_DATES
+    elif metavar in ("DAYS", "N") or type(param.type).__name__ in NUMBER_TYPES:
+        plausible, against = PLAUSIBLE_NUMBERS + ["0.5", "100"], HUGE_NUMBERS
     else:
-        plausible = st.sampled_from(PLAUSIBLE_TEXT)
-    return st.one_of(plausible, hostile)
+        plausible, against = PLAUSIBLE_TEXT, NOT_UTF8 + CONTROLS + MARKUP + HUGE_NUMBERS[:3]
+    return st.one_of(st.sampled_from(plausible), st.sampled_from(against), hostile)
 
 
 @st.composite

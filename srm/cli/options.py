@@ -9,10 +9,10 @@ def record_id(text: str) -> int:
     """An ID argument: a whole number from 1 to 2^63 - 1 (SQLite's largest), else exit 2."""
     from srm.domain.common import MAX_ID, parse_id
 
-    value = parse_id(text)
+    value = parse_id(str(text))
     if value is not None:
         return value
-    s = text.strip()
+    s = str(text).strip()
     if s.isascii() and s.isdigit() and int(s) > 0:
         raise typer.BadParameter(f"{s} is larger than any id (they go up to {MAX_ID})")
     raise typer.BadParameter(f"{text!r} is not an id (a whole number: 1, 2, 3 …)")
@@ -36,9 +36,10 @@ def count(text: str) -> int:
     return n
 
 
-def _whole(text: str) -> int | None:
-    """A whole number written in ASCII digits (at most 10**18), or None."""
-    s = text.strip()
+def _whole(text: str | int) -> int | None:
+    """A whole number written in ASCII digits (at most 10**18), or None. (A default given as
+    an int comes through the parser too.)"""
+    s = str(text).strip()
     if not (s.isascii() and s.isdigit()):
         return None
     return int(s) if len(s) <= 18 else 10**18

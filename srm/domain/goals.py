@@ -123,7 +123,7 @@ def edit(
     """Reword a goal (their words changed, not their goal) or correct when they told you."""
     changes: dict[str, str] = {}
     if text is not None:
-        text = " ".join(text.split())
+        text = one_line(text, "the goal")
         if not text:
             raise UsageError("say what the goal is (e.g. 'grow member retention')")
         changes["text"] = text

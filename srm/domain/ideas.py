@@ -115,7 +115,7 @@ def edit(
         raise UsageError("an idea is for a contact or a segment, not both")
     changes: dict[str, object] = {}
     if text is not None:
-        text = " ".join(text.split())
+        text = one_line(text, "the idea")
         if not text:
             raise UsageError("say what the idea is (a short text)")
         changes["text"] = text

@@ -295,12 +295,12 @@ def edit(
     if sentiment is not None:
         changes["sentiment"] = check_sentiment(sentiment)
     if summary is not None:
-        summary = summary.strip()
+        summary = one_line(summary, "the summary")
         if not summary:
             raise UsageError("an interaction needs a summary")
         changes["summary"] = summary
     if note is not None:
-        changes["note"] = note
+        changes["note"] = note_text(note)
     if not changes and not add and not remove:
         raise UsageError(
             "nothing to change: give --on, --channel, --summary, --note … (see --help)"
