@@ -53,6 +53,7 @@ TODAY = "2026-03-15"
 # What a terminal acts on: C0 controls but tab and newline, DEL, and C1 (U+009B is CSI).
 RAW = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 STATS: Counter = Counter()
+OTHER_ERRORS: Counter = Counter()  # exit 1 ("other error"): what they were, for the summary
 
 
 def leaf_commands(group=None, path=()):
@@ -216,6 +217,8 @@ def check(args: list, code: int, stdout: str, stderr: str, before: list[str], db
     assert code in EXIT_CODES, f"srm {shown} exited {code}: {output[-500:]}"
     assert not RAW.search(output), f"srm {shown} printed a control character: {output!r:.500}"
     STATS[code] += 1
+    if code == 1:
+        OTHER_ERRORS[re.sub(r"[\d/]+.*", "…", stderr.strip().splitlines()[-1][:50])] += 1
     if code != 0:
         if code != 2 or "Usage:" not in stdout:  # `srm idea` alone shows its help (exit 2)
             lines = stderr.strip().splitlines()
@@ -291,3 +294,5 @@ def summary():
         total = sum(STATS.values())
         codes = ", ".join(f"exit {c}: {n}" for c, n in sorted(STATS.items()))
         print(f"\nfuzzed {total} srm commands ({len(COMMANDS)} in the tree): {codes}")
+        for text, n in OTHER_ERRORS.most_common(8):
+            print(f"  exit 1 × {n}: {text}")
