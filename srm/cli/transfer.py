@@ -10,7 +10,7 @@ import typer
 
 from srm.cadence import HELP as CADENCE_HELP
 from srm.cli.context import ctx_of
-from srm.cli.output import esc, message, print_json
+from srm.cli.output import SafeWriter, esc, message, print_json
 
 PANEL = "Import and export"
 PROGRESS_MIN_ITEMS = 500  # smaller files import faster than a progress bar can draw
@@ -225,10 +225,10 @@ def export(
     scope = exporter.scope(store, contact=contact, segment=segment)
     options = exporter.Options(kind, today=app.today, interactions=interactions, todo=todo)
     if output is None:
-        count = exporter.export(store, app.config, scope, options, sys.stdout)
+        count = exporter.export(store, app.config, scope, options, SafeWriter(sys.stdout))
     else:
         from srm.store.files import atomic_file
 
         with atomic_file(output.expanduser(), database=app.db_path) as out:
-            count = exporter.export(store, app.config, scope, options, out)
+            count = exporter.export(store, app.config, scope, options, SafeWriter(out))
         message(f"Exported {count} {exporter.unit(options, count)} to {esc(output)}.")

@@ -16,7 +16,7 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import TextIO
 
-from srm.errors import UsageError
+from srm.errors import SrmError, UsageError
 
 PRIVATE = 0o600
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -114,8 +114,9 @@ def atomic_file(
     """A UTF-8 text file that appears complete or not at all, with exactly `mode`.
 
     Refuses a `path` that is `database` (or its `-wal`/`-shm`) or any SQLite database. A
-    symlink is followed: the file it points at is replaced. Any failure (a missing folder, a
-    full disk) leaves the old file as it was and raises one UsageError line.
+    symlink is followed: the file it points at is replaced. Any failure leaves the old file as
+    it was, in one line: a folder that can't take the file is a UsageError (exit 2), a write
+    that fails (a full disk) an SrmError (exit 1).
     """
     target = check_output(path, database)
     try:
@@ -130,9 +131,10 @@ def atomic_file(
         if database is not None and is_database_file(target, database):  # appeared meanwhile
             raise UsageError(f"{path} became srm's database while it was written; not replaced")
         os.replace(tmp, target)
-    except OSError as e:
+    except OSError as e:  # a full disk, a vanished share: exit 1, as any failed output
         tmp.unlink(missing_ok=True)
-        raise UsageError(f"can't write {path}: {e.strerror or e}; nothing was written") from None
+        kept = "it was left as it was" if target.exists() else "nothing was written"
+        raise SrmError(f"can't write {path}: {e.strerror or e}; {kept}") from None
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
