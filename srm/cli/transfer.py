@@ -227,13 +227,8 @@ def export(
     if output is None:
         count = exporter.export(store, app.config, scope, options, SafeWriter(sys.stdout))
     else:
-        from srm.errors import SrmError
+        from srm.store.files import atomic_file
 
-        try:
-            with exporter.atomic_file(output) as out:
-                count = exporter.export(store, app.config, scope, options, SafeWriter(out))
-        except OSError as e:  # a full disk, a vanished share: the old file stays as it was
-            raise SrmError(
-                f"can't write {output}: {e.strerror or e}; it was left as it was"
-            ) from None
+        with atomic_file(output.expanduser(), database=app.db_path) as out:
+            count = exporter.export(store, app.config, scope, options, SafeWriter(out))
         message(f"Exported {count} {exporter.unit(options, count)} to {esc(output)}.")
