@@ -39,7 +39,7 @@ class AppContext:
         return load(self.config_path)
 
     @cached_property
-    def db_path(self) -> Path:
+    def db_path(self) -> Path | str:
         from srm.paths import database_path
 
         return database_path(self.db_flag, self.config.database)
@@ -66,10 +66,10 @@ class AppContext:
             from srm.store.db import Store
 
             config = self.config  # a broken config fails before the database is touched
-            path = self.db_path
-            new = not path.exists() or path.stat().st_size == 0
-            self._store = Store.open(path)
-            if new and config.segments:  # part of creating the store, not of the command
+            self._store = Store.open(self.db_path)
+            if (
+                self._store.created and config.segments
+            ):  # part of creating the store, not of the command
                 from srm.domain.segments import sync_config
 
                 sync_config(self._store, config)

@@ -23,6 +23,7 @@ from srm.domain.common import (
 )
 from srm.errors import Ambiguous, Duplicate, NotFound, UsageError
 from srm.store.db import Store
+from srm.store.dialect import dialect_of
 
 # Letters NFKD does not decompose into ASCII.
 _FOLD = str.maketrans({"ß": "ss", "æ": "ae", "ø": "o", "ł": "l", "đ": "d", "þ": "th", "œ": "oe"})
@@ -280,13 +281,26 @@ def add(
 def _refuse_duplicate(conn: sqlite3.Connection, name: str, email: str | None) -> None:
     """Raise Duplicate naming the contacts with this email (any case) or this folded name."""
     key = name_key(name)
-    conn.create_function("srm_name_key", 1, name_key, deterministic=True)
-    rows = conn.execute(
-        "SELECT id, handle, name, email, archived_at, email = ? COLLATE NOCASE AS same_email"
-        " FROM contact WHERE email = ? COLLATE NOCASE OR srm_name_key(name) = ?"
-        " ORDER BY same_email DESC, id",
-        (email, email, key or None),
-    ).fetchall()
+    if dialect_of(conn).python_functions:
+        conn.create_function("srm_name_key", 1, name_key, deterministic=True)
+        rows = conn.execute(
+            "SELECT id, handle, name, email, archived_at, email = ? COLLATE NOCASE AS same_email"
+            " FROM contact WHERE email = ? COLLATE NOCASE OR srm_name_key(name) = ?"
+            " ORDER BY same_email DESC, id",
+            (email, email, key or None),
+        ).fetchall()
+    else:  # the server can't call name_key: the names come here
+        same = [
+            r[0]
+            for r in conn.execute("SELECT id, name FROM contact")
+            if key and name_key(r[1]) == key
+        ]
+        rows = conn.execute(
+            "SELECT id, handle, name, email, archived_at, lower(email) = lower(?) AS same_email"
+            " FROM contact WHERE lower(email) = lower(?) OR id = ANY(?)"
+            " ORDER BY same_email DESC NULLS LAST, id",
+            (email, email, same),
+        ).fetchall()
     if not rows:
         return
     first = rows[0]
@@ -385,13 +399,19 @@ def resolve(store: Store, ref: str) -> Contact:
         return _hydrate(store, [row])[0]
     owner = conn.execute("SELECT * FROM contact WHERE handle = ?", (text.lower(),)).fetchone()
     grade = _grader(text)
-    conn.create_function("srm_match", 2, grade, deterministic=True)
-    graded = [
-        (grade(r["name"], r["email"]), r)
-        for r in conn.execute(
+    if dialect_of(conn).python_functions:
+        conn.create_function("srm_match", 2, grade, deterministic=True)
+        candidates = conn.execute(
             "SELECT * FROM contact WHERE srm_match(name, email) > 0 ORDER BY name, id"
         )
-    ]
+    else:  # graded here: the server can't call Python
+        ids = [
+            r[0] for r in conn.execute("SELECT id, name, email FROM contact") if grade(r[1], r[2])
+        ]
+        candidates = conn.execute(
+            "SELECT * FROM contact WHERE id = ANY(?) ORDER BY name, id", (ids,)
+        )
+    graded = [(grade(r["name"], r["email"]), r) for r in candidates]
     if owner is not None:
         # Written as typed, hyphens and all: "maria-g" is not Maria G. Rossi's name.
         typed = re.compile(rf"(?<![^\W_]){re.escape(_fold(text))}(?![^\W_])")
@@ -502,13 +522,14 @@ def search(
     if tag:
         where.append("c.id IN (SELECT contact_id FROM contact_tag WHERE tag = ?)")
         params.append(tag.strip().lower().lstrip("#"))
-    if query:
+    q = _fold(query) if query else None
+    python_functions = store.dialect.python_functions
+    if q is not None and python_functions:
         store.conn.create_function("srm_fold", 1, _fold, deterministic=True)
         where.append(
             "(instr(srm_fold(c.name), ?) > 0 OR instr(srm_fold(coalesce(c.email, '')), ?) > 0"
             " OR instr(srm_fold(coalesce(c.org, '')), ?) > 0 OR instr(c.handle, ?) > 0)"
         )
-        q = _fold(query)
         params += [q, q, q, q]
     if stage:
         where.append(
@@ -517,9 +538,16 @@ def search(
         )
         params.append(stage.strip().lower())
     rows = store.conn.execute(
-        f"SELECT c.* FROM contact c WHERE {' AND '.join(where)} ORDER BY c.name COLLATE NOCASE, c.id",
+        f"SELECT c.* FROM contact c WHERE {' AND '.join(where)}"
+        f" ORDER BY {store.dialect.nocase('c.name')}, c.id",
         params,
     ).fetchall()
+    if q is not None and not python_functions:  # the server can't fold: filtered here
+        rows = [
+            r
+            for r in rows
+            if any(q in _fold(r[k]) for k in ("name", "email", "org")) or q in r["handle"]
+        ]
     return _hydrate(store, rows)
 
 

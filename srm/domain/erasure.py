@@ -21,6 +21,7 @@ from pathlib import Path
 from srm.domain.common import new_uuid, now_utc
 from srm.domain.contacts import Contact
 from srm.store.db import Store
+from srm.store.dialect import dialect_of
 
 REDACTION = "[erased]"
 MIN_TERM = 3  # shorter names or numbers would match ordinary words
@@ -62,28 +63,25 @@ PURGES: list[Callable[[sqlite3.Connection, Doomed], None]] = [
     _rewrite_search_index,
 ]
 
-# A person's rows, keyed as the undo log keys them: (table, SQL of the key, which rows).
+# A person's rows, keyed as the undo log keys them: (table, key columns, which rows).
 _ROWS = (
-    ("contact", "json_array(id)", "id = :cid"),
-    ("contact_segment", "json_array(contact_id, segment_id)", "contact_id = :cid"),
-    ("contact_tag", "json_array(contact_id, tag)", "contact_id = :cid"),
-    ("interaction_contact", "json_array(interaction_id, contact_id)", "contact_id = :cid"),
-    ("followup", "json_array(id)", "contact_id = :cid"),
-    ("idea", "json_array(id)", "contact_id = :cid"),
-    ("goal", "json_array(id)", "contact_id = :cid"),
-    (
-        "goal_confirmation",
-        "json_array(id)",
-        "goal_id IN (SELECT id FROM goal WHERE contact_id = :cid)",
-    ),
-    ("stage_change", "json_array(id)", "contact_id = :cid"),
-    ("important_date", "json_array(id)", "contact_id = :cid"),
+    ("contact", ("id",), "id = :cid"),
+    ("contact_segment", ("contact_id", "segment_id"), "contact_id = :cid"),
+    ("contact_tag", ("contact_id", "tag"), "contact_id = :cid"),
+    ("interaction_contact", ("interaction_id", "contact_id"), "contact_id = :cid"),
+    ("followup", ("id",), "contact_id = :cid"),
+    ("idea", ("id",), "contact_id = :cid"),
+    ("goal", ("id",), "contact_id = :cid"),
+    ("goal_confirmation", ("id",), "goal_id IN (SELECT id FROM goal WHERE contact_id = :cid)"),
+    ("stage_change", ("id",), "contact_id = :cid"),
+    ("important_date", ("id",), "contact_id = :cid"),
 )
 
 
 def _rows_of(conn: sqlite3.Connection, contact_id: int, only: list[int]) -> set[tuple[str, str]]:
     rows = {("interaction", f"[{int(i)}]") for i in only}
-    for table, key, where in _ROWS:
+    for table, columns, where in _ROWS:
+        key = dialect_of(conn).json_key(*columns)
         for r in conn.execute(f"SELECT {key} FROM {table} WHERE {where}", {"cid": contact_id}):
             rows.add((table, r[0]))
     return rows

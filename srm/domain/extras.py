@@ -10,9 +10,9 @@ LEDGER_DAYS = 90
 
 _COUNTS = """
 SELECT ic.contact_id,
-       sum(i.kind = 'ask'), sum(i.kind = 'give'),
-       sum(i.kind = 'ask' AND i.occurred_on >= :recent),
-       sum(i.kind = 'give' AND i.occurred_on >= :recent)
+       count(*) FILTER (WHERE i.kind = 'ask'), count(*) FILTER (WHERE i.kind = 'give'),
+       count(*) FILTER (WHERE i.kind = 'ask' AND i.occurred_on >= :recent),
+       count(*) FILTER (WHERE i.kind = 'give' AND i.occurred_on >= :recent)
 """
 # A few contacts: walk each one's history on the (contact, date) index.
 _LEDGER_FEW_SQL = (
@@ -72,7 +72,7 @@ def ledger(store: Store, ids: list[int], on: date, days: int = LEDGER_DAYS) -> d
 
 
 _ASKS_SINCE_GIVE_SQL = """
-WITH ids(cid) AS (SELECT value FROM json_each(:ids)),
+WITH ids(cid) AS (SELECT value FROM {ids}),
 last_give(cid, day) AS (
     SELECT cid, coalesce((SELECT ic.occurred_on FROM interaction_contact ic
                             JOIN interaction i ON i.id = ic.interaction_id
@@ -98,7 +98,8 @@ def asks_since_give(store: Store, ids: list[int], on: date) -> dict[int, int]:
     """
     import json
 
-    rows = store.conn.execute(_ASKS_SINCE_GIVE_SQL, {"ids": json.dumps(ids), "on": on.isoformat()})
+    sql = _ASKS_SINCE_GIVE_SQL.format(ids=store.dialect.json_ids(":ids"))
+    rows = store.conn.execute(sql, {"ids": json.dumps(ids), "on": on.isoformat()})
     return dict(rows.fetchall())
 
 

@@ -156,8 +156,8 @@ def _plan(conn: sqlite3.Connection, keep: dc.Contact, other: dc.Contact) -> Plan
     k, o = keep.id, other.id
     p = Plan(keep, other)
     p.interactions, p.shared = conn.execute(
-        "SELECT count(*), coalesce(sum(interaction_id IN (SELECT interaction_id"
-        " FROM interaction_contact WHERE contact_id = ?)), 0)"
+        "SELECT count(*), count(*) FILTER (WHERE interaction_id IN (SELECT interaction_id"
+        " FROM interaction_contact WHERE contact_id = ?))"
         " FROM interaction_contact WHERE contact_id = ?",
         (k, o),
     ).fetchone()

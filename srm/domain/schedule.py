@@ -13,6 +13,7 @@ from datetime import date
 from srm import cadence as cad
 from srm.config import Config
 from srm.store.db import Store
+from srm.store.dialect import engine_sql
 
 
 @dataclass
@@ -42,7 +43,8 @@ WHERE {where}
 # The same, plus which interaction was the latest and whether it was negative: the index walk
 # ends on the link row (same day: logged last), then one primary-key lookup each. `srm due`
 # needs it for repairs; it costs ~15 ms more at 10k contacts, whatever the history's length.
-_SQL_WITH_LAST = """
+_SQL_WITH_LAST = {
+    "sqlite": """
 SELECT c.id, c.cadence, c.since, c.snoozed_until, l.occurred_on, l.interaction_id,
        i.sentiment = 'negative'
 FROM contact c
@@ -52,7 +54,20 @@ LEFT JOIN interaction_contact l ON l.rowid = (
      ORDER BY ic.occurred_on DESC, ic.rowid DESC LIMIT 1)
 LEFT JOIN interaction i ON i.id = l.interaction_id
 WHERE {where}
-"""
+""",
+    # No rowid: the same index walk as a lateral join; the later interaction wins a tie.
+    "postgresql": """
+SELECT c.id, c.cadence, c.since, c.snoozed_until, l.occurred_on, l.interaction_id,
+       i.sentiment = 'negative'
+FROM contact c
+LEFT JOIN LATERAL (
+    SELECT ic.occurred_on, ic.interaction_id FROM interaction_contact ic
+     WHERE ic.contact_id = c.id AND ic.occurred_on <= :on
+     ORDER BY ic.occurred_on DESC, ic.interaction_id DESC LIMIT 1) l ON true
+LEFT JOIN interaction i ON i.id = l.interaction_id
+WHERE {where}
+""",
+}
 
 
 def schedules(
@@ -68,7 +83,7 @@ def schedules(
 ) -> dict[int, Schedule]:
     """Schedules for all (or the given) contacts, as of `on` (later interactions are ignored)."""
     conn = store.conn
-    where = ["1"] if include_archived else ["c.archived_at IS NULL"]
+    where = [store.dialect.true] if include_archived else ["c.archived_at IS NULL"]
     params: dict[str, object] = {"on": on.isoformat()}
     if contact_ids is not None:
         if not contact_ids:
@@ -85,7 +100,9 @@ def schedules(
     # Many contacts share a cadence and a start date; calendar arithmetic is done once for each.
     due_on: dict[tuple[cad.Cadence, str], date] = {}
     out: dict[int, Schedule] = {}
-    sql = (_SQL_WITH_LAST if with_last else _SQL).format(where=" AND ".join(where))
+    sql = (engine_sql(conn, _SQL_WITH_LAST) if with_last else _SQL).format(
+        where=" AND ".join(where)
+    )
     for cid, own, since, snoozed, last, last_id, negative in _tuples(conn, sql, params):
         key = (own, seg_cadences.get(cid, ()))
         cadence = parsed.get(key, _UNSET)
