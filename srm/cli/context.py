@@ -44,6 +44,17 @@ class AppContext:
 
         return database_path(self.db_flag, self.config.database)
 
+    @property
+    def db_name(self) -> str:
+        """The store as named in messages: its file, or its URL without a password."""
+        from srm.paths import is_url
+
+        if is_url(self.db_path):
+            from srm.store.postgres import display
+
+            return display(str(self.db_path))
+        return str(self.db_path)
+
     @cached_property
     def today(self) -> date:
         """Today, or $SRM_TODAY (YYYY-MM-DD) so scripts and tests can pin the date."""

@@ -37,7 +37,9 @@ def path(ctx: typer.Context) -> None:
 
     # As the bytes of the file name (which need not be UTF-8), so $(srm db path) finds it.
     sys.stdout.flush()
-    sys.stdout.buffer.write(os.fsencode(ctx_of(ctx).db_path) + b"\n")
+    app = ctx_of(ctx)
+    shown = app.db_name if isinstance(app.db_path, str) else app.db_path  # a URL: no password
+    sys.stdout.buffer.write(os.fsencode(shown) + b"\n")
 
 
 def backup(
@@ -73,7 +75,7 @@ def backup(
         raise UsageError("--keep rotates the timestamped backups in a folder: give a folder")
     store = app.store
     made = bk.make(store, target)
-    message(f"Backed up {esc(app.db_path)} to [bold]{esc(made)}[/].")
+    message(f"Backed up {esc(app.db_name)} to [bold]{esc(made)}[/].")
     if keep is not None:
         gone = bk.rotate(store.path, made.parent, keep)
         if gone:
@@ -98,14 +100,14 @@ def restore(
     source = file.expanduser()
     store = app.store
     if not yes and not typer.confirm(
-        f"Replace everything in {app.db_path} with {source}? (The store as it is now is"
+        f"Replace everything in {app.db_name} with {source}? (The store as it is now is"
         " backed up first.)",
         err=True,
     ):
         raise typer.Exit(1)
     done = bk.restore(store, source)
     again = erasure.reapply(store, done.erasures, app.today)
-    message(f"Restored [bold]{esc(source)}[/] into {esc(app.db_path)}.")
+    message(f"Restored [bold]{esc(source)}[/] into {esc(app.db_name)}.")
     if done.safety is not None:
         message(f"The store as it was is in {esc(done.safety)}.")
     if again:
@@ -146,7 +148,7 @@ def _doctor(ctx: typer.Context, as_json: bool) -> None:
         if report.contacts is not None:
             counts = f", {report.contacts} contacts, {report.interactions} interactions"
         if report.schema_version is not None:
-            print(f"{app.db_path}: schema {report.schema_version}{counts}")
+            print(f"{app.db_name}: schema {report.schema_version}{counts}")
         for f in report.findings:
             line = f"{f.status:<8} {f.check}: {f.message}"
             print(line + (f" → {f.advice}" if f.advice else ""))
@@ -154,7 +156,7 @@ def _doctor(ctx: typer.Context, as_json: bool) -> None:
     if problems:
         from srm.domain.common import plural
 
-        raise StoreError(f"{plural(len(problems), 'problem')} found in {app.db_path}")
+        raise StoreError(f"{plural(len(problems), 'problem')} found in {app.db_name}")
 
 
 @db_app.command("erasures")

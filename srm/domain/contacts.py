@@ -591,7 +591,8 @@ def edit(
         sets = ", ".join(f"{k} = ?" for k in changes)
         conn.execute(f"UPDATE contact SET {sets} WHERE id = ?", (*changes.values(), contact.id))
         conn.executemany(
-            "INSERT OR IGNORE INTO contact_segment (contact_id, segment_id) VALUES (?, ?)",
+            "INSERT INTO contact_segment (contact_id, segment_id) VALUES (?, ?)"
+            " ON CONFLICT DO NOTHING",
             [(contact.id, s) for s in plus],
         )
         conn.executemany(
@@ -599,7 +600,7 @@ def edit(
             [(contact.id, s) for s in minus],
         )
         conn.executemany(
-            "INSERT OR IGNORE INTO contact_tag (contact_id, tag) VALUES (?, ?)",
+            "INSERT INTO contact_tag (contact_id, tag) VALUES (?, ?) ON CONFLICT DO NOTHING",
             [(contact.id, t) for t in tags_plus],
         )
         conn.executemany(

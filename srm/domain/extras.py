@@ -53,7 +53,7 @@ def ledger(store: Store, ids: list[int], on: date, days: int = LEDGER_DAYS) -> d
     if len(ids) > MANY:
         sql = _LEDGER_ALL_SQL
     else:
-        sql = _LEDGER_FEW_SQL.format(ids=",".join(str(int(c)) for c in ids))
+        sql = _LEDGER_FEW_SQL.format(ids=",".join(str(int(c)) for c in ids) or "NULL")
     for cid, asks, gives, asks_r, gives_r in store.conn.execute(sql, params):
         if cid in out:
             out[cid].update(

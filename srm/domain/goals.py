@@ -97,7 +97,7 @@ def list_goals(
     include_closed: bool = False,
 ) -> list[dict]:
     """Goals as of `on`: active ones first, then by contact and in the order recorded."""
-    where, params = ["c.archived_at IS NULL" if contact_id is None else "1"], []
+    where, params = ["c.archived_at IS NULL" if contact_id is None else "TRUE"], []
     if not include_closed:
         where.append("g.status = 'active'")
     if contact_id is not None:
@@ -105,7 +105,7 @@ def list_goals(
         params.append(contact_id)
     rows = store.conn.execute(
         _SELECT + f" WHERE {' AND '.join(where)}"
-        " ORDER BY g.status = 'active' DESC, c.name COLLATE NOCASE, c.id, g.id",
+        f" ORDER BY g.status = 'active' DESC, {store.dialect.nocase('c.name')}, c.id, g.id",
         params,
     ).fetchall()
     return _hydrate(store, rows, on, max_age)
@@ -178,11 +178,18 @@ def confirm(store: Store, goal_id: int, on: date, today: date, max_age: int) -> 
 
 _STALE_SQL = """
 SELECT g.id, g.contact_id, g.text,
-       max(g.recorded_on, coalesce((SELECT max(gc.confirmed_on) FROM goal_confirmation gc
-                                     WHERE gc.goal_id = g.id AND gc.confirmed_on <= ?), ''))
+       {last}
 FROM goal g JOIN contact c ON c.id = g.contact_id
 WHERE g.status = 'active' AND g.recorded_on <= ? AND c.archived_at IS NULL{extra}
 """
+
+
+def _last_confirmed(store: Store) -> str:
+    confirmed = (
+        "coalesce((SELECT max(gc.confirmed_on) FROM goal_confirmation gc"
+        " WHERE gc.goal_id = g.id AND gc.confirmed_on <= ?), '')"
+    )
+    return store.dialect.greatest("g.recorded_on", confirmed)
 
 
 def due_items(q: Query, refs: dict[int, dict], weights: dict[int, float]) -> list[Item]:
@@ -197,7 +204,7 @@ def due_items(q: Query, refs: dict[int, dict], weights: dict[int, float]) -> lis
     items = []
     on = q.on.isoformat()
     for gid, cid, text, last in q.store.conn.execute(
-        _STALE_SQL.format(extra=extra), [on, on, *params]
+        _STALE_SQL.format(extra=extra, last=_last_confirmed(q.store)), [on, on, *params]
     ):
         due = date.fromisoformat(last) + timedelta(days=max_age)
         if due > q.until:

@@ -434,11 +434,12 @@ class _Import:
 
     def _link(self, cid: int, fields: dict) -> None:
         self.conn.executemany(
-            "INSERT OR IGNORE INTO contact_segment (contact_id, segment_id) VALUES (?, ?)",
+            "INSERT INTO contact_segment (contact_id, segment_id) VALUES (?, ?)"
+            " ON CONFLICT DO NOTHING",
             [(cid, s) for s in fields["segment_ids"]],
         )
         self.conn.executemany(
-            "INSERT OR IGNORE INTO contact_tag (contact_id, tag) VALUES (?, ?)",
+            "INSERT INTO contact_tag (contact_id, tag) VALUES (?, ?) ON CONFLICT DO NOTHING",
             [(cid, t) for t in fields["tags"]],
         )
         self.conn.executemany(

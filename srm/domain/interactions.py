@@ -335,8 +335,8 @@ def edit(
             )
         day = changes.get("occurred_on", current["date"])
         conn.executemany(
-            "INSERT OR IGNORE INTO interaction_contact (interaction_id, contact_id, occurred_on)"
-            " VALUES (?, ?, ?)",
+            "INSERT INTO interaction_contact (interaction_id, contact_id, occurred_on)"
+            " VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
             [(interaction_id, c.id, day) for c in add],
         )
         conn.executemany(

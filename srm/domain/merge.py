@@ -141,8 +141,8 @@ def merge(store: Store, keep: dc.Contact, other: dc.Contact) -> Plan:
         )
         for table, col in (("contact_segment", "segment_id"), ("contact_tag", "tag")):
             conn.execute(
-                f"INSERT OR IGNORE INTO {table} (contact_id, {col})"
-                f" SELECT ?, {col} FROM {table} WHERE contact_id = ?",
+                f"INSERT INTO {table} (contact_id, {col})"
+                f" SELECT ?, {col} FROM {table} WHERE contact_id = ? ON CONFLICT DO NOTHING",
                 (k, o),
             )
         changes = {**p.changes, "updated_at": now_utc()}

@@ -69,9 +69,10 @@ class _People:
     def load(cls, store: Store, segment: str | None) -> _People:
         cur = store.conn.cursor()
         cur.row_factory = None
+        names = store.dialect.group_concat("g.name", "'\x1f'")
         rows = cur.execute(
             "SELECT c.id, c.name, c.handle, c.email, c.phone,"
-            " (SELECT group_concat(g.name, char(31)) FROM contact_segment cs"
+            f" (SELECT {names} FROM contact_segment cs"
             "   JOIN segment g ON g.id = cs.segment_id WHERE cs.contact_id = c.id)"
             " FROM contact c"
         )

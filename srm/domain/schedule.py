@@ -83,7 +83,7 @@ def schedules(
 ) -> dict[int, Schedule]:
     """Schedules for all (or the given) contacts, as of `on` (later interactions are ignored)."""
     conn = store.conn
-    where = [store.dialect.true] if include_archived else ["c.archived_at IS NULL"]
+    where = ["TRUE"] if include_archived else ["c.archived_at IS NULL"]
     params: dict[str, object] = {"on": on.isoformat()}
     if contact_ids is not None:
         if not contact_ids:

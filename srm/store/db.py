@@ -202,6 +202,22 @@ class Store:
         finally:
             self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
 
+    def reclaim(self, tables: list[str]) -> bool:
+        """Make deleted rows of `tables` unreadable in the store's files; False if it couldn't.
+
+        SQLite: the deleted records were zeroed (secure_delete); the -wal is checkpointed and
+        truncated. PostgreSQL: VACUUM the tables (dead rows and their index entries are
+        removed and the space is marked for reuse); False if the server refused it.
+        """
+        if self.url is None:
+            return self.checkpoint()
+        present = [t for t in tables if t in dialect_of(self.conn).tables(self.conn)]
+        try:
+            self.conn.execute("VACUUM " + ", ".join(f'"{t}"' for t in present))
+        except sqlite3.Error:
+            return False
+        return True
+
     def migrate(self, *, backup: bool = True) -> None:
         """Apply pending migrations, after a backup; refuse a newer or inconsistent database.
 

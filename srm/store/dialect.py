@@ -21,8 +21,6 @@ class SQLite:
     # Python functions can be called from SQL (`create_function`); PostgreSQL runs SQL-only
     # versions of the few srm needs (created by its migrations) or the caller filters in Python.
     python_functions = True
-    true, false = "1", "0"
-
     # --- the store's bookkeeping -----------------------------------------------------------
 
     def begin_write(self, conn: Any) -> None:
@@ -75,6 +73,10 @@ class SQLite:
 
     # --- snippets --------------------------------------------------------------------------
 
+    # A join in the order written: SQLite's planner takes CROSS JOIN as that hint (and, unlike
+    # PostgreSQL, accepts an ON with it); PostgreSQL's is an inner join it orders itself.
+    ordered_join = "CROSS JOIN"
+
     def group_concat(self, expr: str, sep: str) -> str:
         return f"group_concat({expr}, {sep})"
 
@@ -107,7 +109,8 @@ class SQLite:
         return f"(julianday({later}) - julianday({earlier}))"
 
     def greatest(self, a: str, b: str) -> str:
-        """The larger of two values (NULL if either is NULL, as SQLite's scalar max)."""
+        """The larger of two values that are not NULL (SQLite's max(a, b) gives NULL if one is;
+        PostgreSQL's GREATEST ignores it)."""
         return f"max({a}, {b})"
 
     def nocase(self, expr: str) -> str:
@@ -122,7 +125,6 @@ class SQLite:
 class PostgreSQL(SQLite):
     name = "postgresql"
     python_functions = False
-    true, false = "true", "false"
 
     def begin_write(self, conn: Any) -> None:
         conn.begin_write()
@@ -192,6 +194,8 @@ class PostgreSQL(SQLite):
             )
         ]
 
+    ordered_join = "JOIN"
+
     def group_concat(self, expr: str, sep: str) -> str:
         return f"string_agg(({expr})::text, {sep})"
 
@@ -219,8 +223,7 @@ class PostgreSQL(SQLite):
         return f"(({later})::date - ({earlier})::date)"
 
     def greatest(self, a: str, b: str) -> str:
-        # GREATEST ignores NULLs; SQLite's max(a, b) is NULL if either is.
-        return f"(CASE WHEN ({a}) IS NULL OR ({b}) IS NULL THEN NULL ELSE GREATEST({a}, {b}) END)"
+        return f"GREATEST({a}, {b})"
 
     def nocase(self, expr: str) -> str:
         # Columns are COLLATE "C", where lower() folds ASCII only: exactly SQLite's NOCASE.

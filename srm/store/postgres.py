@@ -209,7 +209,8 @@ class Cursor:
         except psycopg2.Error as e:
             error = _as_dbapi(e)
             error.add_note(f"SQL: {text}")  # for --debug
-            import os, sys
+            import os
+            import sys
 
             if os.environ.get("SRM_PG_DEBUG"):
                 print("PGDEBUG", error, text, file=sys.__stderr__)
@@ -348,6 +349,11 @@ class Connection:
             return 0
         cur.execute("SELECT coalesce(max(version), 0) FROM schema_migration")
         return cur.fetchone()[0]
+
+    def commit(self) -> None:
+        """End a transaction begun with BEGIN (DB-API); in autocommit there is none."""
+        if self.in_transaction:
+            self.raw.cursor().execute("COMMIT")
 
     @contextmanager
     def savepoint(self) -> Iterator[None]:
