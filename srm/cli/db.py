@@ -159,6 +159,52 @@ def _doctor(ctx: typer.Context, as_json: bool) -> None:
         raise StoreError(f"{plural(len(problems), 'problem')} found in {app.db_name}")
 
 
+@db_app.command("copy")
+def copy(
+    ctx: typer.Context,
+    to: Annotated[
+        str,
+        typer.Option(
+            "--to",
+            metavar="TARGET",
+            help="Where to copy the store: a postgresql:// URL or an SQLite file (created if"
+            " missing).",
+        ),
+    ],
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="Replace everything in a target that already holds records."),
+    ] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Copy the whole store into another database, across engines; counts are verified.
+
+    Start a team's shared store from your file, or take a personal or offline copy of a
+    team's server. The target must be new or empty (--force replaces its contents).
+
+    Examples:
+      srm db copy --to postgresql://ana@db.example.org/crm
+      srm --db postgresql://ana@db.example.org/crm db copy --to ~/crm-copy.db
+    """
+    from srm.domain.common import plural
+    from srm.paths import is_url
+    from srm.store import copy as cp
+
+    app = ctx_of(ctx)
+    target = to if is_url(to) else Path(to).expanduser()
+    done = cp.copy(app.store, target, force=force)
+    if as_json:
+        print_json({"from": done.source, "to": done.target, "rows": done.rows})
+        return
+    contacts, interactions = done.rows.get("contact", 0), done.rows.get("interaction", 0)
+    others = sum(done.rows.values()) - contacts - interactions
+    message(
+        f"Copied {plural(contacts, 'contact')}, {plural(interactions, 'interaction')} and"
+        f" {plural(others, 'other record')} from {esc(done.source)} to [bold]{esc(done.target)}[/];"
+        " every table's count matches."
+    )
+
+
 @db_app.command("erasures")
 def erasures(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     """List the erasures (`srm rm`) this store recorded: the date and what went, never who.

@@ -387,9 +387,9 @@ def _privileges(store: Store, report: Report) -> None:
     public = [
         r[0]
         for r in store.conn.execute(
-            "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"
-            " AND has_table_privilege('public', quote_ident(tablename), 'SELECT')"
-            " ORDER BY tablename"
+            "SELECT c.relname FROM pg_class c"
+            " WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind = 'r'"
+            " AND has_table_privilege('public', c.oid, 'SELECT') ORDER BY c.relname"
         )
     ]
     if public:

@@ -42,6 +42,12 @@ class SqliteConnection(sqlite3.Connection):
             raise
         self.execute("RELEASE SAVEPOINT srm_record")
 
+    def stream(self, sql: str) -> sqlite3.Cursor:
+        """A cursor over `sql` giving plain tuples, read as they are fetched."""
+        cur = self.cursor()
+        cur.row_factory = None
+        return cur.execute(sql)
+
 
 class Store:
     """An open srm database. Reads run in autocommit; every write goes through `write()`.

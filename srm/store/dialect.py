@@ -67,6 +67,25 @@ class SQLite:
         pairs = ", ".join(f'\'{c}\', "{table}"."{c}"' for c in columns)
         return f"json_object({pairs})"
 
+    def boolean_columns(self, conn: Any, table: str) -> set[str]:
+        return {r[1] for r in conn.execute(f"PRAGMA table_info('{table}')") if r[2] == "BOOLEAN"}
+
+    def insert_rows(self, conn: Any, table: str, columns: list[str], rows: list[tuple]) -> None:
+        """Insert many rows at once (a copy, an import of many records)."""
+        names = ", ".join(f'"{c}"' for c in columns)
+        marks = ", ".join("?" * len(columns))
+        conn.executemany(f'INSERT INTO "{table}" ({names}) VALUES ({marks})', rows)
+
+    def after_copy(self, conn: Any, tables: list[str]) -> None:
+        """After rows came in with their ids: nothing to do (SQLite numbers from the highest)."""
+
+    def analyze(self, conn: Any) -> None:
+        """Refresh the planner's statistics after a bulk load (SQLite gathers none by default)."""
+
+    def begin_snapshot(self, conn: Any) -> None:
+        """A read transaction: every query in it sees the store as of its first read."""
+        conn.execute("BEGIN")
+
     def columns(self, conn: Any, table: str) -> list[tuple[str, int]]:
         """A table's columns in order: (name, position in the primary key, 0 if not in it)."""
         return [(r[1], r[5]) for r in conn.execute(f"PRAGMA table_info('{table}')")]
@@ -179,6 +198,38 @@ class PostgreSQL(SQLite):
 
     def row_json(self, table: str, columns: tuple[str, ...]) -> str:
         return f'to_jsonb("{table}")::text'
+
+    def boolean_columns(self, conn: Any, table: str) -> set[str]:
+        return {
+            r[0]
+            for r in conn.execute(
+                "SELECT attname FROM pg_attribute WHERE attrelid = to_regclass(quote_ident(?))"
+                " AND atttypid = 'boolean'::regtype AND attnum > 0 AND NOT attisdropped",
+                (table,),
+            )
+        }
+
+    def insert_rows(self, conn: Any, table: str, columns: list[str], rows: list[tuple]) -> None:
+        conn.insert_rows(table, columns, rows)
+
+    def after_copy(self, conn: Any, tables: list[str]) -> None:
+        # Ids came with the rows: each identity sequence continues after the highest.
+        for (table,) in conn.execute(
+            "SELECT c.relname FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid"
+            " WHERE a.attname = 'id' AND a.attidentity <> ''"
+            " AND c.relnamespace = current_schema()::regnamespace"
+        ).fetchall():
+            conn.execute(
+                f"SELECT setval(pg_get_serial_sequence(quote_ident(?), 'id'),"
+                f' coalesce((SELECT max(id) FROM "{table}"), 0) + 1, false)',
+                (table,),
+            )
+
+    def analyze(self, conn: Any) -> None:
+        conn.execute("ANALYZE")
+
+    def begin_snapshot(self, conn: Any) -> None:
+        conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")
 
     def columns(self, conn: Any, table: str) -> list[tuple[str, int]]:
         return [

@@ -301,6 +301,7 @@ class Connection:
     def __init__(self, raw: Any):
         self.raw = raw
         self._identity: set[str] | None = None
+        self._streams = 0
 
     def cursor(self) -> Cursor:
         return Cursor(self)
@@ -349,6 +350,29 @@ class Connection:
             return 0
         cur.execute("SELECT coalesce(max(version), 0) FROM schema_migration")
         return cur.fetchone()[0]
+
+    def insert_rows(self, table: str, columns: list[str], rows: list[tuple]) -> None:
+        """Many rows in few statements: one multi-row VALUES per PAGE * 5 rows."""
+        cur = self.raw.cursor()
+        one = "(" + ", ".join(["%s"] * len(columns)) + ")"
+        names = ", ".join(f'"{c}"' for c in columns)
+        head = f'INSERT INTO "{table}" ({names}) VALUES '
+        step = PAGE * 5
+        try:
+            for i in range(0, len(rows), step):
+                values = b", ".join(cur.mogrify(one, r) for r in rows[i : i + step])
+                cur.execute(head.encode() + values)
+        except psycopg2.Error as e:
+            raise _as_dbapi(e) from e
+
+    def stream(self, sql: str) -> Any:
+        """A server-side cursor over `sql` (plain tuples, fetched a batch at a time): a whole
+        table is never held in memory at once."""
+        self._streams += 1
+        cur = self.raw.cursor(name=f"srm_stream_{self._streams}", withhold=True)
+        cur.itersize = 2000
+        cur.execute(translate(sql)[0])
+        return cur
 
     def commit(self) -> None:
         """End a transaction begun with BEGIN (DB-API); in autocommit there is none."""
