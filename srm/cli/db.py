@@ -48,7 +48,7 @@ def backup(
         Path | None,
         typer.Argument(
             help="Where to write it: a new file, or a folder for a timestamped one"
-            " (default: backups/ beside the store).",
+            " (default: backups/ beside the store; for a server, in srm's data folder).",
             metavar="[FILE]",
         ),
     ] = None,
@@ -64,6 +64,9 @@ def backup(
 ) -> None:
     """Back up the store: a consistent copy made while srm may be in use, readable by you only.
 
+    A store on a PostgreSQL server is copied into an SQLite file (as srm db copy does): a
+    personal, offline snapshot; the server's own backups are its administrator's.
+
     Examples: srm backup ; srm backup --keep 14 (e.g. daily from cron) ; srm backup /media/usb/
     """
     from srm.errors import UsageError
@@ -77,7 +80,7 @@ def backup(
     made = bk.make(store, target)
     message(f"Backed up {esc(app.db_name)} to [bold]{esc(made)}[/].")
     if keep is not None:
-        gone = bk.rotate(store.path, made.parent, keep)
+        gone = bk.rotate(store.path or store.url, made.parent, keep)
         if gone:
             message(f"Deleted {len(gone)} older backup(s), keeping the newest {keep}.")
 

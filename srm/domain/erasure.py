@@ -331,10 +331,8 @@ def backups_holding(store: Store, contact_uuid: str) -> list[Path]:
     """The store's backups (in its backup folder) that still hold this person."""
     from srm.store import backup
 
-    if store.path is None:  # a server's backups are its administrator's: see Erasure.elsewhere
-        return []
     holding = []
-    for path in backup.listing(store.path):
+    for path in backup.listing(store.path or store.url):
         try:
             conn = backup.open_copy(path)
         except Exception:
