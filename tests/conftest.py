@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 import json
 import os
+import shutil
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -84,14 +85,52 @@ class Server:
         with self.admin.cursor() as cur:
             cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
+    def copy(self, source: str, target: str) -> None:
+        """Database `target` becomes a copy of `source` (which nobody may be connected to)."""
+        self.drop(target)
+        with self.admin.cursor() as cur:
+            cur.execute(f'CREATE DATABASE "{target}" TEMPLATE "{source}"')
+
+
+_server: Server | None = None
+_saved: dict[str, str] = {}
+
 
 @pytest.fixture(scope="session")
 def pg_server():
+    global _server
     if not PG:
         pytest.skip(NO_PG)
-    server = Server()
+    server = _server = Server()
     yield server
+    for name in _saved.values():
+        if not name.endswith(".db"):
+            server.drop(name)
     server.admin.close()
+
+
+def save_store(key: str, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Keep a copy of this test's store (file or database) for `load_store(key)`."""
+    db = os.environ["SRM_DB"]
+    if PG and _server is not None:
+        name = f"{_server.prefix}saved_{key}"
+        _server.copy(urlsplit(db).path.strip("/"), name)
+    else:
+        name = str(tmp_path_factory.mktemp(f"saved-{key}") / "srm.db")
+        shutil.copy(db, name)
+    _saved[key] = name
+
+
+def load_store(key: str) -> bool:
+    """Make this test's store a copy of the one saved as `key`; False if none was saved."""
+    if key not in _saved:
+        return False
+    db = os.environ["SRM_DB"]
+    if PG and _server is not None:
+        _server.copy(_saved[key], urlsplit(db).path.strip("/"))
+    else:
+        shutil.copy(_saved[key], db)
+    return True
 
 
 @pytest.fixture

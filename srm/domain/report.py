@@ -518,7 +518,8 @@ SELECT cid FROM walk WHERE due = before
 # operators, srm_cadence_after a SQL function (migration "initial schema").
 _WALK_PG = """
 walk(k, cid, cadence, until, start, due, before) AS (
-    SELECT k, cid, cadence, until, start, srm_cadence_after(start, cadence), NULL::text
+    SELECT k, cid, cadence, until, start, srm_cadence_after(start, cadence),
+           NULL::text COLLATE "C"
     FROM start
     UNION ALL
     SELECT k, cid, cadence, until, start,
@@ -535,10 +536,12 @@ _LAST_BEFORE_PG = """coalesce((SELECT max(x.occurred_on) FROM interaction_contac
                   {since})"""
 _OVERDUE_SQL_PG = f"""
 WITH RECURSIVE start(k, cid, cadence, until, start) AS (
-    SELECT 0, (value ->> 0)::bigint, value ->> 1, CAST(:to AS text),
+    SELECT 0, (value ->> 0)::bigint, value ->> 1, CAST(:to AS text) COLLATE "C",
            {
     _LAST_BEFORE_PG.format(
-        cid="(value ->> 0)::bigint", start="CAST(:from AS text)", since="(value ->> 2)"
+        cid="(value ->> 0)::bigint",
+        start='CAST(:from AS text) COLLATE "C"',
+        since='(value ->> 2) COLLATE "C"',
     )
 }
     FROM json_array_elements(CAST(:pop AS json))
@@ -592,7 +595,7 @@ ORDER BY a.k
 """
 _TREND_SQL_PG = f"""
 WITH RECURSIVE p(k, f, t) AS MATERIALIZED (
-    SELECT n - 1, e ->> 0, e ->> 1
+    SELECT n - 1, (e ->> 0) COLLATE "C", (e ->> 1) COLLATE "C"
     FROM json_array_elements(CAST(:periods AS json)) WITH ORDINALITY AS x(e, n)
 ), pop(cid, cadence, since, gone) AS MATERIALIZED (
     SELECT c.id, j.value, c.since, substr(c.archived_at, 1, 10)
@@ -1010,7 +1013,7 @@ def _goals(s: _Scope) -> dict:
         " FROM goal_confirmation gc JOIN goal g ON g.id = gc.goal_id"
         " JOIN contact c ON c.id = g.contact_id WHERE gc.confirmed_on BETWEEN :from AND :to"
         + s.in_segment("g.contact_id")
-        + " GROUP BY g.id ORDER BY max(gc.confirmed_on) DESC, g.id DESC LIMIT :limit",
+        + " GROUP BY g.id, c.id ORDER BY max(gc.confirmed_on) DESC, g.id DESC LIMIT :limit",
         limit=LIST_LIMIT,
     )
     return {
