@@ -85,3 +85,19 @@ def pointing_at(conn, parent: str) -> set[str]:
         for fk in conn.execute(f'PRAGMA foreign_key_list("{t}")')
         if fk[2] == parent
     }
+
+
+def everything(path: str | None = None) -> list:
+    """Every row of every table, the bookkeeping too: what a read must leave as it was."""
+    conn = connect(path)
+    try:
+        if hasattr(conn, "iterdump"):
+            return list(conn.iterdump())
+        from srm.store.dialect import dialect_of
+
+        return [
+            (t, [tuple(r) for r in conn.execute(f'SELECT * FROM "{t}" ORDER BY 1')])
+            for t in sorted(dialect_of(conn).tables(conn))
+        ]
+    finally:
+        conn.close()

@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 import pytest
+from records import connect
 
 
 def one_line(r) -> str:
@@ -160,10 +161,8 @@ def test_the_extremes_of_the_range_work(srm):
 
 def test_a_stored_date_at_the_end_of_the_calendar_is_never_due(srm, isolated):
     """A store written by hand or an older srm: arithmetic stops at the calendar's end."""
-    import sqlite3
-
     srm.ok("add", "Ann Lee", "--cadence", "yearly")
-    with sqlite3.connect(isolated / "srm.db") as db:
+    with connect() as db:
         db.execute("UPDATE contact SET since = '9999-12-31'")
     assert srm.json("show", "ann")["next_due"] == "9999-12-31"
     srm.ok("due")

@@ -374,6 +374,14 @@ class Connection:
         cur.execute(translate(sql)[0])
         return cur
 
+    def __enter__(self) -> Connection:
+        return self
+
+    def __exit__(self, kind: object, *rest: object) -> None:
+        """As sqlite3's: end the transaction open, if any (commit, or roll back on an error)."""
+        if self.in_transaction:
+            self.raw.cursor().execute("ROLLBACK" if kind else "COMMIT")
+
     def commit(self) -> None:
         """End a transaction begun with BEGIN (DB-API); in autocommit there is none."""
         if self.in_transaction:
