@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from srm.errors import StoreError, UsageError
+from srm.paths import is_url
 from srm.store import files
 from srm.store.db import Store, make_private_dirs, version_problems
 from srm.store.migrations import MIGRATIONS
@@ -29,7 +30,7 @@ _STAMP = "%Y-%m-%dT%H%M%SZ"  # UTC: names sort in the order the backups were mad
 def folder(store_path: Path | str | None) -> Path:
     """The default backup folder: `backups/` beside the (real) store file; for a store on a
     PostgreSQL server (its URL), `backups/` in srm's data folder."""
-    if store_path is None or isinstance(store_path, str):
+    if store_path is None or is_url(store_path):
         from srm.paths import user_data_dir
 
         return user_data_dir() / FOLDER
@@ -37,7 +38,7 @@ def folder(store_path: Path | str | None) -> Path:
 
 
 def _stem(store_path: Path | str) -> str:
-    if isinstance(store_path, str):  # a server's URL: its database name
+    if is_url(store_path):  # a server's URL: its database name
         from urllib.parse import urlsplit
 
         return re.sub(r"[^A-Za-z0-9_.-]+", "_", urlsplit(store_path).path.strip("/")) or "srm"
