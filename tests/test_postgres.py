@@ -261,3 +261,62 @@ def test_every_migration_step_has_its_postgresql_form():
     from srm.store.migrations_pg import STEPS
 
     assert [name for name, _ in MIGRATIONS] == list(STEPS)
+
+
+@postgresql
+def test_doctor_on_a_server_names_each_problem_with_what_to_do(srm):
+    from records import connect
+
+    srm.ok("add", "Ann Lee")
+    srm.ok("log", "ann", "hello")
+    conn = connect()
+    conn.execute("GRANT SELECT ON contact TO PUBLIC")
+    conn.execute("DROP INDEX ix_followup_status_due")
+    conn.execute("SET session_replication_role = replica")  # no foreign key triggers: an orphan
+    conn.execute("INSERT INTO interaction_contact VALUES (999, 999, '2026-01-01')")
+    conn.close()
+    r = srm("doctor")
+    assert r.exit_code == 6 and "4 problems found" in r.stderr  # the orphan misses 2 parents
+    out = r.stdout
+    assert "every role on the server can read contact" in out and "REVOKE ALL" in out
+    assert "index ix_followup_status_due is missing" in out
+    assert "1 interaction_contact row(s) point at a missing" in out
+
+
+@postgresql
+@pytest.mark.parametrize(
+    "damage, message",
+    [
+        ("DELETE FROM schema_migration WHERE version = 1", "migration record lists"),
+        ("DROP TABLE goal_confirmation", "table(s) goal_confirmation are missing"),
+    ],
+)
+def test_a_server_store_whose_record_and_tables_disagree_is_refused(srm, damage, message):
+    from records import connect
+
+    srm.ok("add", "Ann Lee")
+    conn = connect()
+    conn.execute(damage)
+    conn.close()
+    srm.fails("contacts", code=6, match=message)
+
+
+@postgresql
+def test_a_servers_backup_is_an_sqlite_snapshot_that_restores(srm, isolated):
+    from srm.store import backup, files
+
+    srm.ok("add", "Ann Lee")
+    srm.ok("backup", str(isolated))
+    (made,) = isolated.glob("*.db")
+    assert files.is_sqlite(made) and (made.stat().st_mode & 0o777) == 0o600
+    assert [c["name"] for c in srm.json("--db", str(made), "contacts")] == ["Ann Lee"]
+    srm.ok("add", "Bo Chen")
+    r = srm.ok("restore", str(made), "--yes")
+    assert "The store as it was is in" in r.stderr
+    assert [c["name"] for c in srm.json("contacts")] == ["Ann Lee"]
+    (safety,) = backup.listing(os.environ["SRM_DB"])
+    assert safety.name.endswith("-before-restore.db")
+    assert sorted(c["name"] for c in srm.json("--db", str(safety), "contacts")) == [
+        "Ann Lee",
+        "Bo Chen",
+    ]
