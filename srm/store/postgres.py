@@ -208,12 +208,7 @@ class Cursor:
             self._cur.execute(text, _params(params))
         except psycopg2.Error as e:
             error = _as_dbapi(e)
-            error.add_note(f"SQL: {text}")  # for --debug
-            import os
-            import sys
-
-            if os.environ.get("SRM_PG_DEBUG"):
-                print("PGDEBUG", error, text, file=sys.__stderr__)
+            error.add_note(f"SQL: {text}")  # shown with --debug
             raise error from e
         if _DDL.match(sql):
             self._conn.forget_tables()
