@@ -248,3 +248,19 @@ def test_config_me_and_my_addresses_are_checked(srm, config_file):
     srm.fails("contacts", code=5, match="me = ")
     config_file('my_addresses = ["me@work.example", "nope"]\n')
     srm.fails("contacts", code=5, match="'nope' is not one")
+
+
+def test_the_mbox_reader_finds_the_same_messages_whatever_the_chunk_size(mbox, monkeypatch):
+    """Bodies are skipped chunk by chunk: a separator or a header block cut in two by a chunk
+    boundary is still found whole."""
+    from srm.formats import mail
+
+    def read() -> list[tuple]:
+        with open(mbox, "rb") as f:
+            return [(m.message_id, m.sender, m.to, m.subject) for m in mail.read_mbox(f, "x")]
+
+    whole = read()
+    assert [w[0] for w in whole] == [m["Message-ID"].strip("<>") for m in MESSAGES]
+    for size in (7, 64, 1000):
+        monkeypatch.setattr(mail, "CHUNK", size)
+        assert read() == whole, size

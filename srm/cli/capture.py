@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections import Counter
 from typing import Annotated
 
 import typer
@@ -192,11 +193,27 @@ def _finish(app, kind, occasions, summary, suggest, minimum, mine, as_json) -> N
         return
     cap.capture(store, kind, occasions, summary)
     if as_json:
-        print_json(summary.as_json())
+        _json(summary)
         return
     if summary.dry_run:
         _per_contact(summary)
     _report(summary)
+
+
+def _json(summary) -> None:
+    """The summary as JSON; piped, its interactions are written one at a time (a mailbox can
+    make tens of thousands, and the whole text would be held twice)."""
+    if sys.stdout.isatty():
+        print_json(summary.as_json())
+        return
+    from srm.cli.output import json_text
+
+    head = summary.as_json(interactions=False)
+    text = json_text({**head, "interactions": []})
+    sys.stdout.write(text[:-2])  # up to the opening bracket of "interactions"
+    for n, out in enumerate(summary.outcomes):
+        sys.stdout.write(("," if n else "") + json_text(out.as_json()))
+    sys.stdout.write("]}\n")
 
 
 def _suggestions(rows: list[dict], minimum: int) -> None:
@@ -215,38 +232,41 @@ def _suggestions(rows: list[dict], minimum: int) -> None:
 
 ACTIONS = {
     "created": "new",
-    "added": "added to the interaction an earlier capture made",
-    "linked": "logged by hand already: linked",
-    "already": "captured before",
+    "added": "joins the interaction an earlier capture made",
+    "linked": "logged by hand already: linked to",
+    "already": "captured before:",
     "removed": "captured before, and removed since: not added again",
+}
+SHORT = {
+    "created": "new",
+    "added": "added to an earlier capture",
+    "linked": "linked to what you logged",
+    "already": "captured before",
+    "removed": "removed by you since",
 }
 
 
 def _per_contact(summary) -> None:
-    """What a dry run would log, per contact: each occasion with what would happen to it."""
+    """What a dry run would log, per contact: a line per occasion, streamed (a mailbox can
+    make tens of thousands)."""
+    from srm.cli.output import safe
+
     by_contact: dict[int, tuple[dict, list]] = {}
     for out in summary.outcomes:
         for link in out.links:
-            entry = by_contact.setdefault(link.contact["id"], (link.contact, []))
-            entry[1].append((out.occasion, link))
-    if not by_contact:
-        return
-    rows = []
+            by_contact.setdefault(link.contact["id"], (link.contact, []))[1].append((out, link))
+    write = sys.stdout.write
     for contact, items in sorted(by_contact.values(), key=lambda e: e[0]["name"].casefold()):
-        for occasion, link in items:
-            what = ACTIONS[link.action]
-            if link.interaction_id is not None and link.action != "created":
-                what += f" (#{link.interaction_id})"
-            rows.append(
-                [
-                    f"{contact['name']} (@{contact['handle']})",
-                    occasion.day.isoformat(),
-                    occasion.channel,
-                    occasion.summary,
-                    what,
-                ]
-            )
-    show_rows(["contact", "date", "channel", "summary", "would be"], rows)
+        counts = Counter(link.action for _, link in items)
+        said = ", ".join(f"{n} {SHORT[a]}" for a, n in counts.most_common())
+        write(safe(f"{contact['name']} (@{contact['handle']}): {said}") + "\n")
+        for out, link in items:
+            o = out.occasion
+            what = "" if link.action == "created" else f"  [{ACTIONS[link.action]}"
+            if what and link.interaction_id is not None:
+                what += f" #{link.interaction_id}"
+            what += "]" if what else ""
+            write(safe(f"  {o.day}  {o.channel:<7}  {o.summary}{what}") + "\n")
 
 
 def _report(summary) -> None:

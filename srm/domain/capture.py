@@ -25,6 +25,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+import sys
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -54,6 +55,7 @@ NO_DATE = "no date"
 NO_SENDER = "no sender"
 RECEIVED = "received (--received logs mail from contacts)"
 TO_SELF = "sent only to yourself"
+NO_SUBJECT = "(subject not kept)"
 
 # Reply and forward prefixes, in the languages mail clients write them: Re, Fwd, Fw, AW/WG
 # (German), SV/VS (Nordic), Antw/Doorst (Dutch), TR/RV/ENC/RES (Romance), Odp (Polish), and
@@ -79,7 +81,7 @@ class Options:
             raise UsageError(f"--since {self.since} is after --until {self.until}")
 
 
-@dataclass
+@dataclass(slots=True)
 class Occasion:
     """One interaction to be: an event occurrence, or one mail thread on one day."""
 
@@ -88,17 +90,16 @@ class Occasion:
     channel: str
     summary: str
     people: dict[str, str]  # address (lower case) → name as the source gives it
-    where: str
 
 
-@dataclass
+@dataclass(slots=True)
 class Link:
     contact: dict  # {id, uuid, handle, name}
     action: str  # created, added, linked, already, removed
     interaction_id: int | None
 
 
-@dataclass
+@dataclass(slots=True)
 class Outcome:
     occasion: Occasion
     links: list[Link]
@@ -147,7 +148,7 @@ class Summary:
         if len(self.problems) < PROBLEMS_KEPT:
             self.problems.append({"where": where, "reason": reason})
 
-    def as_json(self) -> dict:
+    def as_json(self, *, interactions: bool = True) -> dict:
         return {
             "kind": self.kind,
             "source": self.source,
@@ -164,7 +165,7 @@ class Summary:
             "skipped": dict(self.skipped.most_common()),
             "problems": self.problems,
             "warnings": self.warnings,
-            "interactions": [o.as_json() for o in self.outcomes],
+            "interactions": [o.as_json() for o in self.outcomes] if interactions else [],
         }
 
 
@@ -267,7 +268,6 @@ def _event(o, options: Options, mine: frozenset[str], summary: Summary) -> Occas
         channel="video" if o.video else "meeting",
         summary=_summary(o.title, "(no title)"),
         people=people,
-        where=o.where,
     )
 
 
@@ -339,12 +339,14 @@ def mail_occasions(
         )
     groups: dict[str, Occasion] = {}
     threads: dict[str, str] = {}  # normalised subject → thread, for replies without References
+    days: dict[date, date] = {}  # one date object per day, however many messages
     for m in messages:
         summary.read += 1
         if m.date is None:
             summary.skip(NO_DATE)
             continue
         day = local_day(m.date)
+        day = days.setdefault(day, day)
         if not options.since <= day <= options.until:
             summary.skip(OUTSIDE)
             continue
@@ -371,8 +373,8 @@ def mail_occasions(
         group = groups.get(source)
         if group is None:
             summary.occasions += 1
-            text = _summary(subject, "(no subject)") if options.subjects else "(subject not kept)"
-            groups[source] = Occasion(source, day, "email", text, people, m.where)
+            text = _summary(subject, "(no subject)") if options.subjects else NO_SUBJECT
+            groups[source] = Occasion(source, day, "email", sys.intern(text), people)
         else:
             for address, name in people.items():
                 group.people.setdefault(address, name)
