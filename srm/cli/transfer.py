@@ -91,6 +91,10 @@ def import_(
 
     All or nothing: a bad record stops the import with its line or card number and nothing is
     written, unless --skip-invalid.
+
+    Examples:
+      srm import contacts.vcf --segment members
+      srm import Connections.csv --dry-run
     """
     from srm.domain import importer
 
@@ -216,7 +220,12 @@ def export(
         typer.Option("--todo", help="ics: to-dos (VTODO with DUE) instead of all-day events."),
     ] = False,
 ) -> None:
-    """Export your data: everything as JSON, contacts as CSV or vCard, due dates as iCalendar."""
+    """Export your data: everything as JSON, contacts as CSV or vCard, due dates as iCalendar.
+
+    Examples:
+      srm export -o backup.json
+      srm export --format ics -o srm.ics
+    """
     from srm.domain import exporter
 
     app = ctx_of(ctx)
