@@ -442,3 +442,36 @@ def test_without_my_addresses_declines_cannot_be_told(srm, isolated):
                      "--until", "2026-03-04")  # fmt: skip
     assert result["created"] == 1  # the budget review I declined: nothing says it was me
     assert "me, my_addresses" in result["warnings"][0]
+
+
+def test_suggestions_come_most_met_first_then_most_recent(srm, people, isolated):
+    extra = GOOGLE.replace(
+        "END:VCALENDAR",
+        """BEGIN:VEVENT
+DTSTART:20260311T100000Z
+DTSTAMP:20260301T000000Z
+UID:yan@google.com
+RRULE:FREQ=DAILY;COUNT=4
+ORGANIZER:mailto:me@example.org
+ATTENDEE:mailto:yan@elsewhere.example
+ATTENDEE:mailto:xia@elsewhere.example
+SUMMARY:Standup
+END:VEVENT
+BEGIN:VEVENT
+DTSTART:20260301T100000Z
+DTSTAMP:20260301T000000Z
+UID:wes@google.com
+RRULE:FREQ=DAILY;COUNT=4
+ORGANIZER:mailto:me@example.org
+ATTENDEE:mailto:wes@elsewhere.example
+SUMMARY:Earlier standup
+END:VEVENT
+END:VCALENDAR""",
+    )
+    rows = srm.json("capture", "calendar", write(isolated, "g.ics", extra), "--suggest")
+    assert [(r["address"], r["count"], r["last"]) for r in rows] == [
+        ("xia@elsewhere.example", 4, "2026-03-14"),
+        ("yan@elsewhere.example", 4, "2026-03-14"),
+        ("wes@elsewhere.example", 4, "2026-03-04"),
+        ("zed@elsewhere.example", 4, "2026-03-03"),
+    ]

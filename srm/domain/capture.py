@@ -561,5 +561,6 @@ def suggest(
         for a in frequent
         if a not in known
     ]
-    rows.sort(key=lambda r: (-r["count"], r["last"], r["address"]), reverse=False)
+    rows.sort(key=lambda r: r["address"])
+    rows.sort(key=lambda r: (r["count"], r["last"]), reverse=True)  # most met, then most recent
     return rows
