@@ -4,8 +4,8 @@ window of time, recurring events expanded, with who was invited and how they ans
 Recurrence (RRULE, RDATE, EXDATE, RECURRENCE-ID overrides, X-WR-TIMEZONE) is expanded by
 `recurring-ical-events`, on top of `icalendar`: real exports break hand-written rules in many
 ways (overrides listed before their series, DATE series with DATE-TIME overrides, Windows time
-zone names). Both are imported inside `read`: together they cost ~0.2 s, paid only by
-`srm capture calendar`.
+zone names). Both are imported inside `read`: icalendar costs ~60 ms, recurring-ical-events
+~15 ms on top, paid only by `srm capture calendar`.
 
 A file that can't be read at all, an event without a start, a series the library can't expand:
 each is skipped with a reason (`Problem`), never an exception, so one bad event never stops a
@@ -157,6 +157,17 @@ def _calendar(
         for uid, parts in series.items()
         if any(p.get(k) is not None for p in parts for k in ("RRULE", "RDATE", "RECURRENCE-ID"))
     }
+    # A single event that starts far outside the window needs no expanding (most of a
+    # calendar of several years): two days' margin covers any time zone.
+    first, last = (start - timedelta(days=2)).date(), (end + timedelta(days=2)).date()
+    for uid in [u for u in series if u not in recurring]:
+        try:
+            when = series[uid][0]["DTSTART"].dt
+        except Exception:  # a broken DTSTART: the expansion below says why
+            continue
+        day = when.date() if isinstance(when, datetime) else when
+        if isinstance(day, date) and not first <= day <= last:
+            del series[uid]
     if progress is not None:
         progress.start(len(series))
     # One series at a time: a series the library can't expand is skipped with its reason
