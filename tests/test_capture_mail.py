@@ -264,3 +264,34 @@ def test_the_mbox_reader_finds_the_same_messages_whatever_the_chunk_size(mbox, m
     for size in (7, 64, 1000):
         monkeypatch.setattr(mail, "CHUNK", size)
         assert read() == whole, size
+
+
+def test_hostile_headers_are_cleaned_or_skipped(srm, people, isolated):
+    raw = (
+        b"From me@example.org Mon Mar  2 10:00:00 2026\n"
+        b"From: me@example.org\n"
+        b"To: ana@example.org\n"
+        b"Subject: Re: \x1b[31mred\x1b[0m \xff\xfe plans\n"
+        b"Date: Mon, 02 Mar 2026 10:00:00 +0000\n"
+        b"\n"
+        b"body\n"
+        b"\n"
+        b"From me@example.org Mon Mar  2 10:00:00 2026\n"
+        b"From: me@example.org\n"
+        b"To: ana@example.org\n"
+        b"Subject: far future\n"
+        b"Date: Fri, 31 Dec 9999 23:59:59 -1200\n"
+        b"\n"
+        b"From me@example.org Mon Mar  2 10:00:00 2026\n"
+        b"From: me@example.org\n"
+        b"To: ana@example.org\n"
+        b"Subject: " + b"x" * 5000 + b"\n"
+        b"Date: Tue, 03 Mar 2026 10:00:00 +0000\n"
+        b"\n"
+    )
+    (isolated / "hostile.mbox").write_bytes(raw)
+    result = srm.json("capture", "mail", str(isolated / "hostile.mbox"))
+    assert result["created"] == 2
+    summaries = sorted(i["summary"] for i in srm.json("timeline"))
+    assert summaries[0] == "red ÿþ plans"  # Latin-1 fallback, escapes gone
+    assert len(summaries[1]) == 2000  # cut to the longest one-line text

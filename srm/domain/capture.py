@@ -345,7 +345,11 @@ def mail_occasions(
         if m.date is None:
             summary.skip(NO_DATE)
             continue
-        day = local_day(m.date)
+        try:
+            day = local_day(m.date)
+        except (OverflowError, ValueError):  # a Date in year 1 or 9999, shifted out of range
+            summary.skip(NO_DATE)
+            continue
         day = days.setdefault(day, day)
         if not options.since <= day <= options.until:
             summary.skip(OUTSIDE)
@@ -407,7 +411,10 @@ def _thread(m, raw: str, subject: str, threads: dict[str, str]) -> str:
 
 
 def _summary(text: str, empty: str) -> str:
-    return one_line(text[: LINE_MAX * 2], "the summary")[:LINE_MAX].strip() or empty
+    """A title or subject as a summary: cleaned as typed text is, cut to the longest one-line
+    text srm keeps (a source's text is taken as it is, never refused)."""
+    cut = LINE_MAX * 2
+    return one_line(text[:cut], "the summary", cut)[:LINE_MAX].strip() or empty
 
 
 # --- matching and writing ----------------------------------------------------------------------
