@@ -281,7 +281,7 @@ def test_google_export_weekly_meeting_moved_and_cancelled(srm, people, isolated)
     # calls, the cancelled chat; not the event after today.
     assert result["occasions"] == 15
     sources = {i["source"] for i in result["interactions"]}
-    assert "calendar:weekly-sync@google.com/20260216T090000Z" in sources  # the original start
+    assert "calendar:weekly-sync@google.com/2026-02-16" in sources  # the original date
     assert "calendar:lunch-bo@google.com" in sources
 
 

@@ -214,12 +214,12 @@ def _occurrence(o: Any, uid: str, recurring: bool, cancelled_all: bool, where: s
 
 
 def _instant(value: date | datetime) -> str:
-    """An occurrence's original start as a stable text: a date, UTC time, or floating time."""
-    if not isinstance(value, datetime):
-        return value.isoformat()
-    if value.tzinfo is not None:
-        return value.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
-    return value.strftime("%Y%m%dT%H%M%S")
+    """The date an occurrence was first planned for (its RECURRENCE-ID: a moved occurrence
+    keeps it), as UTC for a time with a zone. Occurrences of one day share it: an event that
+    repeats every hour is one interaction a day."""
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        value = value.astimezone(UTC)
+    return (value.date() if isinstance(value, datetime) else value).isoformat()
 
 
 def _person(prop: Any) -> Person | None:
