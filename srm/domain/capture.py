@@ -14,7 +14,7 @@ matches the addresses with contacts, and for each occasion and contact either
 - **already captured**, or **removed** (a captured interaction you removed is not brought back).
 
 `capture_source` holds one row per occasion and contact (its source key: the event's UID, plus
-the occurrence's original start for a recurring event; the thread's first Message-ID and the
+the original date of an occurrence of a recurring event; the thread's first Message-ID and the
 day for mail), which is what makes a second capture, or an overlapping export, add nothing.
 Being one transaction, a capture is one `srm undo`. Mail bodies are never read, and the
 subject is the only text kept.

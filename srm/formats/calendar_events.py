@@ -66,7 +66,7 @@ class Person:
 class Occurrence:
     """One occurrence of an event, as capture needs it."""
 
-    key: str  # UID, plus "/<original start>" for an occurrence of a recurring event
+    key: str  # UID, plus "/<original date>" for an occurrence of a recurring event
     start: date | datetime  # a date for an all-day event; a naive datetime is floating time
     title: str
     cancelled: bool

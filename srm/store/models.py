@@ -118,7 +118,7 @@ class Interaction(SQLModel, table=True):
 class CaptureSource(SQLModel, table=True):
     """That `srm capture` has seen a calendar event or a mail thread for a contact.
 
-    `source` is 'calendar:<UID>' (with '/<occurrence>' for a recurring event) or
+    `source` is 'calendar:<UID>' (with '/<original date>' for a recurring event's occurrence) or
     'mail:<thread>/<day>'. One row per source and contact, so capturing again, or an export that
     overlaps, adds nothing. `interaction_id` is the interaction it made, or the one logged by
     hand that it was linked to; NULL once that interaction was removed: a capture won't add back
