@@ -501,6 +501,7 @@ def _write(conn: sqlite3.Connection, kind: str, outcomes: list[Outcome]) -> None
     now = now_utc()
     sources: list[tuple] = []
     joined: list[tuple] = []
+    added: list[tuple] = []  # to an interaction captured before, on its date (a moved event)
     for out in outcomes:
         o = out.occasion
         day = o.day.isoformat()
@@ -517,13 +518,18 @@ def _write(conn: sqlite3.Connection, kind: str, outcomes: list[Outcome]) -> None
                 joined.append((iid, link.contact["id"], day))
         for link in out.links:
             if link.action == "added":
-                joined.append((link.interaction_id, link.contact["id"], day))
+                added.append((link.interaction_id, link.contact["id"], link.interaction_id))
             if link.action in ("created", "added", "linked"):
                 sources.append((o.source, link.contact["id"], link.interaction_id))
     conn.executemany(
         "INSERT OR IGNORE INTO interaction_contact (interaction_id, contact_id, occurred_on)"
         " VALUES (?, ?, ?)",
         joined,
+    )
+    conn.executemany(
+        "INSERT OR IGNORE INTO interaction_contact (interaction_id, contact_id, occurred_on)"
+        " SELECT ?, ?, occurred_on FROM interaction WHERE id = ?",
+        added,
     )
     conn.executemany(
         "INSERT INTO capture_source (source, contact_id, interaction_id) VALUES (?, ?, ?)",
