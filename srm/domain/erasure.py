@@ -78,6 +78,7 @@ _ROWS = (
     ("goal_confirmation", ("id",), "goal_id IN (SELECT id FROM goal WHERE contact_id = :cid)"),
     ("stage_change", ("id",), "contact_id = :cid"),
     ("important_date", ("id",), "contact_id = :cid"),
+    ("capture_source", ("id",), "contact_id = :cid"),
 )
 
 

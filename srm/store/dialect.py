@@ -116,7 +116,7 @@ class SQLite:
         return f"json_group_array(json_object({pairs}))"
 
     def json_values(self, param: str) -> str:
-        """A table of one column `value` with the elements of a JSON array parameter."""
+        """A table of one text column `value` from a parameter holding a JSON array."""
         return f"json_each({param})"
 
     def json_pairs(self, param: str) -> str:
@@ -265,7 +265,10 @@ class PostgreSQL(SQLite):
         return f"coalesce(json_agg(json_build_object({pairs})), '[]')"
 
     def json_values(self, param: str) -> str:
-        return f"json_array_elements_text(({param})::json) AS j(value)"
+        # COLLATE "C": compared with srm's columns, which are.
+        return (
+            f'(SELECT e COLLATE "C" AS value FROM json_array_elements_text(({param})::json) e) AS j'
+        )
 
     def json_pairs(self, param: str) -> str:
         return f"json_each_text(({param})::json)"

@@ -343,11 +343,35 @@ CREATE TABLE erasure (
     )
 
 
+def _capture_sources(conn: sqlite3.Connection) -> None:
+    """`srm capture`: which interactions it made, and which events and mail threads it has seen
+    for whom (so capturing again adds nothing)."""
+    _run(
+        conn,
+        """
+ALTER TABLE interaction ADD COLUMN captured VARCHAR;
+CREATE TABLE capture_source (
+    id INTEGER NOT NULL,
+    source VARCHAR NOT NULL,
+    contact_id INTEGER NOT NULL,
+    interaction_id INTEGER,
+    PRIMARY KEY (id),
+    UNIQUE (source, contact_id),
+    FOREIGN KEY(contact_id) REFERENCES contact (id) ON DELETE CASCADE,
+    FOREIGN KEY(interaction_id) REFERENCES interaction (id) ON DELETE SET NULL
+);
+CREATE INDEX ix_capture_source_contact_id ON capture_source (contact_id);
+CREATE INDEX ix_capture_source_interaction_id ON capture_source (interaction_id)
+""",
+    )
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
     ("initial schema", _initial),
     ("undo log", _undo_log),
     ("search index", _search_index),
     ("erasure record", _erasure_record),
+    ("capture sources", _capture_sources),
 ]
 
 
