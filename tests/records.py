@@ -101,3 +101,17 @@ def everything(path: str | None = None) -> list:
         ]
     finally:
         conn.close()
+
+
+def stored_bytes(path: str | None = None) -> bytes:
+    """Everything the store holds, to search for text that must not be there: the file and its
+    -wal/-shm as bytes; on a server, every row of every table (the server's own files and log
+    are its administrator's: README, Team mode)."""
+    from pathlib import Path
+
+    target = str(path or os.environ["SRM_DB"])
+    if is_url(target):
+        return repr(everything(target)).encode()
+    return b"".join(
+        Path(target + s).read_bytes() for s in ("", "-wal", "-shm") if Path(target + s).exists()
+    )

@@ -8,10 +8,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from records import everything
+from records import stored_bytes
 
 from srm.domain import erasure
-from srm.paths import is_url
 from srm.store import db as store_db
 from srm.store.db import Store
 
@@ -77,18 +76,8 @@ def people(srm, isolated: Path) -> str:
     return os.environ["SRM_DB"]
 
 
-def files_bytes(db: str) -> bytes:
-    """What the store holds: its files' bytes; on a server, every row of every table (the
-    server's own files are its business: README, Team mode)."""
-    if is_url(db):
-        return repr(everything(db)).encode()
-    return b"".join(
-        Path(db + s).read_bytes() for s in ("", "-wal", "-shm") if Path(db + s).exists()
-    )
-
-
 def left(db: str, strings: list[str]) -> list[str]:
-    data = files_bytes(db)
+    data = stored_bytes(db)
     return [s for s in strings if s.encode() in data]
 
 

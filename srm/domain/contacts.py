@@ -385,7 +385,8 @@ def by_emails(store: Store, addresses: Iterable[str]) -> dict[str, dict]:
     out: dict[str, dict] = {}
     for r in store.conn.execute(
         "SELECT lower(email), id, uuid, handle, name FROM contact"
-        " WHERE email IS NOT NULL AND lower(email) IN (SELECT value FROM json_each(?))"
+        " WHERE email IS NOT NULL AND lower(email) IN"
+        f" (SELECT value FROM {store.dialect.json_values('?')})"
         " ORDER BY archived_at IS NOT NULL, id",
         (json.dumps(wanted),),
     ):
