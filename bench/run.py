@@ -33,6 +33,7 @@ SMALL = DATA / "10k-100k.db"  # 10k contacts, 100k interactions
 LARGE = DATA / "10k-1m.db"  # 10k contacts, 1M interactions
 VCARDS = DATA / "10k.vcf"
 MIB = 1024 * 1024
+SERVER_RATIO = 1.3  # team mode: at most this much slower than the file, in the same run
 
 
 @dataclass
@@ -56,6 +57,13 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument(
         "--no-pyc", action="store_true", help="no bytecode cache: compile srm on every run"
     )
+    ap.add_argument(
+        "--pg",
+        metavar="URL",
+        help="also time `srm due` and `srm log` on this PostgreSQL server (a role that may"
+        " create databases, e.g. postgresql://postgres@/postgres?host=/tmp/pg); the 1M store"
+        " is copied there once (srm db copy)",
+    )
     a = ap.parse_args(argv)
     srm = srm_command()
     with tempfile.TemporaryDirectory(prefix="srm-bench-") as tmp:
@@ -63,6 +71,8 @@ def main(argv: list[str] | None = None) -> None:
         env = bench_env(work, a.today, pyc=not a.no_pyc)
         ensure_data()
         cases = build_cases(srm, work, env, a.today)
+        if a.pg:
+            cases += server_cases(srm, env, a.pg, a.today)
         time_cases(srm, cases, env, a.runs)
         print(markdown(cases, a.runs, pyc=not a.no_pyc))
         print()
@@ -159,6 +169,42 @@ def build_cases(srm: list[str], work: Path, env: dict[str, str], today: str) -> 
     return cases
 
 
+def server_cases(srm: list[str], env: dict[str, str], url: str, today: str) -> list[Case]:
+    """`srm due` and `srm log` on the 1M store copied to a PostgreSQL server (loopback or a
+    unix socket), beside the same commands on the file: team mode's cost."""
+    import psycopg2
+
+    admin = psycopg2.connect(url)
+    admin.autocommit = True
+    cur = admin.cursor()
+
+    def database(name: str) -> str:
+        from urllib.parse import urlsplit, urlunsplit
+
+        return urlunsplit(urlsplit(url)._replace(path="/" + name))
+
+    cur.execute("SELECT 1 FROM pg_database WHERE datname = 'srm_bench_1m'")
+    if cur.fetchone() is None:
+        print("copying the 1M store to the server (once)…", file=sys.stderr)
+        cur.execute("CREATE DATABASE srm_bench_1m")
+        copy = [*srm, "--db", str(LARGE), "db", "copy", "--to", database("srm_bench_1m")]
+        p = subprocess.run(copy, env=env, stdin=subprocess.DEVNULL, capture_output=True)
+        if p.returncode != 0:
+            cur.execute("DROP DATABASE srm_bench_1m")
+            sys.exit(f"srm db copy failed: {p.stderr.decode()[-500:]}")
+    # `srm log` writes: into a copy, as on the file.
+    cur.execute("DROP DATABASE IF EXISTS srm_bench_log")
+    cur.execute("CREATE DATABASE srm_bench_log TEMPLATE srm_bench_1m")
+    admin.close()
+    who = busiest_contact(LARGE)
+    due = ["--db", database("srm_bench_1m"), "due"]
+    log = ["--db", database("srm_bench_log"), "log", who, "bench", "--on", today]
+    return [
+        Case("srm due", "1M, PostgreSQL", lambda: due, None),
+        Case(f"srm log {who} …", "1M, PostgreSQL", lambda: log, None),
+    ]
+
+
 def run_quiet(cmd: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
     return subprocess.run(
         cmd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
@@ -204,6 +250,15 @@ def markdown(cases: list[Case], runs: int, pyc: bool) -> str:
             ratio = by[command, "1M"].median_ms / by[command, "100k"].median_ms
             lines.append("")
             lines.append(f"`{command}` 1M / 100k interactions: {ratio:.2f}×")
+    for c in cases:
+        if c.store == "1M, PostgreSQL":
+            ratio = c.median_ms / by[c.command, "1M"].median_ms
+            met = "yes" if ratio <= SERVER_RATIO else "**no**"
+            lines.append("")
+            lines.append(
+                f"`{c.command}` PostgreSQL / SQLite, same run: {ratio:.2f}×"
+                f" (target ≤ {SERVER_RATIO}×: {met})"
+            )
     return "\n".join(lines)
 
 

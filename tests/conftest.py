@@ -109,6 +109,16 @@ def pg_server():
     server.admin.close()
 
 
+def new_store_location(folder: Path, name: str) -> str:
+    """Where a test keeps one more store of its own: a file in `folder`, or on the test server
+    a new database (dropped when the session ends)."""
+    if PG and _server is not None:
+        database = _server.create()
+        _saved[f"{database}"] = database
+        return database_url(database)
+    return str(folder / f"{name}.db")
+
+
 def save_store(key: str, tmp_path_factory: pytest.TempPathFactory) -> None:
     """Keep a copy of this test's store (file or database) for `load_store(key)`."""
     db = os.environ["SRM_DB"]

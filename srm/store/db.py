@@ -97,9 +97,14 @@ class Store:
         False leaves the schema as it is, for tools that inspect a store without changing it.
         """
         if is_url(path):
-            from srm.store import postgres
-
             url = str(path)
+            try:
+                from srm.store import postgres
+            except ModuleNotFoundError as e:
+                raise StoreError(
+                    f"a store on PostgreSQL needs its driver ({e.name} is not installed):"
+                    " pip install 'srm[postgresql]'"
+                ) from None
             conn = postgres.connect(url, read_only=read_only)
             store = cls(None, conn, "opened for reading" if read_only else None, url=url)  # type: ignore[arg-type]
             if migrate:
