@@ -54,6 +54,14 @@ def test_urls_are_shown_without_their_password():
     assert display("postgresql:///crm?host=/run/pg") == "postgresql:///crm?host=/run/pg"
 
 
+def test_a_url_in_the_config_is_the_store_and_its_password_is_never_shown(
+    srm, config_file, monkeypatch
+):
+    monkeypatch.delenv("SRM_DB")
+    config_file('database = "postgresql://ana:s3cret@db.example.org/crm"\n')
+    assert srm.ok("db", "path").stdout.strip() == "postgresql://ana:***@db.example.org/crm"
+
+
 def test_a_server_that_cannot_be_reached_is_one_line_exit_6(srm, monkeypatch, tmp_path):
     monkeypatch.setenv("SRM_DB", f"postgresql://nobody@/srm?host={tmp_path}/no-such-socket")
     r = srm.fails("contacts", code=6, match="can't connect to postgresql://nobody@/srm")
