@@ -287,7 +287,7 @@ def version_problems(conn: sqlite3.Connection, version: int) -> list[str]:
         return []
     if "schema_migration" not in tables:
         return [f"its schema version is {version} but its migration record is missing"]
-    count, top = conn.execute("SELECT count(*), max(version) FROM schema_migration").fetchone()
+    count, top = dialect_of(conn).migration_record(conn)
     problems = []
     if count != version or (top or 0) != version:
         problems.append(

@@ -34,6 +34,10 @@ class SQLite:
     def set_schema_version(self, conn: Any, number: int) -> None:
         conn.execute(f"PRAGMA user_version = {int(number)}")
 
+    def migration_record(self, conn: Any) -> tuple[int, int | None]:
+        """How many steps the migration record lists, and the highest."""
+        return conn.execute("SELECT count(*), max(version) FROM schema_migration").fetchone()
+
     def tables(self, conn: Any) -> dict[str, str]:
         """The store's tables → their SQL (empty for none); SQLite's own tables left out."""
         return {
@@ -149,18 +153,17 @@ class PostgreSQL(SQLite):
         conn.begin_write()
 
     def schema_version(self, conn: Any) -> int:
-        return conn.schema_version()
+        return conn.record()[2]
+
+    def migration_record(self, conn: Any) -> tuple[int, int | None]:
+        _, count, top = conn.record()
+        return count, top or None
 
     def set_schema_version(self, conn: Any, number: int) -> None:
         pass  # the migration record is the version: its highest step
 
     def tables(self, conn: Any) -> dict[str, str]:
-        return {
-            r[0]: ""
-            for r in conn.execute(
-                "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"
-            )
-        }
+        return dict(conn.record()[0])
 
     def migration_step(self, name: str, step: Any) -> Any:
         from srm.store.migrations_pg import STEPS

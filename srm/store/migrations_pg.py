@@ -9,6 +9,8 @@ Same tables, columns, keys and indexes as `srm.store.migrations`, in PostgreSQL'
   `max(occurred_on)` and comparisons with '' behave the same on both engines);
 - foreign keys are DEFERRABLE, so an undo can put parents back after their children
   (`SET CONSTRAINTS ALL DEFERRED`, SQLite's `defer_foreign_keys`);
+- SQLite's indexes carry the rowid: the (contact, date) index of the links INCLUDEs the
+  interaction id, so each contact's latest interaction is found in the index alone;
 - there is no `PRAGMA user_version`: the migration record is the version (its highest step).
 
 The few functions srm's SQL calls that SQLite gets from Python (`srm_cadence_after`) are
@@ -197,7 +199,8 @@ CREATE TABLE interaction_contact (
     FOREIGN KEY(interaction_id) REFERENCES interaction (id) ON DELETE CASCADE DEFERRABLE,
     FOREIGN KEY(contact_id) REFERENCES contact (id) ON DELETE CASCADE DEFERRABLE
 );
-CREATE INDEX ix_interaction_contact_contact_date ON interaction_contact (contact_id, occurred_on);
+CREATE INDEX ix_interaction_contact_contact_date ON interaction_contact (contact_id, occurred_on)
+    INCLUDE (interaction_id);
 """
 
 # srm.cadence's due-date arithmetic (Cadence.after) for the report's walks; a cadence is as

@@ -210,7 +210,7 @@ class Cursor:
             error = _as_dbapi(e)
             error.add_note(f"SQL: {text}")  # shown with --debug
             raise error from e
-        if _DDL.match(sql):
+        if table == "schema_migration" or _DDL.match(sql):
             self._conn.forget_tables()
         return self
 
@@ -296,6 +296,7 @@ class Connection:
     def __init__(self, raw: Any):
         self.raw = raw
         self._identity: set[str] | None = None
+        self._record: tuple[dict[str, str], int, int] | None = None
         self._streams = 0
 
     def cursor(self) -> Cursor:
@@ -326,6 +327,23 @@ class Connection:
 
     def forget_tables(self) -> None:
         self._identity = None
+        self._record = None
+
+    def record(self) -> tuple[dict[str, str], int, int]:
+        """The store's tables, and its migration record's steps and highest one: two round
+        trips when a store opens (they answer the version check and its consistency check)."""
+        if self._record is None:
+            rows = self.execute(
+                "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"
+            ).fetchall()
+            tables = {r[0]: "" for r in rows}
+            count = top = 0
+            if "schema_migration" in tables:
+                count, top = self.execute(
+                    "SELECT count(*), coalesce(max(version), 0) FROM schema_migration"
+                ).fetchone()
+            self._record = (tables, count, top)
+        return self._record
 
     @property
     def in_transaction(self) -> bool:
@@ -337,14 +355,6 @@ class Connection:
             f"BEGIN; SET LOCAL lock_timeout = {LOCK_TIMEOUT_MS};"
             f" SELECT pg_advisory_xact_lock({WRITE_LOCK}); SET LOCAL lock_timeout = 0"
         )
-
-    def schema_version(self) -> int:
-        cur = self.raw.cursor()
-        cur.execute("SELECT to_regclass('schema_migration') IS NOT NULL")
-        if not cur.fetchone()[0]:
-            return 0
-        cur.execute("SELECT coalesce(max(version), 0) FROM schema_migration")
-        return cur.fetchone()[0]
 
     def insert_rows(self, table: str, columns: list[str], rows: list[tuple]) -> None:
         """Many rows in few statements: one multi-row VALUES per PAGE * 5 rows."""
