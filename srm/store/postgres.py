@@ -350,10 +350,21 @@ class Connection:
         return self.raw.get_transaction_status() != ext.TRANSACTION_STATUS_IDLE
 
     def begin_write(self) -> None:
-        """BEGIN, then wait (up to LOCK_TIMEOUT_MS) for the store's write lock: one round trip."""
+        """BEGIN, then wait (up to LOCK_TIMEOUT_MS) for the store's write lock: one round trip.
+
+        The timeout stays for the transaction: a row another program keeps locked makes the
+        write give up as busy too, instead of hanging."""
+        try:
+            self._begin()
+        except BaseException:
+            if self.in_transaction:
+                self.raw.cursor().execute("ROLLBACK")
+            raise
+
+    def _begin(self) -> None:
         self.execute(
             f"BEGIN; SET LOCAL lock_timeout = {LOCK_TIMEOUT_MS};"
-            f" SELECT pg_advisory_xact_lock({WRITE_LOCK}); SET LOCAL lock_timeout = 0"
+            f" SELECT pg_advisory_xact_lock({WRITE_LOCK})"
         )
 
     def insert_rows(self, table: str, columns: list[str], rows: list[tuple]) -> None:
