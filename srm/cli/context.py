@@ -63,6 +63,7 @@ class AppContext:
 
             config = self.config  # a broken config fails before the database is touched
             self._store = Store.open(self.db_path)
+            self._store.before_commit.append(lambda store: _refresh_state(store, config))
             sync_config(self._store, config)
             if self.command:
                 self._store.record_undo(self.command)
@@ -91,3 +92,10 @@ def ctx_of(ctx: typer.Context) -> AppContext:
         obj = AppContext()
         ctx.find_root().obj = obj
     return obj
+
+
+def _refresh_state(store: Store, config: Config) -> None:
+    """Every write recomputes the contacts it changed (srm.domain.state) before it commits."""
+    from srm.domain import state
+
+    state.refresh(store, config)

@@ -89,8 +89,8 @@ FROM last_give g
 """
 
 
-def asks_since_give(store: Store, ids: list[int], on: date) -> dict[int, int]:
-    """Asks after the latest give, per contact, as of `on` (same rule as `ledger`).
+def asks_since_give(store: Store, ids: list[int], on: date | None) -> dict[int, int]:
+    """Asks after the latest give, per contact, as of `on` (same rule as `ledger`; None: all).
 
     Walks each contact's history backwards on the (contact, date) index and stops at the
     latest give, so it costs the recent history rather than the whole of it; one statement
@@ -98,7 +98,8 @@ def asks_since_give(store: Store, ids: list[int], on: date) -> dict[int, int]:
     """
     import json
 
-    rows = store.conn.execute(_ASKS_SINCE_GIVE_SQL, {"ids": json.dumps(ids), "on": on.isoformat()})
+    day = on.isoformat() if on is not None else "9999-12-31"
+    rows = store.conn.execute(_ASKS_SINCE_GIVE_SQL, {"ids": json.dumps(ids), "on": day})
     return dict(rows.fetchall())
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -23,6 +23,9 @@ class Store:
         self.conn = conn
         # Set by the CLI to the command line: this process's writes then form one undo command.
         self.journal: Journal | None = None
+        # Run inside every write transaction just before it commits, after the caller's changes
+        # (the CLI keeps each contact's derived state current this way: srm.domain.state).
+        self.before_commit: list[Callable[[Store], None]] = []
 
     def record_undo(self, label: str) -> None:
         """Record this process's writes as one command `srm undo` can revert."""
@@ -67,6 +70,8 @@ class Store:
             if journal is not None:
                 journal.begin(self.conn, now_utc())
             yield self.conn
+            for hook in self.before_commit:
+                hook(self)
             if journal is not None:
                 journal.end(self.conn)
         except BaseException:

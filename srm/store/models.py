@@ -233,3 +233,49 @@ class UndoState(SQLModel, table=True):
     __table_args__ = (CheckConstraint("id = 1", name="undo_state_single"),)
     id: int = Field(primary_key=True)
     command_id: int | None = None
+
+
+class ContactState(SQLModel, table=True):
+    """What each contact's history implies now, kept by srm's write path (srm.domain.state).
+
+    Derived, never edited: triggers mark a contact in `contact_state_dirty` whenever a change
+    can move its state, and every srm write recomputes the marked contacts before it commits.
+    """
+
+    __tablename__ = "contact_state"
+    __table_args__ = (
+        # Partial: few contacts' latest interaction went badly; `srm due` lists them as repairs.
+        Index(
+            "ix_contact_state_negative",
+            "contact_id",
+            sqlite_where=text("last_sentiment = 'negative'"),
+        ),
+    )
+    contact_id: int = Field(foreign_key="contact.id", primary_key=True, ondelete="CASCADE")
+    last_on: date | None = Field(default=None, index=True)  # the latest interaction …
+    last_id: int | None = None  # … (same day: the highest id)
+    last_sentiment: str | None = None
+    last_channel: str | None = None
+    cadence: str | None = None  # effective cadence as shown; NULL: not tracked
+    cadence_days: float | None = None  # its length in days, to scale lateness
+    cadence_default: bool  # it came from the config's default_cadence
+    weight: float  # the largest weight among its segments (1 without one)
+    next_due: date | None = Field(default=None, index=True)  # NULL: not tracked
+    open_followups: int
+    asks_since_give: int  # asks logged after the latest give
+
+
+class ContactStateDirty(SQLModel, table=True):
+    """Contacts whose state a change may have moved, until the write recomputes them."""
+
+    __tablename__ = "contact_state_dirty"
+    contact_id: int = Field(primary_key=True)
+
+
+class ContactStateMeta(SQLModel, table=True):
+    """One row: the default cadence the state was computed with (it comes from a config)."""
+
+    __tablename__ = "contact_state_meta"
+    __table_args__ = (CheckConstraint("id = 1", name="contact_state_meta_single"),)
+    id: int = Field(primary_key=True)
+    default_cadence: str

@@ -1,0 +1,179 @@
+"""Each contact's derived state, kept current by the write path and proven against the history.
+
+`contact_state` holds, per contact, what `srm due` and the listings would otherwise walk the
+history for: the latest interaction (date, id, sentiment, channel), the effective cadence and
+whether it is the config's default, the segment weight, the next due date, the open follow-ups
+and the asks since the last give. Triggers (migration step "contact state") mark every contact
+a change can move in `contact_state_dirty`; `refresh`, run by each srm write just before it
+commits, recomputes the marked contacts with the same code that walks the history
+(`schedule.history_schedules`), so both always agree and there is one implementation of the
+cadence arithmetic. Undo, merge, import and edits need no code of their own: they change rows,
+the triggers mark, the commit refreshes.
+
+The default cadence comes from the config, which can differ between invocations; the state
+records the one it was computed with, and a writer with another default recomputes the contacts
+on the default. A read never writes: it uses the state only when `usable` says it is current
+for its config and date, and otherwise walks the history as before.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from srm import cadence as cad
+from srm.config import Config
+from srm.store.db import Store
+
+# Recomputing this many contacts at once reads every contact's history in one statement.
+_ALL = 2000
+_COLUMNS = (
+    "contact_id",
+    "last_on",
+    "last_id",
+    "last_sentiment",
+    "last_channel",
+    "cadence",
+    "cadence_days",
+    "cadence_default",
+    "weight",
+    "next_due",
+    "open_followups",
+    "asks_since_give",
+)
+
+
+def default_of(config: Config) -> str:
+    """The config's default cadence as the state records it."""
+    return cad.normalise(config.default_cadence)
+
+
+def usable(store: Store, config: Config, on: date) -> bool:
+    """Whether the stored state answers for `on` under `config`: nothing is marked for
+    recomputing, it was computed with this default cadence, and no contact's latest
+    interaction is after `on` (`srm due --on` a past date walks the history)."""
+    conn = store.conn
+    if conn.execute("SELECT 1 FROM contact_state_dirty LIMIT 1").fetchone() is not None:
+        return False
+    meta = conn.execute("SELECT default_cadence FROM contact_state_meta WHERE id = 1").fetchone()
+    if meta is None or meta[0] != default_of(config):
+        return False
+    newest = conn.execute("SELECT max(last_on) FROM contact_state").fetchone()[0]
+    return newest is None or newest <= on.isoformat()
+
+
+def refresh(store: Store, config: Config) -> int:
+    """Recompute the marked contacts (inside the caller's write); how many were recomputed.
+
+    Under a default cadence other than the state's, the contacts on the default are marked too.
+    """
+    conn = store.conn
+    default = default_of(config)
+    meta = conn.execute("SELECT default_cadence FROM contact_state_meta WHERE id = 1").fetchone()
+    if meta is None or meta[0] != default:
+        conn.execute(
+            "INSERT OR IGNORE INTO contact_state_dirty (contact_id)"
+            " SELECT contact_id FROM contact_state WHERE cadence_default"
+        )
+        conn.execute(
+            "INSERT INTO contact_state_meta (id, default_cadence) VALUES (1, ?)"
+            " ON CONFLICT (id) DO UPDATE SET default_cadence = excluded.default_cadence",
+            (default,),
+        )
+    ids = [r[0] for r in conn.execute("SELECT contact_id FROM contact_state_dirty")]
+    if not ids:
+        return 0
+    rows = compute(store, default, None if len(ids) >= _ALL else ids)
+    conn.execute(
+        "DELETE FROM contact_state WHERE contact_id IN (SELECT contact_id FROM contact_state_dirty)"
+    )
+    marked = set(ids)
+    conn.executemany(
+        f"INSERT OR REPLACE INTO contact_state ({', '.join(_COLUMNS)})"
+        f" VALUES ({', '.join('?' * len(_COLUMNS))})",
+        (r for r in rows if r[0] in marked),
+    )
+    conn.execute("DELETE FROM contact_state_dirty")
+    return len(ids)
+
+
+def compute(store: Store, default_cadence: str, ids: list[int] | None) -> list[tuple]:
+    """The state rows of the given contacts (every contact when None), from the history."""
+    from srm.domain import extras, schedule
+
+    plans = schedule.history_schedules(
+        store, default_cadence, None, contact_ids=ids, include_archived=True
+    )
+    if not plans:
+        return []
+    conn = store.conn
+    in_ids = "" if ids is None else f" AND contact_id IN ({','.join(str(int(i)) for i in ids)})"
+    open_fu = dict(
+        conn.execute(
+            "SELECT contact_id, count(*) FROM followup WHERE status = 'open'"
+            f"{in_ids} GROUP BY contact_id"
+        ).fetchall()
+    )
+    asks = extras.asks_since_give(store, list(plans), None)
+    return [
+        (
+            cid,
+            p.last.isoformat() if p.last else None,
+            p.last_interaction_id,
+            p.last_sentiment,
+            p.last_channel,
+            str(p.cadence) if p.cadence else None,
+            p.cadence.days if p.cadence else None,
+            p.from_default,
+            p.weight,
+            p.due.isoformat() if p.due else None,
+            open_fu.get(cid, 0),
+            asks.get(cid, 0),
+        )
+        for cid, p in plans.items()
+    ]
+
+
+def rebuild(store: Store, config: Config) -> int:
+    """Recompute every contact's state from the history; how many contacts it holds."""
+    with store.write() as conn:
+        conn.execute("DELETE FROM contact_state")
+        conn.execute(
+            "INSERT OR IGNORE INTO contact_state_dirty (contact_id) SELECT id FROM contact"
+        )
+        refresh(store, config)
+        return conn.execute("SELECT count(*) FROM contact_state").fetchone()[0]
+
+
+def problems(store: Store) -> list[str]:
+    """Where the stored state differs from what the history implies (for `srm db check`).
+
+    Compares with the default cadence the state records, whatever this config says. A state
+    still marked for recomputing is not a problem: reads walk the history until a write
+    refreshes it.
+    """
+    conn = store.conn
+    meta = conn.execute("SELECT default_cadence FROM contact_state_meta WHERE id = 1").fetchone()
+    if meta is None:
+        return []
+    dirty = {r[0] for r in conn.execute("SELECT contact_id FROM contact_state_dirty")}
+    want = {r[0]: r for r in compute(store, meta[0], None) if r[0] not in dirty}
+    have = {
+        r[0]: tuple(r)
+        for r in conn.execute(f"SELECT {', '.join(_COLUMNS)} FROM contact_state")
+        if r[0] not in dirty
+    }
+    out = []
+    for cid in sorted(set(want) | set(have)):
+        if cid not in have:
+            out.append(f"contact {cid} has no stored state")
+        elif cid not in want:
+            out.append(f"stored state for contact {cid}, who does not exist")
+        else:
+            diffs = [
+                f"{name} {h!r}, history says {w!r}"
+                for name, h, w in zip(_COLUMNS, have[cid], want[cid], strict=True)
+                if h != w
+            ]
+            if diffs:
+                out.append(f"contact {cid}: stored {'; '.join(diffs)}")
+    return out
