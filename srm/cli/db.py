@@ -14,6 +14,9 @@ db_app = typer.Typer(
 )
 
 
+STATE_SHOWN = 10  # contacts whose wrong state `db check` names before "… and N more"
+
+
 def register(app: typer.Typer) -> None:
     app.add_typer(db_app, name="db", rich_help_panel="Data")
 
@@ -28,12 +31,24 @@ def path(ctx: typer.Context) -> None:
 def check(
     ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False
 ) -> None:
-    """Check the database: SQLite integrity, foreign keys, and schema against srm's models."""
+    """Check the database: integrity, foreign keys, schema, and the stored per-contact state.
+
+    Each contact's state (last interaction, next due …) is compared with what its history
+    implies; srm db rebuild-state recomputes it.
+    """
+    from srm.domain import state
     from srm.errors import StoreError
     from srm.store.check import check as run_check
 
     app = ctx_of(ctx)
     result = run_check(app.store)
+    wrong = state.problems(app.store)
+    result["problems"] += [f"contact state: {p}" for p in wrong[:STATE_SHOWN]]
+    if len(wrong) > STATE_SHOWN:
+        result["problems"].append(
+            f"contact state: … and {len(wrong) - STATE_SHOWN} more contacts"
+            " (srm db rebuild-state recomputes them all)"
+        )
     if as_json:
         print_json(result)
     else:
@@ -48,3 +63,19 @@ def check(
         raise StoreError(f"{plural(len(result['problems']), 'problem')} found in {app.db_path}")
     if not as_json:
         message("OK")
+
+
+@db_app.command("rebuild-state")
+def rebuild_state(ctx: typer.Context) -> None:
+    """Recompute every contact's stored state (last interaction, next due …) from the history.
+
+    srm keeps it current on every change; this is for a state `srm db check` found wrong.
+
+    Example:
+      srm db rebuild-state
+    """
+    from srm.domain import state
+
+    app = ctx_of(ctx)
+    n = state.rebuild(app.store, app.config)
+    message(f"Recomputed the state of {n} contact{'s' if n != 1 else ''}.")

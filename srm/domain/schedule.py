@@ -89,7 +89,21 @@ def schedules(
         return {}
     where, params = _where(contact_ids, include_archived, segment_id, tag)
     if state.usable(store, config, on):
-        return _from_state(store.conn, where, params)
+        out = _from_state(store.conn, where, params)
+        walk = [cid for cid in state.ahead(store, on) if cid in out]
+        if walk:
+            out.update(
+                from_history(
+                    store.conn,
+                    config.default_cadence,
+                    on,
+                    [*where, f"c.id IN ({','.join(map(str, walk))})"],
+                    params,
+                    walk,
+                    with_last=True,
+                )
+            )
+        return out
     return from_history(
         store.conn, config.default_cadence, on, where, params, contact_ids, with_last=with_last
     )

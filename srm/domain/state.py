@@ -13,7 +13,9 @@ the triggers mark, the commit refreshes.
 The default cadence comes from the config, which can differ between invocations; the state
 records the one it was computed with, and a writer with another default recomputes the contacts
 on the default. A read never writes: it uses the state only when `usable` says it is current
-for its config and date, and otherwise walks the history as before.
+for its config, and otherwise walks the history as before. The state is as of the latest
+interaction; the few contacts with one after the date asked for (`ahead`) are walked from
+the history and take the place of their stored rows.
 """
 
 from __future__ import annotations
@@ -47,18 +49,38 @@ def default_of(config: Config) -> str:
     return cad.normalise(config.default_cadence)
 
 
+# More contacts than this with an interaction after --on (`srm due --on` a past date): walking
+# the whole history is simpler than patching that many contacts into the state's answer.
+AHEAD_LIMIT = 200
+
+
 def usable(store: Store, config: Config, on: date) -> bool:
     """Whether the stored state answers for `on` under `config`: nothing is marked for
-    recomputing, it was computed with this default cadence, and no contact's latest
-    interaction is after `on` (`srm due --on` a past date walks the history)."""
+    recomputing, it was computed with this default cadence, and at most AHEAD_LIMIT contacts
+    have an interaction after `on` (those are walked from the history: see `ahead`)."""
     conn = store.conn
     if conn.execute("SELECT 1 FROM contact_state_dirty LIMIT 1").fetchone() is not None:
         return False
     meta = conn.execute("SELECT default_cadence FROM contact_state_meta WHERE id = 1").fetchone()
     if meta is None or meta[0] != default_of(config):
         return False
-    newest = conn.execute("SELECT max(last_on) FROM contact_state").fetchone()[0]
-    return newest is None or newest <= on.isoformat()
+    n = conn.execute(
+        "SELECT count(*) FROM (SELECT 1 FROM contact_state WHERE last_on > ? LIMIT ?)",
+        (on.isoformat(), AHEAD_LIMIT + 1),
+    ).fetchone()[0]
+    return n <= AHEAD_LIMIT
+
+
+def ahead(store: Store, on: date) -> list[int]:
+    """Contacts whose latest interaction is after `on`: as of `on`, the state can't answer
+    for them (an interaction dated in the future, `--on` a past date); the history can."""
+    return [
+        r[0]
+        for r in store.conn.execute(
+            "SELECT contact_id FROM contact_state WHERE last_on > ? ORDER BY contact_id",
+            (on.isoformat(),),
+        )
+    ]
 
 
 def refresh(store: Store, config: Config) -> int:
