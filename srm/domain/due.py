@@ -87,7 +87,7 @@ class Query:
     def ahead(self) -> Query | None:
         """The contacts the stored state can't answer for as of `on` (an interaction after it),
         as a query of their own for the walking sources; None when there are none."""
-        ids = state.ahead(self.store, self.on)
+        ids = state.ahead(self.store, self.on, include_archived=False)
         return replace(self, contact_ids=ids) if ids else None
 
     def contact_filter_sql(self, column: str) -> tuple[str, list]:
@@ -122,20 +122,30 @@ def _round(x: float) -> float:
 MARGIN = 0.002
 
 
-def top(rows, limit: int | None, urgency: int, count: int) -> tuple[list, int]:
-    """From rows in falling order of raw urgency (column `urgency`), the ones that can be among
-    the first `limit` once rounded, and how many rows there are in all (column `count`)."""
-    out: list = []
-    total = 0
+def ranked_rows(
+    store: Store, columns: str, source: str, params: list, limit: int | None
+) -> tuple[list[tuple], int]:
+    """`SELECT columns source` in falling order of urgency (the last column): the rows that can
+    be among the first `limit` once rounded (all when None), and how many rows there are."""
+    cur = store.conn.cursor()
+    cur.row_factory = None
+    out: list[tuple] = []
     floor = None
-    for row in rows:
-        total = row[count]
-        if floor is not None and row[urgency] < floor:
+    for row in cur.execute(f"SELECT {columns} {source} ORDER BY urgency DESC", params):
+        if floor is not None and row[-1] < floor:
             break
         out.append(row)
         if limit is not None and len(out) == limit:
-            floor = row[urgency] - MARGIN
-    return out, total
+            floor = row[-1] - MARGIN
+    if floor is None:  # read to the end
+        return out, len(out)
+    return out, store.conn.execute(f"SELECT count(*) {source}", params).fetchone()[0]
+
+
+def julian(d: date) -> str:
+    """`d` as an SQLite Julian day number, to put in SQL as a constant: julianday(?) would
+    parse the date again for every row."""
+    return repr(d.toordinal() + 1721424.5)
 
 
 def checkin_item(
@@ -224,29 +234,30 @@ def followups(q: Query, refs: dict[int, dict], weights: dict[int, float]) -> lis
     return items
 
 
-# The same three sources over the stored state, ranked by SQLite: (items, how many in all).
-_CHECKINS_SQL = """
-SELECT c.id, c.uuid, c.handle, c.name, s.next_due, s.last_on, s.cadence, s.weight,
-       s.open_followups, s.last_channel, s.asks_since_give,
-       s.weight * (1 + (julianday(?) - julianday(s.next_due)) / s.cadence_days)
-         + {bonus} * s.open_followups AS urgency,
-       count(*) OVER ()
+# Check-ins and follow-ups over the stored state, ranked by SQLite: (items, how many in all).
+_CHECKINS = """
 FROM contact_state s JOIN contact c ON c.id = s.contact_id
 WHERE s.next_due <= ? AND (s.last_on IS NULL OR s.last_on <= ?) AND c.archived_at IS NULL
   AND (c.snoozed_until IS NULL OR c.snoozed_until < ?){extra}
-ORDER BY urgency DESC
 """
 
 
 def ranked_checkins(q: Query, limit: int | None) -> tuple[list[Item], int]:
     extra, params = q.contact_filter_sql("c.id")
     on = q.on.isoformat()
-    sql = _CHECKINS_SQL.format(bonus=float(FOLLOWUP_BONUS), extra=extra)
-    cur = _tuples(q.store, sql, [on, q.until.isoformat(), on, on, *params])
-    rows, total = top(cur, limit, 11, 12)
+    rows, total = ranked_rows(
+        q.store,
+        "c.id, c.uuid, c.handle, c.name, s.next_due, s.last_on, s.cadence, s.weight,"
+        " s.open_followups, s.last_channel, s.asks_since_give,"
+        f" s.weight * (1 + ({julian(q.on)} - julianday(s.next_due)) / s.cadence_days)"
+        f" + {float(FOLLOWUP_BONUS)} * s.open_followups AS urgency",
+        _CHECKINS.format(extra=extra),
+        [q.until.isoformat(), on, on, *params],
+        limit,
+    )
     cadences: dict[str, cad.Cadence] = {}
     items = []
-    for cid, uuid, handle, name, due, last, cadence, weight, n_fu, channel, asks, _, _ in rows:
+    for cid, uuid, handle, name, due, last, cadence, weight, n_fu, channel, asks, _ in rows:
         c = cadences.get(cadence) or cadences.setdefault(cadence, cad.parse(cadence))
         item = checkin_item(
             q.on,
@@ -268,22 +279,24 @@ def ranked_checkins(q: Query, limit: int | None) -> tuple[list[Item], int]:
     return items, total
 
 
-_FOLLOWUPS_SQL = """
-SELECT f.id, f.text, f.due_on, c.id, c.uuid, c.handle, c.name, s.weight,
-       s.weight * (1 + (julianday(?) - julianday(f.due_on)) / {scale}) AS urgency,
-       count(*) OVER ()
+_FOLLOWUPS = """
 FROM followup f JOIN contact c ON c.id = f.contact_id
 JOIN contact_state s ON s.contact_id = f.contact_id
 WHERE f.status = 'open' AND f.due_on <= ? AND c.archived_at IS NULL{extra}
-ORDER BY urgency DESC
 """
 
 
 def ranked_followups(q: Query, limit: int | None) -> tuple[list[Item], int]:
     extra, params = q.contact_filter_sql("c.id")
-    sql = _FOLLOWUPS_SQL.format(scale=float(FOLLOWUP_SCALE_DAYS), extra=extra)
-    cur = _tuples(q.store, sql, [q.on.isoformat(), q.until.isoformat(), *params])
-    rows, total = top(cur, limit, 8, 9)
+    rows, total = ranked_rows(
+        q.store,
+        "f.id, f.text, f.due_on, c.id, c.uuid, c.handle, c.name, s.weight,"
+        f" s.weight * (1 + ({julian(q.on)} - julianday(f.due_on)) / {float(FOLLOWUP_SCALE_DAYS)})"
+        " AS urgency",
+        _FOLLOWUPS.format(extra=extra),
+        [q.until.isoformat(), *params],
+        limit,
+    )
     items = [
         followup_item(
             q.on,
@@ -293,15 +306,9 @@ def ranked_followups(q: Query, limit: int | None) -> tuple[list[Item], int]:
             date.fromisoformat(due),
             weight,
         )
-        for fid, text, due, cid, uuid, handle, name, weight, _, _ in rows
+        for fid, text, due, cid, uuid, handle, name, weight, _ in rows
     ]
     return items, total
-
-
-def _tuples(store: Store, sql: str, params: list):
-    cur = store.conn.cursor()
-    cur.row_factory = None
-    return cur.execute(sql, params)
 
 
 class _StateWeights(dict):
@@ -336,6 +343,7 @@ RANKED: dict[Source, RankedSource] = {
     checkins: ranked_checkins,
     followups: ranked_followups,
     repair.due_items: repair.ranked_items,
+    goals.due_items: goals.ranked_items,
 }
 TYPE_ORDER = {"repair": 0, "followup": 1, "checkin": 2, "goal": 3, "date": 4}
 

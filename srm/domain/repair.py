@@ -57,31 +57,31 @@ def due_items(q: Query, refs: dict[int, dict], weights: dict[int, float]) -> lis
     ]
 
 
-_RANKED_SQL = """
-SELECT c.id, c.uuid, c.handle, c.name, i.id, i.occurred_on, i.summary, s.weight,
-       s.weight * {factor} * (1 + (julianday(?) - julianday(i.occurred_on)) / {scale}) AS urgency,
-       count(*) OVER ()
+# `+s.last_on`: the few negative rows come from the partial index, not a range of last_on.
+_RANKED = """
 FROM contact_state s JOIN contact c ON c.id = s.contact_id JOIN interaction i ON i.id = s.last_id
-WHERE s.last_sentiment = 'negative' AND s.last_on <= ? AND c.archived_at IS NULL{extra}
-ORDER BY urgency DESC
+WHERE s.last_sentiment = 'negative' AND +s.last_on <= ? AND c.archived_at IS NULL{extra}
 """
 
 
 def ranked_items(q: Query, limit: int | None) -> tuple[list[Item], int]:
     """The same items from the stored state, most urgent first (srm.domain.due.ranked)."""
-    from srm.domain.due import top
+    from srm.domain.due import julian, ranked_rows
 
     extra, params = q.contact_filter_sql("c.id")
-    sql = _RANKED_SQL.format(
-        factor=float(REPAIR_FACTOR), scale=float(REPAIR_SCALE_DAYS), extra=extra
+    rows, total = ranked_rows(
+        q.store,
+        "c.id, c.uuid, c.handle, c.name, i.id, i.occurred_on, i.summary, s.weight,"
+        f" s.weight * {float(REPAIR_FACTOR)}"
+        f" * (1 + ({julian(q.on)} - julianday(i.occurred_on)) / {float(REPAIR_SCALE_DAYS)})"
+        " AS urgency",
+        _RANKED.format(extra=extra),
+        [q.on.isoformat(), *params],
+        limit,
     )
-    cur = q.store.conn.cursor()
-    cur.row_factory = None
-    on = q.on.isoformat()
-    rows, total = top(cur.execute(sql, [on, on, *params]), limit, 8, 9)
     items = [
         item(q.on, {"id": cid, "uuid": u, "handle": h, "name": n}, iid, occurred, summary, w)
-        for cid, u, h, n, iid, occurred, summary, w, _, _ in rows
+        for cid, u, h, n, iid, occurred, summary, w, _ in rows
     ]
     if q.ahead is not None:  # their latest interaction as of --on is not the stored one
         weights = {cid: p.weight for cid, p in q.ahead.plans.items()}

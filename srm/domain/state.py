@@ -71,13 +71,15 @@ def usable(store: Store, config: Config, on: date) -> bool:
     return n <= AHEAD_LIMIT
 
 
-def ahead(store: Store, on: date) -> list[int]:
+def ahead(store: Store, on: date, *, include_archived: bool = True) -> list[int]:
     """Contacts whose latest interaction is after `on`: as of `on`, the state can't answer
     for them (an interaction dated in the future, `--on` a past date); the history can."""
+    archived = "" if include_archived else " AND c.archived_at IS NULL"
     return [
         r[0]
         for r in store.conn.execute(
-            "SELECT contact_id FROM contact_state WHERE last_on > ? ORDER BY contact_id",
+            "SELECT s.contact_id FROM contact_state s JOIN contact c ON c.id = s.contact_id"
+            f" WHERE s.last_on > ?{archived} ORDER BY s.contact_id",
             (on.isoformat(),),
         )
     ]
