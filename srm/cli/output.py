@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import sys
+from collections.abc import Iterable
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -80,26 +82,47 @@ def show(renderable: Any) -> None:
 # Rich measures every cell of a table (7 s for 10,000 contacts); past this many rows a long
 # listing is drawn as plain aligned columns, which reads the same in a pager.
 RICH_ROWS = 500
+# Plain listings are printed as they are read, this many rows at a time: each block is aligned
+# on the widest cell so far, so a long listing starts at once and never sits whole in memory.
+BLOCK_ROWS = 2000
 
 
 def show_rows(
-    columns: list[str], rows: list[list[str]], styles: list[str | None] | None = None
-) -> None:
+    columns: list[str],
+    rows: Iterable[list[str]],
+    styles: Iterable[str | None] | None = None,
+    *,
+    title: str | None = None,
+) -> int:
     """A listing of plain-text cells: a Rich table on a terminal (with a style per row, e.g.
-    "red" for late items), or aligned columns, never wrapped, when it is long or piped."""
-    if len(rows) <= RICH_ROWS and sys.stdout.isatty():
-        t = table(*columns)
-        for r, style in zip(rows, styles or [None] * len(rows), strict=True):
+    "red" for late items), or aligned columns, never wrapped, when it is long or piped;
+    how many rows it had. `rows` may be a generator: plain rows are printed as they come."""
+    rows = iter(rows)
+    first = list(itertools.islice(rows, RICH_ROWS + 1))
+    if len(first) <= RICH_ROWS and sys.stdout.isatty():
+        t = table(*columns, title=title)
+        for r, style in zip(first, styles or itertools.repeat(None), strict=False):
             t.add_row(*(esc(cell) for cell in r), style=style)
         show(t)
-        return
+        return len(first)
     from rich.cells import cell_len  # display width: CJK and emoji take two columns
 
-    widths = [max(cell_len(c) for c in col) for col in zip(columns, *rows, strict=True)]
+    widths = [cell_len(c) for c in columns]
 
     def line(cells: list[str]) -> str:
         padded = (cell + " " * (w - cell_len(cell)) for cell, w in zip(cells, widths, strict=True))
         return " " + "   ".join(padded).rstrip()
 
-    body = [line(columns), " " + "   ".join("─" * w for w in widths), *map(line, rows)]
-    sys.stdout.write("\n".join(body) + "\n")
+    count = 0
+    block = first
+    while block:
+        for r in block:
+            widths[:] = [max(w, cell_len(c)) for w, c in zip(widths, r, strict=True)]
+        head = []
+        if count == 0:
+            head = [title] if title else []
+            head += [line(columns), " " + "   ".join("─" * w for w in widths)]
+        sys.stdout.write("\n".join([*head, *map(line, block)]) + "\n")
+        count += len(block)
+        block = list(itertools.islice(rows, BLOCK_ROWS))
+    return count
