@@ -107,22 +107,28 @@ def show_rows(
         return len(first)
     from rich.cells import cell_len  # display width: CJK and emoji take two columns
 
-    widths = [cell_len(c) for c in columns]
+    def width(cell: str) -> int:
+        return len(cell) if cell.isascii() else cell_len(cell)
 
-    def line(cells: list[str]) -> str:
-        padded = (cell + " " * (w - cell_len(cell)) for cell, w in zip(cells, widths, strict=True))
+    widths = [width(c) for c in columns]
+
+    def line(cells: list[str], sizes: list[int]) -> str:
+        padded = (c + " " * (w - n) for c, n, w in zip(cells, sizes, widths, strict=True))
         return " " + "   ".join(padded).rstrip()
 
     count = 0
     block = first
     while block:
-        for r in block:
-            widths[:] = [max(w, cell_len(c)) for w, c in zip(widths, r, strict=True)]
+        sizes = [[width(c) for c in r] for r in block]
+        for row in sizes:
+            widths[:] = map(max, widths, row)
         head = []
         if count == 0:
             head = [title] if title else []
-            head += [line(columns), " " + "   ".join("─" * w for w in widths)]
-        sys.stdout.write("\n".join([*head, *map(line, block)]) + "\n")
+            head += [line(columns, [width(c) for c in columns])]
+            head += [" " + "   ".join("─" * w for w in widths)]
+        body = map(line, block, sizes)
+        sys.stdout.write("\n".join([*head, *body]) + "\n")
         count += len(block)
         block = list(itertools.islice(rows, BLOCK_ROWS))
     return count
