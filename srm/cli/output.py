@@ -110,25 +110,30 @@ def show_rows(
     def width(cell: str) -> int:
         return len(cell) if cell.isascii() else cell_len(cell)
 
+    def widest(cells: tuple[str, ...]) -> int:
+        # ASCII text (nearly all of it) is its own width: measured without a call per cell.
+        if all(map(str.isascii, cells)):
+            return max(map(len, cells), default=0)
+        return max(map(width, cells), default=0)
+
     widths = [width(c) for c in columns]
 
-    def line(cells: list[str], sizes: list[int]) -> str:
-        padded = (c + " " * (w - n) for c, n, w in zip(cells, sizes, widths, strict=True))
+    def line(cells: list[str]) -> str:
+        if all(map(str.isascii, cells)):
+            return ascii_line.format(*cells).rstrip()
+        padded = (c + " " * (w - width(c)) for c, w in zip(cells, widths, strict=True))
         return " " + "   ".join(padded).rstrip()
 
     count = 0
     block = first
     while block:
-        sizes = [[width(c) for c in r] for r in block]
-        for row in sizes:
-            widths[:] = map(max, widths, row)
+        widths[:] = map(max, widths, map(widest, zip(*block, strict=True)))
+        ascii_line = " " + "   ".join(f"{{:<{w}}}" for w in widths)
         head = []
         if count == 0:
             head = [title] if title else []
-            head += [line(columns, [width(c) for c in columns])]
-            head += [" " + "   ".join("─" * w for w in widths)]
-        body = map(line, block, sizes)
-        sys.stdout.write("\n".join([*head, *body]) + "\n")
+            head += [line(columns), " " + "   ".join("─" * w for w in widths)]
+        sys.stdout.write("\n".join([*head, *map(line, block)]) + "\n")
         count += len(block)
         block = list(itertools.islice(rows, BLOCK_ROWS))
     return count

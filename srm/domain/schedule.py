@@ -257,5 +257,34 @@ def _tuples(conn: sqlite3.Connection, sql: str, params: object = ()) -> sqlite3.
     return cur.execute(sql, params)
 
 
+def texts(
+    store: Store, config: Config, on: date, contact_ids: list[int]
+) -> dict[int, tuple[str | None, str | None, str | None]]:
+    """Effective cadence, last interaction and next due of each contact as text (None: not
+    tracked, never), the way listings print them; from the stored state without building a
+    Schedule per contact when it is current."""
+    from srm.domain import state
+
+    if not contact_ids:
+        return {}
+    out: dict[int, tuple[str | None, str | None, str | None]] = {}
+    walk = contact_ids
+    if state.usable(store, config, on):
+        sql = "SELECT contact_id, cadence, last_on, next_due FROM contact_state"
+        if len(contact_ids) <= 1000:
+            sql += f" WHERE contact_id IN ({','.join(str(int(i)) for i in contact_ids)})"
+        out = {r[0]: r[1:] for r in _tuples(store.conn, sql)}
+        ahead = set(state.ahead(store, on))
+        walk = [cid for cid in contact_ids if cid in ahead or cid not in out]
+    if walk:
+        for cid, p in schedules(store, config, on, contact_ids=walk, include_archived=True).items():
+            out[cid] = (
+                str(p.cadence) if p.cadence else None,
+                p.last.isoformat() if p.last else None,
+                p.due.isoformat() if p.due else None,
+            )
+    return out
+
+
 def one(store: Store, config: Config, contact_id: int, on: date) -> Schedule:
     return schedules(store, config, on, contact_ids=[contact_id], include_archived=True)[contact_id]

@@ -40,6 +40,8 @@ _COLUMNS = (
     "weight",
     "next_due",
     "open_followups",
+    "asks",
+    "gives",
     "asks_since_give",
 )
 
@@ -54,12 +56,18 @@ def default_of(config: Config) -> str:
 AHEAD_LIMIT = 200
 
 
+def fresh(store: Store) -> bool:
+    """Whether no contact is marked for recomputing: then every figure that doesn't depend on
+    the config (latest interaction, follow-ups, asks and gives) is current."""
+    return store.conn.execute("SELECT 1 FROM contact_state_dirty LIMIT 1").fetchone() is None
+
+
 def usable(store: Store, config: Config, on: date) -> bool:
     """Whether the stored state answers for `on` under `config`: nothing is marked for
     recomputing, it was computed with this default cadence, and at most AHEAD_LIMIT contacts
     have an interaction after `on` (those are walked from the history: see `ahead`)."""
     conn = store.conn
-    if conn.execute("SELECT 1 FROM contact_state_dirty LIMIT 1").fetchone() is not None:
+    if not fresh(store):
         return False
     meta = conn.execute("SELECT default_cadence FROM contact_state_meta WHERE id = 1").fetchone()
     if meta is None or meta[0] != default_of(config):
@@ -83,6 +91,16 @@ def ahead(store: Store, on: date, *, include_archived: bool = True) -> list[int]
             (on.isoformat(),),
         )
     ]
+
+
+def ask_give(store: Store) -> dict[int, tuple[int, int, int]]:
+    """Each contact's asks, gives and asks since the last give, all time (when `fresh`)."""
+    return {
+        r[0]: r[1:]
+        for r in store.conn.execute(
+            "SELECT contact_id, asks, gives, asks_since_give FROM contact_state"
+        )
+    }
 
 
 def refresh(store: Store, config: Config) -> int:
@@ -138,6 +156,7 @@ def compute(store: Store, default_cadence: str, ids: list[int] | None) -> list[t
         ).fetchall()
     )
     asks = extras.asks_since_give(store, list(plans), None)
+    counts = extras.ask_give_counts(store, ids, None)
     return [
         (
             cid,
@@ -151,6 +170,7 @@ def compute(store: Store, default_cadence: str, ids: list[int] | None) -> list[t
             p.weight,
             p.due.isoformat() if p.due else None,
             open_fu.get(cid, 0),
+            *counts.get(cid, (0, 0)),
             asks.get(cid, 0),
         )
         for cid, p in plans.items()

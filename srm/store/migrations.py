@@ -328,6 +328,8 @@ CREATE TABLE contact_state (
     weight FLOAT NOT NULL,
     next_due DATE,
     open_followups INTEGER NOT NULL,
+    asks INTEGER NOT NULL,
+    gives INTEGER NOT NULL,
     asks_since_give INTEGER NOT NULL,
     PRIMARY KEY (contact_id),
     FOREIGN KEY(contact_id) REFERENCES contact (id) ON DELETE CASCADE
@@ -345,7 +347,8 @@ CREATE TABLE contact_state_meta (
     PRIMARY KEY (id),
     CONSTRAINT contact_state_meta_single CHECK (id = 1)
 );
-INSERT INTO contact_state_dirty (contact_id) SELECT id FROM contact
+INSERT INTO contact_state_dirty (contact_id) SELECT id FROM contact;
+CREATE INDEX ix_interaction_ask_give ON interaction (occurred_on, kind) WHERE kind != 'checkin'
 """
 # Every change that can move a contact's state marks the contact; srm's write path recomputes
 # the marked ones before it commits (srm.domain.state). Writers outside srm mark too, so srm

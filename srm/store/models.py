@@ -99,6 +99,14 @@ class Interaction(SQLModel, table=True):
         Index(
             "ix_interaction_negative", "occurred_on", sqlite_where=text("sentiment = 'negative'")
         ),
+        # Asks and gives of a recent period (the ledger's last 90 days) without reading the
+        # check-ins around them; covering, so the kind is read from the index.
+        Index(
+            "ix_interaction_ask_give",
+            "occurred_on",
+            "kind",
+            sqlite_where=text("kind != 'checkin'"),
+        ),
     )
     id: int | None = Field(default=None, primary_key=True)
     uuid: str = Field(unique=True)
@@ -262,6 +270,8 @@ class ContactState(SQLModel, table=True):
     weight: float  # the largest weight among its segments (1 without one)
     next_due: date | None = Field(default=None, index=True)  # NULL: not tracked
     open_followups: int
+    asks: int  # interactions that were asks, all time
+    gives: int  # … and gives
     asks_since_give: int  # asks logged after the latest give
 
 

@@ -1,9 +1,10 @@
-"""`srm due` ranked over the stored state prints exactly what the history walk prints.
+"""Reads from the stored state print exactly what the history walk prints.
 
 On a store from the benchmark generator (small numbers: skewed histories, shared meetings,
 negative interactions, follow-ups, goals, dates, snoozed and archived contacts, a few
-interactions dated after today), each `srm due` variant runs twice: with the state current,
-then with one contact marked for recomputing, which makes every read walk the history.
+interactions dated after today), each `srm due` variant and each listing runs twice: with the
+state current, then with one contact marked for recomputing, which makes every read walk the
+history.
 """
 
 from __future__ import annotations
@@ -110,6 +111,53 @@ def test_due_ranked_over_the_state_prints_what_the_history_walk_prints(srm, gene
         assert ranked.stdout == walked.stdout, args
         assert ranked.stderr == walked.stderr, args
         assert ranked.stdout.strip() or ranked.stderr.strip(), args
+
+
+LISTINGS = [
+    ["contacts"],
+    ["contacts", "--json"],
+    ["contacts", "--archived", "--json"],
+    ["contacts", "--segment", "partners"],
+    ["contacts", "--tag", "vip", "--json"],
+    ["show", "1", "--json"],
+    ["export", "--format", "csv"],
+    ["export", "--format", "ics"],
+]
+
+
+def test_listings_from_the_state_print_what_the_history_walk_prints(srm, generated, monkeypatch):
+    from srm.domain import extras
+
+    monkeypatch.setattr(extras, "MANY", 20)  # the all-contacts paths, on a small store
+    db = str(generated)
+    srm.ok("--db", db, "db", "rebuild-state")
+    for args in LISTINGS:
+        ranked = srm.ok("--db", db, *args)
+        _mark_one_contact(generated, True)
+        walked = srm.ok("--db", db, *args)
+        _mark_one_contact(generated, False)
+        assert _stamped(ranked.stdout) == _stamped(walked.stdout), args
+        assert ranked.stdout.strip(), args
+
+
+def _stamped(text: str) -> str:
+    """Without the calendar's time stamps (when it was made)."""
+    return "\n".join(line for line in text.splitlines() if not line.startswith("DTSTAMP"))
+
+
+def test_the_contacts_listing_json_is_each_contact_as_json(generated):
+    from srm.domain import contacts as dc
+
+    store = Store.open(generated)
+    try:
+        for filters in ({}, {"archived": True}, {"segment": "partners"}, {"query": "an"}):
+            want = [c.as_json() for c in dc.search(store, **filters)]
+            assert dc.listing_json(store, **filters) == want
+            assert [(c.id, c.segments, c.tags) for c in dc.listing(store, **filters)] == [
+                (c["id"], c["segments"], c["tags"]) for c in want
+            ]
+    finally:
+        store.close()
 
 
 def test_a_read_never_refreshes_the_state(srm, generated):
