@@ -367,8 +367,8 @@ def followups(
         message("No open follow-ups." if not all_ else "No follow-ups yet.")
         return
     today = app.today.isoformat()
-    rows = [[str(f["id"]), f["due"], f["contact"]["name"], f["text"], f["status"]] for f in found]
-    late = ["red" if f["status"] == "open" and f["due"] < today else None for f in found]
+    rows = ([str(f["id"]), f["due"], f["contact"]["name"], f["text"], f["status"]] for f in found)
+    late = ("red" if f["status"] == "open" and f["due"] < today else None for f in found)
     show_rows(["id", "due", "contact", "follow-up", "status"], rows, late)
 
 

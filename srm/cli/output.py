@@ -96,9 +96,12 @@ def show_rows(
 ) -> int:
     """A listing of plain-text cells: a Rich table on a terminal (with a style per row, e.g.
     "red" for late items), or aligned columns, never wrapped, when it is long or piped;
-    how many rows it had. `rows` may be a generator: plain rows are printed as they come."""
+    how many rows it had (none: it prints nothing). `rows` may be a generator: plain rows are
+    printed as they come."""
     rows = iter(rows)
     first = list(itertools.islice(rows, RICH_ROWS + 1))
+    if not first:
+        return 0
     if len(first) <= RICH_ROWS and sys.stdout.isatty():
         t = table(*columns, title=title)
         for r, style in zip(first, styles or itertools.repeat(None), strict=False):
