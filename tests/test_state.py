@@ -1,8 +1,8 @@
 """Each contact's stored state always equals what its history implies (TODAY = 2026-03-15).
 
 The property test runs random sequences of the commands that can move a contact's state (log,
-interaction edit and rm, import, archive, snooze, cadence and segment changes, segment edit and
-rm, follow-ups, undo, a teammate's write under another default cadence) and after each one
+interaction edit and rm, import, merge, archive, snooze, cadence and segment changes, segment
+edit and rm, follow-ups, undo, a teammate's write under another default cadence) and after each one
 compares the stored state with a from-scratch computation, and `srm due` ranked over the state
 with `srm due` walked from the history.
 """
@@ -24,7 +24,7 @@ from srm.domain import schedule, state
 from srm.store.db import Store
 
 TODAY = date(2026, 3, 15)
-PEOPLE = ("ann", "bo", "cy", "dee", "eve")
+PEOPLE = ("@ann", "@bo", "@cy", "@dee", "@eve")
 SEGMENTS = ("partners", "customers", "vips")
 
 
@@ -75,6 +75,7 @@ STEPS = st.one_of(
     st.tuples(st.just("followup-close"), nth, st.sampled_from(("done", "drop"))),
     st.tuples(st.just("import"), st.integers(-30, 0)),
     st.tuples(st.just("teammate"), who, day),
+    st.tuples(st.just("merge"), who, who),
     st.tuples(st.just("undo")),
 )
 
@@ -104,12 +105,13 @@ def _run(srm, db: str, tmp: Path, step: tuple) -> None:
         cmd += ["--follow-up", "send notes"] if follow_up else []
     elif kind.startswith("edit-") and (iid := interaction(args[0])):
         if kind == "edit-people":
-            cmd = ["interaction", "edit", iid, "--add", PEOPLE[args[1]]]
-            cmd += ["--remove", PEOPLE[args[2]]] if args[2] != args[1] else []
+            cmd = ["interaction", "edit", iid, "--add-contact", PEOPLE[args[1]]]
+            cmd += ["--remove-contact", PEOPLE[args[2]]] if args[2] != args[1] else []
+        elif kind == "edit-kind":
+            cmd = ["interaction", "edit", iid, f"--{args[1]}"]
         else:
             option = {"edit-date": "--on", "edit-sentiment": "--sentiment"}.get(kind)
-            option = option or {"edit-kind": "--kind", "edit-channel": "--channel"}[kind]
-            cmd = ["interaction", "edit", iid, option, args[1]]
+            cmd = ["interaction", "edit", iid, option or "--channel", args[1]]
     elif kind == "interaction-rm" and (iid := interaction(args[0])):
         cmd = ["interaction", "rm", iid, "--yes"]
     elif kind in ("archive", "unarchive", "unsnooze"):
@@ -140,6 +142,8 @@ def _run(srm, db: str, tmp: Path, step: tuple) -> None:
         other = tmp / "teammate.toml"
         other.write_text('default_cadence = "monthly"\n')
         cmd = ["--config", str(other), "log", PEOPLE[args[0]], "from a teammate", "--on", args[1]]
+    elif kind == "merge" and args[0] != args[1]:
+        cmd = ["merge", PEOPLE[args[0]], PEOPLE[args[1]], "--yes"]
     elif kind == "undo":
         cmd = ["undo", "--yes"]
     if cmd is not None:
@@ -208,3 +212,44 @@ def test_stored_state_equals_the_history_after_any_sequence_of_writes(srm, tmp_p
     for step in steps:
         _run(srm, db, tmp_path, step)
         _check(db, config)
+
+
+def test_every_kind_of_step_really_writes(srm, tmp_path):
+    """The property test's steps are not all refusals: each kind succeeds on the setup store."""
+    db = str(tmp_path / "steps.db")
+    _setup(srm, db)
+    steps = [
+        ("log", [0, 1], "2026-03-01", "negative", "--ask", True),
+        ("log", [2], "2026-02-01", "neutral", "--give", False),
+        ("edit-date", 0, "2026-03-02"),
+        ("edit-sentiment", 0, "positive"),
+        ("edit-kind", 0, "give"),
+        ("edit-channel", 0, "video"),
+        ("edit-people", 0, 3, 1),
+        ("archive", 4),
+        ("unarchive", 4),
+        ("snooze", 2, 10),
+        ("unsnooze", 2),
+        ("cadence", 2, "45d"),
+        ("since", 3, "2026-01-05"),
+        ("join", 2, "vips"),
+        ("leave", 2, "vips"),
+        ("segment-edit", "vips", "weekly", "3"),
+        ("followup-add", 1, 5),
+        ("followup-close", 0, "done"),
+        ("import", -10),
+        ("teammate", 1, "2026-03-10"),
+        ("merge", 0, 4),
+        ("undo",),
+        ("segment-rm", "customers"),
+        ("interaction-rm", 1),
+    ]
+    before = None
+    for step in steps:
+        commands = _ids(db, "SELECT count(*) FROM undo_command")[0]
+        _run(srm, db, tmp_path, step)
+        after = _ids(db, "SELECT count(*) FROM undo_command")[0]
+        undone = _ids(db, "SELECT count(*) FROM undo_command WHERE undone_at IS NOT NULL")[0]
+        assert after > commands or undone != before, step
+        before = undone
+        _check(db, Config())

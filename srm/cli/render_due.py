@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 
-from srm.cli.output import RICH_ROWS, esc, message, out, show, show_rows, table
+from srm.cli.output import RICH_ROWS, esc, message, out, safe, show, show_rows, table
 from srm.domain.common import plural
 
 GROUPS = (
@@ -86,7 +86,7 @@ def render(q, items, total: int, explain: bool, next_checkin) -> None:
             sys.stdout.write(gap)
             show_rows(columns, map(_cells, group), title=title)
             if explain:
-                sys.stdout.write("".join(_explanation(i) + "\n" for i in group))
+                sys.stdout.write("".join(safe(_explanation(i)) + "\n" for i in group))
         gap = "\n"
     if total > len(items):
         message(f"… and {total - len(items)} more (srm due --all shows them).")

@@ -5,14 +5,23 @@ from __future__ import annotations
 import re
 import sqlite3
 import unicodedata
-from collections.abc import Container
+from collections.abc import Callable, Container
 from dataclasses import dataclass, field
 from datetime import date
 
 from srm import cadence as cad
 from srm.domain import segments as seg
-from srm.domain.common import new_uuid, now_utc, to_date
-from srm.errors import Ambiguous, NotFound, UsageError
+from srm.domain.common import (
+    LABEL_MAX,
+    NAME_MAX,
+    new_uuid,
+    note_text,
+    now_utc,
+    one_line,
+    parse_id,
+    to_date,
+)
+from srm.errors import Ambiguous, Duplicate, NotFound, UsageError
 from srm.store.db import Store
 
 # Letters NFKD does not decompose into ASCII.
@@ -113,7 +122,18 @@ def handle_candidates(name: str, email: str | None = None) -> list[str]:
     out = [first]
     if rest:
         out += [f"{first}-{rest[-1][0]}", f"{first}-{rest[-1]}", "-".join(parts)]
-    return list(dict.fromkeys(out))
+    # A handle is typed: a long name gives a handle cut at a word, not one as long as the name.
+    return list(dict.fromkeys(_shorten(h) for h in out))
+
+
+HANDLE_MAX = 32
+
+
+def _shorten(handle: str) -> str:
+    if len(handle) <= HANDLE_MAX:
+        return handle
+    cut = handle[:HANDLE_MAX]
+    return cut.rsplit("-", 1)[0] if "-" in cut else cut
 
 
 def pick_handle(
@@ -149,15 +169,23 @@ def unique_handle(conn: sqlite3.Connection, name: str, email: str | None = None)
     return pick_handle(candidates, taken)
 
 
-def _clean(value: str | None) -> str | None:
+def clean_name(name: str) -> str:
+    """A contact's name as stored: one line, no control characters, at most NAME_MAX long."""
+    name = one_line(name, "the name", NAME_MAX)
+    if not name:
+        raise UsageError("a contact needs a name")
+    return name
+
+
+def _clean(value: str | None, what: str = "the field") -> str | None:
+    """A one-line field (phone, org, team, role); None when empty."""
     if value is None:
         return None
-    value = value.strip()
-    return value or None
+    return one_line(value, what) or None
 
 
 def check_email(email: str | None) -> str | None:
-    email = _clean(email)
+    email = _clean(email, "the email address")
     if email is not None and not re.fullmatch(r"[^@\s]+@[^@\s]+", email):
         raise UsageError(f"{email!r} doesn't look like an email address (name@example.org)")
     return email
@@ -170,7 +198,7 @@ def _stored_cadence(text: str | None) -> str | None:
 def normalise_tags(tags: list[str]) -> list[str]:
     out = []
     for t in tags:
-        t = t.strip().lower().lstrip("#")
+        t = one_line(t, "a tag", LABEL_MAX).lower().lstrip("#").strip()
         if not t:
             raise UsageError("a tag can't be empty")
         out.append(t)
@@ -192,18 +220,23 @@ def add(
     cadence: str | None = None,
     note: str = "",
     connected_on: date | None = None,
+    force: bool = False,
     conn: sqlite3.Connection | None = None,
 ) -> Contact:
-    """Add one contact. Pass `conn` to take part in a caller's transaction (imports)."""
-    name = " ".join(name.split())
-    if not name:
-        raise UsageError("a contact needs a name")
+    """Add one contact, unless one with the same email or folded name is here (or `force`).
+
+    Pass `conn` to take part in a caller's transaction (imports).
+    """
+    name = clean_name(name)
     email = check_email(email)
+    note = note_text(note)
     stored_cadence = _stored_cadence(cadence)
     tag_list = normalise_tags(list(tags))
     segment_ids = seg.resolve_ids(store, list(segments))
 
     def insert(c: sqlite3.Connection) -> int:
+        if not force:
+            _refuse_duplicate(c, name, email)
         now = now_utc()
         cur = c.execute(
             "INSERT INTO contact (uuid, handle, name, email, phone, org, team, role, cadence,"
@@ -214,10 +247,10 @@ def add(
                 unique_handle(c, name, email),
                 name,
                 email,
-                _clean(phone),
-                _clean(org),
-                _clean(team),
-                _clean(role),
+                _clean(phone, "the phone number"),
+                _clean(org, "the organisation"),
+                _clean(team, "the team"),
+                _clean(role, "the role"),
                 stored_cadence,
                 since.isoformat(),
                 connected_on.isoformat() if connected_on else None,
@@ -242,6 +275,32 @@ def add(
         with store.write() as c:
             cid = insert(c)
     return get(store, cid)
+
+
+def _refuse_duplicate(conn: sqlite3.Connection, name: str, email: str | None) -> None:
+    """Raise Duplicate naming the contacts with this email (any case) or this folded name."""
+    key = name_key(name)
+    conn.create_function("srm_name_key", 1, name_key, deterministic=True)
+    rows = conn.execute(
+        "SELECT id, handle, name, email, archived_at, email = ? COLLATE NOCASE AS same_email"
+        " FROM contact WHERE email = ? COLLATE NOCASE OR srm_name_key(name) = ?"
+        " ORDER BY same_email DESC, id",
+        (email, email, key or None),
+    ).fetchall()
+    if not rows:
+        return
+    first = rows[0]
+    if first["same_email"]:
+        why = f"the email {first['email']}"
+    else:
+        why = f"the same name ({first['email'] or 'no email'})"
+    more = rows[1:]
+    also = f" (and {_listing(more)})" if more else ""
+    raise Duplicate(
+        f"{first['name']} is already here with {why}: @{first['handle']}, id {first['id']}"
+        f"{', archived' if first['archived_at'] else ''}{also};"
+        " add --force to add another contact anyway (srm merge joins two later)"
+    )
 
 
 def get(store: Store, contact_id: int) -> Contact:
@@ -299,49 +358,118 @@ def _hydrate(store: Store, rows: list[sqlite3.Row]) -> list[Contact]:
 
 
 def resolve(store: Store, ref: str) -> Contact:
-    """Find the one contact a CONTACT argument means: id, handle, or part of name or email."""
+    """Find the one contact a CONTACT argument means, or refuse; never a guess between people.
+
+    `@handle` is that handle only; a number is an id only. Other text is a handle unless it is
+    also a whole word of someone else's name (then it is ambiguous), else part of one name or
+    email, narrowed to an exact name or email, then to whole words of a name.
+    """
     text = ref.strip()
     if not text:
         raise UsageError("empty contact name")
     conn = store.conn
-    if text.isdigit():
-        row = conn.execute("SELECT * FROM contact WHERE id = ?", (int(text),)).fetchone()
-        if row:
-            return _hydrate(store, [row])[0]
-    row = conn.execute("SELECT * FROM contact WHERE handle = ?", (text.lower(),)).fetchone()
-    if row:
+    if text.startswith("@"):
+        handle = text[1:].strip().lower()
+        if not handle:
+            raise UsageError("'@' needs a handle after it, like @maria (srm contacts lists them)")
+        row = conn.execute("SELECT * FROM contact WHERE handle = ?", (handle,)).fetchone()
+        if row is None:
+            raise NotFound(f"no contact has the handle {handle!r} (srm contacts lists handles)")
         return _hydrate(store, [row])[0]
-    conn.create_function("srm_fold", 1, _fold, deterministic=True)
-    needle = _fold(text)
-    rows = conn.execute(
-        "SELECT * FROM contact WHERE instr(srm_fold(name), ?) > 0"
-        " OR instr(srm_fold(coalesce(email, '')), ?) > 0 ORDER BY name, id",
-        (needle, needle),
-    ).fetchall()
-    if not rows:
-        raise NotFound(f"no contact matches {ref!r} (srm contacts --search lists contacts)")
-    if len(rows) > 1:
-        exact = [r for r in rows if _fold(r["name"]) == needle or _fold(r["email"] or "") == needle]
-        active = [r for r in rows if r["archived_at"] is None]
-        for narrowed in (exact, active):
-            if len(narrowed) == 1:
-                rows = narrowed
-                break
-    if len(rows) > 1:
-        shown = ", ".join(
-            f"{r['handle']} ({r['name']}{', archived' if r['archived_at'] else ''})"
-            for r in rows[:8]
+    if text.isascii() and text.isdigit():
+        # Past SQLite's largest integer it is no id (parse_id: None).
+        cid = parse_id(text) or -1
+        row = conn.execute("SELECT * FROM contact WHERE id = ?", (cid,)).fetchone()
+        if row is None:
+            raise NotFound(f"no contact with id {text} (srm contacts --json lists ids)")
+        return _hydrate(store, [row])[0]
+    owner = conn.execute("SELECT * FROM contact WHERE handle = ?", (text.lower(),)).fetchone()
+    grade = _grader(text)
+    conn.create_function("srm_match", 2, grade, deterministic=True)
+    graded = [
+        (grade(r["name"], r["email"]), r)
+        for r in conn.execute(
+            "SELECT * FROM contact WHERE srm_match(name, email) > 0 ORDER BY name, id"
         )
-        more = f" and {len(rows) - 8} more" if len(rows) > 8 else ""
-        raise Ambiguous(f"{ref!r} matches {len(rows)} contacts: {shown}{more}; use a handle or id")
-    return _hydrate(store, rows)[0]
+    ]
+    if owner is not None:
+        # Written as typed, hyphens and all: "maria-g" is not Maria G. Rossi's name.
+        typed = re.compile(rf"(?<![^\W_]){re.escape(_fold(text))}(?![^\W_])")
+        others = [
+            r
+            for g, r in graded
+            if g >= WORD and r["id"] != owner["id"] and typed.search(_fold(r["name"]))
+        ]
+        if not others:
+            return _hydrate(store, [owner])[0]
+        raise Ambiguous(
+            f"{ref!r} matches {1 + len(others)} contacts: {_listing([owner], ', by handle')},"
+            f" {_listing(others)}; type @{owner['handle']} for the handle, or another handle or id"
+        )
+    if not graded:
+        raise NotFound(f"no contact matches {ref!r} (srm contacts --search lists contacts)")
+    for tier in (EXACT, WORD, PART):
+        found = [r for g, r in graded if g >= tier]
+        if len(found) == 1:
+            return _hydrate(store, found)[0]
+        if found:
+            raise Ambiguous(
+                f"{ref!r} matches {len(found)} contacts: {_listing(found)}; use @handle or id"
+            )
+    raise AssertionError("every graded contact is at least a PART match")
+
+
+# How well a CONTACT text matches a contact, best last.
+PART, WORD, EXACT = 1, 2, 3
+
+
+def _grader(text: str) -> Callable[[str | None, str | None], int]:
+    """grade(name, email): EXACT (the whole name or email), WORD (whole words of the name),
+    PART (part of the name or email) or 0."""
+    needle, words = _fold(text), name_key(text)
+    padded = f" {words} "
+
+    def grade(name: str | None, email: str | None) -> int:
+        folded, mail = _fold(name), _fold(email)
+        part = needle in folded or needle in mail
+        # Whole words may be spelt apart ("mary jane" for Mary-Jane): their first must be in it.
+        if not part and not (words and words.split(" ", 1)[0] in folded):
+            return 0
+        key = name_key(name)
+        if needle == mail or (words and words == key):
+            return EXACT
+        if words and padded in f" {key} ":
+            return WORD
+        return PART if part else 0
+
+    return grade
+
+
+def _listing(rows: list, how: str = "") -> str:
+    """Contacts as a person picks between them: @handle (name), at most 8."""
+    shown = ", ".join(
+        f"@{r['handle']} ({r['name']}{', archived' if r['archived_at'] else ''}{how})"
+        for r in rows[:8]
+    )
+    return shown + (f" and {len(rows) - 8} more" if len(rows) > 8 else "")
 
 
 def _fold(s: str | None) -> str:
-    if s is None:
+    """Case and accents folded away: what two spellings of one name have in common."""
+    if not s:
         return ""
+    if s.isascii():
+        return s.lower()
     bare = unicodedata.normalize("NFKD", s.casefold().translate(_FOLD))
     return "".join(ch for ch in bare if not unicodedata.combining(ch))
+
+
+def name_key(name: str | None) -> str:
+    """A name's words, folded, one space apart: "Mary-Jane  O'Brien" is "mary jane o brien"."""
+    return " ".join(_WORD.findall(_fold(name)))
+
+
+_WORD = re.compile(r"[^\W_]+")
 
 
 def resolve_many(store: Store, refs: str) -> list[Contact]:
@@ -545,15 +673,12 @@ def edit(
     """Change the given fields; a field passed as "" is cleared. Cadence "inherit" clears it."""
     changes: dict[str, object] = {}
     if name is not None:
-        name = " ".join(name.split())
-        if not name:
-            raise UsageError("a contact needs a name")
-        changes["name"] = name
+        changes["name"] = clean_name(name)
     for key, value in fields.items():
         if key not in FIELDS:
             raise TypeError(key)
         if value is not None:
-            changes[key] = check_email(value) if key == "email" else _clean(value)
+            changes[key] = check_email(value) if key == "email" else _clean(value, f"the {key}")
     if since is not None:
         changes["since"] = since.isoformat()
     if cadence is not None:
@@ -561,7 +686,7 @@ def edit(
             None if cadence.strip().lower() == "inherit" else _stored_cadence(cadence)
         )
     if note is not None:
-        changes["note"] = note
+        changes["note"] = note_text(note)
     plus = seg.resolve_ids(store, list(add_segments))
     minus = seg.resolve_ids(store, list(remove_segments))
     tags_plus = normalise_tags(list(add_tags))

@@ -32,14 +32,19 @@ SECTIONS = (
 
 # One encoder for the whole document: json.dumps with any option builds a new one per call,
 # which cost more than encoding a record (45% of a 1M-interaction export).
-_encode = json.JSONEncoder(ensure_ascii=False).encode
+_encode = json.JSONEncoder(ensure_ascii=False, default=str).encode
 _BATCH = 2000  # records joined into one write
 
 
 def write(out: TextIO, header: dict, sections: Iterable[tuple[str, Iterable[dict | str]]]) -> None:
-    """The document, a record per line; a record is a dict, or its JSON from `interaction`."""
+    """The document, a record per line; a record is a dict, or its JSON from `interaction`.
+
+    Characters a terminal acts on are escaped as `srm.domain.common.json_dumps` does, a batch
+    of records at a time."""
+    from srm.domain.common import json_safe
+
     out.write("{\n")
-    out.write(",\n".join(f"  {_encode(k)}: {_encode(v)}" for k, v in header.items()))
+    out.write(json_safe(",\n".join(f"  {_encode(k)}: {_encode(v)}" for k, v in header.items())))
     for name, items in sections:
         out.write(f",\n  {_encode(name)}: [")
         records = iter(items)
@@ -47,7 +52,7 @@ def write(out: TextIO, header: dict, sections: Iterable[tuple[str, Iterable[dict
         while batch := [
             r if isinstance(r, str) else _encode(r) for r in itertools.islice(records, _BATCH)
         ]:
-            out.write(("\n    " if first else ",\n    ") + ",\n    ".join(batch))
+            out.write(json_safe(("\n    " if first else ",\n    ") + ",\n    ".join(batch)))
             first = False
         out.write("]" if first else "\n  ]")
     out.write("\n}\n")
@@ -83,6 +88,10 @@ def read(text: str, name: str) -> tuple[int, Iterator[dict]]:
         doc = json.loads(text)
     except json.JSONDecodeError as e:
         raise ImportError_(f"{name} is not valid JSON (line {e.lineno}: {e.msg})") from None
+    except RecursionError:
+        raise ImportError_(f"{name} is nested too deeply to be an srm export") from None
+    except ValueError:  # Python reads no integer of more than 4,300 digits
+        raise ImportError_(f"{name} holds a number too long to read: not an srm export") from None
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:
         raise ImportError_(
             f'{name} is not an srm JSON export (no "format": "{FORMAT}"); for other files use'
