@@ -348,7 +348,10 @@ CREATE TABLE contact_state_meta (
     CONSTRAINT contact_state_meta_single CHECK (id = 1)
 );
 INSERT INTO contact_state_dirty (contact_id) SELECT id FROM contact;
-CREATE INDEX ix_interaction_ask_give ON interaction (occurred_on, kind) WHERE kind != 'checkin'
+CREATE INDEX ix_interaction_ask_give_date ON interaction (occurred_on, kind) WHERE kind != 'checkin';
+CREATE INDEX ix_interaction_ask_give_id ON interaction (id, kind) WHERE kind != 'checkin';
+DROP INDEX ix_interaction_contact_contact_date;
+CREATE INDEX ix_interaction_contact_contact_date ON interaction_contact (contact_id, occurred_on, interaction_id)
 """
 # Every change that can move a contact's state marks the contact; srm's write path recomputes
 # the marked ones before it commits (srm.domain.state). Writers outside srm mark too, so srm
