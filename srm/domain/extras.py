@@ -43,6 +43,8 @@ def ask_give_counts(
 ) -> dict[int, tuple[int, int]]:
     """Asks and gives per contact (all contacts when `ids` is None) dated from `since` to `on`
     (None: from the first, up to the last)."""
+    if ids is not None and not ids:
+        return {}
     params = {
         "since": since.isoformat() if since else "",
         "on": on.isoformat() if on else _ALL_TIME,
@@ -115,6 +117,8 @@ def asks_since_give(store: Store, ids: list[int], on: date | None) -> dict[int, 
     latest give, so it costs the recent history rather than the whole of it; one statement
     for all the ids.
     """
+    if not ids:
+        return {}
     day = on.isoformat() if on is not None else _ALL_TIME
     rows = store.conn.execute(_ASKS_SINCE_GIVE_SQL, {"ids": json.dumps(ids), "on": day})
     return dict(rows.fetchall())
