@@ -174,7 +174,7 @@ def build(path: Path, n_contacts: int, n_interactions: int, seed: int, today: da
     g = Gen(rnd, today, dict(conn.execute("SELECT name, id FROM segment")))
     # As srm's own writes do (the CLI registers this hook): each contact's derived state is
     # computed before the commit, for the empty config the benchmark runs with.
-    store.before_commit.append(lambda s: state.refresh(s, Config()))
+    state.keep(store, Config())
     with store.write():
         people = g.contacts(conn, n_contacts)
         delivered = g.ideas(conn, people, n_contacts // 5)

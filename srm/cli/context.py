@@ -69,7 +69,9 @@ class AppContext:
             path = self.db_path
             new = not path.exists() or path.stat().st_size == 0
             self._store = Store.open(path)
-            self._store.before_commit.append(lambda store: _refresh_state(store, config))
+            from srm.domain import state
+
+            state.keep(self._store, config)  # each write recomputes the contacts it changed
             if new and config.segments:  # part of creating the store, not of the command
                 from srm.domain.segments import sync_config
 
@@ -101,10 +103,3 @@ def ctx_of(ctx: typer.Context) -> AppContext:
         obj = AppContext()
         ctx.find_root().obj = obj
     return obj
-
-
-def _refresh_state(store: Store, config: Config) -> None:
-    """Every write recomputes the contacts it changed (srm.domain.state) before it commits."""
-    from srm.domain import state
-
-    state.refresh(store, config)

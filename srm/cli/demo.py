@@ -31,6 +31,7 @@ def demo(
     from pathlib import Path
 
     from srm.domain import demo as sample
+    from srm.domain import state
     from srm.paths import user_data_dir
     from srm.store.db import Store
 
@@ -47,6 +48,7 @@ def demo(
     os.unlink(tmp)
     try:
         store = Store.open(Path(tmp))
+        state.keep(store, app.config)
         store.conn.execute("PRAGMA synchronous = OFF")  # a throwaway build: speed over durability
         sample.build(store, app.config, app.today)
         store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")

@@ -103,6 +103,12 @@ def ask_give(store: Store) -> dict[int, tuple[int, int, int]]:
     }
 
 
+def keep(store: Store, config: Config) -> None:
+    """Have every write on `store` recompute the contacts it changed before it commits (srm's
+    CLI does this for each store it opens; so must any other program that writes one)."""
+    store.before_commit.append(lambda s: refresh(s, config))
+
+
 def refresh(store: Store, config: Config) -> int:
     """Recompute the marked contacts (inside the caller's write); how many were recomputed.
 
