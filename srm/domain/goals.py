@@ -232,35 +232,41 @@ def due_items(q: Query, refs: dict[int, dict], weights: dict[int, float]) -> lis
 
 
 _RANKED = """
-FROM (SELECT g.id, g.contact_id, g.text,
+FROM (SELECT g.id, g.contact_id,
              max(g.recorded_on, coalesce((SELECT max(gc.confirmed_on) FROM goal_confirmation gc
                                            WHERE gc.goal_id = g.id AND gc.confirmed_on <= ?), ''))
                AS last
         FROM goal g WHERE g.status = 'active' AND g.recorded_on <= ?) g
-JOIN contact c ON c.id = g.contact_id JOIN contact_state s ON s.contact_id = g.contact_id
-WHERE c.archived_at IS NULL AND julianday(g.last) + ? <= julianday(?){extra}
+CROSS JOIN contact_state s INDEXED BY ix_contact_state_weight ON s.contact_id = g.contact_id
+WHERE s.archived = 0 AND julianday(g.last) + ? <= julianday(?){extra}
+"""
+_DETAILS = """
+SELECT g.id, g.text, c.id, c.uuid, c.handle, c.name, s.weight
+FROM goal g JOIN contact c ON c.id = g.contact_id JOIN contact_state s ON s.contact_id = c.id
+WHERE g.id IN ({keys})
 """
 
 
 def ranked_items(q: Query, limit: int | None) -> tuple[list[Item], int]:
     """The same items with weights from the stored state, most urgent first (due.ranked)."""
-    from srm.domain.due import julian, ranked_rows
+    from srm.domain.due import by_key, julian, ranked_rows
 
     max_age = q.config.goal_max_age_days
-    extra, params = q.contact_filter_sql("c.id")
+    extra, params = q.contact_filter_sql("g.contact_id")
     on = q.on.isoformat()
-    rows, total = ranked_rows(
+    late = f"{julian(q.on)} - julianday(g.last) - {int(max_age)}"
+    ranked, total = ranked_rows(
         q.store,
-        "g.id, g.text, g.last, c.id, c.uuid, c.handle, c.name, s.weight,"
-        f" s.weight * {float(GOAL_FACTOR)}"
-        f" * (1 + ({julian(q.on)} - julianday(g.last) - {int(max_age)}) / {float(max_age)})"
+        f"g.id, g.last, s.weight * {float(GOAL_FACTOR)} * (1 + ({late}) / {float(max_age)})"
         " AS urgency",
         _RANKED.format(extra=extra),
         [on, on, max_age, q.until.isoformat(), *params],
         limit,
     )
-    items = [
-        item(q.on, {"id": cid, "uuid": u, "handle": h, "name": n}, gid, text, last, w, max_age)
-        for gid, text, last, cid, u, h, n, w, _ in rows
-    ]
+    rows = by_key(q.store, _DETAILS, [r[0] for r in ranked])
+    items = []
+    for gid, last, _ in ranked:
+        _, text, cid, u, h, n, w = rows[gid]
+        contact = {"id": cid, "uuid": u, "handle": h, "name": n}
+        items.append(item(q.on, contact, gid, text, last, w, max_age))
     return items, total

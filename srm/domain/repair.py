@@ -57,31 +57,39 @@ def due_items(q: Query, refs: dict[int, dict], weights: dict[int, float]) -> lis
     ]
 
 
-# `+s.last_on`: the few negative rows come from the partial index, not a range of last_on.
+# Ranked from the partial index of negative latest interactions (weight and date in it).
 _RANKED = """
+FROM contact_state s
+WHERE s.last_sentiment = 'negative' AND s.archived = 0 AND s.last_on <= ?{extra}
+"""
+_DETAILS = """
+SELECT c.id, c.uuid, c.handle, c.name, i.id, i.occurred_on, i.summary, s.weight
 FROM contact_state s JOIN contact c ON c.id = s.contact_id JOIN interaction i ON i.id = s.last_id
-WHERE s.last_sentiment = 'negative' AND +s.last_on <= ? AND c.archived_at IS NULL{extra}
+WHERE s.contact_id IN ({keys})
 """
 
 
 def ranked_items(q: Query, limit: int | None) -> tuple[list[Item], int]:
-    """The same items from the stored state, most urgent first (srm.domain.due.ranked)."""
-    from srm.domain.due import julian, ranked_rows
+    """The same items from the stored state, most urgent first (srm.domain.due.ranked).
 
-    extra, params = q.contact_filter_sql("c.id")
-    rows, total = ranked_rows(
+    Ranked by the state's date of the latest interaction, which srm keeps equal to the
+    interaction's own (the item shows the interaction's)."""
+    from srm.domain.due import by_key, julian, ranked_rows
+
+    extra, params = q.contact_filter_sql("s.contact_id")
+    ranked, total = ranked_rows(
         q.store,
-        "c.id, c.uuid, c.handle, c.name, i.id, i.occurred_on, i.summary, s.weight,"
-        f" s.weight * {float(REPAIR_FACTOR)}"
-        f" * (1 + ({julian(q.on)} - julianday(i.occurred_on)) / {float(REPAIR_SCALE_DAYS)})"
+        f"s.contact_id, s.weight * {float(REPAIR_FACTOR)}"
+        f" * (1 + ({julian(q.on)} - julianday(s.last_on)) / {float(REPAIR_SCALE_DAYS)})"
         " AS urgency",
         _RANKED.format(extra=extra),
         [q.on.isoformat(), *params],
         limit,
     )
+    rows = by_key(q.store, _DETAILS, [r[0] for r in ranked])
     items = [
         item(q.on, {"id": cid, "uuid": u, "handle": h, "name": n}, iid, occurred, summary, w)
-        for cid, u, h, n, iid, occurred, summary, w, _ in rows
+        for cid, u, h, n, iid, occurred, summary, w in rows.values()
     ]
     if q.ahead is not None:  # their latest interaction as of --on is not the stored one
         weights = {cid: p.weight for cid, p in q.ahead.plans.items()}

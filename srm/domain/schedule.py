@@ -31,6 +31,7 @@ class Schedule:
     last_sentiment: str | None = None
     last_channel: str | None = None
     from_default: bool = False  # the cadence is the config's default_cadence
+    archived: bool = False
 
     @property
     def tracked(self) -> bool:
@@ -42,7 +43,7 @@ class Schedule:
 
 
 _SQL = """
-SELECT c.id, c.cadence, c.since, c.snoozed_until,
+SELECT c.id, c.cadence, c.since, c.snoozed_until, c.archived_at IS NOT NULL,
        (SELECT max(ic.occurred_on) FROM interaction_contact ic
          WHERE ic.contact_id = c.id AND ic.occurred_on <= :on) AS last, NULL, NULL, NULL
 FROM contact c
@@ -53,8 +54,8 @@ WHERE {where}
 # `srm due` needs it for repairs and the last channel; ~15 ms more at 10k contacts, whatever the
 # history's length.
 _SQL_WITH_LAST = """
-SELECT c.id, c.cadence, c.since, c.snoozed_until, l.occurred_on, l.interaction_id,
-       i.sentiment, i.channel
+SELECT c.id, c.cadence, c.since, c.snoozed_until, c.archived_at IS NOT NULL, l.occurred_on,
+       l.interaction_id, i.sentiment, i.channel
 FROM contact c
 LEFT JOIN interaction_contact l ON l.rowid = (
     SELECT ic.rowid FROM interaction_contact ic
@@ -64,8 +65,8 @@ LEFT JOIN interaction i ON i.id = l.interaction_id
 WHERE {where}
 """
 _FROM_STATE = """
-SELECT c.id, s.cadence, s.next_due, s.weight, c.snoozed_until, s.last_on, s.last_id,
-       s.last_sentiment, s.last_channel, s.cadence_default
+SELECT c.id, s.cadence, s.next_due, s.weight, s.snoozed_until, s.last_on, s.last_id,
+       s.last_sentiment, s.last_channel, s.cadence_default, s.archived
 FROM contact c JOIN contact_state s ON s.contact_id = c.id
 WHERE {where}
 """
@@ -159,7 +160,9 @@ def from_history(
     out: dict[int, Schedule] = {}
     sql = (_SQL_WITH_LAST if with_last else _SQL).format(where=" AND ".join(where))
     params = {**params, "on": on.isoformat() if on is not None else "9999-12-31"}
-    for cid, own, since, snoozed, last, last_id, sentiment, channel in _tuples(conn, sql, params):
+    for cid, own, since, snoozed, archived, last, last_id, sentiment, channel in _tuples(
+        conn, sql, params
+    ):
         key = (own, seg_cadences.get(cid, ()))
         found = parsed.get(key)
         if found is None:
@@ -182,6 +185,7 @@ def from_history(
             last_sentiment=sentiment,
             last_channel=channel,
             from_default=from_default,
+            archived=bool(archived),
         )
     return out
 
@@ -208,9 +212,19 @@ def _from_state(
         return d  # type: ignore[return-value]
 
     sql = _FROM_STATE.format(where=" AND ".join(where))
-    for cid, cadence, due, weight, snoozed, last, last_id, sentiment, channel, default in _tuples(
-        conn, sql, params
-    ):
+    for (
+        cid,
+        cadence,
+        due,
+        weight,
+        snoozed,
+        last,
+        last_id,
+        sentiment,
+        channel,
+        default,
+        archived,
+    ) in _tuples(conn, sql, params):
         c = cadences.get(cadence, _UNSET)
         if c is _UNSET:
             c = cadences[cadence] = cad.parse(cadence)
@@ -225,6 +239,7 @@ def _from_state(
             last_sentiment=sentiment,
             last_channel=channel,
             from_default=bool(default),
+            archived=bool(archived),
         )
     return out
 

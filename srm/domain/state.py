@@ -43,6 +43,8 @@ _COLUMNS = (
     "asks",
     "gives",
     "asks_since_give",
+    "archived",
+    "snoozed_until",
 )
 
 
@@ -82,15 +84,14 @@ def usable(store: Store, config: Config, on: date) -> bool:
 def ahead(store: Store, on: date, *, include_archived: bool = True) -> list[int]:
     """Contacts whose latest interaction is after `on`: as of `on`, the state can't answer
     for them (an interaction dated in the future, `--on` a past date); the history can."""
-    archived = "" if include_archived else " AND c.archived_at IS NULL"
-    return [
+    archived = "" if include_archived else " AND NOT archived"
+    return sorted(
         r[0]
         for r in store.conn.execute(
-            "SELECT s.contact_id FROM contact_state s JOIN contact c ON c.id = s.contact_id"
-            f" WHERE s.last_on > ?{archived} ORDER BY s.contact_id",
+            f"SELECT contact_id FROM contact_state WHERE last_on > ?{archived}",
             (on.isoformat(),),
         )
-    ]
+    )
 
 
 def ask_give(store: Store) -> dict[int, tuple[int, int, int]]:
@@ -178,6 +179,8 @@ def compute(store: Store, default_cadence: str, ids: list[int] | None) -> list[t
             open_fu.get(cid, 0),
             *counts.get(cid, (0, 0)),
             asks.get(cid, 0),
+            p.archived,
+            p.snoozed_until.isoformat() if p.snoozed_until else None,
         )
         for cid, p in plans.items()
     ]

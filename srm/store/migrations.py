@@ -331,12 +331,15 @@ CREATE TABLE contact_state (
     asks INTEGER NOT NULL,
     gives INTEGER NOT NULL,
     asks_since_give INTEGER NOT NULL,
+    archived BOOLEAN NOT NULL,
+    snoozed_until DATE,
     PRIMARY KEY (contact_id),
     FOREIGN KEY(contact_id) REFERENCES contact (id) ON DELETE CASCADE
 );
 CREATE INDEX ix_contact_state_last_on ON contact_state (last_on);
-CREATE INDEX ix_contact_state_negative ON contact_state (contact_id) WHERE last_sentiment = 'negative';
-CREATE INDEX ix_contact_state_next_due ON contact_state (next_due);
+CREATE INDEX ix_contact_state_next_due ON contact_state (next_due, weight, cadence_days, open_followups, last_on, snoozed_until, archived) WHERE archived = 0;
+CREATE INDEX ix_contact_state_repair ON contact_state (last_on, weight, last_sentiment, archived) WHERE last_sentiment = 'negative' AND archived = 0;
+CREATE INDEX ix_contact_state_weight ON contact_state (contact_id, weight, archived);
 CREATE TABLE contact_state_dirty (
     contact_id INTEGER NOT NULL,
     PRIMARY KEY (contact_id)
@@ -351,7 +354,9 @@ INSERT INTO contact_state_dirty (contact_id) SELECT id FROM contact;
 CREATE INDEX ix_interaction_ask_give_date ON interaction (occurred_on, kind) WHERE kind != 'checkin';
 CREATE INDEX ix_interaction_ask_give_id ON interaction (id, kind) WHERE kind != 'checkin';
 DROP INDEX ix_interaction_contact_contact_date;
-CREATE INDEX ix_interaction_contact_contact_date ON interaction_contact (contact_id, occurred_on, interaction_id)
+CREATE INDEX ix_interaction_contact_contact_date ON interaction_contact (contact_id, occurred_on, interaction_id);
+DROP INDEX ix_followup_status_due;
+CREATE INDEX ix_followup_status_due ON followup (status, due_on, contact_id)
 """
 # Every change that can move a contact's state marks the contact; srm's write path recomputes
 # the marked ones before it commits (srm.domain.state). Writers outside srm mark too, so srm
@@ -377,8 +382,10 @@ STATE_TRIGGERS = {
     "state_contact_insert": ("contact", "INSERT", None, "VALUES (NEW.id)"),
     "state_contact_update": (
         "contact",
-        "UPDATE OF id, cadence, since",
-        "OLD.id IS NOT NEW.id OR OLD.cadence IS NOT NEW.cadence OR OLD.since IS NOT NEW.since",
+        "UPDATE OF id, cadence, since, archived_at, snoozed_until",
+        "OLD.id IS NOT NEW.id OR OLD.cadence IS NOT NEW.cadence OR OLD.since IS NOT NEW.since"
+        " OR (OLD.archived_at IS NULL) IS NOT (NEW.archived_at IS NULL)"
+        " OR OLD.snoozed_until IS NOT NEW.snoozed_until",
         "VALUES (OLD.id), (NEW.id)",
     ),
     "state_membership_insert": ("contact_segment", "INSERT", None, "VALUES (NEW.contact_id)"),

@@ -145,7 +145,8 @@ class FollowUp(SQLModel, table=True):
     __tablename__ = "followup"
     __table_args__ = (
         CheckConstraint("status IN ('open', 'done', 'dropped')", name="followup_status"),
-        Index("ix_followup_status_due", "status", "due_on"),
+        # Covering for `srm due`: open ones by due date, with whose they are.
+        Index("ix_followup_status_due", "status", "due_on", "contact_id"),
     )
     id: int | None = Field(default=None, primary_key=True)
     uuid: str = Field(unique=True)
@@ -253,16 +254,36 @@ class ContactState(SQLModel, table=True):
 
     Derived, never edited: triggers mark a contact in `contact_state_dirty` whenever a change
     can move its state, and every srm write recomputes the marked contacts before it commits.
+    `archived` and `snoozed_until` repeat the contact's so that `srm due` ranks from these
+    narrow rows and indexes alone, reading contacts only for the twenty it shows.
     """
 
     __tablename__ = "contact_state"
     __table_args__ = (
-        # Partial: few contacts' latest interaction went badly; `srm due` lists them as repairs.
+        # Check-ins: every column the urgency and the filters need, in due-date order
+        # (covering), for contacts not archived.
         Index(
-            "ix_contact_state_negative",
-            "contact_id",
-            sqlite_where=text("last_sentiment = 'negative'"),
+            "ix_contact_state_next_due",
+            "next_due",
+            "weight",
+            "cadence_days",
+            "open_followups",
+            "last_on",
+            "snoozed_until",
+            "archived",
+            sqlite_where=text("archived = 0"),
         ),
+        # Repairs: the few contacts whose latest interaction went badly (covering).
+        Index(
+            "ix_contact_state_repair",
+            "last_on",
+            "weight",
+            "last_sentiment",
+            "archived",
+            sqlite_where=text("last_sentiment = 'negative' AND archived = 0"),
+        ),
+        # A contact's weight by id, from a narrow index (follow-ups, goals, dates).
+        Index("ix_contact_state_weight", "contact_id", "weight", "archived"),
     )
     contact_id: int = Field(foreign_key="contact.id", primary_key=True, ondelete="CASCADE")
     last_on: date | None = Field(default=None, index=True)  # the latest interaction …
@@ -273,11 +294,13 @@ class ContactState(SQLModel, table=True):
     cadence_days: float | None = None  # its length in days, to scale lateness
     cadence_default: bool  # it came from the config's default_cadence
     weight: float  # the largest weight among its segments (1 without one)
-    next_due: date | None = Field(default=None, index=True)  # NULL: not tracked
+    next_due: date | None = None  # NULL: not tracked
     open_followups: int
     asks: int  # interactions that were asks, all time
     gives: int  # … and gives
     asks_since_give: int  # asks logged after the latest give
+    archived: bool  # the contact's archived_at is set
+    snoozed_until: date | None = None  # the contact's
 
 
 class ContactStateDirty(SQLModel, table=True):
