@@ -138,13 +138,13 @@ def ranked_rows(
     floor = None
     for row in cur.execute(f"SELECT {columns} {source} ORDER BY urgency DESC", params):
         if floor is not None and row[-1] < floor:
-            break
+            # SQLite has sorted them all: counting the rest is cheaper than a count(*) that
+            # would read the candidates again (follow-ups and goals join the state).
+            return out, len(out) + 1 + sum(1 for _ in cur)
         out.append(row)
         if limit is not None and len(out) == limit:
             floor = row[-1] - MARGIN
-    if floor is None:  # read to the end
-        return out, len(out)
-    return out, store.conn.execute(f"SELECT count(*) {source}", params).fetchone()[0]
+    return out, len(out)
 
 
 def by_key(store: Store, sql: str, keys: list) -> dict:

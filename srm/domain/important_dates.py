@@ -89,6 +89,8 @@ def _window_sql(on: date, within: int | None) -> tuple[str, list]:
     """A WHERE fragment keeping dates whose month-day can fall in [on, on + within].
 
     Feb 29 always passes: in other years it falls on Feb 28, which a month-day range misses.
+    Every term is the indexed month-day expression (229 is Feb 29), so SQLite reads ranges of
+    ix_important_date_month_day.
     """
     if within is None or within >= 365:
         return "", []
@@ -96,7 +98,7 @@ def _window_sql(on: date, within: int | None) -> tuple[str, list]:
     lo, hi = on.month * 100 + on.day, until.month * 100 + until.day
     joiner = "AND" if until.year == on.year else "OR"
     md = "(d.month * 100 + d.day)"
-    return f" AND ({md} >= ? {joiner} {md} <= ? OR (d.month = 2 AND d.day = 29))", [lo, hi]
+    return f" AND ({md} >= ? {joiner} {md} <= ? OR {md} = 229)", [lo, hi]
 
 
 def upcoming(

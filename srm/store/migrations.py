@@ -356,7 +356,8 @@ CREATE INDEX ix_interaction_ask_give_id ON interaction (id, kind) WHERE kind != 
 DROP INDEX ix_interaction_contact_contact_date;
 CREATE INDEX ix_interaction_contact_contact_date ON interaction_contact (contact_id, occurred_on, interaction_id);
 DROP INDEX ix_followup_status_due;
-CREATE INDEX ix_followup_status_due ON followup (status, due_on, contact_id)
+CREATE INDEX ix_followup_status_due ON followup (status, due_on, contact_id);
+CREATE INDEX ix_important_date_month_day ON important_date ((month * 100 + day))
 """
 # Every change that can move a contact's state marks the contact; srm's write path recomputes
 # the marked ones before it commits (srm.domain.state). Writers outside srm mark too, so srm

@@ -207,6 +207,9 @@ class ImportantDate(SQLModel, table=True):
     __tablename__ = "important_date"
     __table_args__ = (
         CheckConstraint("month BETWEEN 1 AND 12 AND day BETWEEN 1 AND 31", name="date_valid"),
+        # The month-day as MMDD: the dates of a window (`srm due`, `srm dates --within`) by
+        # range instead of reading them all.
+        Index("ix_important_date_month_day", text("(month * 100 + day)")),
     )
     id: int | None = Field(default=None, primary_key=True)
     uuid: str = Field(unique=True)
