@@ -4,11 +4,12 @@ Each source yields items of one type (check-ins, follow-ups, …); all are ranke
 Urgency is a sum of named terms so `--explain` can show how each number came about.
 
 Two ways to the same list. When the stored per-contact state is current (srm.domain.state),
-check-ins, follow-ups and repairs are ranked by SQLite over it: each source reads its items in
-order of urgency and stops after the ones that can still be among the first N, with a count
-of the rest, so showing twenty items builds about twenty. Otherwise (`--on` a past date, a
-state not yet refreshed) every source walks the history as it always did; that walk is the
-reference the ranked path is tested against, item for item and byte for byte.
+each source is ranked by SQLite over it (`RANKED`): it computes urgency in SQL from narrow
+rows and covering indexes, reads its items in order of urgency and stops after the ones that
+can still be among the first N, counting the rest, and reads names and texts for those only;
+showing twenty items builds about twenty. Otherwise (`--on` a past date, a state not yet
+refreshed) every source walks the history as it always did; that walk is the reference the
+ranked path is tested against, item for item and byte for byte.
 """
 
 from __future__ import annotations
