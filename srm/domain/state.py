@@ -24,6 +24,7 @@ from datetime import date
 
 from srm import cadence as cad
 from srm.config import Config
+from srm.store.check import Finding
 from srm.store.db import Store
 
 # Recomputing this many contacts at once reads every contact's history in one statement.
@@ -229,4 +230,46 @@ def problems(store: Store) -> list[str]:
             ]
             if diffs:
                 out.append(f"contact {cid}: stored {'; '.join(diffs)}")
+    return out
+
+
+SHOWN = 10  # contacts whose wrong state `srm doctor` names before "… and N more"
+
+
+def findings(store: Store) -> list[Finding]:
+    """What `srm doctor` says about the stored state (it only reads)."""
+    conn = store.conn
+    rebuild = "srm db rebuild-state recomputes it from the history now"
+    if conn.execute("SELECT 1 FROM contact_state_meta").fetchone() is None:
+        return [
+            Finding(
+                "note",
+                "contact state",
+                "not computed yet: the next change computes it (until then `srm due` walks"
+                " the history)",
+                rebuild,
+            )
+        ]
+    out = []
+    marked = conn.execute("SELECT count(*) FROM contact_state_dirty").fetchone()[0]
+    if marked:
+        out.append(
+            Finding(
+                "note",
+                "contact state",
+                f"{marked} contact(s) to recompute at the next change (a write from outside srm"
+                " marked them; reads walk the history meanwhile)",
+                rebuild,
+            )
+        )
+    wrong = problems(store)
+    for p in wrong[:SHOWN]:
+        out.append(Finding("problem", "contact state", p, rebuild))
+    if len(wrong) > SHOWN:
+        out.append(Finding("problem", "contact state", f"… and {len(wrong) - SHOWN} more", rebuild))
+    if not wrong:
+        n = conn.execute("SELECT count(*) FROM contact_state").fetchone()[0]
+        out.append(
+            Finding("ok", "contact state", f"{n} contacts' stored state matches their history")
+        )
     return out
