@@ -253,3 +253,23 @@ def test_every_kind_of_step_really_writes(srm, tmp_path):
         assert after > commands or undone != before, step
         before = undone
         _check(db, Config())
+
+
+def test_doctor_checks_the_state_and_rebuild_state_repairs_it(srm, isolated):
+    srm.ok("add", "Ann Lee", "--segment", "partners", "--since", "2026-01-01")
+    srm.ok("log", "@ann", "coffee", "--on", "2026-03-01")
+    assert "contact state: stored for 1 contact, as their history says" in srm.ok("doctor").stdout
+    conn = sqlite3.connect(isolated / "srm.db")
+    with conn:  # a state gone wrong (it never is by srm's own writes)
+        conn.execute("UPDATE contact_state SET next_due = '2020-01-01'")
+    r = srm.fails("doctor", code=6)
+    assert "contact 1: stored next_due '2020-01-01', history says '2026-05-01'" in r.stdout
+    assert "srm db rebuild-state" in r.stdout
+    srm.ok("db", "rebuild-state")
+    srm.ok("doctor")
+    with conn:  # another program changes a record: the contact is marked, reads walk
+        conn.execute("UPDATE interaction SET occurred_on = '2026-03-05'")
+        conn.execute("UPDATE interaction_contact SET occurred_on = '2026-03-05'")
+    assert "1 contact to recompute at the next change" in srm.ok("doctor").stdout
+    assert srm.json("show", "@ann")["next_due"] == "2026-05-05"
+    conn.close()

@@ -24,6 +24,7 @@ from datetime import date
 
 from srm import cadence as cad
 from srm.config import Config
+from srm.domain.common import plural
 from srm.store.check import Finding
 from srm.store.db import Store
 
@@ -257,8 +258,8 @@ def findings(store: Store) -> list[Finding]:
             Finding(
                 "note",
                 "contact state",
-                f"{marked} contact(s) to recompute at the next change (a write from outside srm"
-                " marked them; reads walk the history meanwhile)",
+                f"{plural(marked, 'contact')} to recompute at the next change (a write from"
+                " outside srm marked them; reads walk the history meanwhile)",
                 rebuild,
             )
         )
@@ -270,6 +271,8 @@ def findings(store: Store) -> list[Finding]:
     if not wrong:
         n = conn.execute("SELECT count(*) FROM contact_state").fetchone()[0]
         out.append(
-            Finding("ok", "contact state", f"{n} contacts' stored state matches their history")
+            Finding(
+                "ok", "contact state", f"stored for {plural(n, 'contact')}, as their history says"
+            )
         )
     return out
