@@ -381,7 +381,11 @@ class Gen:
 
     @staticmethod
     def _flush(conn, rows: list, links: list, followups: list) -> None:
-        conn.executemany(f"INSERT INTO interaction VALUES ({','.join('?' * 10)})", rows)
+        conn.executemany(
+            "INSERT INTO interaction (id, uuid, occurred_on, channel, kind, sentiment, summary,"
+            f" note, idea_id, created_at) VALUES ({','.join('?' * 10)})",
+            rows,
+        )
         conn.executemany("INSERT INTO interaction_contact VALUES (?, ?, ?)", links)
         conn.executemany(f"INSERT INTO followup VALUES ({','.join('?' * 9)})", followups)
         rows.clear()

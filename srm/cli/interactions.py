@@ -38,6 +38,8 @@ def _people(item: dict) -> str:
 def _line(item: dict) -> str:
     kind = "" if item["kind"] == "checkin" else f" {item['kind']}"
     mood = " (negative)" if item["sentiment"] == "negative" else ""
+    if item.get("captured"):
+        mood += f" (captured from {item['captured']})"
     return (
         f"#{item['id']} {item['date']} {item['channel']}{kind} with {_people(item)}:"
         f" {item['summary']}{mood}"
@@ -104,6 +106,8 @@ def timeline(
     def row(item: dict) -> list[str]:
         kind = "" if item["kind"] == "checkin" else item["kind"]
         mood = " (negative)" if item["sentiment"] == "negative" else ""
+        if item["captured"]:
+            mood += f" (captured from {item['captured']})"
         return [
             str(item["id"]),
             item["date"],

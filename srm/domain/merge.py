@@ -24,6 +24,7 @@ MOVED_TABLES = {
     "stage_change": "moved and put in date order; a change to the stage already current goes",
     "contact_segment": "union",
     "contact_tag": "union",
+    "capture_source": "moved; a calendar event or mail thread both had is kept once",
     "contact_state": "recomputed from the merged records when the merge commits",
 }
 # Fields the kept contact takes from the other when its own is empty.
@@ -127,7 +128,12 @@ def merge(store: Store, keep: dc.Contact, other: dc.Contact) -> Plan:
             " (SELECT interaction_id FROM interaction_contact WHERE contact_id = ?)",
             (o, k),
         )
-        for table in ("interaction_contact", "followup", "idea", "goal"):
+        conn.execute(
+            "DELETE FROM capture_source WHERE contact_id = ? AND source IN"
+            " (SELECT source FROM capture_source WHERE contact_id = ?)",
+            (o, k),
+        )
+        for table in ("interaction_contact", "followup", "idea", "goal", "capture_source"):
             conn.execute(f"UPDATE {table} SET contact_id = ? WHERE contact_id = ?", (k, o))
         for keep_date, other_date, year in p._date_twins:
             conn.execute("DELETE FROM important_date WHERE id = ?", (other_date,))

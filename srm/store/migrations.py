@@ -340,7 +340,30 @@ CREATE TABLE erasure (
     )
 
 
-SCHEMA_5 = """
+def _capture_sources(conn: sqlite3.Connection) -> None:
+    """`srm capture`: which interactions it made, and which events and mail threads it has seen
+    for whom (so capturing again adds nothing)."""
+    _run(
+        conn,
+        """
+ALTER TABLE interaction ADD COLUMN captured VARCHAR;
+CREATE TABLE capture_source (
+    id INTEGER NOT NULL,
+    source VARCHAR NOT NULL,
+    contact_id INTEGER NOT NULL,
+    interaction_id INTEGER,
+    PRIMARY KEY (id),
+    UNIQUE (source, contact_id),
+    FOREIGN KEY(contact_id) REFERENCES contact (id) ON DELETE CASCADE,
+    FOREIGN KEY(interaction_id) REFERENCES interaction (id) ON DELETE SET NULL
+);
+CREATE INDEX ix_capture_source_contact_id ON capture_source (contact_id);
+CREATE INDEX ix_capture_source_interaction_id ON capture_source (interaction_id)
+""",
+    )
+
+
+SCHEMA_6 = """
 CREATE TABLE contact_state (
     contact_id INTEGER NOT NULL,
     last_on DATE,
@@ -446,7 +469,7 @@ def state_trigger_sql(name: str) -> str:
 
 
 def _contact_state(conn: sqlite3.Connection) -> None:
-    _run(conn, SCHEMA_5)
+    _run(conn, SCHEMA_6)
     for name in STATE_TRIGGERS:
         conn.execute(state_trigger_sql(name))
 
@@ -456,6 +479,7 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
     ("undo log", _undo_log),
     ("search index", _search_index),
     ("erasure record", _erasure_record),
+    ("capture sources", _capture_sources),
     ("contact state", _contact_state),
 ]
 
