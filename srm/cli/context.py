@@ -78,9 +78,10 @@ class AppContext:
 
             config = self.config  # a broken config fails before the database is touched
             self._store = Store.open(self.db_path)
-            if (
-                self._store.created and config.segments
-            ):  # part of creating the store, not of the command
+            from srm.domain import state
+
+            state.keep(self._store, config)  # each write recomputes the contacts it changed
+            if self._store.created and config.segments:  # part of creating the store
                 from srm.domain.segments import sync_config
 
                 sync_config(self._store, config)

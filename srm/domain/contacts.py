@@ -527,15 +527,14 @@ def resolve_many(store: Store, refs: str) -> list[Contact]:
     return list(out.values())
 
 
-def search(
+def _search_where(
     store: Store,
-    *,
-    segment: str | None = None,
-    tag: str | None = None,
-    query: str | None = None,
-    archived: bool = False,
-    stage: str | None = None,
-) -> list[Contact]:
+    segment: str | None,
+    tag: str | None,
+    query: str | None,
+    archived: bool,
+    stage: str | None,
+) -> tuple[str, list[object]]:
     where = ["c.archived_at IS NOT NULL" if archived else "c.archived_at IS NULL"]
     params: list[object] = []
     if segment:
@@ -545,33 +544,174 @@ def search(
     if tag:
         where.append("c.id IN (SELECT contact_id FROM contact_tag WHERE tag = ?)")
         params.append(tag.strip().lower().lstrip("#"))
-    q = _fold(query) if query else None
-    python_functions = store.dialect.python_functions
-    if q is not None and python_functions:
+    if query and store.dialect.python_functions:
         store.conn.create_function("srm_fold", 1, _fold, deterministic=True)
         where.append(
             "(instr(srm_fold(c.name), ?) > 0 OR instr(srm_fold(coalesce(c.email, '')), ?) > 0"
             " OR instr(srm_fold(coalesce(c.org, '')), ?) > 0 OR instr(c.handle, ?) > 0)"
         )
+        q = _fold(query)
         params += [q, q, q, q]
+    elif query:  # the server can't fold: the few columns come here, the matching ids go back
+        q = _fold(query)
+        where.append("c.id = ANY(?)")
+        params.append(
+            [
+                r[0]
+                for r in store.conn.execute("SELECT id, name, email, org, handle FROM contact")
+                if q in _fold(r[1]) or q in _fold(r[2]) or q in _fold(r[3]) or q in r[4]
+            ]
+        )
     if stage:
         where.append(
             "(SELECT sc.stage FROM stage_change sc WHERE sc.contact_id = c.id"
             " ORDER BY sc.changed_on DESC, sc.id DESC LIMIT 1) = ?"
         )
         params.append(stage.strip().lower())
+    return " AND ".join(where), params
+
+
+def search(
+    store: Store,
+    *,
+    segment: str | None = None,
+    tag: str | None = None,
+    query: str | None = None,
+    archived: bool = False,
+    stage: str | None = None,
+) -> list[Contact]:
+    where, params = _search_where(store, segment, tag, query, archived, stage)
     rows = store.conn.execute(
-        f"SELECT c.* FROM contact c WHERE {' AND '.join(where)}"
-        f" ORDER BY {store.dialect.nocase('c.name')}, c.id",
+        f"SELECT c.* FROM contact c WHERE {where} ORDER BY {store.dialect.nocase('c.name')}, c.id",
         params,
     ).fetchall()
-    if q is not None and not python_functions:  # the server can't fold: filtered here
-        rows = [
-            r
-            for r in rows
-            if any(q in _fold(r[k]) for k in ("name", "email", "org")) or q in r["handle"]
-        ]
     return _hydrate(store, rows)
+
+
+@dataclass
+class Listed:
+    """A contact as `srm contacts` lists it: the few columns a listing shows."""
+
+    id: int
+    handle: str
+    name: str
+    org: str | None
+    segments: list[str]
+    tags: list[str]
+
+
+def listing(
+    store: Store,
+    *,
+    segment: str | None = None,
+    tag: str | None = None,
+    query: str | None = None,
+    archived: bool = False,
+    stage: str | None = None,
+) -> list[Listed]:
+    """The contacts `search` finds, in its order, with only what a listing shows: three
+    statements whatever the count (no Contact objects, no dates parsed)."""
+    where, params = _search_where(store, segment, tag, query, archived, stage)
+    segs, tags = _memberships(store, where, params)
+    rows = store.conn.execute(
+        f"SELECT c.id, c.handle, c.name, c.org FROM contact c WHERE {where}"
+        f" ORDER BY {store.dialect.nocase('c.name')}, c.id",
+        params,
+    )
+    return [Listed(*r, segs.get(r[0], []), tags.get(r[0], [])) for r in rows]
+
+
+def listing_json(
+    store: Store,
+    *,
+    segment: str | None = None,
+    tag: str | None = None,
+    query: str | None = None,
+    archived: bool = False,
+    stage: str | None = None,
+) -> list[dict]:
+    """The contacts `search` finds, each as `Contact.as_json` gives it, built from the stored
+    text: at 10k contacts, building and formatting Contact objects cost half of
+    `srm contacts --json`."""
+    where, params = _search_where(store, segment, tag, query, archived, stage)
+    segs, tags = _memberships(store, where, params)
+    cur = store.conn.cursor()
+    cur.row_factory = None
+    rows = cur.execute(
+        "SELECT c.id, c.uuid, c.handle, c.name, c.email, c.phone, c.org, c.team, c.role,"
+        " c.cadence, c.since, c.connected_on, c.note, c.snoozed_until, c.archived_at,"
+        f" c.created_at, c.updated_at FROM contact c WHERE {where}"
+        f" ORDER BY {store.dialect.nocase('c.name')}, c.id",
+        params,
+    )
+    return [
+        {
+            "id": cid,
+            "uuid": uuid,
+            "handle": handle,
+            "name": name,
+            "email": email,
+            "phone": phone,
+            "org": org,
+            "team": team,
+            "role": role,
+            "segments": segs.get(cid, []),
+            "tags": tags.get(cid, []),
+            "cadence": cadence,
+            "since": since,
+            "connected_on": connected_on,
+            "note": note,
+            "snoozed_until": snoozed_until,
+            "archived": archived_at is not None,
+            "archived_at": archived_at,
+            "created_at": created_at,
+            "updated_at": updated_at,
+        }
+        for (
+            cid,
+            uuid,
+            handle,
+            name,
+            email,
+            phone,
+            org,
+            team,
+            role,
+            cadence,
+            since,
+            connected_on,
+            note,
+            snoozed_until,
+            archived_at,
+            created_at,
+            updated_at,
+        ) in rows
+    ]
+
+
+def _memberships(
+    store: Store, where: str, params: list[object]
+) -> tuple[dict[int, list[str]], dict[int, list[str]]]:
+    """Segment names and tags (each sorted) of the contacts matching `where`, in two statements
+    read in storage order (a contact has one or two of each: sorting those in Python is
+    cheaper than SQLite sorting every row)."""
+    chosen = f"(SELECT c.id FROM contact c WHERE {where})"
+    names = dict(store.conn.execute("SELECT id, name FROM segment"))
+    segs: dict[int, list[str]] = {}
+    for cid, sid in store.conn.execute(
+        f"SELECT contact_id, segment_id FROM contact_segment WHERE contact_id IN {chosen}", params
+    ):
+        segs.setdefault(cid, []).append(names[sid])
+    tags: dict[int, list[str]] = {}
+    for cid, t in store.conn.execute(
+        f"SELECT contact_id, tag FROM contact_tag WHERE contact_id IN {chosen}", params
+    ):
+        tags.setdefault(cid, []).append(t)
+    for found in (segs, tags):
+        for values in found.values():
+            if len(values) > 1:
+                values.sort()
+    return segs, tags
 
 
 def edit(

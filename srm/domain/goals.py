@@ -97,7 +97,7 @@ def list_goals(
     include_closed: bool = False,
 ) -> list[dict]:
     """Goals as of `on`: active ones first, then by contact and in the order recorded."""
-    where, params = ["c.archived_at IS NULL" if contact_id is None else "TRUE"], []
+    where, params = ["c.archived_at IS NULL" if contact_id is None else "1"], []
     if not include_closed:
         where.append("g.status = 'active'")
     if contact_id is not None:
@@ -176,6 +176,15 @@ def confirm(store: Store, goal_id: int, on: date, today: date, max_age: int) -> 
     return get(store, goal_id, today, max_age)
 
 
+def _last_confirmed(store: Store) -> str:
+    """A goal's last confirmation up to the parameter's date, or when it was recorded."""
+    confirmed = (
+        "coalesce((SELECT max(gc.confirmed_on) FROM goal_confirmation gc"
+        " WHERE gc.goal_id = g.id AND gc.confirmed_on <= ?), '')"
+    )
+    return store.dialect.greatest("g.recorded_on", confirmed)
+
+
 _STALE_SQL = """
 SELECT g.id, g.contact_id, g.text,
        {last}
@@ -184,12 +193,31 @@ WHERE g.status = 'active' AND g.recorded_on <= ? AND c.archived_at IS NULL{extra
 """
 
 
-def _last_confirmed(store: Store) -> str:
-    confirmed = (
-        "coalesce((SELECT max(gc.confirmed_on) FROM goal_confirmation gc"
-        " WHERE gc.goal_id = g.id AND gc.confirmed_on <= ?), '')"
+def item(on: date, contact: dict, goal_id: int, text: str, last: str, weight: float, max_age: int):
+    """A goal re-check for `srm due`: due `max_age` days after it was last confirmed."""
+    from srm.domain.due import Item, _round
+
+    due = date.fromisoformat(last) + timedelta(days=max_age)
+    late = (on - due).days
+    terms = [
+        ("segment weight", weight),
+        ("goal re-check", GOAL_FACTOR),
+        (f"1 + {late}d late / {max_age}d", 1 + late / max_age),
+    ]
+    return Item(
+        "goal",
+        contact,
+        due,
+        on,
+        terms,
+        _round(weight * GOAL_FACTOR * (1 + late / max_age)),
+        {
+            "id": goal_id,
+            "text": f'ask whether "{text}" is still their priority',
+            "goal": text,
+            "last_confirmed": last,
+        },
     )
-    return store.dialect.greatest("g.recorded_on", confirmed)
 
 
 def due_items(q: Query, refs: dict[int, dict], weights: dict[int, float]) -> list[Item]:
@@ -197,8 +225,6 @@ def due_items(q: Query, refs: dict[int, dict], weights: dict[int, float]) -> lis
 
     Due on the day the goal turns stale; goals turning stale within the window show as upcoming.
     """
-    from srm.domain.due import Item, _round
-
     max_age = q.config.goal_max_age_days
     extra, params = q.contact_filter_sql("c.id")
     items = []
@@ -206,30 +232,46 @@ def due_items(q: Query, refs: dict[int, dict], weights: dict[int, float]) -> lis
     for gid, cid, text, last in q.store.conn.execute(
         _STALE_SQL.format(extra=extra, last=_last_confirmed(q.store)), [on, on, *params]
     ):
-        due = date.fromisoformat(last) + timedelta(days=max_age)
-        if due > q.until:
+        if date.fromisoformat(last) + timedelta(days=max_age) > q.until:
             continue
-        late = (q.on - due).days
-        w = weights.get(cid, 1.0)
-        terms = [
-            ("segment weight", w),
-            ("goal re-check", GOAL_FACTOR),
-            (f"1 + {late}d late / {max_age}d", 1 + late / max_age),
-        ]
-        items.append(
-            Item(
-                "goal",
-                {"id": cid},
-                due,
-                q.on,
-                terms,
-                _round(w * GOAL_FACTOR * (1 + late / max_age)),
-                {
-                    "id": gid,
-                    "text": f'ask whether "{text}" is still their priority',
-                    "goal": text,
-                    "last_confirmed": last,
-                },
-            )
-        )
+        items.append(item(q.on, {"id": cid}, gid, text, last, weights.get(cid, 1.0), max_age))
     return items
+
+
+_RANKED = """
+FROM (SELECT g.id, g.contact_id,
+             {last} AS last
+        FROM goal g WHERE g.status = 'active' AND g.recorded_on <= ?) g
+CROSS JOIN contact_state s INDEXED BY ix_contact_state_weight ON s.contact_id = g.contact_id
+WHERE s.archived = 0 AND julianday(g.last) + ? <= julianday(?){extra}
+"""
+_DETAILS = """
+SELECT g.id, g.text, c.id, c.uuid, c.handle, c.name, s.weight
+FROM goal g JOIN contact c ON c.id = g.contact_id JOIN contact_state s ON s.contact_id = c.id
+WHERE g.id IN ({keys})
+"""
+
+
+def ranked_items(q: Query, limit: int | None) -> tuple[list[Item], int]:
+    """The same items with weights from the stored state, most urgent first (due.ranked)."""
+    from srm.domain.due import by_key, julian, ranked_rows
+
+    max_age = q.config.goal_max_age_days
+    extra, params = q.contact_filter_sql("g.contact_id")
+    on = q.on.isoformat()
+    late = f"{julian(q.on)} - julianday(g.last) - {int(max_age)}"
+    ranked, total = ranked_rows(
+        q.store,
+        f"g.id, g.last, s.weight * {float(GOAL_FACTOR)} * (1 + ({late}) / {float(max_age)})"
+        " AS urgency",
+        _RANKED.format(extra=extra, last=_last_confirmed(q.store)),
+        [on, on, max_age, q.until.isoformat(), *params],
+        limit,
+    )
+    rows = by_key(q.store, _DETAILS, [r[0] for r in ranked])
+    items = []
+    for gid, last, _ in ranked:
+        _, text, cid, u, h, n, w = rows[gid]
+        contact = {"id": cid, "uuid": u, "handle": h, "name": n}
+        items.append(item(q.on, contact, gid, text, last, w, max_age))
+    return items, total

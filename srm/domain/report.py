@@ -793,7 +793,7 @@ def _contact_activity(s: _Scope) -> dict[int, tuple[int, int, int]]:
     """(interactions, asks, gives) in the period for each contact in scope who had any."""
     # CROSS JOIN keeps contacts outermost: one index range each, already in GROUP BY order.
     counts = s.rows(
-        f"SELECT c.id, count(*) FROM contact c {s.store.dialect.ordered_join} interaction_contact ic"
+        "SELECT c.id, count(*) FROM contact c CROSS JOIN interaction_contact ic"
         " ON ic.contact_id = c.id AND ic.occurred_on BETWEEN :from AND :to"
         " WHERE TRUE" + s.in_segment("c.id") + " GROUP BY c.id"
     )

@@ -102,10 +102,11 @@ def describe_pg(conn) -> dict[str, dict]:
         )
         idx = {}
         for name, columns, unique, partial, constraint in conn.execute(
-            # Key columns only: an INCLUDE column is PostgreSQL's stand-in for SQLite's rowid.
+            # Key columns only (not INCLUDE); an expression's is None, as SQLite names it.
             "SELECT ci.relname, array(SELECT a.attname FROM unnest(i.indkey) WITH ORDINALITY"
-            "  AS k(n, o) JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.n"
-            "  WHERE k.o <= i.indnkeyatts ORDER BY k.o), i.indisunique, i.indpred IS NOT NULL,"
+            "  AS k(n, o) LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.n"
+            "  AND k.n <> 0 WHERE k.o <= i.indnkeyatts ORDER BY k.o), i.indisunique,"
+            " i.indpred IS NOT NULL,"
             " EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)"
             " FROM pg_index i JOIN pg_class ci ON ci.oid = i.indexrelid"
             " WHERE i.indrelid = to_regclass(quote_ident(?)) AND NOT i.indisprimary",

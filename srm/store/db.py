@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
@@ -70,6 +70,9 @@ class Store:
         self.read_only = read_only
         # Set by the CLI to the command line: this process's writes then form one undo command.
         self.journal: Journal | None = None
+        # Run inside every write transaction just before it commits, after the caller's changes
+        # (the CLI keeps each contact's derived state current this way: srm.domain.state).
+        self.before_commit: list[Callable[[Store], None]] = []
         self.created = False  # migrate() made it from nothing
 
     @property
@@ -136,11 +139,12 @@ class Store:
         self.conn.close()
 
     @contextmanager
-    def write(self, *, undoable: bool = True) -> Iterator[sqlite3.Connection]:
+    def write(self, *, undoable: bool = True, hooks: bool = True) -> Iterator[sqlite3.Connection]:
         """One write transaction: all of it lands, or none of it.
 
         With a journal (see `record_undo`) its changes join the process's undo command, unless
-        `undoable=False` (erasure, undo itself, migrations).
+        `undoable=False` (erasure, undo itself, migrations). `hooks=False` skips the
+        before-commit hooks (migrations: the hooks assume the schema they bring).
         """
         self.check_writable()
         journal = self.journal if undoable else None
@@ -149,6 +153,8 @@ class Store:
             if journal is not None:
                 journal.begin(self.conn, now_utc())
             yield self.conn
+            for hook in self.before_commit if hooks else ():
+                hook(self)
             if journal is not None:
                 journal.end(self.conn)
         except BaseException:
@@ -262,7 +268,7 @@ class Store:
         if version > 0 and backup and self.url is None:
             self._backup_before(f"schema-{version + 1}")
         for number in range(version + 1, known + 1):
-            with self.write(undoable=False) as conn:
+            with self.write(undoable=False, hooks=False) as conn:
                 # Another process may have migrated while we waited for the lock.
                 if dialect_of(conn).schema_version(conn) >= number:
                     continue

@@ -96,10 +96,6 @@ class SQLite:
 
     # --- snippets --------------------------------------------------------------------------
 
-    # A join in the order written: SQLite's planner takes CROSS JOIN as that hint (and, unlike
-    # PostgreSQL, accepts an ON with it); PostgreSQL's is an inner join it orders itself.
-    ordered_join = "CROSS JOIN"
-
     def group_concat(self, expr: str, sep: str) -> str:
         return f"group_concat({expr}, {sep})"
 
@@ -247,8 +243,6 @@ class PostgreSQL(SQLite):
                 (table,),
             )
         ]
-
-    ordered_join = "JOIN"
 
     def group_concat(self, expr: str, sep: str) -> str:
         return f"string_agg(({expr})::text, {sep})"

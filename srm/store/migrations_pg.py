@@ -9,8 +9,6 @@ Same tables, columns, keys and indexes as `srm.store.migrations`, in PostgreSQL'
   `max(occurred_on)` and comparisons with '' behave the same on both engines);
 - foreign keys are DEFERRABLE, so an undo can put parents back after their children
   (`SET CONSTRAINTS ALL DEFERRED`, SQLite's `defer_foreign_keys`);
-- SQLite's indexes carry the rowid: the (contact, date) index of the links INCLUDEs the
-  interaction id, so each contact's latest interaction is found in the index alone;
 - there is no `PRAGMA user_version`: the migration record is the version (its highest step).
 
 The few functions srm's SQL calls that SQLite gets from Python (`srm_cadence_after`) are
@@ -199,8 +197,7 @@ CREATE TABLE interaction_contact (
     FOREIGN KEY(interaction_id) REFERENCES interaction (id) ON DELETE CASCADE DEFERRABLE,
     FOREIGN KEY(contact_id) REFERENCES contact (id) ON DELETE CASCADE DEFERRABLE
 );
-CREATE INDEX ix_interaction_contact_contact_date ON interaction_contact (contact_id, occurred_on)
-    INCLUDE (interaction_id);
+CREATE INDEX ix_interaction_contact_contact_date ON interaction_contact (contact_id, occurred_on);
 """
 
 # srm.cadence's due-date arithmetic (Cadence.after) for the report's walks; a cadence is as
@@ -435,6 +432,125 @@ CREATE INDEX ix_capture_source_interaction_id ON capture_source (interaction_id)
     )
 
 
+# Each contact's derived state (srm.domain.state). SQLite keeps booleans as 0 and 1 and srm's
+# SQL compares them so (`archived = 0`, the form SQLite's partial index needs in a query): an
+# `=` between boolean and integer lets the same text run here, and `julianday` is SQLite's for
+# the ISO dates srm stores. The marking triggers are three functions told what to mark.
+SCHEMA_6 = r"""
+CREATE FUNCTION srm_bool_is(flag BOOLEAN, n INTEGER) RETURNS BOOLEAN
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT flag = (n <> 0) $$;
+CREATE OPERATOR = (LEFTARG = BOOLEAN, RIGHTARG = INTEGER, FUNCTION = srm_bool_is);
+CREATE FUNCTION julianday(day TEXT) RETURNS DOUBLE PRECISION
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+SELECT (day::date - DATE '2000-01-01') + 2451544.5
+$$;
+CREATE TABLE contact_state (
+    contact_id BIGINT NOT NULL,
+    last_on iso_date,
+    last_id BIGINT,
+    last_sentiment TEXT COLLATE "C",
+    last_channel TEXT COLLATE "C",
+    cadence TEXT COLLATE "C",
+    cadence_days DOUBLE PRECISION,
+    cadence_default BOOLEAN NOT NULL,
+    weight DOUBLE PRECISION NOT NULL,
+    next_due iso_date,
+    open_followups BIGINT NOT NULL,
+    asks BIGINT NOT NULL,
+    gives BIGINT NOT NULL,
+    asks_since_give BIGINT NOT NULL,
+    archived BOOLEAN NOT NULL,
+    snoozed_until iso_date,
+    PRIMARY KEY (contact_id),
+    FOREIGN KEY(contact_id) REFERENCES contact (id) ON DELETE CASCADE DEFERRABLE
+);
+CREATE INDEX ix_contact_state_last_on ON contact_state (last_on);
+CREATE INDEX ix_contact_state_next_due ON contact_state (next_due, weight, cadence_days,
+    open_followups, last_on, snoozed_until, archived) WHERE archived = 0;
+CREATE INDEX ix_contact_state_repair ON contact_state (last_on, weight, last_sentiment, archived)
+    WHERE last_sentiment = 'negative' AND archived = 0;
+CREATE INDEX ix_contact_state_weight ON contact_state (contact_id, weight, archived);
+CREATE TABLE contact_state_dirty (
+    contact_id BIGINT NOT NULL,
+    PRIMARY KEY (contact_id)
+);
+CREATE TABLE contact_state_meta (
+    id BIGINT NOT NULL,
+    default_cadence TEXT COLLATE "C" NOT NULL,
+    PRIMARY KEY (id),
+    CONSTRAINT contact_state_meta_single CHECK (id = 1)
+);
+INSERT INTO contact_state_dirty (contact_id) SELECT id FROM contact;
+CREATE INDEX ix_interaction_ask_give_date ON interaction (occurred_on, kind)
+    WHERE kind <> 'checkin';
+CREATE INDEX ix_interaction_ask_give_id ON interaction (id, kind) WHERE kind <> 'checkin';
+DROP INDEX ix_interaction_contact_contact_date;
+CREATE INDEX ix_interaction_contact_contact_date ON interaction_contact (contact_id,
+    occurred_on, interaction_id);
+DROP INDEX ix_followup_status_due;
+CREATE INDEX ix_followup_status_due ON followup (status, due_on, contact_id);
+CREATE INDEX ix_important_date_month_day ON important_date ((month * 100 + day));
+CREATE FUNCTION srm_state_mark() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN  -- marks the row's TG_ARGV[0] (a contact id), before and after
+    IF TG_OP <> 'INSERT' THEN
+        INSERT INTO contact_state_dirty VALUES ((to_jsonb(OLD) ->> TG_ARGV[0])::bigint)
+        ON CONFLICT DO NOTHING;
+    END IF;
+    IF TG_OP <> 'DELETE' THEN
+        INSERT INTO contact_state_dirty VALUES ((to_jsonb(NEW) ->> TG_ARGV[0])::bigint)
+        ON CONFLICT DO NOTHING;
+    END IF;
+    RETURN NULL;
+END
+$$;
+CREATE FUNCTION srm_state_mark_interaction() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN  -- marks the contacts of an interaction
+    INSERT INTO contact_state_dirty SELECT contact_id FROM interaction_contact
+    WHERE interaction_id IN (OLD.id, NEW.id) ON CONFLICT DO NOTHING;
+    RETURN NULL;
+END
+$$;
+CREATE FUNCTION srm_state_mark_segment() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN  -- marks the members of a segment
+    INSERT INTO contact_state_dirty SELECT contact_id FROM contact_segment
+    WHERE segment_id IN (OLD.id, NEW.id) ON CONFLICT DO NOTHING;
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER state_link AFTER INSERT OR UPDATE OR DELETE ON interaction_contact
+    FOR EACH ROW EXECUTE FUNCTION srm_state_mark('contact_id');
+CREATE TRIGGER state_interaction_update
+    AFTER UPDATE OF id, occurred_on, channel, kind, sentiment ON interaction
+    FOR EACH ROW EXECUTE FUNCTION srm_state_mark_interaction();
+CREATE TRIGGER state_contact_insert AFTER INSERT ON contact
+    FOR EACH ROW EXECUTE FUNCTION srm_state_mark('id');
+CREATE TRIGGER state_contact_update AFTER UPDATE OF id, cadence, since, archived_at, snoozed_until
+    ON contact FOR EACH ROW
+    WHEN (OLD.id IS DISTINCT FROM NEW.id OR OLD.cadence IS DISTINCT FROM NEW.cadence
+          OR OLD.since IS DISTINCT FROM NEW.since
+          OR (OLD.archived_at IS NULL) IS DISTINCT FROM (NEW.archived_at IS NULL)
+          OR OLD.snoozed_until IS DISTINCT FROM NEW.snoozed_until)
+    EXECUTE FUNCTION srm_state_mark('id');
+CREATE TRIGGER state_membership AFTER INSERT OR UPDATE OR DELETE ON contact_segment
+    FOR EACH ROW EXECUTE FUNCTION srm_state_mark('contact_id');
+CREATE TRIGGER state_segment_update AFTER UPDATE OF id, cadence, weight ON segment
+    FOR EACH ROW
+    WHEN (OLD.id IS DISTINCT FROM NEW.id OR OLD.cadence IS DISTINCT FROM NEW.cadence
+          OR OLD.weight IS DISTINCT FROM NEW.weight)
+    EXECUTE FUNCTION srm_state_mark_segment();
+CREATE TRIGGER state_followup_insert_delete AFTER INSERT OR DELETE ON followup
+    FOR EACH ROW EXECUTE FUNCTION srm_state_mark('contact_id');
+CREATE TRIGGER state_followup_update AFTER UPDATE OF contact_id, status ON followup
+    FOR EACH ROW
+    WHEN (OLD.contact_id IS DISTINCT FROM NEW.contact_id OR OLD.status IS DISTINCT FROM NEW.status)
+    EXECUTE FUNCTION srm_state_mark('contact_id');
+"""
+
+
+def _contact_state(conn: Any) -> None:
+    conn.execute(SCHEMA_6)
+
+
 # By the name of the SQLite step each stands beside (srm.store.migrations.MIGRATIONS).
 STEPS: dict[str, Callable[[Any], None]] = {
     "initial schema": _initial,
@@ -442,4 +558,5 @@ STEPS: dict[str, Callable[[Any], None]] = {
     "search index": _search_index,
     "erasure record": _erasure_record,
     "capture sources": _capture_sources,
+    "contact state": _contact_state,
 }

@@ -4,7 +4,8 @@ A thin DB-API adapter over psycopg2, imported only when a `postgresql://` URL is
 
 - `?` and `:name` placeholders become psycopg2's `%s` / `%(name)s` (outside string literals,
   quoted names, comments and `::` casts; every `%` is doubled); SQLite's null-safe
-  `x IS ?` / `x IS NOT ?` become `IS [NOT] DISTINCT FROM`; translations are cached.
+  `x IS ?` / `x IS NOT ?` become `IS [NOT] DISTINCT FROM`; hints for SQLite's planner
+  (`INDEXED BY`, `CROSS JOIN` order, unary `+`) are dropped; translations are cached.
 - rows answer by index and by name, like `sqlite3.Row` (`cursor.row_factory = None`: tuples).
 - `lastrowid`: an INSERT into a table with an identity `id` gets `RETURNING id`.
 - `executemany` sends its rows in pages of statements, one round trip a page.
@@ -93,6 +94,17 @@ _LEXEME = re.compile(
       | %""",
     re.VERBOSE | re.DOTALL,
 )
+# Hints for SQLite's planner, which PostgreSQL's (cost-based, with statistics) does without:
+# `INDEXED BY ix` names the index to use, `CROSS JOIN t ON …` fixes the join order (and
+# SQLite allows an ON with it), a unary `+` before a column keeps its index out of the plan.
+_HINTS = (
+    (re.compile(r"\s+INDEXED\s+BY\s+\w+", re.IGNORECASE), ""),
+    (
+        re.compile(r"\bCROSS\s+JOIN(\s+\w+(?:\s+(?!ON\b)\w+)?\s+ON\b)", re.IGNORECASE),
+        r"JOIN\1",
+    ),
+    (re.compile(r"(\(|\b(?:AND|OR|WHERE|NOT)\s+)\+(?=[A-Za-z_])", re.IGNORECASE), r"\1"),
+)
 _INSERT = re.compile(r'^\s*INSERT\s+INTO\s+"?(\w+)"?', re.IGNORECASE)
 _RETURNING = re.compile(r"\bRETURNING\b", re.IGNORECASE)
 _DDL = re.compile(r"^\s*(CREATE|ALTER|DROP)\b", re.IGNORECASE)
@@ -118,6 +130,8 @@ def translate(sql: str) -> tuple[str, str | None]:
         return text.replace("%", "%%")  # psycopg2 formats literals and comments too
 
     out = _LEXEME.sub(sub, sql)
+    for pattern, replacement in _HINTS:
+        out = pattern.sub(replacement, out)
     insert = _INSERT.match(sql)
     table = insert.group(1) if insert and not _RETURNING.search(sql) else None
     if len(_cache) > 4096:
