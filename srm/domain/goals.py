@@ -97,7 +97,7 @@ def list_goals(
     include_closed: bool = False,
 ) -> list[dict]:
     """Goals as of `on`: active ones first, then by contact and in the order recorded."""
-    where, params = ["c.archived_at IS NULL" if contact_id is None else "1"], []
+    where, params = ["c.archived_at IS NULL" if contact_id is None else "TRUE"], []
     if not include_closed:
         where.append("g.status = 'active'")
     if contact_id is not None:

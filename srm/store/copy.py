@@ -25,6 +25,10 @@ from srm.store.migrations import DEFAULT_SEGMENTS, segment_uuid
 # Bookkeeping each store keeps for itself: its own migration record and undo pointer, and the
 # search index its triggers rebuild from the rows copied.
 OWN = frozenset({"schema_migration", "undo_state", "search_index"})
+# Tables triggers fill as rows arrive (the contacts a change marked for recomputing their
+# state): copied last, after what the copy's own inserts marked is cleared, so the copied
+# state is exactly as current there as it was here.
+MARKS = ("contact_state_dirty",)
 BATCH = 1000
 
 
@@ -103,7 +107,9 @@ def _copy(source: Store, target: Store, names: list[str]) -> dict[str, int]:
         dialect.defer_foreign_keys(conn)  # rows come table by table, parents not always first
         for t in names:
             conn.execute(f'DELETE FROM "{t}"')
-        for t in names:
+        for t in [t for t in names if t not in MARKS] + [t for t in MARKS if t in names]:
+            if t in MARKS:
+                conn.execute(f'DELETE FROM "{t}"')
             columns = [c for c, _ in dialect_of(src).columns(src, t)]
             flags = dialect.boolean_columns(conn, t)
             booleans = [i for i, c in enumerate(columns) if c in flags]

@@ -211,6 +211,7 @@ class Cursor:
         self.row_factory: Any = Row
         self._returning = False
         self._lastrowid: int | None = None
+        self._row_cls: type[Row] | None = None
 
     def execute(self, sql: str, params: Sequence | Mapping | None = None) -> Cursor:
         text, table = translate(sql)
@@ -218,6 +219,7 @@ class Cursor:
         if self._returning:
             text += " RETURNING id"
         self._lastrowid = None
+        self._row_cls = None
         try:
             self._cur.execute(text, _params(params))
         except psycopg2.Error as e:
@@ -263,7 +265,7 @@ class Cursor:
     def _wrap(self, rows: list[tuple]) -> list:
         if self.row_factory is None or not rows:
             return rows
-        cls = _row_class(self._cur.description)
+        cls = self._row()
         return [cls(r) for r in rows]
 
     def fetchone(self) -> Any:
@@ -272,7 +274,13 @@ class Cursor:
         row = self._cur.fetchone()
         if row is None or self.row_factory is None:
             return row
-        return _row_class(self._cur.description)(row)
+        return self._row()(row)
+
+    def _row(self) -> type[Row]:
+        """The row class of the current result (made once per statement)."""
+        if self._row_cls is None:
+            self._row_cls = _row_class(self._cur.description)
+        return self._row_cls
 
     def fetchall(self) -> list:
         if self._cur.description is None:
@@ -283,12 +291,14 @@ class Cursor:
         return self._wrap(self._cur.fetchmany(size))
 
     def __iter__(self) -> Iterator:
-        if self._cur.description is None:
-            return iter(())
-        if self.row_factory is None:
-            return iter(self._cur)
-        cls = _row_class(self._cur.description)
-        return (cls(r) for r in self._cur)
+        return self
+
+    def __next__(self) -> Any:
+        """The next row, as sqlite3's cursor gives it (it is its own iterator)."""
+        row = self.fetchone()
+        if row is None:
+            raise StopIteration
+        return row
 
     def close(self) -> None:
         self._cur.close()
