@@ -340,11 +340,89 @@ CREATE TABLE erasure (
     )
 
 
+# A contact's emails, phones, web pages and social profiles (kind: email, phone, url, social;
+# a social profile's label is its service), and postal addresses. Each kind has at most one
+# preferred entry; contact.email and contact.phone repeat the preferred (else first) email and
+# phone, kept in step by triggers, so every query that wants "the" email stays one column read.
+SCHEMA_DETAILS = """
+ALTER TABLE contact ADD COLUMN nickname VARCHAR;
+CREATE TABLE contact_detail (
+    id INTEGER NOT NULL,
+    contact_id INTEGER NOT NULL,
+    kind VARCHAR NOT NULL,
+    label VARCHAR NOT NULL,
+    value VARCHAR NOT NULL,
+    preferred BOOLEAN NOT NULL,
+    position INTEGER NOT NULL,
+    PRIMARY KEY (id),
+    CONSTRAINT contact_detail_kind CHECK (kind IN ('email', 'phone', 'url', 'social')),
+    FOREIGN KEY(contact_id) REFERENCES contact (id) ON DELETE CASCADE
+);
+CREATE INDEX ix_contact_detail_contact ON contact_detail (contact_id, kind, position);
+CREATE INDEX ix_contact_detail_email ON contact_detail (lower(value)) WHERE kind = 'email';
+CREATE UNIQUE INDEX ux_contact_detail_preferred ON contact_detail (contact_id, kind)
+    WHERE preferred;
+CREATE TABLE contact_address (
+    id INTEGER NOT NULL,
+    contact_id INTEGER NOT NULL,
+    label VARCHAR NOT NULL,
+    street VARCHAR NOT NULL,
+    locality VARCHAR NOT NULL,
+    region VARCHAR NOT NULL,
+    postal_code VARCHAR NOT NULL,
+    country VARCHAR NOT NULL,
+    preferred BOOLEAN NOT NULL,
+    position INTEGER NOT NULL,
+    PRIMARY KEY (id),
+    FOREIGN KEY(contact_id) REFERENCES contact (id) ON DELETE CASCADE
+);
+CREATE INDEX ix_contact_address_contact ON contact_address (contact_id, position);
+INSERT INTO contact_detail (contact_id, kind, label, value, preferred, position)
+    SELECT id, 'email', '', email, 1, 0 FROM contact WHERE coalesce(email, '') != '';
+INSERT INTO contact_detail (contact_id, kind, label, value, preferred, position)
+    SELECT id, 'phone', '', phone, 1, 0 FROM contact WHERE coalesce(phone, '') != ''
+"""
+
+
+def _primary(kind: str, contact: str) -> str:
+    return (
+        f"(SELECT value FROM contact_detail WHERE contact_id = {contact} AND kind = '{kind}'"
+        " ORDER BY preferred DESC, position, id LIMIT 1)"
+    )
+
+
+def _primary_sync(contact: str) -> str:
+    """SQL that sets a contact's email and phone to its preferred ones, if they differ."""
+    email, phone = _primary("email", contact), _primary("phone", contact)
+    return (
+        f"UPDATE contact SET email = {email}, phone = {phone} WHERE id = {contact}"
+        f" AND (email IS NOT {email} OR phone IS NOT {phone});"
+    )
+
+
+def _contact_details(conn: sqlite3.Connection) -> None:
+    _run(conn, SCHEMA_DETAILS)
+    conn.execute(
+        "CREATE TRIGGER contact_detail_primary_insert AFTER INSERT ON contact_detail"
+        f" WHEN NEW.kind IN ('email', 'phone') BEGIN {_primary_sync('NEW.contact_id')} END"
+    )
+    conn.execute(
+        "CREATE TRIGGER contact_detail_primary_delete AFTER DELETE ON contact_detail"
+        f" WHEN OLD.kind IN ('email', 'phone') BEGIN {_primary_sync('OLD.contact_id')} END"
+    )
+    conn.execute(
+        "CREATE TRIGGER contact_detail_primary_update AFTER UPDATE ON contact_detail"
+        " WHEN OLD.kind IN ('email', 'phone') OR NEW.kind IN ('email', 'phone') BEGIN"
+        f" {_primary_sync('OLD.contact_id')} {_primary_sync('NEW.contact_id')} END"
+    )
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
     ("initial schema", _initial),
     ("undo log", _undo_log),
     ("search index", _search_index),
     ("erasure record", _erasure_record),
+    ("contact details", _contact_details),
 ]
 
 
