@@ -25,7 +25,12 @@ def register(app: typer.Typer) -> None:
 def import_(
     ctx: typer.Context,
     file: Annotated[
-        Path, typer.Argument(help="The file to import (- reads standard input).", metavar="FILE")
+        Path,
+        typer.Argument(
+            help="The file to import (- reads standard input), or a folder of .vcf files (a"
+            " vdir, as khard and vdirsyncer keep them).",
+            metavar="FILE",
+        ),
     ],
     fmt: Annotated[
         str,
@@ -71,8 +76,10 @@ def import_(
         str,
         typer.Option(
             "--on-duplicate",
-            help="A contact already here (same email, else same name): skip it, merge it"
-            " (fill empty fields, add segments and tags) or add it as new.",
+            help="A contact already here (same email, or the same name and phone or"
+            " organisation): skip it, merge it (fill empty fields, add emails, phones,"
+            " segments, tags …) or add it as new. A card with the same UID and a newer REV"
+            " updates the contact whatever this says.",
         ),
     ] = "skip",
     skip_invalid: Annotated[
@@ -83,6 +90,12 @@ def import_(
             " aborts the import and nothing is written).",
         ),
     ] = False,
+    verbose: Annotated[
+        bool,
+        typer.Option(
+            "--verbose", "-v", help="List what couldn't be kept, and what changed, per record."
+        ),
+    ] = False,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the summary as JSON (stable field names).")
     ] = False,
@@ -90,12 +103,21 @@ def import_(
     """Import contacts from vCard (Google, Apple, Outlook, Android …), CSV or an srm export.
 
     All or nothing: a bad record stops the import with its line or card number and nothing is
-    written, unless --skip-invalid.
+    written, unless --skip-invalid. Whatever a file holds that srm can't keep (a photo, an
+    unmapped column) is listed in the summary; nothing is dropped silently.
+
+    A folder is read as a vdir (one card per .vcf file): a card with a contact's UID is that
+    contact, and updates it when its REV is newer than the contact's last change. A name that
+    differs from a contact's only in accents, with nothing else to compare, is asked about on a
+    terminal (else imported as another person and listed).
+
+    Examples:
+      srm import contacts.vcf --segment members --stagger
+      srm import ~/.contacts/default --dry-run --verbose    # what a phone or khard changed
     """
     from srm.domain import importer
 
     app = ctx_of(ctx)
-    data, name = _read(file)
     options = importer.Options(
         since=app.date(since),
         segments=segment or [],
@@ -105,17 +127,39 @@ def import_(
         dry_run=dry_run,
         on_duplicate=on_duplicate.strip().lower(),
         skip_invalid=skip_invalid,
+        verbose=verbose,
     )
-    source = importer.load(data, name, fmt.strip().lower())
+    if str(file) != "-" and file.is_dir():
+        source = importer.load_dir(file, fmt.strip().lower())
+    else:
+        data, name = _read(file)
+        source = importer.load(data, name, fmt.strip().lower())
     store = app.store
+    prepared = importer.prepare(store, source, options)
+    if not as_json and not dry_run and sys.stdin.isatty() and sys.stderr.isatty():
+        _ask(importer.questions(store, prepared, options), options)
     if sys.stderr.isatty() and source.total >= PROGRESS_MIN_ITEMS:
-        summary = _with_progress(store, app.config, source, options)
+        summary = _with_progress(store, app.config, prepared, options)
     else:
-        summary = importer.run(store, app.config, source, options)
+        summary = importer.run(store, app.config, prepared, options)
     if as_json:
-        print_json(summary.as_json())
+        print_json(summary.as_json(verbose))
     else:
-        _report(summary)
+        _report(summary, verbose)
+
+
+def _ask(questions, options) -> None:
+    """Is this record that contact? Asked before the import takes the lock."""
+    for q in questions:
+        c = q.contact
+        theirs = ", ".join(x for x in (c.get("email"), c.get("phone"), c.get("org")) if x)
+        mine = ", ".join(x for x in (q.fields["email"], q.fields["phone"], q.fields["org"]) if x)
+        message(
+            f"{esc(q.where)}: [bold]{esc(q.name)}[/] ({esc(mine or 'nothing else known')})"
+            f" looks like @{esc(c['handle'])} [bold]{esc(c['name'])}[/]"
+            f" ({esc(theirs or 'nothing else known')})."
+        )
+        options.same[q.where] = typer.confirm("The same person?", default=False, err=True)
 
 
 def _read(file: Path) -> tuple[bytes, str]:
@@ -129,25 +173,22 @@ def _read(file: Path) -> tuple[bytes, str]:
         raise ImportError_(f"can't read {file}: {e.strerror}") from None
 
 
-def _with_progress(store, config, source, options):
+def _with_progress(store, config, prepared, options):
     from rich.progress import Progress
 
     from srm.cli.output import err
     from srm.domain import importer
 
+    source = prepared.source
     with Progress(console=err(), transient=True) as bar:
         task = bar.add_task(f"Importing {source.name}", total=source.total)
-
-        def ticking(items):
-            for item in items:
-                yield item
-                bar.advance(task)
-
-        source.items = ticking(source.items)
-        return importer.run(store, config, source, options)
+        if source.format == "json":
+            return importer.run(store, config, prepared, options, lambda: bar.advance(task))
+        bar.update(task, completed=source.total)  # parsed and checked already
+        return importer.run(store, config, prepared, options)
 
 
-def _report(summary) -> None:
+def _report(summary, verbose: bool = False) -> None:
     kinds = {
         "vcard": "vCard",
         "linkedin": "LinkedIn",
@@ -157,9 +198,10 @@ def _report(summary) -> None:
         "json": "srm JSON",
     }
     lead = "Dry run, nothing written: would import" if summary.dry_run else "Imported"
+    updated = f" {len(summary.updated)} updated," if summary.updated else ""
     message(
         f"{lead} {esc(summary.file)} ({kinds[summary.format]}): {summary.created} created,"
-        f" {summary.merged} merged, {len(summary.skipped)} skipped,"
+        f"{updated} {summary.merged} merged, {len(summary.skipped)} skipped,"
         f" {len(summary.rejected)} rejected."
     )
     for section, counts in summary.records.items():
@@ -174,8 +216,53 @@ def _report(summary) -> None:
                 message(f"  {esc(e['where'])}: {esc(e['reason'])}")
             if len(entries) > SHOWN:
                 message(f"  … and {len(entries) - SHOWN} more (--json lists them all)")
-    if summary.ignored_columns:
-        message(f"Columns not imported: {esc(', '.join(summary.ignored_columns))}")
+    if summary.updated:
+        message("Updated from newer cards:" if not summary.dry_run else "Would update:")
+        for u in summary.updated[: None if verbose else SHOWN]:
+            message(f"  @{esc(u['contact']['handle'])} ({esc(u['where'])}): {esc(_changes(u))}")
+        if not verbose and len(summary.updated) > SHOWN:
+            message(f"  … and {len(summary.updated) - SHOWN} more (--verbose lists them all)")
+    if summary.possible:
+        message(
+            f"{len(summary.possible)} imported as new, though their names look like a contact's"
+            " (only accents or punctuation differ): merge them if they are one person"
+        )
+        for p in summary.possible[:SHOWN]:
+            message(f"  {esc(p['where'])}: {esc(p['command'])}")
+    if summary.linked:
+        message(
+            f"{summary.linked} contact(s) already here now carry the UID of their card, so"
+            " srm export --vdir writes them back into it."
+        )
+    if summary.dropped:
+        fields = ", ".join(
+            f"{f} ({n} record{'s' if n != 1 else ''})" for f, n in summary.dropped.most_common()
+        )
+        message(f"Not kept (srm has no place for them): {esc(fields)}")
+        if verbose:
+            for d in summary.dropped_records:
+                message(f"  {esc(d['where'])}: {esc('; '.join(d['fields']))}")
+        else:
+            message("  --verbose lists them per record.")
+
+
+def _changes(update: dict) -> str:
+    """What a newer card changed, on one line: role: 'CTO' → 'CEO'; emails +a@x −b@y."""
+    parts = []
+    for name, change in update["changes"].items():
+        if "from" in change:
+            parts.append(f"{name}: {_short(change['from'])!r} → {_short(change['to'])!r}")
+            continue
+        bits = [f"+{v}" for v in change.get("added", [])]
+        bits += [f"−{v}" for v in change.get("removed", [])]
+        bits += [f"~{v}" for v in change.get("changed", [])]
+        parts.append(f"{name} {' '.join(bits) if bits else 'reordered'}")
+    return "; ".join(parts)
+
+
+def _short(value) -> str:
+    text = " ".join(str(value or "").split())
+    return text if len(text) <= 40 else text[:39] + "…"
 
 
 def export(

@@ -207,18 +207,22 @@ def address_key(a: dict) -> tuple:
     return tuple(" ".join(a[p].casefold().split()) for p in ADDRESS_PARTS)
 
 
+def _entry_key(kind: str, e: dict) -> object:
+    if kind == "address":
+        return address_key(e)
+    return key(kind, e["value"])
+
+
 def normalise(kind: str, entries: Iterable[dict]) -> list[dict]:
-    """Repeats (by `key`) once, and exactly one preferred entry: the first marked, else the first."""
+    """Repeats once, and exactly one preferred entry: the first marked, else the first.
+
+    A repeat is the same value (by `key`) with the same label: one number that is both a
+    phone and a fax (as Outlook writes it) stays two entries, each saying what it is.
+    """
     out: list[dict] = []
     seen: dict[object, dict] = {}
     for e in entries:
-        k: object
-        if kind == "address":
-            k = address_key(e)
-        elif kind == "social":
-            k = (e["label"], key(kind, e["value"]))
-        else:
-            k = key(kind, e["value"])
+        k = (_entry_key(kind, e), e["label"].casefold())
         if k in seen:
             first = seen[k]
             first["preferred"] = first["preferred"] or e["preferred"]
@@ -234,10 +238,13 @@ def normalise(kind: str, entries: Iterable[dict]) -> list[dict]:
 
 
 def union(kind: str, mine: list[dict], theirs: list[dict]) -> list[dict]:
-    """`mine` then what only `theirs` has; my preferred entry stays preferred."""
+    """`mine` then the values only `theirs` has (whatever their labels); my preferred entry
+    stays preferred."""
     if not mine:
         return normalise(kind, theirs)
-    return normalise(kind, [*mine, *({**e, "preferred": False} for e in theirs)])
+    have = {_entry_key(kind, e) for e in mine}
+    new = [{**e, "preferred": False} for e in theirs if _entry_key(kind, e) not in have]
+    return normalise(kind, [*mine, *new])
 
 
 # --- reading and writing --------------------------------------------------------------------

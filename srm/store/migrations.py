@@ -340,12 +340,16 @@ CREATE TABLE erasure (
     )
 
 
-# A contact's emails, phones, web pages and social profiles (kind: email, phone, url, social;
+# A contact's nickname; the UID of the vCard it was imported from, when that isn't srm's own
+# (urn:uuid:<uuid>), so that an export writes the phone's or khard's card back under its UID.
+# Its emails, phones, web pages and social profiles (kind: email, phone, url, social;
 # a social profile's label is its service), and postal addresses. Each kind has at most one
 # preferred entry; contact.email and contact.phone repeat the preferred (else first) email and
 # phone, kept in step by triggers, so every query that wants "the" email stays one column read.
 SCHEMA_DETAILS = """
 ALTER TABLE contact ADD COLUMN nickname VARCHAR;
+ALTER TABLE contact ADD COLUMN card_uid VARCHAR;
+CREATE UNIQUE INDEX ux_contact_card_uid ON contact (card_uid);
 CREATE TABLE contact_detail (
     id INTEGER NOT NULL,
     contact_id INTEGER NOT NULL,

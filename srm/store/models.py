@@ -50,7 +50,12 @@ class Contact(SQLModel, table=True):
     archived_at: str | None = None
     created_at: str
     updated_at: str
-    nickname: str | None = None  # added by a later step: the last column
+    nickname: str | None = None  # (this and card_uid were added by a later step: the last columns)
+    # The UID of the vCard the contact came from (a phone's, khard's), when it isn't srm's own
+    # urn:uuid:<uuid>: exports write the contact under it, so a sync updates that card.
+    card_uid: str | None = None
+
+    __table_args__ = (Index("ux_contact_card_uid", "card_uid", unique=True),)
 
 
 class ContactDetail(SQLModel, table=True):
