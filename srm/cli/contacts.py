@@ -165,7 +165,12 @@ def contacts(
     ] = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """List contacts with their cadence, last interaction and next check-in."""
+    """List contacts with their cadence, last interaction and next check-in.
+
+    Examples:
+      srm contacts --segment partners
+      srm contacts --search riverside --json
+    """
     from srm.domain import contacts as dc
     from srm.domain import schedule
 
@@ -233,7 +238,12 @@ def show_contact(
     ] = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """Show one contact: details, next check-in, interactions, follow-ups, goals, ideas, dates."""
+    """Show one contact: details, next check-in, interactions, follow-ups, goals, ideas, dates.
+
+    Examples:
+      srm show maria
+      srm show @maria --all
+    """
     from srm.domain import contacts as dc
     from srm.domain import profile
 
@@ -315,6 +325,7 @@ def edit(
     every email (and so on for each kind).
 
     Examples:
+      srm edit maria --org 'Riverside Makers' --segment partners --cadence monthly
       srm edit ana --email work:ana@new.example --prefer ana@new.example --remove-email ana@old.example
       srm edit ana --phone mobile:+351 912 345 678 --org ''
     """
@@ -362,12 +373,21 @@ def archive(
         typer.Option("--on", metavar="DATE", help="When the relationship ended (default today)."),
     ] = None,
 ) -> None:
-    """Archive a contact: kept with its history, but no longer listed or due."""
+    """Archive a contact: kept with its history, but no longer listed or due.
+
+    Examples:
+      srm archive tom
+      srm archive tom --on 2026-10-31
+    """
     _set_archived(ctx, contact, True, on)
 
 
 def unarchive(ctx: typer.Context, contact: ContactArg) -> None:
-    """Bring an archived contact back."""
+    """Bring an archived contact back.
+
+    Example:
+      srm unarchive tom
+    """
     _set_archived(ctx, contact, False, None)
 
 

@@ -27,7 +27,11 @@ def register(app: typer.Typer) -> None:
 
 @db_app.command("path")
 def path(ctx: typer.Context) -> None:
-    """Print the database file in use (--db, $SRM_DB, config, or the user data dir)."""
+    """Print the database file in use (--db, $SRM_DB, config, or the user data dir).
+
+    Example:
+      srm db path
+    """
     import os
     import sys
 
@@ -120,7 +124,12 @@ def doctor(ctx: typer.Context, as_json: JsonOpt = False) -> None:
 
 @db_app.command("check")
 def check(ctx: typer.Context, as_json: JsonOpt = False) -> None:
-    """The same as `srm doctor`."""
+    """The same as `srm doctor`.
+
+    Examples:
+      srm db check
+      srm db check --json
+    """
     _doctor(ctx, as_json)
 
 
@@ -150,7 +159,11 @@ def _doctor(ctx: typer.Context, as_json: bool) -> None:
 
 @db_app.command("erasures")
 def erasures(ctx: typer.Context, as_json: JsonOpt = False) -> None:
-    """List the erasures (`srm rm`) this store recorded: the date and what went, never who."""
+    """List the erasures (`srm rm`) this store recorded: the date and what went, never who.
+
+    Example:
+      srm db erasures
+    """
     from srm.cli.output import show_rows
     from srm.domain import erasure
 

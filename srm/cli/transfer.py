@@ -113,6 +113,7 @@ def import_(
 
     Examples:
       srm import contacts.vcf --segment members --stagger
+      srm import Connections.csv --dry-run
       srm import ~/.contacts/default --dry-run --verbose    # what a phone or khard changed
     """
     from srm.domain import importer
@@ -303,7 +304,12 @@ def export(
         typer.Option("--todo", help="ics: to-dos (VTODO with DUE) instead of all-day events."),
     ] = False,
 ) -> None:
-    """Export your data: everything as JSON, contacts as CSV or vCard, due dates as iCalendar."""
+    """Export your data: everything as JSON, contacts as CSV or vCard, due dates as iCalendar.
+
+    Examples:
+      srm export -o backup.json
+      srm export --format ics -o srm.ics
+    """
     from srm.domain import exporter
 
     app = ctx_of(ctx)
