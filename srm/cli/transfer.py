@@ -273,15 +273,25 @@ def export(
         typer.Option(
             "--format",
             "-f",
-            help="json (the whole store, re-importable), csv (one row per contact), vcard (4.0)"
-            " or ics (check-ins and follow-ups for calendars); default from --output's"
-            " extension, else json.",
+            help="json (the whole store, re-importable), csv (srm's: every field of a contact),"
+            " google-csv or outlook-csv (to import into Google Contacts or Outlook.com), vcard"
+            " (4.0) or ics (check-ins, follow-ups and dates that matter for calendars); default"
+            " from --output's extension, else json.",
         ),
     ] = None,
     output: Annotated[
         Path | None,
         typer.Option(
             "--output", "-o", metavar="FILE", help="Write to FILE (atomically); default stdout."
+        ),
+    ] = None,
+    vdir: Annotated[
+        Path | None,
+        typer.Option(
+            "--vdir",
+            metavar="PATH",
+            help="vcard/ics: mirror into this folder, one file per item (for khard, khal,"
+            " todoman, vdirsyncer); only changed files are rewritten.",
         ),
     ] = None,
     contact: Annotated[
@@ -303,20 +313,51 @@ def export(
         bool,
         typer.Option("--todo", help="ics: to-dos (VTODO with DUE) instead of all-day events."),
     ] = False,
+    vcard_version: Annotated[
+        str,
+        typer.Option("--vcard-version", help="vcard: 4.0, or 3.0 for clients that want it."),
+    ] = "4.0",
+    as_json: Annotated[
+        bool, typer.Option("--json", help="With --vdir: print what changed in the folder as JSON.")
+    ] = False,
 ) -> None:
     """Export your data: everything as JSON, contacts as CSV or vCard, due dates as iCalendar.
 
+    --vdir keeps a folder in step with srm, one .vcf or .ics per item: files whose content
+    changed are rewritten, items srm no longer has (a follow-up done, a contact erased) are
+    removed, and a file srm never wrote (a card added on your phone) is left alone and named,
+    with the hint to srm import the folder. A card edited elsewhere since srm's last change to
+    the contact is kept until you import it.
+
     Examples:
-      srm export -o backup.json
-      srm export --format ics -o srm.ics
+      srm export -o everything.json
+      srm export --format vcard --vdir ~/.contacts/srm && vdirsyncer sync
+      srm export --format google-csv -o google.csv
     """
     from srm.domain import exporter
 
     app = ctx_of(ctx)
+    if vdir is not None and output is not None:
+        from srm.errors import UsageError
+
+        raise UsageError("use --output or --vdir, not both")
     kind = exporter.choose_format(fmt, output)
+    options = exporter.Options(
+        kind,
+        today=app.today,
+        interactions=interactions,
+        todo=todo,
+        vcard_version=vcard_version.strip(),
+    )
+    exporter.check(options, vdir=vdir is not None)
     store = app.store
     scope = exporter.scope(store, contact=contact, segment=segment)
-    options = exporter.Options(kind, today=app.today, interactions=interactions, todo=todo)
+    if vdir is not None:
+        count, result = exporter.export_vdir(store, app.config, scope, options, vdir.expanduser())
+        if as_json:
+            print_json({"items": count, **result.as_json()})
+        _report_vdir(vdir, count, exporter.unit(options, count), result)
+        return
     if output is None:
         count = exporter.export(store, app.config, scope, options, SafeWriter(sys.stdout))
     else:
@@ -325,3 +366,24 @@ def export(
         with atomic_file(output.expanduser(), database=app.db_path) as out:
             count = exporter.export(store, app.config, scope, options, SafeWriter(out))
         message(f"Exported {count} {exporter.unit(options, count)} to {esc(output)}.")
+    if options.notes:
+        message(f"{fmt} has no column for: {esc('; '.join(options.notes))}.")
+
+
+def _report_vdir(folder: Path, count: int, unit: str, result) -> None:
+    message(
+        f"{esc(folder)}: {count} {unit}; {len(result.written)} written, {result.unchanged}"
+        f" unchanged, {len(result.removed)} removed."
+    )
+    for k in result.kept:
+        message(f"  kept {esc(k['file'])} ({esc(k['name'])}): {esc(k['why'])}")
+    if result.kept:
+        message(f"  srm import {esc(folder)} takes those changes in; export again after it.")
+    if result.unknown:
+        shown = ", ".join(result.unknown[:SHOWN]) + (
+            f" and {len(result.unknown) - SHOWN} more" if len(result.unknown) > SHOWN else ""
+        )
+        message(
+            f"  {len(result.unknown)} file(s) srm didn't write, left alone: {esc(shown)}"
+            f" (srm import {esc(folder)} takes them in)"
+        )

@@ -353,7 +353,8 @@ def parse_option(kind: str, text: str) -> dict:
     `--social github:ana`, `--address 'home:1 Main St; Springfield; IL; 62701; USA'`."""
     label, value = "", text.strip()
     m = _LABEL.match(value)
-    if m and m.group(1).strip().lower() not in _SCHEMES:
+    # A social profile's prefix is its service even where it is a URI scheme (skype:ana).
+    if m and (kind == "social" or m.group(1).strip().lower() not in _SCHEMES):
         label, value = m.group(1).strip(), m.group(2).strip()
     if kind == "address":
         parts = [p.strip() for p in value.split(";")]

@@ -541,7 +541,7 @@ def _generic(row: Row, rec: dict) -> None:
     if "note" in values:
         rec["notes"].append(values["note"])
     for key in ("tags", "segments"):
-        rec[key] = [t.strip() for t in re.split(r"[;,]", values.get(key, "")) if t.strip()]
+        rec[key] = _names(values.get(key, ""))
     for key in ("since", "connected_on"):
         if key in values:
             try:
@@ -554,6 +554,13 @@ def _generic(row: Row, rec: dict) -> None:
     for entry in unpack(values.get("dates", "")):
         records.add_date(rec, entry["label"] or "other", entry["value"])
     _own_columns(rec, values)
+
+
+def _names(cell: str) -> list[str]:
+    """Tags or segments in one cell: ';'-separated (srm writes "vip, gold; board"), else
+    ','-separated."""
+    sep = ";" if ";" in cell else ","
+    return [t.strip() for t in cell.split(sep) if t.strip()]
 
 
 def _own_columns(rec: dict, values: dict[str, str]) -> None:
@@ -680,116 +687,3 @@ def pack_dates(dates: list[dict]) -> str:
 def writer(out) -> csv.writer:
     """A CSV writer for spreadsheets: comma-separated, minimal quoting, CRLF rows (RFC 4180)."""
     return csv.writer(out, lineterminator="\r\n")
-
-
-GOOGLE_NAME_COLUMNS = (
-    "First Name",
-    "Middle Name",
-    "Last Name",
-    "Phonetic First Name",
-    "Phonetic Middle Name",
-    "Phonetic Last Name",
-    "Name Prefix",
-    "Name Suffix",
-    "Nickname",
-    "File As",
-    "Organization Name",
-    "Organization Title",
-    "Organization Department",
-    "Birthday",
-    "Notes",
-    "Photo",
-    "Labels",
-)
-_GOOGLE_ADDRESS = (
-    "Label",
-    "Formatted",
-    "Street",
-    "City",
-    "PO Box",
-    "Region",
-    "Postal Code",
-    "Country",
-    "Extended Address",
-)
-# Outlook.com's "Export contacts" header, which its import reads back.
-OUTLOOK_HEADER = [
-    "First Name",
-    "Middle Name",
-    "Last Name",
-    "Title",
-    "Suffix",
-    "Nickname",
-    "Given Yomi",
-    "Surname Yomi",
-    "E-mail Address",
-    "E-mail 2 Address",
-    "E-mail 3 Address",
-    "Home Phone",
-    "Home Phone 2",
-    "Business Phone",
-    "Business Phone 2",
-    "Mobile Phone",
-    "Car Phone",
-    "Other Phone",
-    "Primary Phone",
-    "Pager",
-    "Business Fax",
-    "Home Fax",
-    "Other Fax",
-    "Company Main Phone",
-    "Callback",
-    "Radio Phone",
-    "Telex",
-    "TTY/TDD Phone",
-    "IMAddress",
-    "Job Title",
-    "Department",
-    "Company",
-    "Office Location",
-    "Manager's Name",
-    "Assistant's Name",
-    "Assistant's Phone",
-    "Company Yomi",
-    "Business Street",
-    "Business City",
-    "Business State",
-    "Business Postal Code",
-    "Business Country/Region",
-    "Home Street",
-    "Home City",
-    "Home State",
-    "Home Postal Code",
-    "Home Country/Region",
-    "Other Street",
-    "Other City",
-    "Other State",
-    "Other Postal Code",
-    "Other Country/Region",
-    "Personal Web Page",
-    "Spouse",
-    "Schools",
-    "Hobby",
-    "Location",
-    "Web Page",
-    "Birthday",
-    "Anniversary",
-    "Notes",
-]
-
-
-def google_header(counts: dict[str, int]) -> list[str]:
-    """Google Contacts' CSV header with room for `counts` (emails, phones, addresses, urls,
-    ims, events) numbered entries; at least one of each, as Google writes it."""
-    header = list(GOOGLE_NAME_COLUMNS)
-    for kind, parts in (
-        ("E-mail", ("Label", "Value")),
-        ("Phone", ("Label", "Value")),
-        ("Address", _GOOGLE_ADDRESS),
-        ("Website", ("Label", "Value")),
-        ("IM", ("Label", "Service", "Value")),
-        ("Event", ("Label", "Value")),
-    ):
-        for n in range(1, max(1, counts.get(kind, 0)) + 1):
-            header += [f"{kind} {n} - {p}" for p in parts]
-    return header

@@ -247,7 +247,10 @@ def _normalise(line: str) -> str | tuple[str] | None:
             charset = p.split("=", 1)[1].strip().strip('"')
         elif key:
             kept.append(p.strip())
-    value = _escape_decoded(_decode_qp(value, charset), prop) if qp else _fix_commas(value, prop)
+    if qp:
+        value = _escape_decoded(_decode_qp(value, charset), prop)
+    else:
+        value = _fix_commas(value, prop, list_escaped=charset is not None)
     return ";".join(kept) + ":" + value
 
 
@@ -267,13 +270,16 @@ def _escape_decoded(text: str, prop: str) -> str:
     return text
 
 
-def _fix_commas(value: str, prop: str) -> str:
-    """Escape bare commas in one-value properties; read escaped commas in CATEGORIES as lists.
+def _fix_commas(value: str, prop: str, list_escaped: bool = False) -> str:
+    """Escape bare commas in one-value properties; with `list_escaped`, read escaped commas in
+    CATEGORIES as separators.
 
-    Thunderbird writes CATEGORIES:a\\, b\\, c for three categories.
+    Thunderbird writes CATEGORIES;CHARSET=UTF-8:a\\, b\\, c for three categories: a CHARSET
+    parameter (vCard 2.1's, not 3.0's or 4.0's) marks that writer. Elsewhere an escaped comma
+    is part of one category, as RFC 6350 says ("vip\\, gold" is the tag "vip, gold").
     """
     escape = prop in _ONE_TEXT
-    unescape = prop == "CATEGORIES"
+    unescape = prop == "CATEGORIES" and list_escaped
     if not (escape or unescape) or ("," not in value):
         return value
     out, i = [], 0
@@ -366,7 +372,10 @@ def _fill(rec: dict, lines: list) -> None:
             records.add_detail(rec, "socials", value, service.lower(), _preferred(line))
         elif prop == "IMPP":
             value = _uri_text(line.value)
-            service = _param(line, "X-SERVICE-TYPE") or value.partition(":")[0]
+            service = _param(line, "X-SERVICE-TYPE")
+            if service and not value.lower().startswith(("http:", "https:")):
+                value = value.partition(":")[2] or value  # skype:ana is ana on Skype
+            service = service or value.partition(":")[0]
             records.add_detail(rec, "socials", value, service.lower(), _preferred(line))
         elif prop in _IM:
             records.add_detail(rec, "socials", _uri_text(line.value), _IM[prop] or "im")
@@ -526,11 +535,11 @@ def _from_n(value) -> str | None:
 
 
 def _org(rec: dict, value) -> None:
+    """ORG's first part is the organisation, the rest the team (ORG:;Team: a team only)."""
     parts = [records.clean(p) for p in (value if isinstance(value, list) else [value])]
-    parts = [p for p in parts if p]
-    if not parts:
+    org, team = parts[0], ", ".join(p for p in parts[1:] if p) or None
+    if org is None and team is None:
         return
-    org, team = parts[0], ", ".join(parts[1:]) or None
     if rec["org"] is None and rec["team"] is None:
         rec["org"], rec["team"] = org, team
     elif (rec["org"], rec["team"]) != (org, team):
@@ -554,37 +563,185 @@ def _date(rec: dict, label: str, line) -> None:
 
 # --- writing -------------------------------------------------------------------------------
 
+PRODID = "-//srm//srm relationship tracker//EN"
+VERSIONS = ("4.0", "3.0")
+FOLD = 75  # octets per line, the line break not counted (RFC 6350 3.2)
+# srm's labels that are vCard TYPE values, by kind; any other label is Apple's X-ABLabel.
+_TYPES = {
+    "EMAIL": {"work": "work", "home": "home"},
+    "ADR": {"work": "work", "home": "home"},
+    "URL": {"work": "work", "home": "home"},
+    "TEL": {
+        "work": "work",
+        "home": "home",
+        "mobile": "cell",
+        "fax": "fax",
+        "pager": "pager",
+        "video": "video",
+        "text": "text",
+        "textphone": "textphone",
+        "voice": "voice",
+    },
+}
+_IM_SCHEMES = {"jabber": "xmpp", "yahoo": "ymsgr", "msn": "msnim"}
+_SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "phd", "md", "esq", "esq."}
 
-def write_card(contact: dict) -> str:
-    """One vCard 4.0 for a contact dict: uuid, name, email, phone, org, team, role, note,
-    tags, updated_at and dates ({"label", "year", "month", "day"})."""
-    import vobject
 
-    card = vobject.vCard()
-    card.add("version").value = "4.0"
-    card.add("uid").value = f"urn:uuid:{contact['uuid']}"
-    card.add("fn").value = contact["name"]
-    for prop, key in (("email", "email"), ("tel", "phone"), ("title", "role"), ("note", "note")):
-        if contact.get(key):
-            card.add(prop).value = contact[key]
-    if contact.get("org"):
-        card.add("org").value = [contact["org"]] + (
-            [contact["team"]] if contact.get("team") else []
-        )
+def name_parts(name: str) -> tuple[str, str, str, str, str]:
+    """A display name as vCard's N: (family, given, additional, prefix, suffix) — the last
+    word is the family name, honorifics lead and Jr./III trail. srm keeps one name; this is
+    what address books sort by."""
+    from srm.domain.contacts import HONORIFICS
+
+    words = name.split()
+    prefix, suffix = [], []
+    while len(words) > 1 and words[0].lower().rstrip(".") in HONORIFICS:
+        prefix.append(words.pop(0))
+    while len(words) > 1 and words[-1].lower().rstrip(",") in _SUFFIXES:
+        suffix.insert(0, words.pop())
+    if len(words) == 1:
+        return "", words[0], "", " ".join(prefix), " ".join(suffix)
+    family = words.pop() if words else ""
+    given = words.pop(0) if words else ""
+    return family, given, " ".join(words), " ".join(prefix), " ".join(suffix)
+
+
+def _escape(text: str) -> str:
+    """A text value escaped: backslash, line ends, commas, and semicolons (RFC 6350 3.4)."""
+    out = text.replace("\\", "\\\\").replace("\r\n", "\n").replace("\n", "\\n")
+    return out.replace(",", "\\,").replace(";", "\\;")
+
+
+def fold(line: str) -> str:
+    """A content line folded so that no physical line exceeds 75 octets of UTF-8, never inside
+    a character; continuation lines start with a space (which counts)."""
+    data = line.encode("utf-8")
+    if len(data) <= FOLD:
+        return line + "\r\n"
+    out, start, limit = [], 0, FOLD
+    while start < len(data):
+        end = min(start + limit, len(data))
+        while end < len(data) and (data[end] & 0xC0) == 0x80:  # inside a character: back off
+            end -= 1
+        out.append(data[start:end].decode("utf-8"))
+        start, limit = end, FOLD - 1
+    return "\r\n ".join(out) + "\r\n"
+
+
+class _Card:
+    """Content lines of one card; `group` gives Apple's itemN. prefix for a custom label."""
+
+    def __init__(self, version: str):
+        self.version = version
+        self.lines: list[str] = []
+        self.items = 0
+
+    def add(self, prop: str, value: str, params: list[str] = (), group: str = "") -> None:  # type: ignore[assignment]
+        head = ";".join([f"{group}.{prop}" if group else prop, *params])
+        self.lines.append(fold(f"{head}:{value}"))
+
+    def labelled(self, prop: str, value: str, entry: dict, count: int) -> None:
+        """A property with its label (a TYPE, else an X-ABLabel) and, if one of several, PREF."""
+        label = entry.get("label") or ""
+        known = _TYPES.get(prop, {})
+        words = label.split()
+        params = []
+        custom = ""
+        if label and all(w in known for w in words):
+            params.append("TYPE=" + ",".join(known[w] for w in words))
+        elif label:
+            custom = label
+        if entry.get("preferred") and count > 1:
+            params.append("PREF=1" if self.version == "4.0" else "TYPE=pref")
+        group = ""
+        if custom:
+            self.items += 1
+            group = f"item{self.items}"
+        self.add(prop, value, params, group)
+        if custom:
+            self.add("X-ABLabel", _escape(custom), group=group)
+
+    def text(self) -> str:
+        return "BEGIN:VCARD\r\n" + "".join(self.lines) + "END:VCARD\r\n"
+
+
+def uid_of(contact: dict) -> str:
+    """The UID srm writes a contact under: its card's, else urn:uuid:<uuid>."""
+    return contact.get("card_uid") or f"urn:uuid:{contact['uuid']}"
+
+
+def write_card(contact: dict, version: str = "4.0") -> str:
+    """One vCard (4.0, or 3.0 for clients that want it) for a contact dict: uuid, card_uid, name,
+    nickname, emails, phones, urls, socials, addresses (as srm.domain.details keeps them), org,
+    team, role, note, tags, dates ({"label", "year", "month", "day"}) and updated_at."""
+    card = _Card(version)
+    card.add("VERSION", version)
+    card.add("PRODID", PRODID)
+    card.add("UID", uid_of(contact))
+    card.add("FN", _escape(contact["name"]))
+    card.add("N", ";".join(_escape(p) for p in name_parts(contact["name"])))
+    if contact.get("nickname"):
+        card.add("NICKNAME", _escape(contact["nickname"]))
+    for prop, key in (("EMAIL", "emails"), ("TEL", "phones"), ("URL", "urls")):
+        entries = _preferred_first(contact.get(key) or [])
+        for e in entries:
+            value = e["value"] if prop == "URL" else _escape(e["value"])
+            card.labelled(prop, value, e, len(entries))
+    for e in contact.get("socials") or []:
+        service = e.get("label") or e.get("service") or ""
+        if re.match(r"(?i)https?://", e["value"]):
+            card.add("X-SOCIALPROFILE", e["value"], [f"TYPE={service}"] if service else [])
+        else:
+            has_scheme = re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", e["value"])
+            scheme = _IM_SCHEMES.get(service, re.sub(r"[^a-z0-9+.-]", "", service) or "x-im")
+            uri = e["value"] if has_scheme else f"{scheme}:{e['value']}"
+            card.add("IMPP", uri, [f"X-SERVICE-TYPE={service}"] if service else [])
+    addresses = _preferred_first(contact.get("addresses") or [])
+    for a in addresses:
+        parts = ["", "", a["street"], a["locality"], a["region"], a["postal_code"], a["country"]]
+        card.labelled("ADR", ";".join(_escape(p) for p in parts), a, len(addresses))
+    org, team = contact.get("org"), contact.get("team")
+    if org or team:  # a team of no organisation is ORG:;Team
+        card.add("ORG", ";".join(_escape(p) for p in [org or "", *([team] if team else [])]))
+    if contact.get("role"):
+        card.add("TITLE", _escape(contact["role"]))
     if contact.get("tags"):
-        card.add("categories").value = contact["tags"]
-    others = 0
-    for d in contact.get("dates", []):
-        value = (f"{d['year']:04d}" if d["year"] else "--") + f"{d['month']:02d}{d['day']:02d}"
-        if d["label"] in ("birthday", "anniversary"):
-            card.add("bday" if d["label"] == "birthday" else "anniversary").value = value
-            continue
-        # Apple's form for a labelled date, which Apple, Google and srm read back.
-        others += 1
-        line = card.add("x-abdate")
-        line.value, line.group = value, f"item{others}"
-        label = card.add("x-ablabel")
-        label.value, label.group = d["label"], f"item{others}"
+        card.add("CATEGORIES", ",".join(_escape(t) for t in contact["tags"]))
+    _write_dates(card, contact.get("dates") or [])
+    if contact.get("note"):
+        card.add("NOTE", _escape(contact["note"]))
     updated = datetime.fromisoformat(contact["updated_at"]).astimezone(UTC)
-    card.add("rev").value = updated.strftime("%Y%m%dT%H%M%SZ")
-    return card.serialize()
+    card.add("REV", updated.strftime("%Y%m%dT%H%M%SZ"))
+    return card.text()
+
+
+def _preferred_first(entries: list[dict]) -> list[dict]:
+    return sorted(entries, key=lambda e: not e.get("preferred"))
+
+
+def _write_dates(card: _Card, dates: list[dict]) -> None:
+    """BDAY and ANNIVERSARY (X-ANNIVERSARY in 3.0), the others Apple's labelled X-ABDATE.
+    A date without a year is --MMDD in 4.0; 3.0 has no such form, so it is Apple's: the year
+    1604 with X-APPLE-OMIT-YEAR=1604, which Apple, Google and khard read as no year."""
+    used = set()
+    for d in dates:
+        params = []
+        if d["year"]:
+            value = f"{d['year']:04d}{d['month']:02d}{d['day']:02d}"
+        elif card.version == "4.0":
+            value = f"--{d['month']:02d}{d['day']:02d}"
+        else:
+            value, params = f"1604-{d['month']:02d}-{d['day']:02d}", ["X-APPLE-OMIT-YEAR=1604"]
+        if card.version == "3.0" and d["year"]:
+            value = f"{d['year']:04d}-{d['month']:02d}-{d['day']:02d}"
+        prop = {"birthday": "BDAY", "anniversary": "ANNIVERSARY"}.get(d["label"])
+        if prop == "ANNIVERSARY" and card.version == "3.0":
+            prop = "X-ANNIVERSARY"
+        if prop and prop not in used:
+            used.add(prop)
+            card.add(prop, value, params)
+            continue
+        card.items += 1
+        group = f"item{card.items}"
+        card.add("X-ABDATE", value, params, group)
+        card.add("X-ABLabel", _escape(d["label"]), group=group)
