@@ -16,6 +16,7 @@ follow the store.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import re
@@ -182,10 +183,8 @@ def sync(
             )
             known[uid] = entry
             continue
-        try:
+        with contextlib.suppress(FileNotFoundError):
             file.path.unlink()
-        except FileNotFoundError:
-            pass
         result.removed.append(file.path.name)
     if known != manifest:
         body = {"format": "srm-vdir", "version": 1, "items": known}

@@ -256,7 +256,9 @@ def outlook(out: TextIO, contacts: list[dict]) -> list[str]:
         }
         lost: set[str] = set()
         emails = sorted(c["emails"], key=lambda e: not e["preferred"])
-        for column, e in zip(("E-mail Address", "E-mail 2 Address", "E-mail 3 Address"), emails):
+        for column, e in zip(
+            ("E-mail Address", "E-mail 2 Address", "E-mail 3 Address"), emails, strict=False
+        ):
             row[column] = e["value"]
         if len(emails) > 3:
             lost.add("emails after the third")
