@@ -793,7 +793,9 @@ class _Import:
         if not changes:
             self.skip(where, f"{row['handle']}'s card, unchanged")
             return
-        sets["updated_at"] = self.now
+        # The contact changed now, and at least as late as the card says it did (a phone's
+        # clock ahead of this one's must not make the card look newer than what srm keeps).
+        sets["updated_at"] = max(self.now, _stamp(rev))
         self.conn.execute(
             f"UPDATE contact SET {', '.join(f'{k} = ?' for k in sets)} WHERE id = ?",
             (*sets.values(), cid),

@@ -102,7 +102,9 @@ def _rev(file: _File) -> datetime | None:
     stamp = _timestamp(rev) if rev else None
     if stamp is None:
         try:
-            stamp = datetime.fromtimestamp(file.path.stat().st_mtime, UTC)
+            # Whole seconds, as srm's own timestamps: a file written in the second srm
+            # took it in is not newer.
+            stamp = datetime.fromtimestamp(int(file.path.stat().st_mtime), UTC)
         except OSError:
             return None
     return stamp
