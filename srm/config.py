@@ -50,12 +50,24 @@ class Config:
     channels: tuple[str, ...] = ()
     stages: tuple[str, ...] = DEFAULT_STAGES
     goal_max_age_days: int = 90
+    me: str = ""  # "Name <address>": who you are, in mail and calendars (and team mode)
+    my_addresses: tuple[str, ...] = ()  # your other addresses, lower-case
     segments: dict[str, SegmentConfig] = field(default_factory=dict)
     source: Path | None = None
 
     @property
     def all_channels(self) -> tuple[str, ...]:
         return BUILTIN_CHANNELS + tuple(c for c in self.channels if c not in BUILTIN_CHANNELS)
+
+    @property
+    def own_addresses(self) -> frozenset[str]:
+        """Every address of yours, lower-case: `me`'s and `my_addresses`."""
+        from email.utils import parseaddr
+
+        mine = set(self.my_addresses)
+        if self.me:
+            mine.add(parseaddr(self.me)[1].lower())
+        return frozenset(mine)
 
 
 def _cadence(v: Any) -> str:
@@ -93,6 +105,40 @@ def _str(v: Any) -> str:
     return v
 
 
+def _address(text: str) -> str | None:
+    """The address itself, lower-case, if `text` is one (local@domain, no spaces)."""
+    a = text.strip().lower()
+    local, at, domain = a.rpartition("@")
+    if not at or not local or "." not in domain.strip(".") or any(c.isspace() for c in a):
+        return None
+    return a
+
+
+def _me(v: Any) -> str:
+    from email.utils import parseaddr
+
+    if not isinstance(v, str):
+        raise ValueError('"Your Name <you@example.org>"')
+    if not v.strip():
+        return ""
+    name, addr = parseaddr(v)
+    if _address(addr) is None or "<" in v and ">" not in v:
+        raise ValueError('"Your Name <you@example.org>" (or the bare address)')
+    return f"{name} <{addr}>" if name else addr
+
+
+def _addresses(v: Any) -> tuple[str, ...]:
+    if not isinstance(v, list) or not all(isinstance(x, str) for x in v):
+        raise ValueError('a list of email addresses, like ["me@work.example"]')
+    out = []
+    for x in v:
+        a = _address(x)
+        if a is None:
+            raise ValueError(f"a list of email addresses ({x!r} is not one)")
+        out.append(a)
+    return tuple(dict.fromkeys(out))
+
+
 # key -> (validator, description of the default for docs)
 SPEC: dict[str, Any] = {
     "owner": _str,
@@ -103,6 +149,8 @@ SPEC: dict[str, Any] = {
     "channels": _names,
     "stages": _names,
     "goal_max_age_days": _int(1, MAX_DAYS),
+    "me": _me,
+    "my_addresses": _addresses,
 }
 SEGMENT_SPEC: dict[str, Any] = {
     "cadence": _cadence,

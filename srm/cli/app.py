@@ -35,6 +35,7 @@ COMMAND_MODULES = (
     "important_dates",
     "report",
     "transfer",
+    "capture",
     "db",
     "undo",
     "demo",

@@ -38,6 +38,8 @@ def _people(item: dict) -> str:
 def _line(item: dict) -> str:
     kind = "" if item["kind"] == "checkin" else f" {item['kind']}"
     mood = " (negative)" if item["sentiment"] == "negative" else ""
+    if item.get("captured"):
+        mood += f" (captured from {item['captured']})"
     return (
         f"#{item['id']} {item['date']} {item['channel']}{kind} with {_people(item)}:"
         f" {item['summary']}{mood}"
@@ -106,6 +108,8 @@ def timeline(
         shown += 1
         kind = "" if item["kind"] == "checkin" else item["kind"]
         mood = " (negative)" if item["sentiment"] == "negative" else ""
+        if item["captured"]:
+            mood += f" (captured from {item['captured']})"
         table_rows.append(
             [
                 str(item["id"]),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import sqlite3
 import unicodedata
-from collections.abc import Callable, Container
+from collections.abc import Callable, Container, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -195,26 +195,28 @@ def check_email(email: str | None) -> str | None:
     return None if email is None else dd.clean_email(email)
 
 
-def by_emails(store: Store, addresses: list[str]) -> dict[str, dict]:
+def by_emails(store: Store, addresses: Iterable[str]) -> dict[str, dict]:
     """The contact each address belongs to, by any of its emails: {address lower-cased: ref}.
 
     Addresses no contact has are left out. An address two contacts share (added with --force)
     goes to an active contact before an archived one, then to the one whose preferred address
-    it is, then to the older one. One indexed query per 900 addresses.
+    it is, then to the older one. One statement (an index seek per address) whatever their
+    number.
     """
+    import json
+
     wanted = sorted({a.strip().lower() for a in addresses if a and a.strip()})
+    if not wanted:
+        return {}
     out: dict[str, dict] = {}
-    for i in range(0, len(wanted), 900):
-        chunk = wanted[i : i + 900]
-        rows = store.conn.execute(
-            "SELECT lower(d.value), c.id, c.uuid, c.handle, c.name FROM contact_detail d"
-            " JOIN contact c ON c.id = d.contact_id"
-            f" WHERE d.kind = 'email' AND lower(d.value) IN ({','.join('?' * len(chunk))})"
-            " ORDER BY c.archived_at IS NOT NULL DESC, d.preferred, c.id DESC",
-            chunk,
-        )
-        for address, cid, uid, handle, name in rows:  # the best comes last and wins
-            out[address] = {"id": cid, "uuid": uid, "handle": handle, "name": name}
+    for address, cid, uid, handle, name in store.conn.execute(
+        "SELECT lower(d.value), c.id, c.uuid, c.handle, c.name FROM contact_detail d"
+        " JOIN contact c ON c.id = d.contact_id"
+        " WHERE d.kind = 'email' AND lower(d.value) IN (SELECT value FROM json_each(?))"
+        " ORDER BY c.archived_at IS NOT NULL, d.preferred DESC, c.id",
+        (json.dumps(wanted),),
+    ):
+        out.setdefault(address, {"id": cid, "uuid": uid, "handle": handle, "name": name})
     return out
 
 

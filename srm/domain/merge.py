@@ -28,6 +28,7 @@ MOVED_TABLES = {
     "contact_detail": "union: emails, phones, web pages and profiles the kept contact lacks join"
     " it; its preferred ones stay preferred",
     "contact_address": "union, as contact_detail",
+    "capture_source": "moved; a calendar event or mail thread both had is kept once",
 }
 # Fields the kept contact takes from the other when its own is empty. (Emails and phones are
 # not among them: the other's join the kept contact's.)
@@ -134,7 +135,12 @@ def merge(store: Store, keep: dc.Contact, other: dc.Contact) -> Plan:
             " (SELECT interaction_id FROM interaction_contact WHERE contact_id = ?)",
             (o, k),
         )
-        for table in ("interaction_contact", "followup", "idea", "goal"):
+        conn.execute(
+            "DELETE FROM capture_source WHERE contact_id = ? AND source IN"
+            " (SELECT source FROM capture_source WHERE contact_id = ?)",
+            (o, k),
+        )
+        for table in ("interaction_contact", "followup", "idea", "goal", "capture_source"):
             conn.execute(f"UPDATE {table} SET contact_id = ? WHERE contact_id = ?", (k, o))
         for keep_date, other_date, year in p._date_twins:
             conn.execute("DELETE FROM important_date WHERE id = ?", (other_date,))
