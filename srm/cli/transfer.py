@@ -200,6 +200,8 @@ def _report(summary, verbose: bool = False) -> None:
     }
     lead = "Dry run, nothing written: would import" if summary.dry_run else "Imported"
     updated = f" {len(summary.updated)} updated," if summary.updated else ""
+    if summary.unchanged:
+        updated += f" {summary.unchanged} unchanged,"
     message(
         f"{lead} {esc(summary.file)} ({kinds[summary.format]}): {summary.created} created,"
         f"{updated} {summary.merged} merged, {len(summary.skipped)} skipped,"

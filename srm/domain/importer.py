@@ -96,6 +96,7 @@ class Summary:
     dry_run: bool
     created: int = 0
     merged: int = 0
+    unchanged: int = 0  # cards already here (same UID), not newer than the contact
     linked: int = 0  # contacts that now carry the UID of a card they matched by email or name
     skipped: list[dict] = field(default_factory=list)  # {"where", "reason"}
     rejected: list[dict] = field(default_factory=list)  # {"where", "reason"}
@@ -114,6 +115,7 @@ class Summary:
             "created": self.created,
             "merged": self.merged,
             "updated": len(self.updated),
+            "unchanged": self.unchanged,
             "linked": self.linked,
             "skipped": len(self.skipped),
             "rejected": len(self.rejected),
@@ -758,9 +760,8 @@ class _Import:
         ).fetchone()
         rev = fields.get("rev")
         ref = {k: row[k] for k in ("id", "uuid", "handle", "name")}
-        if rev is None or rev <= datetime.fromisoformat(row["updated_at"]):
-            when = f"REV {_stamp(rev)}" if rev else "no REV"
-            self.skip(where, f"{row['handle']}'s card, not newer than srm's ({when})")
+        if rev <= datetime.fromisoformat(row["updated_at"]):
+            self.summary.unchanged += 1  # srm has this card, or a later state of it
             return
         changes: dict[str, dict] = {}
         sets = {}
@@ -791,7 +792,7 @@ class _Import:
         if date_changes:
             changes["dates"] = date_changes
         if not changes:
-            self.skip(where, f"{row['handle']}'s card, unchanged")
+            self.summary.unchanged += 1
             return
         # The contact changed now, and at least as late as the card says it did (a phone's
         # clock ahead of this one's must not make the card look newer than what srm keeps).
