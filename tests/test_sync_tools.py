@@ -1,9 +1,11 @@
-"""srm's vdir with the real tools: khard lists every contact, and the README's vdirsyncer recipe
-carries an edit from the other side back into srm (a filesystem↔filesystem pair, offline).
+"""srm's cards with the real tools: khard lists every contact, the README's vdirsyncer recipe
+carries an edit from the other side back into srm (a filesystem↔filesystem pair, offline), and
+ez-vcard's strict validator accepts every vCard 4.0 srm writes.
 
-khard and vdirsyncer are not srm's dependencies: these tests run where they are installed, on
-PATH or in $SRM_SYNC_TOOLS (a bin folder, e.g. a scratch venv's:
-`python3 -m venv /tmp/t && /tmp/t/bin/pip install khard vdirsyncer`).
+None of them is srm's dependency: these tests run where they are installed. khard and
+vdirsyncer on PATH or in $SRM_SYNC_TOOLS (a bin folder, e.g. a scratch venv's: `python3 -m venv
+/tmp/t && /tmp/t/bin/pip install khard vdirsyncer`); ez-vcard from Debian (`apt-get install
+default-jdk-headless libez-vcard-java libvinnie-java`).
 """
 
 from __future__ import annotations
@@ -96,3 +98,22 @@ def test_the_readme_recipe_carries_an_edit_both_ways(srm, tmp_path):
     assert "cy@doe.example" in (remote / "new.vcf").read_text()
     assert len(list(remote.glob("*.vcf"))) == 2
     assert Path(card).read_text().count("ana@new.example") == 1
+
+
+JARS = [Path("/usr/share/java/ez-vcard.jar"), Path("/usr/share/java/vinnie.jar")]
+VALIDATOR = Path(__file__).parent / "fixtures" / "validators" / "EzVcardValidate.java"
+
+
+@pytest.mark.skipif(
+    not (shutil.which("java") and all(j.exists() for j in JARS)),
+    reason="ez-vcard's validator needs java and Debian's libez-vcard-java and libvinnie-java",
+)
+def test_ez_vcards_strict_validator_accepts_every_4_0_card(srm, tmp_path):
+    """ez-vcard 0.11 (the validator the issue checked with) finds nothing to warn about."""
+    for name in corpus_files(".vcf", ".csv"):
+        srm.ok("import", str(CORPUS / name), "--skip-invalid", "--on-duplicate", "new")
+    srm.ok("add", "Bo Chen", "--team", "Research", "--tag", "vip, gold", "--phone", "text:+1 555")
+    path = tmp_path / "all.vcf"
+    srm.ok("export", "-o", str(path))
+    out = run("java", "-cp", ":".join(map(str, JARS)), str(VALIDATOR), str(path))
+    assert out.strip().endswith("with warnings") and " 0 with warnings" in out

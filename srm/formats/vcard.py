@@ -583,6 +583,7 @@ _TYPES = {
         "voice": "voice",
     },
 }
+_TEL_4_ONLY = {"text", "textphone"}
 _IM_SCHEMES = {"jabber": "xmpp", "yahoo": "ymsgr", "msn": "msnim"}
 _SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "phd", "md", "esq", "esq."}
 
@@ -644,6 +645,8 @@ class _Card:
         """A property with its label (a TYPE, else an X-ABLabel) and, if one of several, PREF."""
         label = entry.get("label") or ""
         known = _TYPES.get(prop, {})
+        if self.version == "3.0" and prop == "TEL":  # RFC 2426 has no text phones
+            known = {k: v for k, v in known.items() if v not in _TEL_4_ONLY}
         words = label.split()
         params = []
         custom = ""
