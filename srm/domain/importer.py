@@ -552,6 +552,19 @@ class _Import:
         self.segment_cadences = dict(self.segments.values())
         self.check = _Checker(options, self.segments, extra_segments, extra_tags)
         self.staggered: list[tuple[int, cad.Cadence]] = []
+        # New contacts' details, segments, tags and dates, inserted a table at a time (flush)
+        # rather than a statement per contact and table.
+        self.pending: list[tuple[int, dict]] = []
+        self.pending_links: list[tuple[int, dict]] = []
+
+    def flush(self) -> None:
+        """Insert what is pending (before anything reads a contact's records back)."""
+        if self.pending:
+            dd.insert(self.conn, self.pending)
+            self.pending.clear()
+        if self.pending_links:
+            self._link_all(self.pending_links)
+            self.pending_links.clear()
 
     # --- records ---------------------------------------------------------------------------
 
@@ -652,8 +665,8 @@ class _Import:
             f"INSERT INTO contact ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
             tuple(row.values()),
         ).lastrowid
-        dd.insert(self.conn, [(cid, fields["details"])])
-        self._link(cid, fields)
+        self.pending.append((cid, fields["details"]))
+        self.pending_links.append((cid, fields))
         self.uuids.add(uuid)
         self.taken.add(handle)
         self.index.add(cid, handle, fields["name"], fields["org"], email=fields["email"],
@@ -716,6 +729,7 @@ class _Import:
                 cid,
             ),
         )
+        self.flush()
         have = dd.load(self.conn, [cid])[cid]
         dd.write(
             self.conn,
@@ -763,6 +777,7 @@ class _Import:
         if rev <= datetime.fromisoformat(row["updated_at"]):
             self.summary.unchanged += 1  # srm has this card, or a later state of it
             return
+        self.flush()
         changes: dict[str, dict] = {}
         sets = {}
         for name in CARD_FIELDS:
@@ -856,25 +871,32 @@ class _Import:
         return {k: v for k, v in out.items() if v}
 
     def _link(self, cid: int, fields: dict) -> None:
+        self._link_all([(cid, fields)])
+
+    def _link_all(self, contacts: list[tuple[int, dict]]) -> None:
+        """Segments, tags and dates of these contacts."""
         self.conn.executemany(
             "INSERT OR IGNORE INTO contact_segment (contact_id, segment_id) VALUES (?, ?)",
-            [(cid, s) for s in fields["segment_ids"]],
+            [(cid, s) for cid, fields in contacts for s in fields["segment_ids"]],
         )
         self.conn.executemany(
             "INSERT OR IGNORE INTO contact_tag (contact_id, tag) VALUES (?, ?)",
-            [(cid, t) for t in fields["tags"]],
+            [(cid, t) for cid, fields in contacts for t in fields["tags"]],
         )
         self.conn.executemany(
             "INSERT INTO important_date (uuid, contact_id, label, year, month, day)"
             " VALUES (?, ?, ?, ?, ?, ?)",
             [
                 (new_uuid(), cid, d["label"], d["year"], d["month"], d["day"])
+                for cid, fields in contacts
                 for d in fields["dates"]
             ],
         )
 
     def finish(self) -> None:
-        """Spread the first check-ins of the new contacts over one cadence (--stagger)."""
+        """Insert what is pending; spread the first check-ins of the new contacts over one
+        cadence (--stagger)."""
+        self.flush()
         groups: dict[cad.Cadence, list[int]] = {}
         for cid, cadence in self.staggered:
             groups.setdefault(cadence, []).append(cid)

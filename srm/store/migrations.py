@@ -411,36 +411,43 @@ INSERT INTO contact_detail (contact_id, kind, label, value, preferred, position)
 """
 
 
-def _primary(kind: str, contact: str) -> str:
-    return (
-        f"(SELECT value FROM contact_detail WHERE contact_id = {contact} AND kind = '{kind}'"
-        " ORDER BY preferred DESC, position, id LIMIT 1)"
-    )
-
-
-def _primary_sync(contact: str) -> str:
-    """SQL that sets a contact's email and phone to its preferred ones, if they differ."""
-    email, phone = _primary("email", contact), _primary("phone", contact)
-    return (
-        f"UPDATE contact SET email = {email}, phone = {phone} WHERE id = {contact}"
-        f" AND (email IS NOT {email} OR phone IS NOT {phone});"
-    )
+def _primary_sync(row: str) -> str:
+    """SQL that sets the email or phone (as `row`.kind says) of `row`'s contact to its
+    preferred (else first) one, if that differs. Each statement is a no-op for the other kind."""
+    out = []
+    for kind in ("email", "phone"):
+        first = (
+            f"(SELECT value FROM contact_detail WHERE contact_id = {row}.contact_id"
+            f" AND kind = '{kind}' ORDER BY preferred DESC, position, id LIMIT 1)"
+        )
+        out.append(
+            f"UPDATE contact SET {kind} = {first} WHERE {row}.kind = '{kind}'"
+            f" AND id = {row}.contact_id AND {kind} IS NOT {first};"
+        )
+    return " ".join(out)
 
 
 def _contact_details(conn: sqlite3.Connection) -> None:
     _run(conn, SCHEMA_DETAILS)
+    # A new entry can only become the first if it is preferred or none before it is: the
+    # common case (an import adding a contact's second, third … address) costs one seek.
+    earlier = (
+        "SELECT 1 FROM contact_detail d WHERE d.contact_id = NEW.contact_id AND d.kind = NEW.kind"
+        " AND d.id != NEW.id AND (d.preferred OR d.position <= NEW.position)"
+    )
     conn.execute(
         "CREATE TRIGGER contact_detail_primary_insert AFTER INSERT ON contact_detail"
-        f" WHEN NEW.kind IN ('email', 'phone') BEGIN {_primary_sync('NEW.contact_id')} END"
+        f" WHEN NEW.kind IN ('email', 'phone') AND (NEW.preferred OR NOT EXISTS ({earlier}))"
+        f" BEGIN {_primary_sync('NEW')} END"
     )
     conn.execute(
         "CREATE TRIGGER contact_detail_primary_delete AFTER DELETE ON contact_detail"
-        f" WHEN OLD.kind IN ('email', 'phone') BEGIN {_primary_sync('OLD.contact_id')} END"
+        f" WHEN OLD.kind IN ('email', 'phone') BEGIN {_primary_sync('OLD')} END"
     )
     conn.execute(
         "CREATE TRIGGER contact_detail_primary_update AFTER UPDATE ON contact_detail"
         " WHEN OLD.kind IN ('email', 'phone') OR NEW.kind IN ('email', 'phone') BEGIN"
-        f" {_primary_sync('OLD.contact_id')} {_primary_sync('NEW.contact_id')} END"
+        f" {_primary_sync('OLD')} {_primary_sync('NEW')} END"
     )
 
 
