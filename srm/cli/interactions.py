@@ -102,28 +102,26 @@ def timeline(
     if as_json:
         print_json(list(rows))
         return
-    shown = 0
-    table_rows = []
-    for item in rows:
-        shown += 1
+
+    def row(item: dict) -> list[str]:
         kind = "" if item["kind"] == "checkin" else item["kind"]
         mood = " (negative)" if item["sentiment"] == "negative" else ""
         if item["captured"]:
             mood += f" (captured from {item['captured']})"
-        table_rows.append(
-            [
-                str(item["id"]),
-                item["date"],
-                item["channel"],
-                kind,
-                _people(item),
-                item["summary"] + mood,
-            ]
-        )
-    if not table_rows:
+        return [
+            str(item["id"]),
+            item["date"],
+            item["channel"],
+            kind,
+            _people(item),
+            item["summary"] + mood,
+        ]
+
+    # Printed as they are read: `timeline --all` of a million interactions starts at once.
+    shown = show_rows(["id", "date", "channel", "kind", "with", "summary"], map(row, rows))
+    if not shown:
         message("No interactions match.")
         return
-    show_rows(["id", "date", "channel", "kind", "with", "summary"], table_rows)
     if cap is not None and shown == cap:
         total = interactions.count(store, **filters)
         if total > shown:

@@ -23,7 +23,19 @@ from srm.errors import SrmError
 
 # Tables whose rows are the user's records. Everything else (the undo log itself, the migration
 # record, the search index, derived state) is bookkeeping that follows from these.
-UNTRACKED = frozenset({"schema_migration", "undo_command", "undo_change", "undo_state"})
+UNTRACKED = frozenset(
+    {
+        "schema_migration",
+        "undo_command",
+        "undo_change",
+        "undo_state",
+        # Each contact's derived state is recomputed from the records by the write that
+        # changes them (an undo included), never restored from images.
+        "contact_state",
+        "contact_state_dirty",
+        "contact_state_meta",
+    }
+)
 # Commands kept; older ones are pruned (an erasure also removes the ones that held the person).
 KEEP_COMMANDS = 100
 
