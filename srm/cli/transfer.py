@@ -313,7 +313,10 @@ def export(
     ] = False,
     todo: Annotated[
         bool,
-        typer.Option("--todo", help="ics: to-dos (VTODO with DUE) instead of all-day events."),
+        typer.Option(
+            "--todo",
+            help="ics: check-ins and follow-ups as to-dos (VTODO with DUE), for a task list.",
+        ),
     ] = False,
     vcard_version: Annotated[
         str,

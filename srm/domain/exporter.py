@@ -191,7 +191,7 @@ def export_vdir(
         stamp = datetime.now(UTC).replace(microsecond=0)
         items = [
             vdir.Item(i["uid"], ics.one(i, todo=options.todo, stamp=stamp), i["summary"])
-            for i in _calendar_items(store, config, where, options.today)
+            for i in _calendar_items(store, config, where, options.today, todo=options.todo)
         ]
         ext, guard = ".ics", False
     erased = {f"urn:uuid:{r[0]}" for r in store.conn.execute("SELECT contact_uuid FROM erasure")}
@@ -543,14 +543,18 @@ def _full_contacts(store: Store, where: Scope) -> Iterator[dict]:
 def _ics(store: Store, config: Config, where: Scope, options: Options, out: TextIO) -> int:
     from srm.formats import ics
 
-    items = _calendar_items(store, config, where, options.today)
+    items = _calendar_items(store, config, where, options.today, todo=options.todo)
     return ics.write(out, items, todo=options.todo, stamp=datetime.now(UTC).replace(microsecond=0))
 
 
-def _calendar_items(store: Store, config: Config, where: Scope, today: date) -> list[dict]:
+def _calendar_items(
+    store: Store, config: Config, where: Scope, today: date, *, todo: bool = False
+) -> list[dict]:
+    """Check-ins and follow-ups, and (for a calendar, not a to-do list) dates that matter."""
     items = list(_checkin_items(store, config, where, today))
     items += _followup_items(store, where, today)
-    items += _date_items(store, where)
+    if not todo:  # a task list (todoman, a CalDAV list of to-dos) takes no yearly events
+        items += _date_items(store, where)
     return items
 
 
