@@ -71,6 +71,8 @@ _ROWS = (
     ("contact", ("id",), "id = :cid"),
     ("contact_segment", ("contact_id", "segment_id"), "contact_id = :cid"),
     ("contact_tag", ("contact_id", "tag"), "contact_id = :cid"),
+    ("contact_detail", ("id",), "contact_id = :cid"),
+    ("contact_address", ("id",), "contact_id = :cid"),
     ("interaction_contact", ("interaction_id", "contact_id"), "contact_id = :cid"),
     ("followup", ("id",), "contact_id = :cid"),
     ("idea", ("id",), "contact_id = :cid"),
@@ -132,8 +134,9 @@ class Erasure:
 
 
 def terms(contact: Contact) -> list[str]:
-    """The strings that identify the person in free text: name, email, phone."""
+    """The strings that identify the person in free text: name, emails, phones."""
     found = [contact.name, contact.email, contact.phone]
+    found += [e["value"] for kind in ("emails", "phones") for e in contact.details[kind]]
     out = [t.strip() for t in found if t and len(t.strip()) >= MIN_TERM]
     return sorted(dict.fromkeys(out), key=len, reverse=True)
 
@@ -276,6 +279,7 @@ def erase(
         for purge in PURGES:
             purge(conn, doomed)
     touched = {"interaction", "undo_change", "undo_command", "search_index", "erasure"}
+    touched |= {"contact_state", "contact_state_dirty"}  # their rows went with the contact
     touched |= {table for table, _ in rows}
     return Erasure(
         erased_on=date.fromisoformat(record["erased_on"]) if record else today,
