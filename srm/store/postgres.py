@@ -62,12 +62,14 @@ def display(url: str) -> str:
     return urlunsplit(parts._replace(netloc=user + host))
 
 
-def connect(url: str, *, read_only: bool = False) -> Connection:
-    """Connect with libpq (URL, ~/.pgpass, PG* variables); StoreError if that fails."""
+def connect(url: str, *, read_only: bool = False, timeout: int | None = None) -> Connection:
+    """Connect with libpq (URL, ~/.pgpass, PG* variables); StoreError if that fails.
+    `timeout`: seconds to wait for the server (libpq's connect_timeout), else the URL's."""
     from srm.errors import StoreError
 
+    extra = {} if timeout is None else {"connect_timeout": timeout}
     try:
-        raw = psycopg2.connect(url, application_name="srm", client_encoding="UTF8")
+        raw = psycopg2.connect(url, application_name="srm", client_encoding="UTF8", **extra)
     except psycopg2.Error as e:
         first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
         raise StoreError(f"can't connect to {display(url)}: {first}") from None
