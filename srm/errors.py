@@ -43,6 +43,12 @@ class ImportError_(SrmError):
     exit_code = 7
 
 
+class Duplicate(SrmError):
+    """The record looks like one already in the store (a contact with the same email or name)."""
+
+    exit_code = 8
+
+
 EXIT_CODES = {
     0: "success",
     1: "other error",
@@ -52,5 +58,6 @@ EXIT_CODES = {
     5: "invalid config file",
     6: "database problem (unreadable, locked, newer schema)",
     7: "import failed (nothing was written)",
+    8: "duplicate (a contact with that email or name exists)",
     130: "interrupted",
 }

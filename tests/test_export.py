@@ -133,7 +133,7 @@ def test_json_round_trip_into_an_empty_store_reproduces_every_record(workspace, 
 
 def test_namesakes_stay_two_people_through_a_round_trip(srm, tmp_path):
     srm.ok("add", "Kim Lee")
-    srm.ok("add", "Kim Lee", "--email", "kim@lee.example")
+    srm.ok("add", "Kim Lee", "--email", "kim@lee.example", "--force")
     path = tmp_path / "all.json"
     srm.ok("export", "-o", str(path))
     other = str(tmp_path / "other.db")

@@ -154,7 +154,13 @@ def names(items: list[dict]) -> list[str]:
 
 def test_activity_and_give_ask_in_the_quarter(srm, scenario):
     r = report(srm, "--period", "2025Q4")
-    assert r["period"] == {"from": "2025-10-01", "to": "2025-12-31", "label": "2025Q4", "days": 92}
+    assert r["period"] == {
+        "from": "2025-10-01",
+        "to": "2025-12-31",
+        "label": "2025Q4",
+        "days": 92,
+        "kind": "quarter",
+    }
     assert r["segment"] is None
     assert (r["interactions"], r["checkins"], r["asks"], r["gives"]) == (9, 5, 2, 2)
     assert r["gives_per_ask"] == 1.0
@@ -228,6 +234,7 @@ def test_coverage_overall_and_per_segment(srm, scenario):
                 "last_interaction": None,
                 "due": "2025-09-01",
                 "days_overdue": 121,
+                "days_since_touch": 213,  # never touched: since `since`, Jun 1
             }
         ],
     }
@@ -249,10 +256,34 @@ def test_ideas_goals_stages(srm, scenario):
             "contact": r["ideas"]["oldest_open"]["contact"],
             "segment": None,
         },
+        "deliveries": [
+            {
+                "id": 2,
+                "text": "intro to a speaker",
+                "delivered_on": "2025-12-15",
+                "contact": r["ideas"]["deliveries"][0]["contact"],
+                "segment": None,
+            }
+        ],
     }
     assert r["ideas"]["oldest_open"]["contact"]["handle"] == "cleo"
+    assert r["ideas"]["deliveries"][0]["contact"]["handle"] == "ana"
     # ben's goal (Jul 10) was never confirmed: 174 days at Dec 31 > 90.
-    assert r["goals"] == {"recorded": 1, "confirmed": 1, "active": 3, "stale": 1}
+    assert r["goals"] == {
+        "recorded": 1,
+        "confirmed": 1,
+        "active": 3,
+        "stale": 1,
+        "confirmations": [
+            {
+                "id": 1,
+                "text": "grow membership",
+                "confirmed_on": "2025-10-20",
+                "contact": r["goals"]["confirmations"][0]["contact"],
+            }
+        ],
+    }
+    assert r["goals"]["confirmations"][0]["contact"]["handle"] == "ana"
     assert r["stages"] == {
         "contacts_moved": 4,
         "movements": [
@@ -297,8 +328,16 @@ def test_previous_period_and_changes(srm, scenario):
         "to": "2025-09-30",
         "label": "2025Q3",
         "days": 92,
+        "kind": "quarter",
     }
-    assert set(before) == set(r) - {"segment", "previous", "change"}
+    assert set(before) == set(r) - {
+        "segment",
+        "previous",
+        "change",
+        "owner",
+        "generated_on",
+        "trend",
+    }
     assert (before["interactions"], before["asks"], before["gives"]) == (4, 0, 0)
     assert before["gives_per_ask"] is None
     # At Sep 30 gus is still active: six tracked; only ben stayed on cadence; gus and hana
@@ -306,7 +345,14 @@ def test_previous_period_and_changes(srm, scenario):
     assert before["coverage"] == coverage(6, 4, 1, 2, 44.5)
     # cleo's negative of Sep 20 was answered only in October: not repaired within Q3.
     assert (before["sentiment"]["negative"], before["sentiment"]["repaired"]) == (1, 0)
-    assert before["goals"] == {"recorded": 2, "confirmed": 0, "active": 2, "stale": 0}
+    assert before["goals"] == {
+        "recorded": 2,
+        "confirmed": 0,
+        "active": 2,
+        "stale": 0,
+        "confirmations": [],
+    }
+    assert before["ideas"]["deliveries"] == []
     assert before["ideas"]["open"] == 1
     change = r["change"]
     assert (change["interactions"], change["asks"], change["gives_per_ask"]) == (5, 2, None)
@@ -359,7 +405,13 @@ def test_a_segment_with_no_contacts_reports_zeros(srm, scenario):
 
 def test_an_empty_period_reports_zeros(srm, scenario):
     r = report(srm, "--period", "2024Q1")
-    assert r["period"] == {"from": "2024-01-01", "to": "2024-03-31", "label": "2024Q1", "days": 91}
+    assert r["period"] == {
+        "from": "2024-01-01",
+        "to": "2024-03-31",
+        "label": "2024Q1",
+        "days": 91,
+        "kind": "quarter",
+    }
     assert r["previous"]["period"]["label"] == "2023Q4"
     assert (r["interactions"], r["asks"], r["gives"], r["gives_per_ask"]) == (0, 0, 0, None)
     assert r["coverage"] == coverage(0, 0, 0, 0, None)  # nobody had been added yet
@@ -405,12 +457,14 @@ def test_goals_of_archived_contacts_are_no_longer_active_or_stale(srm):
         "confirmed": 0,
         "active": 1,
         "stale": 1,
+        "confirmations": [],
     }
     assert report(srm, "--period", "2025Q4")["goals"] == {
         "recorded": 0,
         "confirmed": 0,
         "active": 0,
         "stale": 0,
+        "confirmations": [],
     }
 
 

@@ -9,6 +9,7 @@ contacts added mid-period, meetings with several people.
 
 from __future__ import annotations
 
+import itertools
 import os
 import random
 import statistics
@@ -21,7 +22,7 @@ import pytest
 from srm import cadence as cad
 from srm.config import Config
 from srm.domain import contacts as dc
-from srm.domain import interactions
+from srm.domain import interactions, report
 from srm.store.db import Store
 
 SEGMENTS = {"partners": "bimonthly", "customers": "quarterly", "employees": "monthly"}
@@ -184,3 +185,61 @@ def test_report_matches_a_recount(srm, world, args, start, end):
         assert got["asked_never_given"]["count"] == want["asked_never_given"]
         sentiment = got["sentiment"]
         assert (sentiment["negative"], sentiment["repaired"]) == want["negative"]
+
+
+@pytest.mark.parametrize(
+    ("args", "start", "end"),
+    [
+        (("--period", "2025Q4", "--trend", "5"), date(2025, 10, 1), date(2025, 12, 31)),
+        (("--period", "2026Q1", "--trend", "6"), date(2026, 1, 1), TODAY),  # cut at today
+        (("--period", "2025-06", "--trend", "8"), date(2025, 6, 1), date(2025, 6, 30)),
+        (("--last", "45d", "--trend", "7"), date(2026, 1, 30), TODAY),
+    ],
+)
+def test_trend_matches_a_recount_for_every_period(srm, world, args, start, end):
+    """The trend's one-query figures (older periods) and figures() (the last two) agree with
+    the definitions, period by period; the last point is the report's own period."""
+    report = srm.json("report", *args)
+    trend = report["trend"]
+    assert len(trend) == int(args[-1])
+    assert trend[-1]["period"]["from"] == start.isoformat()
+    assert trend[-1]["period"]["to"] == end.isoformat()
+    assert trend[-2]["period"]["from"] == report["previous"]["period"]["from"]
+    for point in trend:
+        period = tuple(date.fromisoformat(point["period"][k]) for k in ("from", "to"))
+        want = expected(world, *period)
+        got = (point["interactions"], point["asks"], point["gives"])
+        assert got == (want["interactions"], want["asks"], want["gives"]), point["period"]
+        cov = point["coverage"]
+        assert (cov["tracked"], cov["touched"], cov["kept_on_cadence"], cov["overdue"]) == want[
+            "coverage"
+        ], point["period"]
+        assert point["sentiment"]["negative"] == want["negative"][0]
+    # Periods follow one another: each ends before the next starts, all of the same length.
+    for a, b in itertools.pairwise(trend):
+        assert a["period"]["to"] < b["period"]["from"]
+        if "--last" in args:
+            assert a["period"]["days"] == b["period"]["days"]
+            assert date.fromisoformat(a["period"]["to"]) + timedelta(1) == date.fromisoformat(
+                b["period"]["from"]
+            )
+
+
+def test_trend_query_matches_the_full_figures(srm, world):
+    """trend_figures() counts as figures() does, on the same periods (here, every month)."""
+    store = Store.open(Path(os.environ["SRM_DB"]))
+    months = report.history(report.named("2026-02", TODAY), 14)
+    quick = report.trend_figures(store, Config(), months)
+    for period, point in zip(months, quick, strict=True):
+        full = report.figures(store, Config(), period)
+        for key in ("interactions", "asks", "gives", "gives_per_ask"):
+            assert point[key] == full[key], (period, key)
+        assert point["sentiment"]["negative"] == full["sentiment"]["negative"]
+        assert point["coverage"] == {k: full["coverage"][k] for k in point["coverage"]}
+    segment = store.conn.execute("SELECT id FROM segment WHERE name = 'partners'").fetchone()[0]
+    by_segment = report.trend_figures(store, Config(), months, segment)
+    for period, point in zip(months, by_segment, strict=True):
+        full = report.figures(store, Config(), period, segment)
+        assert point["interactions"] == full["interactions"], period
+        assert point["coverage"] == {k: full["coverage"][k] for k in point["coverage"]}, period
+    store.close()

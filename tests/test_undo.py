@@ -7,28 +7,7 @@ import sqlite3
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from srm.store.undo import tracked_tables
-
-
-def dump(path: str | None = None) -> dict[str, list[tuple]]:
-    """Every record of every tracked table, in key order: the state undo must give back."""
-    conn = sqlite3.connect(f"file:{path or os.environ['SRM_DB']}?mode=ro", uri=True)
-    try:
-        return {
-            t: conn.execute(f'SELECT * FROM "{t}" ORDER BY 1, 2').fetchall()
-            for t in tracked_tables(conn)
-        }
-    finally:
-        conn.close()
-
-
-def search_ok(path: str | None = None) -> None:
-    conn = sqlite3.connect(path or os.environ["SRM_DB"])
-    try:
-        conn.execute("INSERT INTO search_index (search_index) VALUES ('integrity-check')")
-    finally:
-        conn.close()
+from records import dump, search_ok
 
 
 def test_undo_log_restores_the_rows_before_it(srm):

@@ -1,4 +1,4 @@
-"""Contact commands: add, contacts, show, edit, archive, unarchive, rm."""
+"""Contact commands: add, contacts, show, edit, archive, unarchive, rm, merge, duplicates."""
 
 from __future__ import annotations
 
@@ -40,6 +40,8 @@ def register(app: typer.Typer) -> None:
     app.command("archive", rich_help_panel=PANEL)(archive)
     app.command("unarchive", rich_help_panel=PANEL)(unarchive)
     app.command("rm", rich_help_panel=PANEL)(rm)
+    app.command("merge", rich_help_panel=PANEL)(merge)
+    app.command("duplicates", rich_help_panel=PANEL)(duplicates)
 
 
 def add(
@@ -57,9 +59,23 @@ def add(
     cadence: CadenceOpt = None,
     since: Since = None,
     note: Note = None,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force", help="Add it even though a contact has the same email or name (exit 8)."
+        ),
+    ] = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """Add a contact. Its handle (used to refer to it) is derived from the name."""
+    """Add a contact. Its handle (used to refer to it) is derived from the name.
+
+    A contact with the same email, or the same name (any case, with or without accents), is
+    refused as a likely duplicate, naming the one already here (exit 8); --force adds it anyway.
+
+    Examples:
+      srm add "Maria García" --email maria@riverside.org --segment partners --cadence monthly
+      srm add "Maria Garcia" --org Acme --force    # another Maria García
+    """
     from srm.domain import contacts as dc
 
     app = ctx_of(ctx)
@@ -78,6 +94,7 @@ def add(
         tags=tag or [],
         cadence=cadence,
         note=note or "",
+        force=force,
     )
     if as_json:
         print_json(c.as_json())
@@ -287,3 +304,170 @@ def rm(
         raise typer.Exit(1)
     dc.remove(store, c)
     message(f"Erased [bold]{esc(c.name)}[/].")
+
+
+def merge(
+    ctx: typer.Context,
+    keep: Annotated[
+        str,
+        typer.Argument(
+            metavar="KEEP", help="The contact that stays (its name, handle and id); a CONTACT."
+        ),
+    ],
+    other: Annotated[
+        str,
+        typer.Argument(
+            metavar="OTHER", help="Its duplicate: everything moves to KEEP, then it goes."
+        ),
+    ],
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Don't ask for confirmation.")] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Show what would happen; change nothing.")
+    ] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Merge two contacts who are one person: OTHER's history moves to KEEP, then OTHER goes.
+
+    Interactions (one both were in stays one), follow-ups, ideas, goals, dates, stage history,
+    segments and tags move to KEEP; KEEP's empty fields take OTHER's values, the earlier
+    --since and the later snooze. Fields both have, differently, keep KEEP's value and are
+    listed with the srm edit command that takes OTHER's. Asks first; srm undo takes it back.
+
+    Examples:
+      srm merge @maria @maria-g --dry-run
+      srm merge 3 14 --yes          # by id, without asking
+    """
+    from srm.domain import contacts as dc
+    from srm.domain import merge as dm
+
+    store = ctx_of(ctx).store
+    k, o = dc.resolve(store, keep), dc.resolve(store, other)
+    p = dm.plan(store, k, o)
+    if dry_run:
+        if as_json:
+            print_json(dict(p.as_json(), merged=False))
+        else:
+            for line in _merge_lines(p):
+                message(line)
+        return
+    if not yes:
+        for line in _merge_lines(p):
+            message(line)
+        if not typer.confirm("Merge them?", err=True):
+            raise typer.Exit(1)
+    p = dm.merge(store, k, o)
+    if as_json:
+        print_json(dict(p.as_json(), merged=True, contact=dc.get(store, k.id).as_json()))
+        return
+    message(
+        f"Merged {esc(o.name)} into [bold]{esc(k.name)}[/] ([cyan]@{esc(k.handle)}[/],"
+        f" id {k.id}); srm undo takes it back."
+    )
+    if p.conflicts:
+        message("Not taken from the other (copy what you want):")
+        for line in _conflict_lines(p):
+            message(line)
+
+
+def _merge_lines(p) -> list[str]:
+    """What a merge will do, in the user's words, one line a kind of change."""
+    k, o = p.keep, p.other
+    lines = [
+        f"Merge {esc(o.name)} ([cyan]@{esc(o.handle)}[/], id {o.id}) into"
+        f" [bold]{esc(k.name)}[/] ([cyan]@{esc(k.handle)}[/], id {k.id}):"
+    ]
+    moved = []
+    if p.interactions or p.shared:
+        shared = f" ({p.shared} they were both in: kept once)" if p.shared else ""
+        moved.append(plural(p.interactions + p.shared, "interaction") + shared)
+    for count, noun in ((p.followups, "follow-up"), (p.ideas, "idea")):
+        if count:
+            moved.append(plural(count, noun))
+    if p.goals:
+        confirmations = f" ({plural(p.confirmations, 'confirmation')})" if p.confirmations else ""
+        moved.append(plural(p.goals, "goal") + confirmations)
+    if p.dates or p.dates_kept_once:
+        years = f", {plural(p.date_years, 'year')} added" if p.date_years else ""
+        once = (
+            f" ({p.dates_kept_once} already there: kept once{years})" if p.dates_kept_once else ""
+        )
+        moved.append(plural(p.dates + p.dates_kept_once, "date") + once)
+    if p.stages or p.stages_dropped:
+        dropped = (
+            f" ({plural(p.stages_dropped, 'repeated move')} to the stage already current: dropped)"
+            if p.stages_dropped
+            else ""
+        )
+        moved.append(plural(p.stages, "stage change") + dropped)
+    lines.append("  move: " + (", ".join(moved) if moved else "no records"))
+    if p.segments or p.tags:
+        added = [f"segments {', '.join(p.segments)}"] if p.segments else []
+        added += [f"tags {', '.join(p.tags)}"] if p.tags else []
+        lines.append("  add: " + esc("; ".join(added)))
+    for name, value in p.changes.items():
+        lines.append(f"  set {name}: {esc(_field_value(name, value))}")
+    if p.conflicts:
+        lines.append(f"  keep {esc(k.name)}'s value where both differ:")
+        lines += _conflict_lines(p)
+    lines.append(f"  then delete @{esc(o.handle)} (id {o.id}).")
+    return lines
+
+
+def _field_value(name: str, value: str | None) -> str:
+    if name == "archived_at":
+        return "none (active again: the other is not archived)"
+    if name == "since":
+        return f"{value} (the earlier)"
+    if name == "snoozed_until":
+        return f"{value} (the later)"
+    return _short(value or "")
+
+
+def _short(text: str) -> str:
+    one = " ".join(text.split())
+    return one if len(one) <= 60 else one[:59] + "…"
+
+
+def _conflict_lines(p) -> list[str]:
+    import shlex
+
+    from srm.domain.merge import EDIT_OPTIONS
+
+    out = []
+    for c in p.conflicts:
+        line = f"    {c.field}: {_short(c.keep)!r} ≠ {_short(c.other)!r}"
+        option = EDIT_OPTIONS.get(c.field)
+        if option:
+            cmd = f"srm edit @{p.keep.handle} {option} {shlex.quote(c.other)}"
+            line += f"   → {cmd if len(cmd) <= 100 else 'srm edit @' + p.keep.handle + ' ' + option + ' …'}"
+        out.append(esc(line))
+    return out
+
+
+def duplicates(ctx: typer.Context, as_json: JsonOpt = False) -> None:
+    """List contacts that are likely one person: same email, same name, same phone number.
+
+    Names match whatever their case and accents; phones by their last 9 digits (+44 20 7946
+    0958 is 020 7946 0958). Most certain first, each with the srm merge command that joins
+    them (it keeps the older contact).
+
+    Examples:
+      srm duplicates
+      srm duplicates --json | jq -r '.[].command'
+    """
+    from srm.domain import merge as dm
+
+    pairs = dm.duplicates(ctx_of(ctx).store)
+    if as_json:
+        print_json([p.as_json() for p in pairs])
+        return
+    if not pairs:
+        message("No likely duplicates.")
+        return
+
+    def who(c: dict) -> str:
+        return f"@{c['handle']} ({c['name']}{', archived' if c['archived'] else ''})"
+
+    rows = [[", ".join(p.reasons), who(p.keep), who(p.other), p.command] for p in pairs]
+    show_rows(["same", "keep", "other", "to merge them"], rows)
+    message(plural(len(pairs), "likely pair") + "; srm merge asks before it changes anything.")

@@ -32,7 +32,8 @@ def log(
         str,
         typer.Argument(
             metavar="CONTACT[,CONTACT...]",
-            help="Who: id, handle or part of a name; several separated by commas.",
+            help="Who: id, @handle, handle or part of a name or email (one contact each);"
+            " several separated by commas.",
         ),
     ],
     summary: Annotated[str, typer.Argument(help="What was said, in a line.")],
@@ -141,6 +142,7 @@ def log(
                 "idea_id": logged.idea_id,
             }
         )
+        _warn_before_since(people, when, logged.interaction_id)
         return
     names = ", ".join(c.name for c in people)
     kind = "" if logged.kind == "checkin" else f" ({logged.kind})"
@@ -157,6 +159,18 @@ def log(
         message(f"  follow-up #{logged.followup_id} due {logged.followup_due}")
     if logged.idea_id:
         message(f"  idea #{logged.idea_id} delivered")
+    _warn_before_since(people, when, logged.interaction_id)
+
+
+def _warn_before_since(people, when, interaction_id: int) -> None:
+    """Logged before tracking began: most often a mistyped --on (2025 for 2026)."""
+    for c in people:
+        if when < c.since:
+            message(
+                f"[yellow]warning:[/] {when} is before {esc(c.name)}'s --since ({c.since});"
+                f" logged anyway. A wrong date? srm interaction edit {interaction_id} --on DATE"
+                f" corrects it; srm edit @{esc(c.handle)} --since {when} if you knew them before."
+            )
 
 
 def _edit_note(people, summary: str, initial: str = "") -> str:

@@ -7,4 +7,11 @@ import typer
 JsonOpt = Annotated[
     bool, typer.Option("--json", help="Print JSON (stable field names, ISO dates).")
 ]
-ContactArg = Annotated[str, typer.Argument(help="Id, handle, or part of the name or email.")]
+ContactArg = Annotated[
+    str,
+    typer.Argument(
+        help="Id, @handle, handle, or part of the name or email. It must mean one contact:"
+        " a handle that is also a word of someone else's name is refused as ambiguous;"
+        " @maria is always the handle maria."
+    ),
+]

@@ -5,14 +5,14 @@ from __future__ import annotations
 import re
 import sqlite3
 import unicodedata
-from collections.abc import Container
+from collections.abc import Callable, Container
 from dataclasses import dataclass, field
 from datetime import date
 
 from srm import cadence as cad
 from srm.domain import segments as seg
 from srm.domain.common import new_uuid, now_utc, to_date
-from srm.errors import Ambiguous, NotFound, UsageError
+from srm.errors import Ambiguous, Duplicate, NotFound, UsageError
 from srm.store.db import Store
 
 # Letters NFKD does not decompose into ASCII.
@@ -192,9 +192,13 @@ def add(
     cadence: str | None = None,
     note: str = "",
     connected_on: date | None = None,
+    force: bool = False,
     conn: sqlite3.Connection | None = None,
 ) -> Contact:
-    """Add one contact. Pass `conn` to take part in a caller's transaction (imports)."""
+    """Add one contact, unless one with the same email or folded name is here (or `force`).
+
+    Pass `conn` to take part in a caller's transaction (imports).
+    """
     name = " ".join(name.split())
     if not name:
         raise UsageError("a contact needs a name")
@@ -204,6 +208,8 @@ def add(
     segment_ids = seg.resolve_ids(store, list(segments))
 
     def insert(c: sqlite3.Connection) -> int:
+        if not force:
+            _refuse_duplicate(c, name, email)
         now = now_utc()
         cur = c.execute(
             "INSERT INTO contact (uuid, handle, name, email, phone, org, team, role, cadence,"
@@ -242,6 +248,32 @@ def add(
         with store.write() as c:
             cid = insert(c)
     return get(store, cid)
+
+
+def _refuse_duplicate(conn: sqlite3.Connection, name: str, email: str | None) -> None:
+    """Raise Duplicate naming the contacts with this email (any case) or this folded name."""
+    key = name_key(name)
+    conn.create_function("srm_name_key", 1, name_key, deterministic=True)
+    rows = conn.execute(
+        "SELECT id, handle, name, email, archived_at, email = ? COLLATE NOCASE AS same_email"
+        " FROM contact WHERE email = ? COLLATE NOCASE OR srm_name_key(name) = ?"
+        " ORDER BY same_email DESC, id",
+        (email, email, key or None),
+    ).fetchall()
+    if not rows:
+        return
+    first = rows[0]
+    if first["same_email"]:
+        why = f"the email {first['email']}"
+    else:
+        why = f"the same name ({first['email'] or 'no email'})"
+    more = rows[1:]
+    also = f" (and {_listing(more)})" if more else ""
+    raise Duplicate(
+        f"{first['name']} is already here with {why}: @{first['handle']}, id {first['id']}"
+        f"{', archived' if first['archived_at'] else ''}{also};"
+        " add --force to add another contact anyway (srm merge joins two later)"
+    )
 
 
 def get(store: Store, contact_id: int) -> Contact:
@@ -299,49 +331,118 @@ def _hydrate(store: Store, rows: list[sqlite3.Row]) -> list[Contact]:
 
 
 def resolve(store: Store, ref: str) -> Contact:
-    """Find the one contact a CONTACT argument means: id, handle, or part of name or email."""
+    """Find the one contact a CONTACT argument means, or refuse; never a guess between people.
+
+    `@handle` is that handle only; a number is an id only. Other text is a handle unless it is
+    also a whole word of someone else's name (then it is ambiguous), else part of one name or
+    email, narrowed to an exact name or email, then to whole words of a name.
+    """
     text = ref.strip()
     if not text:
         raise UsageError("empty contact name")
     conn = store.conn
-    if text.isdigit():
-        row = conn.execute("SELECT * FROM contact WHERE id = ?", (int(text),)).fetchone()
-        if row:
-            return _hydrate(store, [row])[0]
-    row = conn.execute("SELECT * FROM contact WHERE handle = ?", (text.lower(),)).fetchone()
-    if row:
+    if text.startswith("@"):
+        handle = text[1:].strip().lower()
+        if not handle:
+            raise UsageError("'@' needs a handle after it, like @maria (srm contacts lists them)")
+        row = conn.execute("SELECT * FROM contact WHERE handle = ?", (handle,)).fetchone()
+        if row is None:
+            raise NotFound(f"no contact has the handle {handle!r} (srm contacts lists handles)")
         return _hydrate(store, [row])[0]
-    conn.create_function("srm_fold", 1, _fold, deterministic=True)
-    needle = _fold(text)
-    rows = conn.execute(
-        "SELECT * FROM contact WHERE instr(srm_fold(name), ?) > 0"
-        " OR instr(srm_fold(coalesce(email, '')), ?) > 0 ORDER BY name, id",
-        (needle, needle),
-    ).fetchall()
-    if not rows:
-        raise NotFound(f"no contact matches {ref!r} (srm contacts --search lists contacts)")
-    if len(rows) > 1:
-        exact = [r for r in rows if _fold(r["name"]) == needle or _fold(r["email"] or "") == needle]
-        active = [r for r in rows if r["archived_at"] is None]
-        for narrowed in (exact, active):
-            if len(narrowed) == 1:
-                rows = narrowed
-                break
-    if len(rows) > 1:
-        shown = ", ".join(
-            f"{r['handle']} ({r['name']}{', archived' if r['archived_at'] else ''})"
-            for r in rows[:8]
+    if text.isascii() and text.isdigit():
+        # Past 18 digits it is no id, and too big for an SQLite integer.
+        cid = int(text) if len(text) <= 18 else -1
+        row = conn.execute("SELECT * FROM contact WHERE id = ?", (cid,)).fetchone()
+        if row is None:
+            raise NotFound(f"no contact with id {text} (srm contacts --json lists ids)")
+        return _hydrate(store, [row])[0]
+    owner = conn.execute("SELECT * FROM contact WHERE handle = ?", (text.lower(),)).fetchone()
+    grade = _grader(text)
+    conn.create_function("srm_match", 2, grade, deterministic=True)
+    graded = [
+        (grade(r["name"], r["email"]), r)
+        for r in conn.execute(
+            "SELECT * FROM contact WHERE srm_match(name, email) > 0 ORDER BY name, id"
         )
-        more = f" and {len(rows) - 8} more" if len(rows) > 8 else ""
-        raise Ambiguous(f"{ref!r} matches {len(rows)} contacts: {shown}{more}; use a handle or id")
-    return _hydrate(store, rows)[0]
+    ]
+    if owner is not None:
+        # Written as typed, hyphens and all: "maria-g" is not Maria G. Rossi's name.
+        typed = re.compile(rf"(?<![^\W_]){re.escape(_fold(text))}(?![^\W_])")
+        others = [
+            r
+            for g, r in graded
+            if g >= WORD and r["id"] != owner["id"] and typed.search(_fold(r["name"]))
+        ]
+        if not others:
+            return _hydrate(store, [owner])[0]
+        raise Ambiguous(
+            f"{ref!r} matches {1 + len(others)} contacts: {_listing([owner], ', by handle')},"
+            f" {_listing(others)}; type @{owner['handle']} for the handle, or another handle or id"
+        )
+    if not graded:
+        raise NotFound(f"no contact matches {ref!r} (srm contacts --search lists contacts)")
+    for tier in (EXACT, WORD, PART):
+        found = [r for g, r in graded if g >= tier]
+        if len(found) == 1:
+            return _hydrate(store, found)[0]
+        if found:
+            raise Ambiguous(
+                f"{ref!r} matches {len(found)} contacts: {_listing(found)}; use @handle or id"
+            )
+    raise AssertionError("every graded contact is at least a PART match")
+
+
+# How well a CONTACT text matches a contact, best last.
+PART, WORD, EXACT = 1, 2, 3
+
+
+def _grader(text: str) -> Callable[[str | None, str | None], int]:
+    """grade(name, email): EXACT (the whole name or email), WORD (whole words of the name),
+    PART (part of the name or email) or 0."""
+    needle, words = _fold(text), name_key(text)
+    padded = f" {words} "
+
+    def grade(name: str | None, email: str | None) -> int:
+        folded, mail = _fold(name), _fold(email)
+        part = needle in folded or needle in mail
+        # Whole words may be spelt apart ("mary jane" for Mary-Jane): their first must be in it.
+        if not part and not (words and words.split(" ", 1)[0] in folded):
+            return 0
+        key = name_key(name)
+        if needle == mail or (words and words == key):
+            return EXACT
+        if words and padded in f" {key} ":
+            return WORD
+        return PART if part else 0
+
+    return grade
+
+
+def _listing(rows: list, how: str = "") -> str:
+    """Contacts as a person picks between them: @handle (name), at most 8."""
+    shown = ", ".join(
+        f"@{r['handle']} ({r['name']}{', archived' if r['archived_at'] else ''}{how})"
+        for r in rows[:8]
+    )
+    return shown + (f" and {len(rows) - 8} more" if len(rows) > 8 else "")
 
 
 def _fold(s: str | None) -> str:
-    if s is None:
+    """Case and accents folded away: what two spellings of one name have in common."""
+    if not s:
         return ""
+    if s.isascii():
+        return s.lower()
     bare = unicodedata.normalize("NFKD", s.casefold().translate(_FOLD))
     return "".join(ch for ch in bare if not unicodedata.combining(ch))
+
+
+def name_key(name: str | None) -> str:
+    """A name's words, folded, one space apart: "Mary-Jane  O'Brien" is "mary jane o brien"."""
+    return " ".join(_WORD.findall(_fold(name)))
+
+
+_WORD = re.compile(r"[^\W_]+")
 
 
 def resolve_many(store: Store, refs: str) -> list[Contact]:

@@ -42,6 +42,7 @@ FORMS = (
 )
 LIST_LIMIT = 10  # rows in each list of contacts or interactions; counts cover them all
 ENGAGED_LIMIT = 5
+TREND_PERIODS, MAX_TREND = 4, 36  # periods in the trend lines, this one included
 _MONTHS = {"quarter": 3, "month": 1, "year": 12}
 
 
@@ -62,6 +63,7 @@ class Period:
             "to": self.end.isoformat(),
             "label": self.label,
             "days": self.days,
+            "kind": self.kind,
         }
 
     def previous(self) -> Period:
@@ -165,22 +167,53 @@ def choose(
     return _calendar("quarter", quarter_start, today)
 
 
-def build(store: Store, config: Config, period: Period, segment: Segment | None = None) -> dict:
+def history(period: Period, n: int) -> list[Period]:
+    """`period` and the n - 1 periods before it, oldest first, each the previous() of the next.
+
+    A period cut at today stays cut: 2026Q1 (first 74 days) follows 2025Q4 (first 74 days).
+    Spans of days are labelled by their dates (every one of them is "previous N days" else).
+    """
+    out = [period]
+    while len(out) < n:
+        before = out[-1].previous()
+        if before.kind == "days":
+            before = span(before.start, before.end)
+        out.append(before)
+    return out[::-1]
+
+
+def build(
+    store: Store,
+    config: Config,
+    period: Period,
+    segment: Segment | None = None,
+    *,
+    trend: int = TREND_PERIODS,
+    generated_on: date | None = None,
+) -> dict:
     """The report: this period's figures, the previous period's, and the change in each number.
 
     With a segment, only its contacts (and the interactions, ideas, goals … involving them).
+    `trend` periods (this one and those before it) carry the key figures for line charts.
     """
+    if not 2 <= trend <= MAX_TREND:
+        raise UsageError(f"--trend takes 2 to {MAX_TREND} periods (this one and those before)")
     seg_id = segment.id if segment else None
+    periods = history(period, trend)
     # The report reads the same pages in several passes: through a map they cost no read()
     # call each (a quarter on a 1M-interaction store: 5 % faster, 25 % with scattered rows).
     with store.memory_mapped():
         current = figures(store, config, period, seg_id)
         previous = figures(store, config, period.previous(), seg_id)
+        older = trend_figures(store, config, periods[:-2], seg_id)
     return {
         "segment": segment.name if segment else None,
         **current,
         "previous": previous,
         "change": change(current, previous),
+        "owner": config.owner.strip() or None,
+        "generated_on": (generated_on or date.today()).isoformat(),
+        "trend": [*older, _trend_point(previous, periods[-2]), _trend_point(current, period)],
     }
 
 
@@ -292,6 +325,108 @@ def figures(store: Store, config: Config, period: Period, segment_id: int | None
     }
 
 
+# The figures each trend point carries: the same key paths as the report's own.
+_TREND_KEYS = ("interactions", "asks", "gives", "gives_per_ask")
+_TREND_COVERAGE = ("tracked", "touched", "touched_pct", "kept_on_cadence", "kept_on_cadence_pct")
+_TREND_COVERAGE += ("overdue", "overdue_pct")
+
+
+def _trend_point(figs: dict, period: Period) -> dict:
+    """A period's key figures, as trend_figures() gives them, taken from its full figures."""
+    return {
+        "period": period.as_json(),
+        **{key: figs[key] for key in _TREND_KEYS},
+        "coverage": {key: figs["coverage"][key] for key in _TREND_COVERAGE},
+        "sentiment": {"negative": figs["sentiment"]["negative"]},
+    }
+
+
+def trend_figures(
+    store: Store, config: Config, periods: list[Period], segment_id: int | None = None
+) -> list[dict]:
+    """The key figures of several periods, in one query: interactions, asks, gives, negative
+    ones, and coverage (tracked, touched, kept on cadence, overdue at the end) as figures()
+    counts them. Per contact it costs a few index seeks per period, never its whole history.
+    """
+    if not periods:
+        return []
+    first, last = min(p.start for p in periods), max(p.end for p in periods)
+    in_segment = (
+        " AND c.id IN (SELECT contact_id FROM contact_segment WHERE segment_id = :seg)"
+        if segment_id is not None
+        else ""
+    )
+    cur = store.conn.cursor()
+    cur.row_factory = None
+    # Each contact's effective cadence, worked out once per combination of its own and its
+    # segments' (one pass over the memberships: cheaper than a subquery per contact).
+    segment_cadences: dict[int, tuple[str | None, ...]] = {}
+    for cid, cadence in cur.execute(
+        "SELECT cs.contact_id, g.cadence FROM contact_segment cs JOIN segment g ON g.id = cs.segment_id"
+    ):
+        segment_cadences[cid] = (*segment_cadences.get(cid, ()), cadence)
+    effective: dict[tuple, str | None] = {}
+    pop = {}
+    for cid, own in cur.execute(
+        "SELECT c.id, c.cadence FROM contact c WHERE c.since <= :last"
+        " AND (c.archived_at IS NULL OR substr(c.archived_at, 1, 10) > :first)" + in_segment,
+        {"first": first.isoformat(), "last": last.isoformat(), "seg": segment_id},
+    ):
+        key = (own, segment_cadences.get(cid, ()))
+        if key not in effective:
+            c = cad.effective(own, list(key[1]), config.default_cadence)
+            effective[key] = str(c) if c else None
+        if effective[key] is not None:
+            pop[cid] = effective[key]
+    segment = ""
+    if segment_id is not None:
+        segment = (
+            " AND EXISTS (SELECT 1 FROM interaction_contact y JOIN contact_segment ys"
+            " ON ys.contact_id = y.contact_id AND ys.segment_id = :seg"
+            " WHERE y.interaction_id = i.id)"
+        )
+    _register(store)
+    rows = cur.execute(
+        _TREND_SQL.format(segment=segment),
+        {
+            "periods": json.dumps([[p.start.isoformat(), p.end.isoformat()] for p in periods]),
+            "pop": json.dumps(pop),
+            "seg": segment_id,
+        },
+    ).fetchall()
+    out = []
+    for period, (counts, negative, tracked, touched, overdue, fell) in zip(
+        periods, rows, strict=True
+    ):
+        n, asks, gives = json.loads(counts)
+        kept = tracked - overdue - fell
+        out.append(
+            {
+                "period": period.as_json(),
+                "interactions": n,
+                "asks": asks,
+                "gives": gives,
+                "gives_per_ask": _ratio(gives, asks),
+                "coverage": {
+                    "tracked": tracked,
+                    "touched": touched,
+                    "touched_pct": _pct(touched, tracked),
+                    "kept_on_cadence": kept,
+                    "kept_on_cadence_pct": _pct(kept, tracked),
+                    "overdue": overdue,
+                    "overdue_pct": _pct(overdue, tracked),
+                },
+                "sentiment": {"negative": negative},
+            }
+        )
+    return out
+
+
+def _register(store: Store) -> None:
+    """The SQL functions the walks call."""
+    store.conn.create_function("srm_cadence_after", 2, _cadence_after, deterministic=True)
+
+
 def _totals(s: _Scope) -> dict:
     """Interactions by kind, sentiment and channel, in one pass over the period.
 
@@ -338,32 +473,85 @@ def _cadence_after(day: str, cadence: str) -> str:
     return parsed.after(date.fromisoformat(day)).isoformat()
 
 
-# Who fell overdue during the period, walking each contact's due dates instead of reading every
-# interaction. Start from the last touch before the period, or before `since` for a contact
-# added during it (else `since`); the next due date is one cadence after the last touch on or
-# before the current one. Due dates never go down: one
-# that stays put while still before the period's end means nobody was touched in time.
-# One index seek and one date step per cadence interval, however busy the contact.
-_OVERDUE_SQL = """
-WITH RECURSIVE pop(cid, cadence, start) AS (
-    SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'),
-           coalesce((SELECT max(x.occurred_on) FROM interaction_contact x
-                      WHERE x.contact_id = json_extract(value, '$[0]')
-                        AND x.occurred_on < max(:from, json_extract(value, '$[2]'))),
-                    json_extract(value, '$[2]'))
-    FROM json_each(:pop)
-), walk(cid, cadence, start, due, before) AS (
-    SELECT cid, cadence, start, srm_cadence_after(start, cadence), NULL FROM pop
+# Who fell overdue during a period, walking each contact's due dates instead of reading every
+# interaction. `start` holds (k: which period, cid, cadence, until: the period's end, start: the
+# last touch before the period, or before `since` for a contact added during it, else `since`).
+# The next due date is one cadence after the last touch on or before the current one. Due dates
+# never go down: one that stays put while still before the period's end means nobody was
+# touched in time. One index seek and one date step per cadence interval, however busy the
+# contact.
+_WALK = """
+walk(k, cid, cadence, until, start, due, before) AS (
+    SELECT k, cid, cadence, until, start, srm_cadence_after(start, cadence), NULL FROM start
     UNION ALL
-    SELECT cid, cadence, start,
+    SELECT k, cid, cadence, until, start,
            srm_cadence_after(max(start, coalesce(
                (SELECT max(x.occurred_on) FROM interaction_contact x
                  WHERE x.contact_id = walk.cid AND x.occurred_on <= walk.due), start)), cadence),
            due
     FROM walk
-    WHERE due < :to AND (before IS NULL OR due > before)
+    WHERE due < until AND (before IS NULL OR due > before)
 )
-SELECT DISTINCT cid FROM walk WHERE due = before
+"""
+# The last touch before the period (or before `since`, for a contact added during it).
+_LAST_BEFORE = """coalesce((SELECT max(x.occurred_on) FROM interaction_contact x
+                  WHERE x.contact_id = {cid} AND x.occurred_on < max({start}, {since})), {since})"""
+_OVERDUE_SQL = f"""
+WITH RECURSIVE start(k, cid, cadence, until, start) AS (
+    SELECT 0, json_extract(value, '$[0]'), json_extract(value, '$[1]'), :to,
+           {
+    _LAST_BEFORE.format(
+        cid="json_extract(value, '$[0]')", start=":from", since="json_extract(value, '$[2]')"
+    )
+}
+    FROM json_each(:pop)
+), {_WALK}
+SELECT cid FROM walk WHERE due = before
+"""
+
+# The trend's figures for several periods at once. `p` holds the periods (k, from, to); `pop`
+# every contact tracked at some period's end ({contact id: effective cadence}). For each
+# period and each contact then tracked, one index seek: the last touch up to its end, which
+# says whether it was touched in the period and when it was due at the end; then the walk
+# (above) for those touched and on time at the end; and interactions counted per period.
+_TREND_SQL = f"""
+WITH RECURSIVE p(k, f, t) AS MATERIALIZED (
+    SELECT key, json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(:periods)
+), pop(cid, cadence, since, gone) AS MATERIALIZED (
+    SELECT c.id, j.value, c.since, substr(c.archived_at, 1, 10)
+    FROM json_each(:pop) j JOIN contact c ON c.id = CAST(j.key AS INTEGER)
+), last(k, f, t, cid, cadence, since, last) AS (
+    SELECT p.k, p.f, p.t, pop.cid, pop.cadence, pop.since,
+           (SELECT max(x.occurred_on) FROM interaction_contact x
+             WHERE x.contact_id = pop.cid AND x.occurred_on <= p.t)
+    FROM p CROSS JOIN pop
+    WHERE pop.since <= p.t AND (pop.gone IS NULL OR pop.gone > p.t)
+), state(k, f, t, cid, cadence, since, touched, due) AS MATERIALIZED (
+    SELECT k, f, t, cid, cadence, since, coalesce(last >= f, 0),
+           srm_cadence_after(coalesce(last, since), cadence)
+    FROM last
+), start(k, cid, cadence, until, start) AS (
+    SELECT k, cid, cadence, t, {_LAST_BEFORE.format(cid="cid", start="f", since="since")}
+    FROM state WHERE touched AND due >= t
+), {_WALK}, activity(k, counts, negative) AS (
+    -- One subquery per period: a GROUP BY over the join would sort every interaction.
+    SELECT p.k,
+           (SELECT json_array(count(*), count(*) FILTER (WHERE i.kind = 'ask'),
+                              count(*) FILTER (WHERE i.kind = 'give'))
+              FROM interaction i WHERE i.occurred_on BETWEEN p.f AND p.t {{segment}}),
+           (SELECT count(*) FROM interaction i  -- the partial index on negative ones
+             WHERE i.sentiment = 'negative' AND i.occurred_on BETWEEN p.f AND p.t {{segment}})
+    FROM p
+), coverage(k, tracked, touched, overdue) AS (
+    SELECT k, count(*), sum(touched), sum(due < t) FROM state GROUP BY k
+), fell(k, n) AS (
+    SELECT k, count(*) FROM walk WHERE due = before GROUP BY k
+)
+SELECT a.counts, a.negative, coalesce(c.tracked, 0), coalesce(c.touched, 0),
+       coalesce(c.overdue, 0), coalesce(fell.n, 0)
+FROM activity a LEFT JOIN coverage c ON c.k = a.k
+LEFT JOIN fell ON fell.k = a.k
+ORDER BY a.k
 """
 
 
@@ -469,6 +657,7 @@ class _People:
                     "last_interaction": _iso(p.plan.last),
                     "due": p.plan.due.isoformat(),
                     "days_overdue": (self.end - p.plan.due).days,
+                    "days_since_touch": p.days_since,
                 }
                 for p in worst
             ],
@@ -509,7 +698,7 @@ def _people(s: _Scope, activity: dict[int, tuple[int, int, int]]) -> _People:
         if p.touches and p.tracked and not p.overdue:
             c = p.plan.cadence
             walk.append([cid, names.get(c) or names.setdefault(c, str(c)), since])
-    s.store.conn.create_function("srm_cadence_after", 2, _cadence_after, deterministic=True)
+    _register(s.store)
     for (cid,) in s.rows(_OVERDUE_SQL, pop=json.dumps(walk)):
         people[cid].fell_overdue = True
     return _People(end, people)
@@ -667,12 +856,32 @@ def _ideas(s: _Scope) -> dict:
         f" LEFT JOIN segment g ON g.id = d.segment_id WHERE {open_at_end}{target}"
         " ORDER BY d.created_on, d.id LIMIT 1"
     )
+    deliveries = s.rows(
+        "SELECT d.id, d.text, d.closed_on, c.id, c.uuid, c.handle, c.name, g.name"
+        " FROM idea d LEFT JOIN contact c ON c.id = d.contact_id"
+        " LEFT JOIN segment g ON g.id = d.segment_id"
+        f" WHERE d.status = 'delivered' AND d.closed_on BETWEEN :from AND :to{target}"
+        " ORDER BY d.closed_on DESC, d.id DESC LIMIT :limit",
+        limit=LIST_LIMIT,
+    )
     return {
         "added": added,
         "delivered": delivered,
         "dropped": dropped,
         "open": still_open,
         "oldest_open": _idea_json(oldest[0], s.period.end) if oldest else None,
+        "deliveries": [
+            {
+                "id": r[0],
+                "text": r[1],
+                "delivered_on": r[2],
+                "contact": {"id": r[3], "uuid": r[4], "handle": r[5], "name": r[6]}
+                if r[3]
+                else None,
+                "segment": r[7],
+            }
+            for r in deliveries
+        ],
     }
 
 
@@ -714,7 +923,29 @@ def _goals(s: _Scope) -> dict:
         " JOIN goal g ON g.id = gc.goal_id WHERE gc.confirmed_on BETWEEN :from AND :to"
         + s.in_segment("g.contact_id")
     )[0][0]
-    return {"recorded": recorded, "confirmed": confirmed, "active": active_n, "stale": stale}
+    confirmations = s.rows(
+        "SELECT g.id, g.text, max(gc.confirmed_on), c.id, c.uuid, c.handle, c.name"
+        " FROM goal_confirmation gc JOIN goal g ON g.id = gc.goal_id"
+        " JOIN contact c ON c.id = g.contact_id WHERE gc.confirmed_on BETWEEN :from AND :to"
+        + s.in_segment("g.contact_id")
+        + " GROUP BY g.id ORDER BY max(gc.confirmed_on) DESC, g.id DESC LIMIT :limit",
+        limit=LIST_LIMIT,
+    )
+    return {
+        "recorded": recorded,
+        "confirmed": confirmed,
+        "active": active_n,
+        "stale": stale,
+        "confirmations": [
+            {
+                "id": r[0],
+                "text": r[1],
+                "confirmed_on": r[2],
+                "contact": {"id": r[3], "uuid": r[4], "handle": r[5], "name": r[6]},
+            }
+            for r in confirmations
+        ],
+    }
 
 
 def _stages(s: _Scope) -> dict:
