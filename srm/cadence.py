@@ -25,6 +25,9 @@ ALIASES = {
     "halfyearly": "semiannual",
 }
 _UNIT_DAYS = {"d": 1, "w": 7, "m": 30.44, "y": 365.25}
+# A cadence beyond a century is a typo (9999y); bounded, due dates stay in the calendar.
+MAX_MONTHS = 1200
+_MAX_COUNT = {"d": 36_525, "w": 5_218, "m": MAX_MONTHS, "y": MAX_MONTHS // 12}
 _PATTERN = re.compile(r"^\s*(\d{1,4})\s*([dwmy])\s*$")
 
 HELP = (
@@ -67,7 +70,12 @@ def parse(text: str | None) -> Cadence | None:
         return Cadence(*NAMED[key])
     m = _PATTERN.match(key)
     if m and int(m.group(1)) > 0:
-        return Cadence(int(m.group(1)), m.group(2))
+        count, unit = int(m.group(1)), m.group(2)
+        if count > _MAX_COUNT[unit]:
+            raise UsageError(
+                f"cadence {text!r} is longer than 100 years: use a shorter one or none"
+            )
+        return Cadence(count, unit)
     raise UsageError(f"unknown cadence {text!r}: use {HELP}")
 
 
@@ -86,13 +94,19 @@ def add_months(d: date, months: int) -> date:
 
 
 def add(d: date, count: int, unit: str) -> date:
-    if unit == "d":
-        return d + timedelta(days=count)
-    if unit == "w":
-        return d + timedelta(weeks=count)
-    if unit == "m":
-        return add_months(d, count)
-    return add_months(d, 12 * count)
+    """`d` plus `count` units; past either end of the calendar it stops there (date.min/max).
+
+    Dates srm takes are bounded (srm.dates), but a store written by hand or by an older srm
+    may hold 9999-12-31: its next check-in is then "never", not a crash.
+    """
+    try:
+        if unit == "d":
+            return d + timedelta(days=count)
+        if unit == "w":
+            return d + timedelta(weeks=count)
+        return add_months(d, count if unit == "m" else 12 * count)
+    except (OverflowError, ValueError):
+        return date.max if count > 0 else date.min
 
 
 def effective(own: str | None, segment_cadences: list[str | None], default: str) -> Cadence | None:

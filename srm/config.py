@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from srm.dates import MAX_DAYS
 from srm.errors import ConfigError
 
 BUILTIN_CHANNELS = (
@@ -26,9 +27,17 @@ FILE_NAME = ".srm.toml"
 
 @dataclass(frozen=True)
 class SegmentConfig:
-    cadence: str | None = None
+    """A segment as a config file describes it. Only the settings it names (`given`) are
+    applied to a store; the others are the defaults a new segment gets."""
+
+    cadence: str | None = None  # None: no cadence of its own
     weight: float = 1.0
     description: str = ""
+    given: frozenset[str] = frozenset()
+
+    def settings(self) -> dict[str, Any]:
+        """The settings the file names, e.g. {"cadence": "monthly"}."""
+        return {key: getattr(self, key) for key in SEGMENT_SPEC if key in self.given}
 
 
 @dataclass(frozen=True)
@@ -60,10 +69,10 @@ def _cadence(v: Any) -> str:
         raise ValueError(cadence.HELP) from None
 
 
-def _int(minimum: int):
+def _int(minimum: int, maximum: int = 1_000_000):
     def check(v: Any) -> int:
-        if isinstance(v, bool) or not isinstance(v, int) or v < minimum:
-            raise ValueError(f"a whole number ≥ {minimum}")
+        if isinstance(v, bool) or not isinstance(v, int) or not minimum <= v <= maximum:
+            raise ValueError(f"a whole number from {minimum} to {maximum}")
         return v
 
     return check
@@ -89,11 +98,11 @@ SPEC: dict[str, Any] = {
     "owner": _str,
     "database": _str,
     "default_cadence": _cadence,
-    "due_window_days": _int(0),
+    "due_window_days": _int(0, MAX_DAYS),
     "due_limit": _int(1),
     "channels": _names,
     "stages": _names,
-    "goal_max_age_days": _int(1),
+    "goal_max_age_days": _int(1, MAX_DAYS),
 }
 SEGMENT_SPEC: dict[str, Any] = {
     "cadence": _cadence,
@@ -186,5 +195,8 @@ def _segments(raw: Any, path: Path) -> dict[str, SegmentConfig]:
                 ) from None
         if values.get("cadence") == "none":
             values["cadence"] = None
-        out[name.strip().lower()] = SegmentConfig(**values)
+        key = " ".join(name.split()).lower()
+        if not key or len(key) > 100 or not key.isprintable():
+            raise ConfigError(f"{path}: [segments.{name}]: a segment name is 1 to 100 characters")
+        out[key] = SegmentConfig(**values, given=frozenset(values))
     return out

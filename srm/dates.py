@@ -7,6 +7,14 @@ from datetime import date, timedelta
 
 from srm.errors import UsageError
 
+# Every date srm stores or is asked about lies in these two centuries and a half: wide enough
+# for any relationship, narrow enough that a cadence (at most 100 years), a window of days (at
+# most 36,500) or the period before a report's never leaves Python's calendar (years 1-9999).
+MIN_DATE = date(1900, 1, 1)
+MAX_DATE = date(2199, 12, 31)
+MAX_DAYS = 36_500  # the longest window or age in days an option or the config takes
+RANGE = f"srm takes dates from {MIN_DATE.isoformat()} to {MAX_DATE.isoformat()}"
+
 FORMS = (
     "YYYY-MM-DD, today, yesterday, tomorrow, a weekday (monday, last fri, next tue), "
     "3d ago, 2w ago, in 10d, in 2w, or a date with a month name (3 Mar 2026)"
@@ -47,12 +55,29 @@ def _bad(text: str, why: str = "") -> UsageError:
     return UsageError(f"can't read date {text!r}{reason}: use {FORMS}")
 
 
+def check_range(d: date, what: str | None = None) -> date:
+    """The date itself if srm can work with it; else a UsageError saying `what` and the range."""
+    if not MIN_DATE <= d <= MAX_DATE:
+        raise UsageError(f"{what or f'date {d}'} is out of range: {RANGE}")
+    return d
+
+
 def parse_date(text: str, today: date, prefer: str = "past") -> date:
-    """Read a DATE argument relative to `today`.
+    """Read a DATE argument relative to `today`, within MIN_DATE .. MAX_DATE.
 
     A bare weekday means the nearest such day on or before today (prefer="past", for
     `log --on`) or on or after today (prefer="future", for snooze and follow-ups).
     """
+    try:
+        d = _parse(text, today, prefer)
+    except (OverflowError, ValueError):
+        # "in 9999y": past the end of the calendar itself
+        raise UsageError(f"{text.strip()!r} is out of range: {RANGE}") from None
+    shown = text.strip()
+    return check_range(d, f"{shown!r} ({d})" if shown != d.isoformat() else None)
+
+
+def _parse(text: str, today: date, prefer: str) -> date:
     from dateutil.relativedelta import relativedelta, weekday
 
     s = " ".join(text.strip().lower().split())
@@ -116,6 +141,8 @@ def parse_month_day(text: str) -> tuple[int | None, int, int]:
     if not m:
         raise UsageError(f"can't read date {text!r}: use YYYY-MM-DD, MM-DD or --MM-DD")
     year = int(m.group(1)) if m.group(1) else None
+    if year is not None and not 1 <= year <= MAX_DATE.year:
+        raise UsageError(f"can't read date {text!r}: the year must be from 0001 to {MAX_DATE.year}")
     month, day = int(m.group(2)), int(m.group(3))
     try:
         date(year or 2000, month, day)  # 2000 is a leap year: Feb 29 is valid without a year

@@ -88,16 +88,6 @@ def test_default_database_is_in_the_user_data_dir(srm, isolated, monkeypatch):
     assert srm.ok("db", "path").stdout.strip() == str(isolated / "data" / "srm" / "srm.db")
 
 
-def test_config_segments_are_created_and_follow_the_config(srm, config_file):
-    config_file('[segments.volunteers]\ncadence = "monthly"\nweight = 2\n')
-    seg = {s["name"]: s for s in srm.json("segments")}["volunteers"]
-    assert (seg["cadence"], seg["weight"], seg["from_config"]) == ("monthly", 2.0, True)
-    config_file('[segments.volunteers]\ncadence = "6w"\nweight = 2\n')
-    seg = {s["name"]: s for s in srm.json("segments")}["volunteers"]
-    assert seg["cadence"] == "6w"
-    srm.fails("segment", "edit", "volunteers", "--weight", "3", match="change it there")
-
-
 def test_config_channels_extend_the_builtin_ones(srm, config_file):
     config_file('channels = ["slack"]\n')
     srm.ok("add", "Ann Lee", "--since", "2026-01-01")

@@ -85,7 +85,7 @@ def test_outlook_com_export(srm):
     summary = load(srm, "outlook_com.csv")
     assert summary["format"] == "outlook"
     c = people(srm)["Grace Adeyemi"]
-    assert c["note"] == "Prefers mornings,\r\nno calls on Fridays"
+    assert c["note"] == "Prefers mornings,\nno calls on Fridays"  # CR LF is kept as LF
     assert (c["email"], c["org"], c["team"], c["role"]) == (
         "grace@adeyemi.example",
         "Adeyemi Holdings",

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import ast
+import errno
 import gc
 import importlib
 import inspect
+import re
 import sqlite3
 import sys
-from typing import Annotated
+from difflib import get_close_matches
+from typing import Annotated, Any
 
 import typer
+from typer import _click as click  # typer's own copy of click: its errors are formatted here
 from typer.core import TyperGroup
 
 from srm import __version__
@@ -34,12 +39,51 @@ COMMAND_MODULES = (
     "undo",
     "demo",
 )
+# Parameters with these metavars name files: any bytes are a valid file name on Linux, so
+# they may hold what isn't UTF-8. Every other argument is text srm stores or compares.
+FILE_METAVARS = ("FILE", "PATH")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class SrmGroup(TyperGroup):
-    """Turns every SrmError into one stderr line and its exit code; --debug shows the traceback."""
+    """The root command: every error becomes one stderr line and a documented exit code.
 
-    def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:  # type: ignore[override]
+    Usage errors (an unknown command or option, a bad value) are exit 2; an SrmError its own
+    code; anything else a one-line "internal error" (exit 1). --debug shows the traceback.
+    """
+
+    def main(  # type: ignore[override]
+        self,
+        args: Any = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        try:
+            code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except click.exceptions.ClickException as e:
+            code = _usage_error(e)
+        except typer.Abort:  # no answer to a question (end of input, Ctrl-C): end its line
+            from srm.cli.output import err
+
+            err().print()
+            _say("aborted: nothing was changed (--yes answers yes where a command asks)")
+            code = 1
+        code = code if isinstance(code, int) else 0
+        if standalone_mode:
+            sys.exit(code)
+        return code
+
+    def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:
+        problem = _not_utf8(self, ctx, args)
+        if problem is not None:
+            what, value = problem
+            raise _NotUtf8(
+                f"{what} is not valid UTF-8: '{_shown(value)}' (check the encoding of your"
+                " terminal or script)",
+                ctx,
+            )
         rest = super().parse_args(ctx, args)
         # The command as typed after the global options: what `srm undo` shows for its writes.
         protected = getattr(ctx, "_protected_args", None) or getattr(ctx, "protected_args", [])
@@ -48,7 +92,9 @@ class SrmGroup(TyperGroup):
 
     def invoke(self, ctx: typer.Context):  # type: ignore[override]
         try:
-            return super().invoke(ctx)
+            result = super().invoke(ctx)
+            sys.stdout.flush()  # a full disk or closed pipe is reported here, not at exit
+            return result
         except SrmError as e:
             _fail(ctx, str(e), e.exit_code)
         except sqlite3.OperationalError as e:
@@ -59,10 +105,36 @@ class SrmGroup(TyperGroup):
             _fail(ctx, f"database error: {e}; is this an srm database?", StoreError.exit_code)
         except KeyboardInterrupt:
             _fail(ctx, "interrupted", 130)
+        except (click.exceptions.ClickException, typer.Exit, typer.Abort):
+            raise
+        except OSError as e:
+            if e.errno == errno.EPIPE:
+                raise  # the reader went away (srm contacts | head): typer exits quietly
+            where = e.filename if e.filename is not None else "the output"
+            _fail(ctx, f"can't write {where}: {e.strerror or e}", 1)
+        except Exception as e:
+            _fail(
+                ctx,
+                f"internal error ({type(e).__name__}: {e}); this is a bug in srm, please report"
+                " it (--debug shows the traceback)",
+                1,
+            )
         finally:
             obj = ctx.obj
             if isinstance(obj, AppContext):
                 obj.close()
+
+
+class _NotUtf8(click.exceptions.UsageError):
+    """An argument that isn't valid UTF-8 (its message says which)."""
+
+
+def _say(text: str) -> None:
+    """The error line: one line whatever the message quotes (line breaks become spaces)."""
+    from srm.cli.output import err, esc
+    from srm.domain.common import strip_controls
+
+    err().print(f"[bold red]srm:[/] {esc(strip_controls(text, keep_lines=False))}", soft_wrap=True)
 
 
 def _fail(ctx: typer.Context, text: str, code: int) -> None:
@@ -71,10 +143,103 @@ def _fail(ctx: typer.Context, text: str, code: int) -> None:
         import traceback
 
         traceback.print_exc()
-    from srm.cli.output import err, esc
-
-    err().print(f"[bold red]srm:[/] {esc(text)}", soft_wrap=True)
+    _say(text)
     raise typer.Exit(code)
+
+
+def _usage_error(e: click.exceptions.ClickException) -> int:
+    """One line for a usage error, with a did-you-mean when a known name is close."""
+    if type(e).__name__ == "NoArgsIsHelpError":
+        return e.exit_code  # `srm segment` alone: the help was printed already
+    ctx = getattr(e, "ctx", None)
+    if ctx is None or isinstance(e, _NotUtf8):
+        _say(_plain(e.format_message()))
+        return e.exit_code
+    where = ctx.command_path
+    command = where.removeprefix("srm").strip()
+    hint = f" ({where} --help shows the usage)"
+    missing = re.match(r"No such command ('(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\")", e.message)
+    param = getattr(e, "param", None)
+    if isinstance(e, click.exceptions.NoSuchOption):
+        known = [o for p in ctx.command.get_params(ctx) for o in (*p.opts, *p.secondary_opts)]
+        text = f"no such option {e.option_name}{_did_you_mean(e.option_name, known)}"
+    elif missing:
+        name = ast.literal_eval(missing.group(1))
+        known = ctx.command.list_commands(ctx)
+        text = f"no such command {name!r}{_did_you_mean(name, known)}"
+        hint = f" ({where} --help lists the commands)"
+    elif isinstance(e, click.exceptions.MissingParameter) and param is not None:
+        text = f"missing {param.param_type_name} {_param_name(param, ctx)}"
+    elif isinstance(e, click.exceptions.BadParameter) and param is not None:
+        text = f"{_param_name(param, ctx)}: {e.message.rstrip('.')}"
+        hint = ""  # the message says what is wrong with the value
+    else:
+        text = _plain(e.format_message())
+    _say(f"{command + ': ' if command else ''}{text}{hint}")
+    return e.exit_code
+
+
+def _plain(message: str) -> str:
+    """click's sentence as srm's clause: "Option '--on' requires …." -> "option --on requires …"."""
+    text = re.sub(r"'(-[^']*)'", r"\1", message.strip().rstrip("."))
+    return text[:1].lower() + text[1:] if text[1:2].islower() else text
+
+
+def _did_you_mean(name: str, known: list[str]) -> str:
+    """ "; did you mean --limit?" when one known name is close to a mistyped one."""
+    bare = {k.lstrip("-"): k for k in known}
+    close = get_close_matches(name.lstrip("-"), list(bare), n=3, cutoff=0.6)
+    if not close:
+        return ""
+    return "; did you mean " + " or ".join(bare[c] for c in close) + "?"
+
+
+def _not_utf8(command: Any, ctx: Any, args: list[str]) -> tuple[str, str] | None:
+    """The first argument that isn't valid UTF-8 text, as (which parameter, its text).
+
+    Python hands bytes that aren't UTF-8 over as lone surrogates; they could be neither
+    stored nor printed. File names are exempt (see FILE_METAVARS). The command line is
+    parsed here the way click will parse it, only to name the parameter.
+    """
+    if all(_is_utf8(a) for a in args):
+        return None
+    try:
+        values, rest, _ = command.make_parser(ctx).parse_args(args=list(args))
+    except click.exceptions.UsageError:
+        return None  # click reports that mistake itself
+    for param in command.get_params(ctx):
+        value = values.get(param.name)
+        for v in value if isinstance(value, list | tuple) else [value]:
+            if isinstance(v, str) and not _is_utf8(v) and param.metavar not in FILE_METAVARS:
+                return _param_name(param, ctx), v
+    if hasattr(command, "get_command") and rest:
+        name, *more = rest
+        if not _is_utf8(name):
+            return "the command name", name
+        sub = command.get_command(ctx, name)
+        if sub is None:
+            return None
+        return _not_utf8(sub, click.Context(sub, info_name=name, parent=ctx), more)
+    bad = next((a for a in rest if not _is_utf8(a)), None)
+    return ("an argument", bad) if bad is not None else None
+
+
+def _shown(arg: str) -> str:
+    """An argument as text: bytes that weren't UTF-8 written as \\xe9."""
+    if _is_utf8(arg):
+        return arg
+    return arg.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def _is_utf8(text: str) -> bool:
+    return text.isascii() or _SURROGATE.search(text) is None
+
+
+def _param_name(param: Any, ctx: Any) -> str:
+    """--limit for an option, NAME for an argument: as `--help` shows them."""
+    if param.param_type_name == "option":
+        return max(param.opts, key=len)
+    return param.metavar or param.name.upper()
 
 
 app = typer.Typer(
@@ -124,7 +289,8 @@ def root(
 ) -> None:
     import shlex
 
-    command = shlex.join(ctx.meta.get("srm.command", []))
+    # File names may hold bytes that aren't UTF-8: recorded as \xe9, as the errors show them.
+    command = shlex.join(_shown(a) for a in ctx.meta.get("srm.command", []))
     ctx.obj = AppContext(db_flag=db, config_flag=config, debug=debug, command=command)
 
 

@@ -47,23 +47,32 @@ class AppContext:
     @cached_property
     def today(self) -> date:
         """Today, or $SRM_TODAY (YYYY-MM-DD) so scripts and tests can pin the date."""
+        from srm.dates import check_range
+
         pinned = os.environ.get("SRM_TODAY")
         if pinned:
             try:
-                return date.fromisoformat(pinned)
+                day = date.fromisoformat(pinned)
             except ValueError:
                 raise UsageError(f"SRM_TODAY={pinned!r} is not a date: use YYYY-MM-DD") from None
+            return check_range(day, f"SRM_TODAY={pinned}")
         return date.today()
 
     @property
     def store(self) -> Store:
+        """The open store. A store created now gets the config's segments; an existing one
+        is only read here (`srm segment sync` applies the config to it)."""
         if self._store is None:
-            from srm.domain.segments import sync_config
             from srm.store.db import Store
 
             config = self.config  # a broken config fails before the database is touched
-            self._store = Store.open(self.db_path)
-            sync_config(self._store, config)
+            path = self.db_path
+            new = not path.exists() or path.stat().st_size == 0
+            self._store = Store.open(path)
+            if new and config.segments:  # part of creating the store, not of the command
+                from srm.domain.segments import sync_config
+
+                sync_config(self._store, config)
             if self.command:
                 self._store.record_undo(self.command)
         return self._store

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 from typing import Annotated
 
 import typer
 
 from srm.cli.context import AppContext, ctx_of
-from srm.cli.options import ContactArg, JsonOpt
+from srm.cli.options import ContactArg, JsonOpt, count, days, record_id
 from srm.cli.output import esc, message, print_json, show_rows
 
 PANEL = "Daily"
@@ -15,7 +17,9 @@ followup_app = typer.Typer(
     help="Promises to keep: add one made outside a meeting, reschedule, mark done or drop.",
     no_args_is_help=True,
 )
-FollowupId = Annotated[int, typer.Argument(metavar="ID", help="Follow-up id (srm followups).")]
+FollowupId = Annotated[
+    int, typer.Argument(metavar="ID", help="Follow-up id (srm followups).", parser=record_id)
+]
 
 
 def register(app: typer.Typer) -> None:
@@ -75,7 +79,12 @@ def log(
     ] = None,
     idea: Annotated[
         int | None,
-        typer.Option("--idea", metavar="ID", help="This delivers non-ask idea ID (logs a give)."),
+        typer.Option(
+            "--idea",
+            metavar="ID",
+            help="This delivers non-ask idea ID (logs a give).",
+            parser=record_id,
+        ),
     ] = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -99,23 +108,22 @@ def log(
     interactions.check_channel(app.config, channel)
     store = app.store
     people = dc.resolve_many(store, contacts)
-    if edit:
-        # The editor runs before the write transaction opens: nothing is locked meanwhile.
-        note = _edit_note(people, summary)
-    logged = interactions.log(
-        store,
-        app.config,
-        people,
-        summary,
-        on=when,
-        channel=channel,
-        kind="ask" if ask else "give" if give else "checkin",
-        sentiment=sentiment.strip().lower(),
-        note=note or "",
-        follow_up=follow_up,
-        follow_up_on=fu_when,
-        idea_id=idea,
-    )
+    # The editor runs before the write transaction opens: nothing is locked meanwhile.
+    with edited_note(people, summary) if edit else nullcontext(note) as note:
+        logged = interactions.log(
+            store,
+            app.config,
+            people,
+            summary,
+            on=when,
+            channel=channel,
+            kind="ask" if ask else "give" if give else "checkin",
+            sentiment=sentiment.strip().lower(),
+            note=note or "",
+            follow_up=follow_up,
+            follow_up_on=fu_when,
+            idea_id=idea,
+        )
     plans = schedule.schedules(
         store, app.config, app.today, contact_ids=[c.id for c in people], include_archived=True
     )
@@ -173,14 +181,22 @@ def _warn_before_since(people, when, interaction_id: int) -> None:
             )
 
 
-def _edit_note(people, summary: str, initial: str = "") -> str:
-    """The note as written in $VISUAL/$EDITOR; `people` are contacts or their JSON refs."""
+@contextmanager
+def edited_note(people, summary: str, initial: str = "") -> Iterator[str]:
+    """The note as written in $VISUAL/$EDITOR, for the `with` block that stores it.
+
+    `people` are contacts or their JSON refs. The note's file (private to its owner) is
+    removed only once the block has stored it: if storing fails, the error says where the
+    note is. A note saved in another encoding than UTF-8 (Latin-1, Windows-1252) is read line
+    by line as the importer reads such files, with a warning: nothing typed is dropped.
+    """
     import os
     import shlex
     import subprocess
     import tempfile
 
-    from srm.errors import UsageError
+    from srm.errors import SrmError, UsageError
+    from srm.formats.text import decode_line
 
     editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
     names = ", ".join(c["name"] if isinstance(c, dict) else c.name for c in people)
@@ -194,12 +210,30 @@ def _edit_note(people, summary: str, initial: str = "") -> str:
         except OSError as e:
             raise UsageError(f"can't start the editor {editor!r} ($EDITOR): {e.strerror}") from None
         if code != 0:
-            raise UsageError(f"the editor exited with status {code}; nothing logged")
-        with open(path, encoding="utf-8") as f:
-            text = f.read()
-    finally:
+            raise UsageError(f"the editor exited with status {code}; nothing changed")
+        with open(path, "rb") as f:
+            data = f.read()
+    except BaseException:
         os.unlink(path)
-    return "\n".join(line for line in text.splitlines() if not line.startswith("#")).strip()
+        raise
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = "".join(decode_line(line) for line in data.splitlines(keepends=True))
+        message(
+            "The note wasn't saved as UTF-8; srm read it as Windows-1252/Latin-1:"
+            " check it with srm show (your editor can save UTF-8)."
+        )
+    try:
+        yield "\n".join(line for line in text.splitlines() if not line.startswith("#")).strip()
+    except SrmError as e:
+        kept = SrmError(f"{e}; your note is kept in {path}")
+        kept.exit_code = e.exit_code
+        raise kept from None
+    except BaseException:
+        message(f"Your note is kept in {esc(path)}.")
+        raise
+    os.unlink(path)
 
 
 def _due_query(
@@ -207,10 +241,7 @@ def _due_query(
 ):
     from srm.domain import due as dd
     from srm.domain import segments as ds
-    from srm.errors import UsageError
 
-    if within is not None and within < 0:
-        raise UsageError("--within takes a number of days ≥ 0")
     when = app.date(on, prefer="future")
     store = app.store
     seg_id = ds.get(store, segment).id if segment else None
@@ -236,6 +267,7 @@ def due(
             "--within",
             metavar="DAYS",
             help="Also list what falls due in the next DAYS (default: config, else 7).",
+            parser=days,
         ),
     ] = None,
     segment: Annotated[
@@ -246,7 +278,13 @@ def due(
     ] = None,
     limit: Annotated[
         int | None,
-        typer.Option("--limit", "-n", help="Show at most N items (default: config due_limit)."),
+        typer.Option(
+            "--limit",
+            "-n",
+            metavar="N",
+            help="Show at most N items (default: config due_limit).",
+            parser=count,
+        ),
     ] = None,
     all_: Annotated[bool, typer.Option("--all", help="Show every item, no limit.")] = False,
     explain: Annotated[
@@ -261,11 +299,8 @@ def due(
       srm due --segment partners --within 14 --explain
     """
     from srm.domain import due as dd
-    from srm.errors import UsageError
 
     app = ctx_of(ctx)
-    if limit is not None and limit < 1:
-        raise UsageError("--limit takes a number ≥ 1")
     q = _due_query(app, on, within, segment, tag)
     result = dd.compute(q)
     items = result.items

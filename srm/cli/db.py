@@ -21,7 +21,12 @@ def register(app: typer.Typer) -> None:
 @db_app.command("path")
 def path(ctx: typer.Context) -> None:
     """Print the database file in use (--db, $SRM_DB, config, or the user data dir)."""
-    print(ctx_of(ctx).db_path)
+    import os
+    import sys
+
+    # As the bytes of the file name (which need not be UTF-8), so $(srm db path) finds it.
+    sys.stdout.flush()
+    sys.stdout.buffer.write(os.fsencode(ctx_of(ctx).db_path) + b"\n")
 
 
 @db_app.command("check")

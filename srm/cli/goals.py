@@ -7,11 +7,13 @@ from typing import Annotated
 import typer
 
 from srm.cli.context import ctx_of
-from srm.cli.options import ContactArg, JsonOpt
+from srm.cli.options import ContactArg, JsonOpt, record_id
 from srm.cli.output import esc, message, print_json, show
 
 PANEL = "Relationships"
-IdArg = Annotated[int, typer.Argument(metavar="ID", help="Goal id (srm goals lists them).")]
+IdArg = Annotated[
+    int, typer.Argument(metavar="ID", help="Goal id (srm goals lists them).", parser=record_id)
+]
 goal_app = typer.Typer(
     help="What your partners are trying to achieve: add, edit, confirm, done, drop.",
     no_args_is_help=True,

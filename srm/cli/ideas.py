@@ -7,11 +7,13 @@ from typing import Annotated
 import typer
 
 from srm.cli.context import ctx_of
-from srm.cli.options import JsonOpt
+from srm.cli.options import JsonOpt, record_id
 from srm.cli.output import esc, message, print_json, show_rows
 
 PANEL = "Relationships"
-IdArg = Annotated[int, typer.Argument(metavar="ID", help="Idea id (srm ideas lists them).")]
+IdArg = Annotated[
+    int, typer.Argument(metavar="ID", help="Idea id (srm ideas lists them).", parser=record_id)
+]
 idea_app = typer.Typer(
     help="Ways to help someone that bring you nothing in return: add, edit, done, drop.",
     no_args_is_help=True,

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from srm.cli.context import ctx_of
-from srm.cli.options import ContactArg, JsonOpt
+from srm.cli.options import ContactArg, JsonOpt, days, record_id
 from srm.cli.output import esc, message, print_json
 
 PANEL = "Relationships"
@@ -63,7 +63,12 @@ def dates(
     ctx: typer.Context,
     within: Annotated[
         int | None,
-        typer.Option("--within", metavar="DAYS", help="Only dates in the next DAYS (default all)."),
+        typer.Option(
+            "--within",
+            metavar="DAYS",
+            help="Only dates in the next DAYS (default all).",
+            parser=days,
+        ),
     ] = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -74,10 +79,7 @@ def dates(
       srm dates --within 60
     """
     from srm.domain import important_dates as di
-    from srm.errors import UsageError
 
-    if within is not None and within < 0:
-        raise UsageError("--within takes a number of days ≥ 0")
     app = ctx_of(ctx)
     found = di.upcoming(app.store, app.today, within=within)
     if as_json:
@@ -99,7 +101,9 @@ def dates(
 @date_app.command("rm")
 def rm(
     ctx: typer.Context,
-    date_id: Annotated[int, typer.Argument(metavar="ID", help="Date id (srm dates lists them).")],
+    date_id: Annotated[
+        int, typer.Argument(metavar="ID", help="Date id (srm dates lists them).", parser=record_id)
+    ],
 ) -> None:
     """Remove a date.
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from typing import Annotated
 
 import typer
 
 from srm.cli.context import AppContext, ctx_of
-from srm.cli.options import JsonOpt
+from srm.cli.options import JsonOpt, count, record_id
 from srm.cli.output import esc, message, print_json, show_rows
 
 PANEL = "Daily"
@@ -16,7 +17,10 @@ interaction_app = typer.Typer(
     no_args_is_help=True,
 )
 IdArg = Annotated[
-    int, typer.Argument(metavar="ID", help="Interaction id (srm timeline, srm show list them).")
+    int,
+    typer.Argument(
+        metavar="ID", help="Interaction id (srm timeline, srm show list them).", parser=record_id
+    ),
 ]
 TIMELINE_LIMIT = 50
 
@@ -59,7 +63,13 @@ def timeline(
     ] = None,
     limit: Annotated[
         int | None,
-        typer.Option("--limit", "-n", help=f"Show at most N (default {TIMELINE_LIMIT})."),
+        typer.Option(
+            "--limit",
+            "-n",
+            metavar="N",
+            help=f"Show at most N (default {TIMELINE_LIMIT}).",
+            parser=count,
+        ),
     ] = None,
     all_: Annotated[bool, typer.Option("--all", help="Show every match, no limit.")] = False,
     as_json: JsonOpt = False,
@@ -73,11 +83,8 @@ def timeline(
     from srm.domain import contacts as dc
     from srm.domain import interactions
     from srm.domain import segments as ds
-    from srm.errors import UsageError
 
     app = ctx_of(ctx)
-    if limit is not None and limit < 1:
-        raise UsageError("--limit takes a number ≥ 1")
     filters = {
         "since": app.date(since) if since else None,
         "until": app.date(until) if until else None,
@@ -128,7 +135,10 @@ def search(
     contact: Annotated[
         str | None, typer.Option("--contact", "-c", help="Only records about this contact.")
     ] = None,
-    limit: Annotated[int, typer.Option("--limit", "-n", help="Show at most N matches.")] = 20,
+    limit: Annotated[
+        int,
+        typer.Option("--limit", "-n", metavar="N", help="Show at most N matches.", parser=count),
+    ] = 20,
     as_json: JsonOpt = False,
 ) -> None:
     """Search everything you wrote: interaction summaries and notes, contact notes, follow-ups,
@@ -140,11 +150,8 @@ def search(
     """
     from srm.domain import contacts as dc
     from srm.domain import search as ds
-    from srm.errors import UsageError
 
     app = ctx_of(ctx)
-    if limit < 1:
-        raise UsageError("--limit takes a number ≥ 1")
     store = app.store
     cid = dc.resolve(store, contact).id if contact else None
     hits = ds.search(store, " ".join(words), limit=limit, contact_id=cid)
@@ -238,26 +245,28 @@ def edit(
     store = app.store
     add = [dc.resolve(store, c) for c in add_contact or []]
     remove = [dc.resolve(store, c) for c in remove_contact or []]
-    if edit_note:
-        from srm.cli.daily import _edit_note
-
-        current = interactions.get(store, interaction_id)
-        note = _edit_note(current["contacts"], current["summary"], initial=current["note"])
     kind = "ask" if ask else "give" if give else "checkin" if checkin else None
     before = interactions.get(store, interaction_id)
-    item = interactions.edit(
-        store,
-        app.config,
-        interaction_id,
-        on=when,
-        channel=channel,
-        kind=kind,
-        sentiment=sentiment,
-        summary=summary,
-        note=note,
-        add=add,
-        remove=remove,
-    )
+    if edit_note:
+        from srm.cli.daily import edited_note
+
+        editing = edited_note(before["contacts"], before["summary"], initial=before["note"])
+    else:
+        editing = nullcontext(note)
+    with editing as note:
+        item = interactions.edit(
+            store,
+            app.config,
+            interaction_id,
+            on=when,
+            channel=channel,
+            kind=kind,
+            sentiment=sentiment,
+            summary=summary,
+            note=note,
+            add=add,
+            remove=remove,
+        )
     if as_json:
         print_json(item)
         return

@@ -1,8 +1,13 @@
-"""Rendering: data to stdout (Rich tables or stable JSON), messages to stderr."""
+"""Rendering: data to stdout (Rich tables or stable JSON), messages to stderr.
+
+Stored text never reaches the terminal raw: escape sequences and control characters in it
+(from a store written before srm cleaned its input, or by hand) are removed from everything
+Rich prints, from plain listings and from JSON (see `safe`, `_Clean`, `json_text`).
+"""
 
 from __future__ import annotations
 
-import json
+import re
 import sys
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -12,6 +17,15 @@ if TYPE_CHECKING:
     from rich.table import Table
 
 
+def console(**options: Any) -> Console:
+    """A Rich console that removes control characters from whatever it is given to print."""
+    from rich.console import Console
+
+    c = Console(**options)
+    c.push_render_hook(_CleanHook())
+    return c
+
+
 # Piped or redirected, data is never wrapped or cut to fit 80 columns: `srm contacts | grep`
 # must see whole rows.
 PIPE_WIDTH = 4096
@@ -19,17 +33,59 @@ PIPE_WIDTH = 4096
 
 @cache
 def out() -> Console:
-    from rich.console import Console
-
     terminal = sys.stdout.isatty()
-    return Console(highlight=False, soft_wrap=False, width=None if terminal else PIPE_WIDTH)
+    return console(highlight=False, soft_wrap=False, width=None if terminal else PIPE_WIDTH)
 
 
 @cache
 def err() -> Console:
-    from rich.console import Console
+    return console(stderr=True, highlight=False)
 
-    return Console(stderr=True, highlight=False)
+
+def safe(text: object) -> str:
+    """Text fit for a terminal: no escape sequences or control characters (tabs and line ends
+    stay)."""
+    from srm.domain.common import strip_controls
+
+    return strip_controls("" if text is None else str(text))
+
+
+class SafeWriter:
+    """A text stream that drops escape sequences and control characters from what is written
+    to it (tabs and line ends stay): for exports, which carry stored text as it is."""
+
+    def __init__(self, stream: Any) -> None:
+        from srm.domain.common import strip_escapes
+
+        self.stream, self.clean = stream, strip_escapes
+
+    def write(self, text: str) -> int:
+        return self.stream.write(self.clean(text))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.stream, name)
+
+
+class _CleanHook:
+    """Wraps every renderable a console prints so that its text segments are cleaned."""
+
+    def process_renderables(self, renderables: list) -> list:
+        return [_Clean(r) for r in renderables]
+
+
+class _Clean:
+    def __init__(self, renderable: Any) -> None:
+        self.renderable = renderable
+
+    def __rich_console__(self, console: Console, options: Any):
+        from rich.segment import Segment
+
+        for segment in console.render(self.renderable, options):
+            text, style, control = segment
+            if control or not text or text.isascii() and text.isprintable():
+                yield segment
+            else:
+                yield Segment(safe(text), style)
 
 
 def message(text: str) -> None:
@@ -44,7 +100,14 @@ def print_json(data: Any) -> None:
     one is C.
     """
     indent = 2 if sys.stdout.isatty() else None
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=indent, default=str) + "\n")
+    sys.stdout.write(json_text(data, indent) + "\n")
+
+
+def json_text(data: Any, indent: int | None = None) -> str:
+    """JSON as srm prints it: control characters escaped (srm.domain.common.json_dumps)."""
+    from srm.domain.common import json_dumps
+
+    return json_dumps(data, indent)
 
 
 # Columns whose values are never wrapped or cut: a half-shown date or id is a wrong one.
@@ -67,15 +130,17 @@ def table(*columns: str, title: str | None = None) -> Table:
 
 
 def esc(text: object) -> str:
-    """Escape user text so Rich doesn't read [brackets] in it as markup."""
+    """User text for Rich markup: [brackets] escaped, control characters removed."""
     from rich.markup import escape
 
-    return escape("" if text is None else str(text))
+    return escape(safe(text))
 
 
 def show(renderable: Any) -> None:
     out().print(renderable)
 
+
+_UNSAFE_CELL = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029]")
 
 # Rich measures every cell of a table (7 s for 10,000 contacts); past this many rows a long
 # listing is drawn as plain aligned columns, which reads the same in a pager.
@@ -95,6 +160,12 @@ def show_rows(
         return
     from rich.cells import cell_len  # display width: CJK and emoji take two columns
 
+    from srm.domain.common import strip_controls
+
+    # One cell, one line: line ends and control characters in stored text would break the
+    # columns or reach the terminal. One search over all the cells finds whether any needs it.
+    if _UNSAFE_CELL.search("".join(c for r in rows for c in r)):
+        rows = [[" ".join(strip_controls(c, keep_lines=False).split()) for c in r] for r in rows]
     widths = [max(cell_len(c) for c in col) for col in zip(columns, *rows, strict=True)]
 
     def line(cells: list[str]) -> str:

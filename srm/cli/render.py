@@ -33,7 +33,7 @@ def _interactions(items: list[dict], title: str, *, full_notes: bool = False) ->
             shown = note if full_notes else note.splitlines()[0]
             more = "" if full_notes or shown == note else " …"
             text += f"\n[dim]{esc(shown)}{more}[/]"
-        t.add_row(str(i["id"]), i["date"], i["channel"], i["kind"], text)
+        t.add_row(str(i["id"]), i["date"], esc(i["channel"]), i["kind"], text)
     show(t)
 
 

@@ -49,7 +49,7 @@ def render(q, items, total: int, explain: bool, next_checkin) -> None:
                 t.add_row(
                     esc(i.contact["name"]),
                     _when(i),
-                    last,
+                    esc(last),
                     f["cadence"],
                     f"{i.urgency:.2f}",
                     esc(_hint(f)),

@@ -207,19 +207,22 @@ def _format(name: str | None, as_json: bool, output: str | None, open_: bool) ->
 
 
 def _render(kind: str, data: dict, *, to_file: bool) -> str | None:
-    """The report as text; None when it was printed straight to the terminal."""
-    if kind == "json":
-        import json
+    """The report as text; None when it was printed straight to the terminal.
 
-        return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    Stored text in it is cleaned of control characters (json escapes them instead).
+    """
+    from srm.cli.output import json_text, safe
+
+    if kind == "json":
+        return json_text(data, indent=2) + "\n"
     if kind == "markdown":
         from srm.formats import report_markdown
 
-        return report_markdown.render(data)
+        return safe(report_markdown.render(data))
     if kind == "html":
         from srm.formats import report_html
 
-        return report_html.render(data)
+        return safe(report_html.render(data))
     import sys
 
     if not to_file and sys.stdout.isatty():
@@ -231,9 +234,9 @@ def _render(kind: str, data: dict, *, to_file: bool) -> str | None:
     # longest row, which would draw every rule thousands of characters long).
     from io import StringIO
 
-    from rich.console import Console
+    from srm.cli.output import console as make_console
 
-    console = Console(file=StringIO(), width=TEXT_WIDTH, color_system=None, highlight=False)
+    console = make_console(file=StringIO(), width=TEXT_WIDTH, color_system=None, highlight=False)
     render_text(console, data)
     return console.file.getvalue()
 

@@ -1,4 +1,4 @@
-"""Segment commands: segments, segment add/edit/rm."""
+"""Segment commands: segments, segment add/edit/rm/sync."""
 
 from __future__ import annotations
 
@@ -42,11 +42,21 @@ def segments(ctx: typer.Context, as_json: JsonOpt = False) -> None:
         return
     t = table("name", "cadence", "weight", "contacts", "description")
     for s in found:
-        name = esc(s.name) + (" [dim](config)[/]" if s.from_config else "")
+        name = esc(s.name) + (" [yellow](≠ config)[/]" if s.config_differs else "")
         t.add_row(
             name, s.cadence or "default", f"{s.weight:g}", str(s.contacts), esc(s.description)
         )
     show(t)
+    # The store is what counts; say where the config file would have it otherwise.
+    source = esc(app.config.source)
+    missing = sorted(set(app.config.segments) - {s.name for s in found})
+    notes = (
+        [f"≠ config: {source} sets it otherwise."] if any(s.config_differs for s in found) else []
+    )
+    if missing:
+        notes.append(f"{source} also names {esc(', '.join(missing))}, not in this store.")
+    if notes:
+        message(" ".join(notes) + " srm segment sync --dry-run shows what applying it changes.")
 
 
 @segment_app.command("add")
@@ -107,3 +117,54 @@ def rm(
     app = ctx_of(ctx)
     s = ds.remove(app.store, app.config, name, force)
     message(f"Removed segment [bold]{esc(s.name)}[/].")
+
+
+@segment_app.command("sync")
+def sync(
+    ctx: typer.Context,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Show what would change; change nothing.")
+    ] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Apply the config file's [segments.NAME] tables to the store, saying what changes.
+
+    Adds the segments it names that the store lacks and sets the settings it names (a
+    setting it leaves out stays as the store has it). Segments it doesn't name are left
+    alone. Example: srm segment sync --dry-run
+    """
+    from srm.domain import segments as ds
+
+    app = ctx_of(ctx)
+    source = app.config.source
+    changes = ds.sync_config(app.store, app.config, dry_run=dry_run)
+    if as_json:
+        print_json({"config": str(source) if source else None, "dry_run": dry_run,
+                    "changes": [c.as_json() for c in changes]})  # fmt: skip
+        return
+    if not app.config.segments:
+        where = esc(source) if source else "No config file"
+        message(f"{where} names no segments ([segments.NAME]): nothing to apply.")
+        return
+    if not changes:
+        message(f"The store's segments already match {esc(source)}.")
+        return
+    lead = "Would change (dry run, nothing written):" if dry_run else "Changed:"
+    message(f"{lead} from {esc(source)}")
+    for c in changes:
+        if c.added:
+            values = ", ".join(f"{k} {_shown(new)}" for k, (_, new) in c.changes.items())
+            message(f"  add [bold]{esc(c.name)}[/] ({esc(values)})")
+        else:
+            diffs = "; ".join(
+                f"{k} {_shown(old)} → {_shown(new)}" for k, (old, new) in c.changes.items()
+            )
+            message(f"  [bold]{esc(c.name)}[/]: {esc(diffs)}")
+
+
+def _shown(value: object) -> str:
+    if value is None:
+        return "none"
+    if isinstance(value, float):
+        return f"{value:g}"
+    return repr(value) if isinstance(value, str) and " " in value or value == "" else str(value)

@@ -52,13 +52,14 @@ def stage(
     if as_json:
         print_json({"contact": c.ref(), "moved": moved, **change})
     elif moved:
-        came = f" from {change['from_stage']}" if change["from_stage"] else ""
+        came = f" from {esc(change['from_stage'])}" if change["from_stage"] else ""
         message(
-            f"[bold]{esc(c.name)}[/] moved{came} to {change['stage']} on {change['changed_on']}."
+            f"[bold]{esc(c.name)}[/] moved{came} to {esc(change['stage'])} on {change['changed_on']}."
         )
     else:
         message(
-            f"[bold]{esc(c.name)}[/] is already at {change['stage']} (since {change['changed_on']})."
+            f"[bold]{esc(c.name)}[/] is already at {esc(change['stage'])}"
+            f" (since {change['changed_on']})."
         )
 
 
@@ -88,7 +89,9 @@ def stages(
             return
         t = table("stage", "contacts")
         for row in counts:
-            t.add_row(row["stage"] or "[dim](no stage)[/]", str(row["contacts"]))
+            t.add_row(
+                esc(row["stage"]) if row["stage"] else "[dim](no stage)[/]", str(row["contacts"])
+            )
         show(t)
         return
     c = dc.resolve(store, contact)
@@ -101,5 +104,5 @@ def stages(
         return
     t = table("date", "from", "to", title=f"Stages of {esc(c.name)}")
     for m in moves:
-        t.add_row(m["changed_on"], m["from_stage"] or "", m["stage"])
+        t.add_row(m["changed_on"], esc(m["from_stage"]), esc(m["stage"]))
     show(t)

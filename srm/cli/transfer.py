@@ -10,7 +10,7 @@ import typer
 
 from srm.cadence import HELP as CADENCE_HELP
 from srm.cli.context import ctx_of
-from srm.cli.output import esc, message, print_json
+from srm.cli.output import SafeWriter, esc, message, print_json
 
 PANEL = "Import and export"
 PROGRESS_MIN_ITEMS = 500  # smaller files import faster than a progress bar can draw
@@ -225,8 +225,15 @@ def export(
     scope = exporter.scope(store, contact=contact, segment=segment)
     options = exporter.Options(kind, today=app.today, interactions=interactions, todo=todo)
     if output is None:
-        count = exporter.export(store, app.config, scope, options, sys.stdout)
+        count = exporter.export(store, app.config, scope, options, SafeWriter(sys.stdout))
     else:
-        with exporter.atomic_file(output) as out:
-            count = exporter.export(store, app.config, scope, options, out)
+        from srm.errors import SrmError
+
+        try:
+            with exporter.atomic_file(output) as out:
+                count = exporter.export(store, app.config, scope, options, SafeWriter(out))
+        except OSError as e:  # a full disk, a vanished share: the old file stays as it was
+            raise SrmError(
+                f"can't write {output}: {e.strerror or e}; it was left as it was"
+            ) from None
         message(f"Exported {count} {exporter.unit(options, count)} to {esc(output)}.")

@@ -11,7 +11,16 @@ from datetime import date
 
 from srm import cadence as cad
 from srm.domain import segments as seg
-from srm.domain.common import new_uuid, now_utc, to_date
+from srm.domain.common import (
+    LABEL_MAX,
+    NAME_MAX,
+    new_uuid,
+    note_text,
+    now_utc,
+    one_line,
+    parse_id,
+    to_date,
+)
 from srm.errors import Ambiguous, Duplicate, NotFound, UsageError
 from srm.store.db import Store
 
@@ -113,7 +122,18 @@ def handle_candidates(name: str, email: str | None = None) -> list[str]:
     out = [first]
     if rest:
         out += [f"{first}-{rest[-1][0]}", f"{first}-{rest[-1]}", "-".join(parts)]
-    return list(dict.fromkeys(out))
+    # A handle is typed: a long name gives a handle cut at a word, not one as long as the name.
+    return list(dict.fromkeys(_shorten(h) for h in out))
+
+
+HANDLE_MAX = 32
+
+
+def _shorten(handle: str) -> str:
+    if len(handle) <= HANDLE_MAX:
+        return handle
+    cut = handle[:HANDLE_MAX]
+    return cut.rsplit("-", 1)[0] if "-" in cut else cut
 
 
 def pick_handle(
@@ -149,15 +169,23 @@ def unique_handle(conn: sqlite3.Connection, name: str, email: str | None = None)
     return pick_handle(candidates, taken)
 
 
-def _clean(value: str | None) -> str | None:
+def clean_name(name: str) -> str:
+    """A contact's name as stored: one line, no control characters, at most NAME_MAX long."""
+    name = one_line(name, "the name", NAME_MAX)
+    if not name:
+        raise UsageError("a contact needs a name")
+    return name
+
+
+def _clean(value: str | None, what: str = "the field") -> str | None:
+    """A one-line field (phone, org, team, role); None when empty."""
     if value is None:
         return None
-    value = value.strip()
-    return value or None
+    return one_line(value, what) or None
 
 
 def check_email(email: str | None) -> str | None:
-    email = _clean(email)
+    email = _clean(email, "the email address")
     if email is not None and not re.fullmatch(r"[^@\s]+@[^@\s]+", email):
         raise UsageError(f"{email!r} doesn't look like an email address (name@example.org)")
     return email
@@ -170,7 +198,7 @@ def _stored_cadence(text: str | None) -> str | None:
 def normalise_tags(tags: list[str]) -> list[str]:
     out = []
     for t in tags:
-        t = t.strip().lower().lstrip("#")
+        t = one_line(t, "a tag", LABEL_MAX).lower().lstrip("#").strip()
         if not t:
             raise UsageError("a tag can't be empty")
         out.append(t)
@@ -199,10 +227,9 @@ def add(
 
     Pass `conn` to take part in a caller's transaction (imports).
     """
-    name = " ".join(name.split())
-    if not name:
-        raise UsageError("a contact needs a name")
+    name = clean_name(name)
     email = check_email(email)
+    note = note_text(note)
     stored_cadence = _stored_cadence(cadence)
     tag_list = normalise_tags(list(tags))
     segment_ids = seg.resolve_ids(store, list(segments))
@@ -220,10 +247,10 @@ def add(
                 unique_handle(c, name, email),
                 name,
                 email,
-                _clean(phone),
-                _clean(org),
-                _clean(team),
-                _clean(role),
+                _clean(phone, "the phone number"),
+                _clean(org, "the organisation"),
+                _clean(team, "the team"),
+                _clean(role, "the role"),
                 stored_cadence,
                 since.isoformat(),
                 connected_on.isoformat() if connected_on else None,
@@ -350,8 +377,8 @@ def resolve(store: Store, ref: str) -> Contact:
             raise NotFound(f"no contact has the handle {handle!r} (srm contacts lists handles)")
         return _hydrate(store, [row])[0]
     if text.isascii() and text.isdigit():
-        # Past 18 digits it is no id, and too big for an SQLite integer.
-        cid = int(text) if len(text) <= 18 else -1
+        # Past SQLite's largest integer it is no id (parse_id: None).
+        cid = parse_id(text) or -1
         row = conn.execute("SELECT * FROM contact WHERE id = ?", (cid,)).fetchone()
         if row is None:
             raise NotFound(f"no contact with id {text} (srm contacts --json lists ids)")
@@ -513,15 +540,12 @@ def edit(
     """Change the given fields; a field passed as "" is cleared. Cadence "inherit" clears it."""
     changes: dict[str, object] = {}
     if name is not None:
-        name = " ".join(name.split())
-        if not name:
-            raise UsageError("a contact needs a name")
-        changes["name"] = name
+        changes["name"] = clean_name(name)
     for key, value in fields.items():
         if key not in FIELDS:
             raise TypeError(key)
         if value is not None:
-            changes[key] = check_email(value) if key == "email" else _clean(value)
+            changes[key] = check_email(value) if key == "email" else _clean(value, f"the {key}")
     if since is not None:
         changes["since"] = since.isoformat()
     if cadence is not None:
@@ -529,7 +553,7 @@ def edit(
             None if cadence.strip().lower() == "inherit" else _stored_cadence(cadence)
         )
     if note is not None:
-        changes["note"] = note
+        changes["note"] = note_text(note)
     plus = seg.resolve_ids(store, list(add_segments))
     minus = seg.resolve_ids(store, list(remove_segments))
     tags_plus = normalise_tags(list(add_tags))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from srm.domain.common import new_uuid
+from srm.domain.common import new_uuid, one_line
 from srm.errors import NotFound, UsageError
 from srm.store.db import Store
 
@@ -74,7 +74,7 @@ def get(store: Store, followup_id: int) -> dict:
 
 
 def _text(text: str) -> str:
-    text = " ".join(text.split())
+    text = one_line(text, "the follow-up")
     if not text:
         raise UsageError("a follow-up needs a text saying what you promised")
     return text

@@ -6,7 +6,7 @@ import sqlite3
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from srm.domain.common import new_uuid
+from srm.domain.common import new_uuid, one_line
 from srm.domain.contacts import Contact
 from srm.errors import NotFound, UsageError
 from srm.store.db import Store
@@ -69,7 +69,7 @@ def _hydrate(store: Store, rows: list, on: date, max_age: int) -> list[dict]:
 
 def add(store: Store, contact: Contact, text: str, *, on: date, today: date, max_age: int) -> dict:
     """Record a goal they told you about on `on`; freshness is reckoned as of `today`."""
-    text = " ".join(text.split())
+    text = one_line(text, "the goal")
     if not text:
         raise UsageError("say what the goal is (e.g. 'grow member retention')")
     with store.write() as conn:
@@ -123,7 +123,7 @@ def edit(
     """Reword a goal (their words changed, not their goal) or correct when they told you."""
     changes: dict[str, str] = {}
     if text is not None:
-        text = " ".join(text.split())
+        text = one_line(text, "the goal")
         if not text:
             raise UsageError("say what the goal is (e.g. 'grow member retention')")
         changes["text"] = text

@@ -6,7 +6,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from srm.domain import segments as seg
-from srm.domain.common import new_uuid
+from srm.domain.common import new_uuid, one_line
 from srm.domain.contacts import Contact
 from srm.errors import NotFound, UsageError
 from srm.store.db import Store
@@ -55,7 +55,7 @@ def add(
     """Record an idea for one contact or for everyone in a segment (exactly one of the two)."""
     if (contact is None) == (segment is None):
         raise UsageError("an idea is for a CONTACT or a --segment S: give exactly one")
-    text = " ".join(text.split())
+    text = one_line(text, "the idea")
     if not text:
         raise UsageError("say what the idea is (a short text)")
     segment_id = seg.get(store, segment).id if segment is not None else None
@@ -115,7 +115,7 @@ def edit(
         raise UsageError("an idea is for a contact or a segment, not both")
     changes: dict[str, object] = {}
     if text is not None:
-        text = " ".join(text.split())
+        text = one_line(text, "the idea")
         if not text:
             raise UsageError("say what the idea is (a short text)")
         changes["text"] = text

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from srm.dates import next_occurrence, parse_month_day
-from srm.domain.common import new_uuid
+from srm.domain.common import LABEL_MAX, new_uuid, one_line
 from srm.domain.contacts import Contact
 from srm.errors import NotFound, UsageError
 from srm.store.db import Store
@@ -24,7 +24,7 @@ _SELECT = (
 
 
 def normalise_label(label: str) -> str:
-    text = " ".join(label.split())
+    text = one_line(label, "the label", LABEL_MAX)
     if not text:
         raise UsageError(f"say what the date is: {', '.join(KNOWN_LABELS)} or your own label")
     return text.lower() if text.lower() in KNOWN_LABELS else text

@@ -17,9 +17,10 @@ from datetime import date, timedelta
 
 from srm import cadence as cad
 from srm.config import Config
+from srm.dates import MAX_DATE, MIN_DATE, RANGE, check_range, parse_month_day
 from srm.domain import contacts as dc
 from srm.domain import segments as seg
-from srm.domain.common import new_uuid, now_utc
+from srm.domain.common import NAME_MAX, new_uuid, note_text, now_utc, one_line
 from srm.domain.important_dates import normalise_label
 from srm.errors import ImportError_, NotFound, SrmError, UsageError
 from srm.store.db import Store
@@ -226,9 +227,16 @@ class _Import:
     def _fields(self, record: dict) -> dict:
         """The columns of a contact from a record, checked as `srm add` checks them."""
         email = _first_valid_email(record["emails"])
-        name = " ".join((record["name"] or email or record["org"] or "").split())
+        # The first of name, email and org with something left once control characters go.
+        candidates = (record["name"], email, record["org"])
+        name = next(
+            (n for n in (one_line(c or "", "the name", NAME_MAX) for c in candidates) if n), ""
+        )
         if not name:
             raise ImportError_("no name, email or organisation to call this contact by")
+        for key in ("since", "connected_on"):
+            if record[key] is not None:
+                check_range(record[key], f"{key} {record[key]}")
         own_cadence = record["cadence"] or self.options.cadence
         segment_ids = list(
             dict.fromkeys([self.segment_id(s) for s in record["segments"]] + self.extra_segments)
@@ -237,14 +245,14 @@ class _Import:
             "name": name,
             "email": email,
             "emails": [e.lower() for e in record["emails"] if "@" in e],
-            "phone": _clean(record["phone"]),
-            "org": _clean(record["org"]),
-            "team": _clean(record["team"]),
-            "role": _clean(record["role"]),
+            "phone": _clean(record["phone"], "the phone number"),
+            "org": _clean(record["org"], "the organisation"),
+            "team": _clean(record["team"], "the team"),
+            "role": _clean(record["role"], "the role"),
             "cadence": cad.normalise(own_cadence) if own_cadence else None,
             "since": record["since"],
             "connected_on": record["connected_on"],
-            "note": "\n\n".join(n.strip() for n in record["notes"] if n.strip()),
+            "note": note_text("\n\n".join(n.strip() for n in record["notes"] if n.strip())),
             "segment_ids": segment_ids,
             "tags": list(dict.fromkeys(dc.normalise_tags(record["tags"]) + self.extra_tags)),
             "dates": [{**d, "label": normalise_label(d["label"])} for d in record["dates"]],
@@ -281,7 +289,9 @@ class _Import:
         """Insert a contact; `keep` holds stored columns to preserve (uuid, handle, timestamps…)."""
         keep = keep or {}
         handle = keep.get("handle")
-        if not handle or handle in self.taken:
+        # A kept handle must be one srm could have made: no spaces, escapes or bare numbers.
+        usable = isinstance(handle, str) and handle == dc.slug(handle) and not handle.isdigit()
+        if not usable or handle in self.taken:
             handle = self.handle(fields["name"], fields["email"])
         since = fields["since"] or self.options.since
         row = {
@@ -436,7 +446,14 @@ class _Sections:
             if not isinstance(uid, str) or not uid:
                 raise ValueError("it has no uuid")
             getattr(self, section)(dict(rec, where=where))
-        except (ValueError, TypeError, KeyError, AttributeError, sqlite3.IntegrityError) as e:
+        except (
+            ValueError,
+            TypeError,
+            KeyError,
+            AttributeError,
+            OverflowError,
+            sqlite3.IntegrityError,
+        ) as e:
             self.job.reject(where, _reason(e))
         except SrmError as e:
             self.job.reject(where, str(e))
@@ -483,13 +500,10 @@ class _Sections:
             )
         else:
             self.job.count("segments", "present")
-            if name not in self.job.config.segments:  # the config file rules its own segments
-                taken = self.job.segments.get(name, (sid,))[0] != sid
-                changes = settings if taken else {"name": name, **settings}
-                sets = ", ".join(f"{k} = ?" for k in changes)
-                self.conn.execute(
-                    f"UPDATE segment SET {sets} WHERE id = ?", (*changes.values(), sid)
-                )
+            taken = self.job.segments.get(name, (sid,))[0] != sid
+            changes = settings if taken else {"name": name, **settings}
+            sets = ", ".join(f"{k} = ?" for k in changes)
+            self.conn.execute(f"UPDATE segment SET {sets} WHERE id = ?", (*changes.values(), sid))
         row = self.conn.execute("SELECT name, cadence FROM segment WHERE id = ?", (sid,)).fetchone()
         for old in [n for n, (i, _) in self.job.segments.items() if i == sid]:
             del self.job.segments[old]
@@ -511,7 +525,7 @@ class _Sections:
             "dates": [],
         }
         fields = job._fields(record)
-        fields["note"] = _text(rec, "note", "")
+        fields["note"] = note_text(_text(rec, "note", "", raw=True))
         unknown = [u for u in _list(rec, "segments") if u not in self.segment_ids]
         if unknown:
             raise ValueError(f"it is in segment {unknown[0]}, which isn't in the file")
@@ -544,13 +558,11 @@ class _Sections:
 
     def important_dates(self, rec: dict) -> None:
         cid = self._contact(rec.get("contact"))
-        values = (
-            cid,
-            _text(rec, "label").strip().lower(),
-            rec.get("year"),
-            rec["month"],
-            rec["day"],
-        )
+        year, month, day = rec.get("year"), rec["month"], rec["day"]
+        if not all(isinstance(v, int) and not isinstance(v, bool) for v in (year or 1, month, day)):
+            raise ValueError("its year, month and day must be whole numbers")
+        parse_month_day(f"{year:04d}-{month:02d}-{day:02d}" if year else f"--{month:02d}-{day:02d}")
+        values = (cid, normalise_label(_text(rec, "label", raw=True)), year, month, day)
         if self.conn.execute(
             "SELECT 1 FROM important_date WHERE contact_id = ? AND label = ? AND year IS ?"
             " AND month = ? AND day = ?",
@@ -601,7 +613,7 @@ class _Sections:
                 "kind": _text(rec, "kind", "checkin"),
                 "sentiment": _text(rec, "sentiment", "neutral"),
                 "summary": _text(rec, "summary"),
-                "note": _text(rec, "note", ""),
+                "note": note_text(_text(rec, "note", "", raw=True)),
                 "idea_id": idea_id,
                 "created_at": _text(rec, "created_at", self.job.now),
             },
@@ -662,7 +674,7 @@ class _Sections:
             {
                 "uuid": rec["uuid"],
                 "contact_id": self._contact(rec.get("contact")),
-                "from_stage": rec.get("from_stage"),
+                "from_stage": _text(rec, "from_stage") if rec.get("from_stage") else None,
                 "stage": _text(rec, "stage"),
                 "changed_on": _iso(_date(rec, "changed_on", required=True)),
             },
@@ -677,11 +689,12 @@ def _reason(e: Exception) -> str:
     return str(e)
 
 
-def _text(rec: dict, key: str, default: str | None = None) -> str:
+def _text(rec: dict, key: str, default: str | None = None, *, raw: bool = False) -> str:
+    """A text field of a record; one line, as `srm add` and `srm log` store it, unless `raw`."""
     value = rec.get(key, default)
     if not isinstance(value, str):
         raise ValueError(f"{key!r} must be text")
-    return value
+    return value if raw else one_line(value, repr(key))
 
 
 def _list(rec: dict, key: str) -> list:
@@ -696,9 +709,12 @@ def _date(rec: dict, key: str, required: bool = False) -> date | None:
     if value is None and not required:
         return None
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except (TypeError, ValueError):
         raise ValueError(f"{key!r} must be a date (YYYY-MM-DD), not {value!r}") from None
+    if not MIN_DATE <= day <= MAX_DATE:
+        raise ValueError(f"{key!r} {value} is out of range: {RANGE}")
+    return day
 
 
 def stagger(start: date, cadence: cad.Cadence, n: int) -> list[date]:
@@ -733,9 +749,8 @@ def _first_valid_email(emails: list[str]) -> str | None:
     return None
 
 
-def _clean(value: str | None) -> str | None:
-    value = (value or "").strip()
-    return value or None
+def _clean(value: str | None, what: str) -> str | None:
+    return one_line(value or "", what) or None
 
 
 def _iso(d: date | None) -> str | None:

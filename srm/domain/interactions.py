@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from srm.config import Config
-from srm.domain.common import new_uuid, now_utc
+from srm.domain.common import new_uuid, note_text, now_utc, one_line
 from srm.domain.contacts import Contact
 from srm.errors import NotFound, UsageError
 from srm.store.db import Store
@@ -68,14 +68,17 @@ def log(
 
     Logging clears each contact's snooze: the relationship was touched.
     """
-    summary = summary.strip()
+    summary = one_line(summary, "the summary")
+    note = note_text(note)
+    if follow_up is not None:
+        follow_up = one_line(follow_up, "the follow-up")
     if not summary:
         raise UsageError("say what the interaction was about (a short summary)")
     ch = check_channel(config, channel)
     if kind not in KINDS:
         raise UsageError(f"unknown kind {kind!r}: use one of {', '.join(KINDS)}")
     check_sentiment(sentiment)
-    if follow_up is not None and not follow_up.strip():
+    if follow_up is not None and not follow_up:
         raise UsageError("a follow-up needs a text saying what you promised")
     if follow_up is None and follow_up_on is not None:
         raise UsageError("--follow-up-on needs --follow-up TEXT")
@@ -112,7 +115,7 @@ def log(
                     new_uuid(),
                     contacts[0].id,
                     iid,
-                    follow_up.strip(),
+                    follow_up,
                     due.isoformat(),
                     on.isoformat(),
                 ),
@@ -292,12 +295,12 @@ def edit(
     if sentiment is not None:
         changes["sentiment"] = check_sentiment(sentiment)
     if summary is not None:
-        summary = summary.strip()
+        summary = one_line(summary, "the summary")
         if not summary:
             raise UsageError("an interaction needs a summary")
         changes["summary"] = summary
     if note is not None:
-        changes["note"] = note
+        changes["note"] = note_text(note)
     if not changes and not add and not remove:
         raise UsageError(
             "nothing to change: give --on, --channel, --summary, --note … (see --help)"

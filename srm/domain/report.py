@@ -31,6 +31,7 @@ from functools import lru_cache
 
 from srm import cadence as cad
 from srm.config import Config
+from srm.dates import check_range
 from srm.domain import schedule
 from srm.domain.segments import Segment
 from srm.errors import UsageError
@@ -119,6 +120,9 @@ def named(text: str, today: date) -> Period:
             raise ValueError
     except ValueError:
         raise UsageError(f"can't read period {text!r}: use {FORMS}") from None
+    check_range(
+        start, f"period {text.strip()}"
+    )  # the period before 0001 would be outside the calendar
     if start > today:
         raise UsageError(
             f"{text.strip()} hasn't started yet (today is {today}): pick a past period"

@@ -1,4 +1,9 @@
-"""Segments: groups of stakeholders (customers, members, employees, partners …) with a cadence."""
+"""Segments: groups of stakeholders (customers, members, employees, partners …) with a cadence.
+
+Segments are data in the store, which a team may share. A config file's [segments.NAME]
+tables are a template: applied when a store is created, and on request (`srm segment sync`),
+never as a side effect of reading.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,7 @@ from dataclasses import dataclass
 
 from srm import cadence as cad
 from srm.config import Config
-from srm.domain.common import plural
+from srm.domain.common import LABEL_MAX, one_line, plural
 from srm.errors import NotFound, SrmError, UsageError
 from srm.store.db import Store
 from srm.store.migrations import now_utc, segment_uuid
@@ -22,7 +27,8 @@ class Segment:
     weight: float
     description: str
     contacts: int = 0
-    from_config: bool = False
+    from_config: bool = False  # the config file describes this segment
+    config_differs: bool = False  # … with settings the store doesn't have (segment sync)
 
     def as_json(self) -> dict:
         return {
@@ -34,11 +40,12 @@ class Segment:
             "description": self.description,
             "contacts": self.contacts,
             "from_config": self.from_config,
+            "config_differs": self.config_differs,
         }
 
 
 def normalise_name(name: str) -> str:
-    n = " ".join(name.strip().lower().split())
+    n = one_line(name, "a segment name", LABEL_MAX).lower()
     if not n:
         raise UsageError("a segment name can't be empty")
     return n
@@ -57,33 +64,76 @@ def _stored_cadence(text: str | None) -> str | None:
     return str(c) if c else None
 
 
-def sync_config(store: Store, config: Config) -> None:
-    """Create the config's segments if missing and keep their settings as the config says.
+@dataclass
+class ConfigChange:
+    """What applying the config does to one segment: add it, or change some settings."""
 
-    Reads first and writes only when something differs, so a normal start takes no write lock.
+    name: str
+    added: bool
+    changes: dict[str, tuple[object, object]]  # setting -> (in the store, in the config)
+
+    def as_json(self) -> dict:
+        return {
+            "segment": self.name,
+            "action": "add" if self.added else "update",
+            "changes": {k: {"from": old, "to": new} for k, (old, new) in self.changes.items()},
+        }
+
+
+def config_changes(conn: sqlite3.Connection, config: Config) -> list[ConfigChange]:
+    """How the store's segments differ from what the config file says about them.
+
+    Only the settings the file names count: `cadence = "monthly"` alone leaves the weight and
+    description as the store has them. Segments the file doesn't name are left alone.
     """
-    if not config.segments:
-        return
-    names = list(config.segments)
-    rows = store.conn.execute(
-        f"SELECT name, cadence, weight, description FROM segment"
-        f" WHERE name IN ({','.join('?' * len(names))})",
-        names,
-    ).fetchall()
-    have = {r["name"]: (r["cadence"], r["weight"], r["description"]) for r in rows}
-    wanted = {n: (s.cadence, s.weight, s.description) for n, s in config.segments.items()}
-    if all(have.get(n) == w for n, w in wanted.items()):
-        return
+    have = {
+        r["name"]: r for r in conn.execute("SELECT name, cadence, weight, description FROM segment")
+    }
+    out = []
+    for name, spec in config.segments.items():
+        wanted = {k: _config_value(k, v) for k, v in spec.settings().items()}
+        row = have.get(name)
+        if row is None:
+            defaults = {"cadence": None, "weight": 1.0, "description": ""}
+            out.append(
+                ConfigChange(name, True, {k: (None, v) for k, v in {**defaults, **wanted}.items()})
+            )
+            continue
+        changes = {k: (row[k], v) for k, v in wanted.items() if row[k] != v}
+        if changes:
+            out.append(ConfigChange(name, False, changes))
+    return out
+
+
+def _config_value(key: str, value: object) -> object:
+    return (
+        one_line(value, f"the {key}") if key == "description" and isinstance(value, str) else value
+    )
+
+
+def sync_config(store: Store, config: Config, *, dry_run: bool = False) -> list[ConfigChange]:
+    """Apply the config's segments to the store (create missing ones, set the settings the
+    file names), in one transaction; the changes made, or that would be made on a dry run."""
+    if dry_run:
+        return config_changes(store.conn, config)
     now = now_utc()
     with store.write() as conn:
-        for name, (cadence, weight, description) in wanted.items():
-            conn.execute(
-                "INSERT INTO segment (uuid, name, cadence, weight, description, created_at)"
-                " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET"
-                " cadence = excluded.cadence, weight = excluded.weight,"
-                " description = excluded.description",
-                (segment_uuid(name), name, cadence, weight, description, now),
-            )
+        changes = config_changes(conn, config)  # read under the lock: nobody changes it between
+        for c in changes:
+            values = {k: new for k, (_, new) in c.changes.items()}
+            if c.added:
+                conn.execute(
+                    "INSERT INTO segment (uuid, name, cadence, weight, description, created_at)"
+                    " VALUES (?, ?, ?, ?, ?, ?)",
+                    (segment_uuid(c.name), c.name, values["cadence"], values["weight"],
+                     values["description"], now),
+                )  # fmt: skip
+            else:
+                sets = ", ".join(f"{k} = ?" for k in values)
+                conn.execute(
+                    f"UPDATE segment SET {sets} WHERE name = ?", (*values.values(), c.name)
+                )
+    return changes
 
 
 def list_segments(store: Store, config: Config) -> list[Segment]:
@@ -92,7 +142,11 @@ def list_segments(store: Store, config: Config) -> list[Segment]:
         " WHERE cs.segment_id = s.id AND c.archived_at IS NULL) AS n"
         " FROM segment s ORDER BY s.name"
     ).fetchall()
-    return [_row(r, config) for r in rows]
+    differs = {c.name for c in config_changes(store.conn, config)}
+    found = [_row(r, config) for r in rows]
+    for s in found:
+        s.config_differs = s.name in differs
+    return found
 
 
 def _row(r: sqlite3.Row, config: Config) -> Segment:
@@ -128,6 +182,7 @@ def add(store: Store, name: str, cadence: str | None, weight: float, description
     key = normalise_name(name)
     stored = _stored_cadence(cadence)
     weight = _check_weight(weight)
+    description = one_line(description, "the description")
     try:
         with store.write() as conn:
             conn.execute(
@@ -138,11 +193,6 @@ def add(store: Store, name: str, cadence: str | None, weight: float, description
     except sqlite3.IntegrityError:
         raise UsageError(f"segment {key!r} already exists (srm segment edit changes it)") from None
     return get(store, key)
-
-
-def _refuse_config_managed(seg: Segment, config: Config) -> None:
-    if seg.name in config.segments:
-        raise SrmError(f"segment {seg.name!r} is defined in {config.source}; change it there")
 
 
 def edit(
@@ -156,7 +206,6 @@ def edit(
     description: str | None = None,
 ) -> Segment:
     seg = get(store, name, config)
-    _refuse_config_managed(seg, config)
     changes: dict[str, object] = {}
     if new_name is not None:
         changes["name"] = normalise_name(new_name)
@@ -165,7 +214,7 @@ def edit(
     if weight is not None:
         changes["weight"] = _check_weight(weight)
     if description is not None:
-        changes["description"] = description
+        changes["description"] = one_line(description, "the description")
     if changes:
         sets = ", ".join(f"{k} = ?" for k in changes)
         try:
@@ -178,7 +227,6 @@ def edit(
 
 def remove(store: Store, config: Config, name: str, force: bool) -> Segment:
     seg = get(store, name, config)
-    _refuse_config_managed(seg, config)
     with store.write() as conn:
         n = conn.execute(
             "SELECT count(*) FROM contact_segment WHERE segment_id = ?", (seg.id,)

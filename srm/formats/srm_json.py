@@ -42,7 +42,9 @@ def write(out: TextIO, header: dict, sections: Iterable[tuple[str, Iterable[dict
 
 
 def _dump(value) -> str:
-    return json.dumps(value, ensure_ascii=False)
+    from srm.domain.common import json_dumps  # control characters escaped, not raw
+
+    return json_dumps(value)
 
 
 def read(text: str, name: str) -> tuple[int, Iterator[dict]]:
@@ -51,6 +53,10 @@ def read(text: str, name: str) -> tuple[int, Iterator[dict]]:
         doc = json.loads(text)
     except json.JSONDecodeError as e:
         raise ImportError_(f"{name} is not valid JSON (line {e.lineno}: {e.msg})") from None
+    except RecursionError:
+        raise ImportError_(f"{name} is nested too deeply to be an srm export") from None
+    except ValueError:  # Python reads no integer of more than 4,300 digits
+        raise ImportError_(f"{name} holds a number too long to read: not an srm export") from None
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:
         raise ImportError_(
             f'{name} is not an srm JSON export (no "format": "{FORMAT}"); for other files use'

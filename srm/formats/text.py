@@ -16,7 +16,13 @@ def decode(data: bytes, name: str) -> str:
     if not data.strip():
         raise ImportError_(f"{name} is empty: nothing to import")
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16")
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as e:
+            raise ImportError_(
+                f"{name} starts as UTF-16 but isn't valid UTF-16 ({e.reason} at byte {e.start}):"
+                " is the file complete? Save it again as UTF-8 or UTF-16"
+            ) from None
     if b"\x00" in data[:8192]:
         raise ImportError_(
             f"{name} looks like a binary file: import a vCard (.vcf), CSV or srm JSON export"
