@@ -196,6 +196,9 @@ def build(
     rnd = random.Random(seed)
     g = Gen(rnd, today, dict(conn.execute("SELECT name, id FROM segment")))
     conn.execute("BEGIN")
+    # The default segments were made "now": dated today instead, the same options always
+    # give the same store.
+    conn.execute("UPDATE segment SET created_at = ?", (f"{today.isoformat()}T00:00:00+00:00",))
     set_aside = SetAside(conn) if bulk else None
     people = g.contacts(conn, n_contacts)
     delivered = g.ideas(conn, people, n_contacts // 5)

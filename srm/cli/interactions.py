@@ -141,8 +141,7 @@ def search(
     ] = 20,
     as_json: JsonOpt = False,
 ) -> None:
-    """Search everything you wrote: interaction summaries and notes, contact notes, follow-ups,
-    ideas and goals; best matches first.
+    """Search everything you wrote: interaction summaries and notes, contact notes, follow-ups, ideas and goals; best matches first.
 
     Examples:
       srm search "venue shortlist"
