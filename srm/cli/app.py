@@ -5,7 +5,6 @@ from __future__ import annotations
 import ast
 import errno
 import gc
-import importlib
 import inspect
 import re
 import sqlite3
@@ -356,7 +355,9 @@ def _load(name: str) -> click.Command:
     """Build one command: its module registers its commands on a scratch app, and typer
     builds the one asked for."""
     scratch = typer.Typer()
-    importlib.import_module(f"srm.cli.{COMMANDS[name][0]}").register(scratch)
+    # __import__, not importlib.import_module: `python -X importtime` logs only the former.
+    module = __import__(f"srm.cli.{COMMANDS[name][0]}", fromlist=["register"])
+    module.register(scratch)
     scratch.registered_commands = [c for c in scratch.registered_commands if c.name == name]
     scratch.registered_groups = [g for g in scratch.registered_groups if g.name == name]
     _prepare(scratch)
