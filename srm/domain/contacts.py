@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 import unicodedata
@@ -384,14 +385,7 @@ def resolve(store: Store, ref: str) -> Contact:
             raise NotFound(f"no contact with id {text} (srm contacts --json lists ids)")
         return _hydrate(store, [row])[0]
     owner = conn.execute("SELECT * FROM contact WHERE handle = ?", (text.lower(),)).fetchone()
-    grade = _grader(text)
-    conn.create_function("srm_match", 2, grade, deterministic=True)
-    graded = [
-        (grade(r["name"], r["email"]), r)
-        for r in conn.execute(
-            "SELECT * FROM contact WHERE srm_match(name, email) > 0 ORDER BY name, id"
-        )
-    ]
+    graded = _graded(conn, text)
     if owner is not None:
         # Written as typed, hyphens and all: "maria-g" is not Maria G. Rossi's name.
         typed = re.compile(rf"(?<![^\W_]){re.escape(_fold(text))}(?![^\W_])")
@@ -422,20 +416,45 @@ def resolve(store: Store, ref: str) -> Contact:
 # How well a CONTACT text matches a contact, best last.
 PART, WORD, EXACT = 1, 2, 3
 
+# Contacts that may match, found by SQLite (10,000 contacts graded one by one: ~20 ms; so, a
+# few). An ASCII name and email fold to SQLite's lower(), so a match contains the folded text,
+# or the first of its words, there; rows with any other character (more bytes than
+# characters) are all kept and graded.
+_CANDIDATES = """
+SELECT id, name, email FROM contact
+WHERE instr(lower(name), :first) OR instr(lower(name), :needle)
+   OR instr(lower(ifnull(email, '')), :needle)
+   OR length(name) < length(CAST(name AS BLOB)) OR length(email) < length(CAST(email AS BLOB))
+"""
 
-def _grader(text: str) -> Callable[[str | None, str | None], int]:
-    """grade(name, email): EXACT (the whole name or email), WORD (whole words of the name),
-    PART (part of the name or email) or 0."""
+
+def _graded(conn: sqlite3.Connection, text: str) -> list[tuple[int, sqlite3.Row]]:
+    """(grade, row) for every contact `text` matches at all, by name, then id."""
+    first = name_key(text).split(" ", 1)[0] or None
+    candidates = conn.execute(_CANDIDATES, {"needle": _fold(text), "first": first})
+    grade = _grader(text)
+    grades = {r[0]: g for r in candidates if (g := grade(_fold(r[1]), _fold(r[2])))}
+    if not grades:
+        return []
+    rows = conn.execute(
+        "SELECT * FROM contact WHERE id IN (SELECT value FROM json_each(?)) ORDER BY name, id",
+        (json.dumps(list(grades)),),
+    )
+    return [(grades[r["id"]], r) for r in rows]
+
+
+def _grader(text: str) -> Callable[[str, str], int]:
+    """grade(folded name, folded email): EXACT (the whole name or email), WORD (whole words of
+    the name), PART (part of the name or email) or 0."""
     needle, words = _fold(text), name_key(text)
     padded = f" {words} "
 
-    def grade(name: str | None, email: str | None) -> int:
-        folded, mail = _fold(name), _fold(email)
+    def grade(folded: str, mail: str) -> int:
         part = needle in folded or needle in mail
         # Whole words may be spelt apart ("mary jane" for Mary-Jane): their first must be in it.
         if not part and not (words and words.split(" ", 1)[0] in folded):
             return 0
-        key = name_key(name)
+        key = " ".join(_WORD.findall(folded))
         if needle == mail or (words and words == key):
             return EXACT
         if words and padded in f" {key} ":
