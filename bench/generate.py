@@ -179,11 +179,12 @@ def build(
     path.parent.mkdir(parents=True, exist_ok=True)
     for suffix in ("", "-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
-    Store.open(path).close()  # the real schema, migrations and default segments
+    store = Store.open(path)  # the real schema, migrations and default segments
+    conn = store.conn
     # A throwaway file being filled once: no journal, no fsync, a big page cache. The rows are
     # valid by construction, so neither foreign keys nor CHECK constraints are tested row by row
     # (the CHECKs' IN lists alone cost 3.5 µs a row, a third of the whole insert).
-    conn = sqlite3.connect(path, isolation_level=None)
+    conn.row_factory = None
     for pragma in (
         "journal_mode = OFF",
         "synchronous = OFF",
@@ -195,24 +196,23 @@ def build(
         conn.execute(f"PRAGMA {pragma}")
     rnd = random.Random(seed)
     g = Gen(rnd, today, dict(conn.execute("SELECT name, id FROM segment")))
-    conn.execute("BEGIN")
-    # The default segments were made "now": dated today instead, the same options always
-    # give the same store.
-    conn.execute("UPDATE segment SET created_at = ?", (f"{today.isoformat()}T00:00:00+00:00",))
-    set_aside = SetAside(conn) if bulk else None
-    people = g.contacts(conn, n_contacts)
-    delivered = g.ideas(conn, people, n_contacts // 5)
-    g.interactions(conn, people, max(n_interactions - len(delivered), 0), delivered)
-    g.goals(conn, people)
-    g.stages(conn, people)
-    g.important_dates(conn, people)
-    if set_aside:
-        set_aside.restore()
-    conn.execute("COMMIT")
+    with store.write():  # srm's own write transaction, with whatever it runs before commit
+        # The default segments were made "now": dated today instead, the same options always
+        # give the same store.
+        conn.execute("UPDATE segment SET created_at = ?", (f"{today.isoformat()}T00:00:00+00:00",))
+        set_aside = SetAside(conn) if bulk else None
+        people = g.contacts(conn, n_contacts)
+        delivered = g.ideas(conn, people, n_contacts // 5)
+        g.interactions(conn, people, max(n_interactions - len(delivered), 0), delivered)
+        g.goals(conn, people)
+        g.stages(conn, people)
+        g.important_dates(conn, people)
+        if set_aside:
+            set_aside.restore()
     conn.execute("PRAGMA journal_mode = WAL")
     tables = ("contact", "interaction", "interaction_contact", "followup", "idea", "goal")
     counts = {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables}
-    conn.close()
+    store.close()
     return counts
 
 
