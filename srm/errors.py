@@ -32,7 +32,7 @@ class ConfigError(SrmError):
 
 
 class StoreError(SrmError):
-    """The database is unreadable, locked, or written by a newer srm."""
+    """The database is unreadable, locked, read-only, damaged, or written by a newer srm."""
 
     exit_code = 6
 
@@ -56,7 +56,7 @@ EXIT_CODES = {
     3: "not found (contact, segment, id)",
     4: "ambiguous (several contacts match)",
     5: "invalid config file",
-    6: "database problem (unreadable, locked, newer schema)",
+    6: "database problem (unreadable, locked, newer schema, read-only, `srm doctor` found a problem)",
     7: "import failed (nothing was written)",
     8: "duplicate (a contact with that email or name exists)",
     130: "interrupted",

@@ -226,3 +226,15 @@ def test_counts_read_in_the_right_number(srm):
     out = srm.ok("show", "ann").stdout
     assert "0 gives, 1 ask" in out and "(s)" not in out
     assert "1 contact\n" in srm.ok("contacts").stderr
+
+
+def test_search_forgets_removed_records(srm):
+    srm.ok("add", "Ann Lee")
+    srm.ok("log", "ann", "quarterly budget", "--note", "the zanzibar offsite")
+    srm.ok("followup", "add", "ann", "book the zanzibar venue")
+    assert len(srm.json("search", "zanzibar")) == 2
+    srm.ok("interaction", "rm", "1", "--yes")
+    srm.ok("followup", "drop", "1")
+    assert [h["kind"] for h in srm.json("search", "zanzibar")] == ["followup"]
+    srm.ok("rm", "ann", "--yes")
+    assert srm.json("search", "zanzibar") == []

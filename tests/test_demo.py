@@ -34,3 +34,32 @@ def test_demo_refuses_to_overwrite_the_users_database(srm, isolated):
     srm.ok("add", "Ann Lee")
     srm.fails("demo", "--path", str(isolated / "srm.db"), code=2)
     assert [c["handle"] for c in srm.json("contacts")] == ["ann"]
+
+
+def test_demo_refuses_to_overwrite_another_srm_database_unless_forced(srm, isolated):
+    other = isolated / "team.db"
+    srm.ok("--db", str(other), "add", "Ann Lee")
+    before = other.read_bytes()
+    srm.fails("demo", "--path", str(other), code=2, match="srm demo didn't make")
+    assert other.read_bytes() == before
+    (isolated / "notes.txt").write_text("mine")
+    srm.fails("demo", "--path", str(isolated / "notes.txt"), code=2, match="--force")
+    assert (isolated / "notes.txt").read_text() == "mine"
+    srm.ok("demo", "--path", str(other), "--force")
+    conn = sqlite3.connect(other)
+    assert conn.execute("SELECT count(*) FROM contact WHERE handle = 'maria'").fetchone()[0] == 1
+
+
+def test_demo_never_writes_the_users_database_even_through_links_or_with_force(srm, isolated):
+    srm.ok("add", "Ann Lee")
+    (isolated / "link.db").symlink_to(isolated / "srm.db")
+    for target in ("link.db", "srm.db"):
+        srm.fails("demo", "--path", str(isolated / target), "--force", code=2)
+    assert [c["handle"] for c in srm.json("contacts")] == ["ann"]
+
+
+def test_demo_into_a_folder_or_an_unwritable_place_is_one_line(srm, isolated):
+    (isolated / "folder").mkdir()
+    srm.fails("demo", "--path", str(isolated / "folder"), "--force", code=2, match="a folder")
+    (isolated / "file").write_text("")
+    srm.fails("demo", "--path", str(isolated / "file" / "demo.db"), code=2, match="can't write")

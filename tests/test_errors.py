@@ -212,19 +212,19 @@ def test_json_import_checks_dates_that_matter_and_date_ranges(srm, isolated):
 def test_export_to_a_full_disk_is_one_line_and_leaves_the_old_file(srm, isolated, monkeypatch):
     import errno
 
-    from srm.domain import exporter
+    from srm.store import files  # the one writer of output files
 
     srm.ok("add", "Ann Lee")
     target = isolated / "out.json"
     target.write_text("the previous export")
-    real_fsync = exporter.os.fsync
+    real_fsync = files.os.fsync
 
     def full(fd):
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(exporter.os, "fsync", full)
+    monkeypatch.setattr(files.os, "fsync", full)
     line = one_line(srm.fails("export", "--output", str(target), code=1))
-    monkeypatch.setattr(exporter.os, "fsync", real_fsync)
+    monkeypatch.setattr(files.os, "fsync", real_fsync)
     assert "No space left on device" in line and str(target) in line
     assert target.read_text() == "the previous export"
     assert [p.name for p in isolated.iterdir() if p.name.startswith(".out")] == []

@@ -47,3 +47,13 @@ def test_readme_documents_every_exit_code():
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
     for code, meaning in EXIT_CODES.items():
         assert f"| {code} | {meaning} |" in readme
+
+
+def test_every_command_shows_an_example():
+    root = typer.main.get_command(app)
+    missing = [
+        " ".join(path)
+        for path, cmd in _commands(root)
+        if not hasattr(cmd, "commands") and "Example" not in (cmd.help or "")
+    ]
+    assert missing == []

@@ -67,41 +67,6 @@ def test_failed_write_leaves_nothing_behind(srm):
     assert srm.json("show", "ann")["interactions_total"] == 0
 
 
-WRITER = """
-import sys
-from datetime import date
-from srm.config import Config
-from srm.domain import contacts, interactions
-from srm.store.db import Store
-
-store = Store.open(sys.argv[1])
-ann = contacts.resolve(store, "ann")
-for k in range(int(sys.argv[3])):
-    interactions.log(store, Config(), [ann], f"w{sys.argv[2]}-{k}", on=date(2026, 3, 1))
-"""
-
-
-def test_concurrent_writers_lose_nothing(tmp_path):
-    path = tmp_path / "shared.db"
-    store = Store.open(path)
-    from datetime import date
-
-    from srm.domain import contacts
-
-    contacts.add(store, "Ann Lee", since=date(2026, 1, 1))
-    store.close()
-    writers, each = 6, 25
-    procs = [
-        subprocess.Popen([sys.executable, "-c", WRITER, str(path), str(w), str(each)])
-        for w in range(writers)
-    ]
-    assert [p.wait(timeout=120) for p in procs] == [0] * writers
-    conn = sqlite3.connect(path)
-    assert conn.execute("SELECT count(*) FROM interaction").fetchone()[0] == writers * each
-    assert conn.execute("SELECT count(*) FROM interaction_contact").fetchone()[0] == writers * each
-    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-
-
 def test_python_dash_m_srm_runs(tmp_path):
     env = {**os.environ, "SRM_DB": str(tmp_path / "x.db")}
     out = subprocess.run(

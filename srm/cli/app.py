@@ -40,7 +40,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "edit": ("contacts", "Contacts", "Change a contact. Pass an empty string (--org '') to clear a field."),
     "archive": ("contacts", "Contacts", "Archive a contact: kept with its history, but no longer listed or due."),
     "unarchive": ("contacts", "Contacts", "Bring an archived contact back."),
-    "rm": ("contacts", "Contacts", "Erase a contact and their history for good (interactions shared with others stay for them)."),
+    "rm": ("contacts", "Contacts", "Erase a contact and their history for good (a data-protection erasure)."),
     "merge": ("contacts", "Contacts", "Merge two contacts who are one person: OTHER's history moves to KEEP, then OTHER goes."),
     "duplicates": ("contacts", "Contacts", "List contacts that are likely one person: same email, same name, same phone number."),
     "segments": ("segments", "Contacts", "List segments with their cadence, weight and number of contacts."),
@@ -57,9 +57,12 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "report": ("report", "Review", "The quarterly review, each figure beside the previous period's (default: this quarter)."),
     "import": ("transfer", "Import and export", "Import contacts from vCard (Google, Apple, Outlook, Android …), CSV or an srm export."),
     "export": ("transfer", "Import and export", "Export your data: everything as JSON, contacts as CSV or vCard, due dates as iCalendar."),
+    "backup": ("db", "Data", "Back up the store: a consistent copy made while srm may be in use, readable by you only."),
+    "restore": ("db", "Data", "Replace the store with a backup, after checking it; the store as it was is backed up."),
+    "doctor": ("db", "Data", "Check the store: integrity, links, schema, migration record, permissions, log, backups."),
     "undo": ("undo", "Data", "Revert the most recent command that changed the store; again to go further back."),
     "demo": ("demo", "Data", "Build a sample workspace (never your own database); show its contacts, due list and report."),
-    "db": ("db", "Data", "The database: where it is and whether it is healthy."),
+    "db": ("db", "Data", "The database: where it is, whether it is healthy, what was erased."),
 }  # fmt: skip
 # Parameters with these metavars name files: any bytes are a valid file name on Linux, so
 # they may hold what isn't UTF-8. Every other argument is text srm stores or compares.

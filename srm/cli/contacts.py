@@ -121,7 +121,12 @@ def contacts(
     ] = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """List contacts with their cadence, last interaction and next check-in."""
+    """List contacts with their cadence, last interaction and next check-in.
+
+    Examples:
+      srm contacts --segment partners
+      srm contacts --search riverside --json
+    """
     from srm.domain import contacts as dc
     from srm.domain import schedule
 
@@ -189,7 +194,12 @@ def show_contact(
     ] = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """Show one contact: details, next check-in, interactions, follow-ups, goals, ideas, dates."""
+    """Show one contact: details, next check-in, interactions, follow-ups, goals, ideas, dates.
+
+    Examples:
+      srm show maria
+      srm show @maria --all
+    """
     from srm.domain import contacts as dc
     from srm.domain import profile
 
@@ -234,7 +244,12 @@ def edit(
     note: Note = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Change a contact. Pass an empty string (--org '') to clear a field."""
+    """Change a contact. Pass an empty string (--org '') to clear a field.
+
+    Examples:
+      srm edit maria --org 'Riverside Makers' --segment partners
+      srm edit maria --cadence monthly --remove-tag vip
+    """
     from srm.domain import contacts as dc
 
     app = ctx_of(ctx)
@@ -271,12 +286,21 @@ def archive(
         typer.Option("--on", metavar="DATE", help="When the relationship ended (default today)."),
     ] = None,
 ) -> None:
-    """Archive a contact: kept with its history, but no longer listed or due."""
+    """Archive a contact: kept with its history, but no longer listed or due.
+
+    Examples:
+      srm archive tom
+      srm archive tom --on 2026-10-31
+    """
     _set_archived(ctx, contact, True, on)
 
 
 def unarchive(ctx: typer.Context, contact: ContactArg) -> None:
-    """Bring an archived contact back."""
+    """Bring an archived contact back.
+
+    Example:
+      srm unarchive tom
+    """
     _set_archived(ctx, contact, False, None)
 
 
@@ -294,16 +318,120 @@ def rm(
     ctx: typer.Context,
     contact: ContactArg,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Don't ask for confirmation.")] = False,
+    redact: Annotated[
+        bool,
+        typer.Option(
+            "--redact",
+            help="Also replace their name, email and phone in other records' text"
+            " (another contact's note, a shared interaction, follow-ups, ideas, goals)"
+            " with \\[erased].",
+        ),
+    ] = False,
+    as_json: JsonOpt = False,
 ) -> None:
-    """Erase a contact and their history for good (interactions shared with others stay for them)."""
-    from srm.domain import contacts as dc
+    """Erase a contact and their history for good (a data-protection erasure).
 
-    store = ctx_of(ctx).store
+    Interactions shared with others stay for them. Lists the other records that still name
+    the person (--redact replaces those mentions), records the date of the erasure (never
+    the name), and names the backups that still hold them.
+
+    Example: srm export --contact ann -o ann.json && srm rm ann --redact
+    """
+    from srm.domain import contacts as dc
+    from srm.domain import erasure
+
+    app = ctx_of(ctx)
+    store = app.store
     c = dc.resolve(store, contact)
-    if not yes and not typer.confirm(f"Erase {c.name} ({c.handle}) and all their history?"):
-        raise typer.Exit(1)
-    dc.remove(store, c)
-    message(f"Erased [bold]{esc(c.name)}[/].")
+    if not yes:
+        plan = erasure.preview(store, c)
+        _show_plan(plan)
+        if not typer.confirm(f"Erase {c.name} ({c.handle}) and all their history?", err=True):
+            raise typer.Exit(1)
+        if plan.mentions and not redact:
+            redact = typer.confirm(
+                f"Also replace their name and email in those {len(plan.mentions)} other"
+                f" record(s) with {erasure.REDACTION}?",
+                err=True,
+            )
+    done = erasure.erase(store, c, app.today, redact=redact)
+    if as_json:
+        print_json(
+            {
+                "erased": c.ref(),
+                "erased_on": done.erased_on,
+                "interactions": done.interactions,
+                "mentions": [m.as_json() for m in done.mentions],
+                "redacted": done.redacted,
+                "purged": done.purged,
+                "backups": [str(p) for p in done.backups],
+            }
+        )
+    _report_erasure(c, done)
+
+
+def _show_plan(plan) -> None:
+    parts = [
+        plural(n, *what)
+        for n, *what in (
+            (plan.interactions, "interaction only with them", "interactions only with them"),
+            (plan.followups, "follow-up"),
+            (plan.ideas, "idea"),
+            (plan.goals, "goal"),
+            (plan.dates, "date"),
+        )
+        if n
+    ]
+    message(
+        f"Erasing [bold]{esc(plan.contact.name)}[/] removes them"
+        + (" and " + ", ".join(parts) if parts else "")
+        + "."
+    )
+    if plan.shared:
+        message(
+            f"{plural(plan.shared, 'interaction')} with others: kept for them, without this person."
+        )
+    if plan.mentions:
+        message(f"Other records still name them ({len(plan.mentions)}):")
+        for m in plan.mentions:
+            message(f"  {esc(m.what)}: {esc(_snippet(m.text))}")
+
+
+def _snippet(text: str, width: int = 70) -> str:
+    one_line = " ".join(text.split())
+    return one_line if len(one_line) <= width else one_line[: width - 1] + "…"
+
+
+def _report_erasure(c, done) -> None:
+    from srm.domain import erasure
+
+    message(
+        f"Erased [bold]{esc(c.name)}[/] and {plural(done.interactions, 'interaction only with them', 'interactions only with them')};"
+        f" the erasure is recorded with its date ({done.erased_on}), not the name."
+    )
+    if done.mentions and done.redacted:
+        message(
+            f"Replaced the mentions in {len(done.mentions)} other record(s) with {erasure.REDACTION}."
+        )
+    elif done.mentions:
+        message(
+            f"Still named in {len(done.mentions)} other record(s), kept as written"
+            " (--redact replaces such mentions):"
+        )
+        for m in done.mentions:
+            message(f"  {esc(m.what)}")
+    if not done.purged:
+        message(
+            "[yellow]Another srm is still reading the store: the erased data stays in the"
+            " store's files until that srm exits.[/]"
+        )
+    if done.backups:
+        message(
+            f"[yellow]{len(done.backups)} backup(s) still hold their data:[/] delete them, or"
+            " keep them out of use (srm restore erases them again):"
+        )
+        for p in done.backups:
+            message(f"  {esc(p)}")
 
 
 def merge(

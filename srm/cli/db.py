@@ -1,26 +1,37 @@
-"""Database commands: where the store is, and a health check against the schema of record."""
+"""The store itself: where it is, backups and restores, and `srm doctor`'s health check."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from srm.cli.context import ctx_of
-from srm.cli.output import message, print_json
+from srm.cli.options import JsonOpt
+from srm.cli.output import esc, message, print_json
 
+PANEL = "Data"
 db_app = typer.Typer(
-    help="The database: where it is and whether it is healthy.", no_args_is_help=True
+    help="The database: where it is, whether it is healthy, what was erased.",
+    no_args_is_help=True,
 )
 
 
 def register(app: typer.Typer) -> None:
-    app.add_typer(db_app, name="db", rich_help_panel="Data")
+    app.command("backup", rich_help_panel=PANEL)(backup)
+    app.command("restore", rich_help_panel=PANEL)(restore)
+    app.command("doctor", rich_help_panel=PANEL)(doctor)
+    app.add_typer(db_app, name="db", rich_help_panel=PANEL)
 
 
 @db_app.command("path")
 def path(ctx: typer.Context) -> None:
-    """Print the database file in use (--db, $SRM_DB, config, or the user data dir)."""
+    """Print the database file in use (--db, $SRM_DB, config, or the user data dir).
+
+    Example:
+      srm db path
+    """
     import os
     import sys
 
@@ -29,27 +40,149 @@ def path(ctx: typer.Context) -> None:
     sys.stdout.buffer.write(os.fsencode(ctx_of(ctx).db_path) + b"\n")
 
 
-@db_app.command("check")
-def check(
-    ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False
+def backup(
+    ctx: typer.Context,
+    file: Annotated[
+        Path | None,
+        typer.Argument(
+            help="Where to write it: a new file, or a folder for a timestamped one"
+            " (default: backups/ beside the store).",
+            metavar="[FILE]",
+        ),
+    ] = None,
+    keep: Annotated[
+        int | None,
+        typer.Option(
+            "--keep",
+            metavar="N",
+            min=1,
+            help="Then delete all but the newest N timestamped backups in that folder.",
+        ),
+    ] = None,
 ) -> None:
-    """Check the database: SQLite integrity, foreign keys, and schema against srm's models."""
-    from srm.errors import StoreError
-    from srm.store.check import check as run_check
+    """Back up the store: a consistent copy made while srm may be in use, readable by you only.
+
+    Examples: srm backup ; srm backup --keep 14 (e.g. daily from cron) ; srm backup /media/usb/
+    """
+    from srm.errors import UsageError
+    from srm.store import backup as bk
 
     app = ctx_of(ctx)
-    result = run_check(app.store)
+    target = file.expanduser() if file is not None else None
+    if keep is not None and target is not None and not target.is_dir():
+        raise UsageError("--keep rotates the timestamped backups in a folder: give a folder")
+    store = app.store
+    made = bk.make(store, target)
+    message(f"Backed up {esc(app.db_path)} to [bold]{esc(made)}[/].")
+    if keep is not None:
+        gone = bk.rotate(store.path, made.parent, keep)
+        if gone:
+            message(f"Deleted {len(gone)} older backup(s), keeping the newest {keep}.")
+
+
+def restore(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="The backup to restore.", metavar="FILE")],
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Don't ask for confirmation.")] = False,
+) -> None:
+    """Replace the store with a backup, after checking it; the store as it was is backed up.
+
+    People erased since the backup was made are erased again.
+
+    Example: srm restore ~/.local/share/srm/backups/srm-2026-03-01T080000Z.db
+    """
+    from srm.domain import erasure
+    from srm.store import backup as bk
+
+    app = ctx_of(ctx)
+    source = file.expanduser()
+    store = app.store
+    if not yes and not typer.confirm(
+        f"Replace everything in {app.db_path} with {source}? (The store as it is now is"
+        " backed up first.)",
+        err=True,
+    ):
+        raise typer.Exit(1)
+    done = bk.restore(store, source)
+    again = erasure.reapply(store, done.erasures, app.today)
+    message(f"Restored [bold]{esc(source)}[/] into {esc(app.db_path)}.")
+    if done.safety is not None:
+        message(f"The store as it was is in {esc(done.safety)}.")
+    if again:
+        message(f"Erased {again} person(s) again who had been erased since that backup was made.")
+
+
+def doctor(ctx: typer.Context, as_json: JsonOpt = False) -> None:
+    """Check the store: integrity, links, schema, migration record, permissions, log, backups.
+
+    One line per finding, with what to do; exits 6 when anything is wrong. Reads only.
+
+    Example: srm doctor
+    """
+    _doctor(ctx, as_json)
+
+
+@db_app.command("check")
+def check(ctx: typer.Context, as_json: JsonOpt = False) -> None:
+    """The same as `srm doctor`.
+
+    Examples:
+      srm db check
+      srm db check --json
+    """
+    _doctor(ctx, as_json)
+
+
+def _doctor(ctx: typer.Context, as_json: bool) -> None:
+    from srm.errors import StoreError
+    from srm.store.check import doctor as run
+
+    app = ctx_of(ctx)
+    report = run(app.db_path)
     if as_json:
-        print_json(result)
+        print_json(report.as_json())
     else:
-        message(
-            f"{app.db_path}: schema {result['schema_version']}, {result['contacts']} contacts, {result['interactions']} interactions"
-        )
-        for p in result["problems"]:
-            message(f"  problem: {p}")
-    if result["problems"]:
+        counts = ""
+        if report.contacts is not None:
+            counts = f", {report.contacts} contacts, {report.interactions} interactions"
+        if report.schema_version is not None:
+            print(f"{app.db_path}: schema {report.schema_version}{counts}")
+        for f in report.findings:
+            line = f"{f.status:<8} {f.check}: {f.message}"
+            print(line + (f" → {f.advice}" if f.advice else ""))
+    problems = report.problems
+    if problems:
         from srm.domain.common import plural
 
-        raise StoreError(f"{plural(len(result['problems']), 'problem')} found in {app.db_path}")
-    if not as_json:
-        message("OK")
+        raise StoreError(f"{plural(len(problems), 'problem')} found in {app.db_path}")
+
+
+@db_app.command("erasures")
+def erasures(ctx: typer.Context, as_json: JsonOpt = False) -> None:
+    """List the erasures (`srm rm`) this store recorded: the date and what went, never who.
+
+    Example:
+      srm db erasures
+    """
+    from srm.cli.output import show_rows
+    from srm.domain import erasure
+
+    rows = erasure.history(ctx_of(ctx).store)
+    if as_json:
+        print_json(rows)
+        return
+    if not rows:
+        message("No erasures recorded.")
+        return
+    show_rows(
+        ["erased on", "interactions", "mentions", "redacted"],
+        [
+            [
+                r["erased_on"],
+                str(r["interactions"]),
+                str(r["mentions"]),
+                "yes" if r["redacted"] else "no",
+            ]
+            for r in rows
+        ],
+    )

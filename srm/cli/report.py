@@ -143,11 +143,12 @@ def report(
             sys.stdout.write(text)
         return
     assert text is not None
+    from srm.store.files import atomic_file
+
     target = Path(output).expanduser() if output is not None else _private_temp(chosen)
-    try:
-        write_atomic(target, text, mode=0o644 if share else 0o600)
-    except OSError as e:
-        raise UsageError(f"can't write {output or target}: {e.strerror}") from None
+    # --share: readable by others too (a report for the team); else by you only.
+    with atomic_file(target, mode=0o644 if share else 0o600, database=app.db_path) as f:
+        f.write(text)
     from srm.cli.output import esc, message
 
     message(f"Wrote the {kind} report for {esc(chosen.label)} to [bold]{esc(str(target))}[/].")
@@ -389,21 +390,3 @@ def _table(block):
         tone = TONE_STYLE.get(block.tones[i], "") if block.tones else ""
         t.add_row(*(Text(c, style=tone if j == last else "") for j, c in enumerate(row)))
     return t
-
-
-def write_atomic(path: Path, text: str, mode: int = 0o600) -> None:
-    """Write beside the target, fsync, then rename: readers see the old file or the new one."""
-    import os
-    import tempfile
-
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        os.fchmod(fd, mode)
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

@@ -32,7 +32,12 @@ def register(app: typer.Typer) -> None:
 
 
 def segments(ctx: typer.Context, as_json: JsonOpt = False) -> None:
-    """List segments with their cadence, weight and number of contacts."""
+    """List segments with their cadence, weight and number of contacts.
+
+    Examples:
+      srm segments
+      srm segments --json
+    """
     from srm.domain import segments as ds
 
     app = ctx_of(ctx)
@@ -69,7 +74,11 @@ def add(
         str, typer.Option("--description", help="What the segment is for.")
     ] = "",
 ) -> None:
-    """Add a segment."""
+    """Add a segment.
+
+    Example:
+      srm segment add donors --cadence yearly --weight 1.2
+    """
     from srm.domain import segments as ds
 
     s = ds.add(ctx_of(ctx).store, name, cadence, weight, description)
@@ -87,7 +96,12 @@ def edit(
     weight: WeightOpt = None,
     description: DescOpt = None,
 ) -> None:
-    """Change a segment's name, cadence, weight or description."""
+    """Change a segment's name, cadence, weight or description.
+
+    Examples:
+      srm segment edit partners --cadence monthly
+      srm segment edit members --name community
+    """
     from srm.domain import segments as ds
 
     app = ctx_of(ctx)
@@ -111,7 +125,12 @@ def rm(
         bool, typer.Option("--force", help="Remove even while contacts are in it.")
     ] = False,
 ) -> None:
-    """Remove a segment (refused while it has contacts, unless --force)."""
+    """Remove a segment (refused while it has contacts, unless --force).
+
+    Examples:
+      srm segment rm donors
+      srm segment rm donors --force
+    """
     from srm.domain import segments as ds
 
     app = ctx_of(ctx)

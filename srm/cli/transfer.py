@@ -91,6 +91,10 @@ def import_(
 
     All or nothing: a bad record stops the import with its line or card number and nothing is
     written, unless --skip-invalid.
+
+    Examples:
+      srm import contacts.vcf --segment members
+      srm import Connections.csv --dry-run
     """
     from srm.domain import importer
 
@@ -216,7 +220,12 @@ def export(
         typer.Option("--todo", help="ics: to-dos (VTODO with DUE) instead of all-day events."),
     ] = False,
 ) -> None:
-    """Export your data: everything as JSON, contacts as CSV or vCard, due dates as iCalendar."""
+    """Export your data: everything as JSON, contacts as CSV or vCard, due dates as iCalendar.
+
+    Examples:
+      srm export -o backup.json
+      srm export --format ics -o srm.ics
+    """
     from srm.domain import exporter
 
     app = ctx_of(ctx)
@@ -227,13 +236,8 @@ def export(
     if output is None:
         count = exporter.export(store, app.config, scope, options, SafeWriter(sys.stdout))
     else:
-        from srm.errors import SrmError
+        from srm.store.files import atomic_file
 
-        try:
-            with exporter.atomic_file(output) as out:
-                count = exporter.export(store, app.config, scope, options, SafeWriter(out))
-        except OSError as e:  # a full disk, a vanished share: the old file stays as it was
-            raise SrmError(
-                f"can't write {output}: {e.strerror or e}; it was left as it was"
-            ) from None
+        with atomic_file(output.expanduser(), database=app.db_path) as out:
+            count = exporter.export(store, app.config, scope, options, SafeWriter(out))
         message(f"Exported {count} {exporter.unit(options, count)} to {esc(output)}.")

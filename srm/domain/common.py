@@ -22,6 +22,7 @@ __all__ = [
     "strip_escapes",
     "json_dumps",
     "plural",
+    "update_row",
 ]
 
 # Longest texts srm keeps, in characters: far past what a person types, short of abuse.
@@ -128,3 +129,9 @@ def to_date(s: str | None) -> date | None:
 def plural(n: int, noun: str, nouns: str | None = None) -> str:
     """'1 ask', '0 asks', '2 follow-ups': a count with its noun in the right number."""
     return f"{n} {noun if n == 1 else nouns or noun + 's'}"
+
+
+def update_row(conn, table: str, row_id: int, changes: dict[str, object]) -> None:
+    """UPDATE one row by id with the given column values (names come from code, never input)."""
+    sets = ", ".join(f"{column} = ?" for column in changes)
+    conn.execute(f"UPDATE {table} SET {sets} WHERE id = ?", (*changes.values(), row_id))

@@ -613,21 +613,6 @@ def set_archived(store: Store, contact: Contact, archived: bool, on: date) -> Co
     return get(store, contact.id)
 
 
-def remove(store: Store, contact: Contact) -> None:
-    """Erase a contact and everything only about them (data-protection erasure).
-
-    Interactions shared with other contacts stay for them; ones left with nobody go too.
-    """
-    with store.write() as conn:
-        conn.execute(
-            "DELETE FROM interaction WHERE id IN (SELECT interaction_id FROM interaction_contact"
-            " WHERE contact_id = ?) AND id NOT IN (SELECT interaction_id FROM interaction_contact"
-            " WHERE contact_id != ?)",
-            (contact.id, contact.id),
-        )
-        conn.execute("DELETE FROM contact WHERE id = ?", (contact.id,))
-
-
 def snooze(store: Store, contact: Contact, until: date | None) -> None:
     """Hide the check-in through `until`; None ends the snooze."""
     with store.write() as conn:

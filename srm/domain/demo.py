@@ -10,6 +10,9 @@ from srm.domain import contacts as dc
 from srm.domain import goals, ideas, important_dates, interactions, stages
 from srm.store.db import Store
 
+# `PRAGMA application_id` of a demo workspace ("SRMD"): `srm demo` replaces only such a file.
+APPLICATION_ID = 0x53524D44
+
 PEOPLE = [
     # name, org, role, segment, tags, extra cadence
     ("Maria García", "Riverside Makers", "Membership lead", "partners", ["chapter"], None),

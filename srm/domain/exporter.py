@@ -7,10 +7,7 @@ about them, for a data-protection access request) or one segment.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -133,34 +130,6 @@ def export(store: Store, config: Config, where: Scope, options: Options, out: Te
     if options.format == "vcard":
         return _vcard(store, where, out)
     return _ics(store, config, where, options, out)
-
-
-@contextmanager
-def atomic_file(path: Path) -> Iterator[TextIO]:
-    """A text file that appears complete or not at all: temp file beside it, fsync, rename.
-
-    The temp file is created readable by its owner only, and the export keeps that mode.
-    """
-    path = Path(path)
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    except OSError as e:
-        raise UsageError(f"can't write {path}: {e.strerror}") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            yield f
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
-    dir_fd = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(dir_fd)  # so the rename itself survives a crash
-    finally:
-        os.close(dir_fd)
 
 
 # --- JSON ----------------------------------------------------------------------------------

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from srm.domain.common import new_uuid, one_line
+from srm.domain.common import new_uuid, one_line, update_row
 from srm.errors import NotFound, UsageError
 from srm.store.db import Store
 
@@ -112,8 +112,7 @@ def edit(
                 f"follow-up {followup_id} was made on {current['created_on']}; it can't be due"
                 " before that"
             )
-        sets = ", ".join(f"{k} = ?" for k in changes)
-        conn.execute(f"UPDATE followup SET {sets} WHERE id = ?", (*changes.values(), followup_id))
+        update_row(conn, "followup", followup_id, changes)
     return get(store, followup_id)
 
 

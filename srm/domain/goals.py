@@ -6,7 +6,7 @@ import sqlite3
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from srm.domain.common import new_uuid, one_line
+from srm.domain.common import new_uuid, one_line, update_row
 from srm.domain.contacts import Contact
 from srm.errors import NotFound, UsageError
 from srm.store.db import Store
@@ -139,8 +139,7 @@ def edit(
                 f"goal {goal_id} was already confirmed or closed on {min(later)}; it can't have"
                 " been recorded after that"
             )
-        sets = ", ".join(f"{k} = ?" for k in changes)
-        conn.execute(f"UPDATE goal SET {sets} WHERE id = ?", (*changes.values(), goal_id))
+        update_row(conn, "goal", goal_id, changes)
     return get(store, goal_id, today, max_age)
 
 

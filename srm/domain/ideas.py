@@ -6,7 +6,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from srm.domain import segments as seg
-from srm.domain.common import new_uuid, one_line
+from srm.domain.common import new_uuid, one_line, update_row
 from srm.domain.contacts import Contact
 from srm.errors import NotFound, UsageError
 from srm.store.db import Store
@@ -139,8 +139,7 @@ def edit(
                 f"idea {idea_id} was delivered in interaction #{current['interaction_id']}:"
                 " it stays with whom it was given to"
             )
-        sets = ", ".join(f"{k} = ?" for k in changes)
-        conn.execute(f"UPDATE idea SET {sets} WHERE id = ?", (*changes.values(), idea_id))
+        update_row(conn, "idea", idea_id, changes)
     return get(store, idea_id)
 
 

@@ -1,8 +1,11 @@
 """`srm import`: contacts from vCard, CSV and srm JSON files, in one all-or-nothing transaction.
 
-The whole import is one write transaction: a bad record aborts it with the record's place and
-the reason, and the store is unchanged (`skip_invalid` rejects just that record instead). A dry
-run does all the same work and rolls back. Contacts are inserted in bulk here rather than through
+Every record is parsed and checked first, without any lock: parsing 10,000 vCards takes
+seconds, and other srm processes must be able to write meanwhile. A bad record then aborts the
+import with its place and the reason, and the store is unchanged (`skip_invalid` rejects just
+that record instead). The writes are one short transaction, which also looks for duplicates:
+another process may have added the same person while the file was read. A dry run does all the
+same work and rolls back. Contacts are inserted in bulk here rather than through
 `contacts.add`, which re-reads each contact and whose handle lookup scans the table: 10,000 cards
 must import in seconds. Handles come from `contacts.pick_handle` over the taken handles, kept in memory.
 """
@@ -14,6 +17,7 @@ import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 from srm import cadence as cad
 from srm.config import Config
@@ -27,6 +31,7 @@ from srm.store.db import Store
 
 FORMATS = ("auto", "vcard", "linkedin", "google", "outlook", "csv", "json")
 ON_DUPLICATE = ("skip", "merge", "new")
+Step = tuple[str, str, Any]  # ("skip", where, reason) or ("contact", where, fields)
 
 
 @dataclass
@@ -132,6 +137,10 @@ def run(store: Store, config: Config, source: Source, options: Options) -> Summa
     extra_tags = dc.normalise_tags(options.tags)
     if options.cadence is not None:
         cad.normalise(options.cadence)
+    steps: list[Step] = []
+    if source.format != "json":
+        checker = _Checker(options, _segments(store.conn), extra_segments, extra_tags)
+        steps = _prepare(source, checker, summary)
     try:
         with store.write() as conn:
             job = _Import(conn, config, options, summary, extra_segments, extra_tags)
@@ -140,8 +149,12 @@ def run(store: Store, config: Config, source: Source, options: Options) -> Summa
                 for item in source.items:
                     sections.add(item)
             else:
-                for record in source.items:
-                    job.contact_record(record)
+                job.check_segments(steps)
+                for kind, where, value in steps:
+                    if kind == "skip":
+                        job.skip(where, value)
+                    else:
+                        job.contact(where, value)
             job.finish()
             if options.dry_run:
                 raise _Rollback
@@ -150,82 +163,56 @@ def run(store: Store, config: Config, source: Source, options: Options) -> Summa
     return summary
 
 
-class _Import:
-    """The state of one import: indexes for duplicate checks and handles, and the summary."""
+def _segments(conn: sqlite3.Connection) -> dict[str, tuple[int, str | None]]:
+    """Segment name → (id, cadence)."""
+    return {
+        r["name"]: (r["id"], r["cadence"])
+        for r in conn.execute("SELECT id, name, cadence FROM segment")
+    }
 
-    def __init__(
-        self,
-        conn: sqlite3.Connection,
-        config: Config,
-        options: Options,
-        summary: Summary,
-        extra_segments: list[int],
-        extra_tags: list[str],
-    ):
-        self.conn, self.config = conn, config
-        self.options, self.summary = options, summary
-        self.extra_segments, self.extra_tags = extra_segments, extra_tags
-        self.now = now_utc()
-        self.by_email: dict[str, int] = {}
-        self.by_name: dict[str, list[int]] = {}
-        self.emails: dict[int, str | None] = {}
-        self.handles: dict[int, str] = {}
-        self.taken: set[str] = set()
-        self.suffixes: dict[str, int] = {}  # the next free -N of a handle base
-        self.created: set[int] = set()
-        for cid, handle, name, email in conn.execute("SELECT id, handle, name, email FROM contact"):
-            self._index(cid, handle, name, email)
-        self.segments = {
-            r["name"]: (r["id"], r["cadence"])
-            for r in conn.execute("SELECT id, name, cadence FROM segment")
-        }
-        self.segment_cadences = dict(self.segments.values())
-        self.staggered: list[tuple[int, cad.Cadence]] = []
 
-    # --- records ---------------------------------------------------------------------------
+def _prepare(source: Source, checker: _Checker, summary: Summary) -> list[Step]:
+    """Parse and check every record of a vCard or CSV file, in order, taking no lock.
 
-    def contact_record(self, record: dict) -> None:
-        """Create, merge, skip or reject one contact record of a vCard or CSV file."""
+    Each step is ("skip", where, reason) or ("contact", where, fields); a bad record raises
+    here, before anything is written (or, with skip_invalid, is listed as rejected).
+    """
+    steps: list[Step] = []
+    for record in source.items:
         where = record["where"]
         if record.get("skip"):
-            self.skip(where, record["skip"])
-            return
-        if record.get("error"):
-            self.reject(where, record["error"])
-            return
-        try:
-            fields = self._fields(record)
-        except SrmError as e:
-            self.reject(where, str(e))
-            return
-        found = self.find_duplicate(fields)
-        if found is not None and self.options.on_duplicate != "new":
-            self.duplicate(where, found, fields)
-        else:
-            self.create(fields)
+            steps.append(("skip", where, record["skip"]))
+            continue
+        error = record.get("error")
+        if not error:
+            try:
+                steps.append(("contact", where, checker.fields(record)))
+                continue
+            except SrmError as e:
+                error = str(e)
+        _reject(summary, checker.options, where, error)
+    return steps
 
-    def duplicate(self, where: str, found: tuple[int, str], fields: dict) -> None:
-        """Merge a duplicate into the contact it duplicates, or skip it (--on-duplicate)."""
-        cid, why = found
-        if self.options.on_duplicate == "merge":
-            self.merge(cid, fields)
-            self.summary.merged += 1
-        else:
-            self.skip(where, f"duplicate of {self.handles[cid]} ({why})")
 
-    def skip(self, where: str, reason: str) -> None:
-        self.summary.skipped.append({"where": where, "reason": reason})
+def _reject(summary: Summary, options: Options, where: str, reason: str) -> None:
+    if not options.skip_invalid:
+        raise ImportError_(
+            f"{summary.file}, {where}: {reason}. Nothing was imported: fix it, or use"
+            " --skip-invalid to import the rest"
+        )
+    summary.rejected.append({"where": where, "reason": reason})
 
-    def reject(self, where: str, reason: str) -> None:
-        if not self.options.skip_invalid:
-            raise ImportError_(
-                f"{self.summary.file}, {where}: {reason}. Nothing was imported: fix it, or use"
-                " --skip-invalid to import the rest"
-            )
-        self.summary.rejected.append({"where": where, "reason": reason})
 
-    def _fields(self, record: dict) -> dict:
-        """The columns of a contact from a record, checked as `srm add` checks them."""
+@dataclass
+class _Checker:
+    """Turns a parsed record into a contact's columns, checked as `srm add` checks them."""
+
+    options: Options
+    segments: dict[str, tuple[int, str | None]]  # name → (id, cadence)
+    extra_segments: list[int]
+    extra_tags: list[str]
+
+    def fields(self, record: dict) -> dict:
         email = _first_valid_email(record["emails"])
         # The first of name, email and org with something left once control characters go.
         candidates = (record["name"], email, record["org"])
@@ -263,6 +250,72 @@ class _Import:
         if key not in self.segments:
             raise NotFound(f"no segment named {name!r} (srm segment add {key} creates it)")
         return self.segments[key][0]
+
+
+class _Import:
+    """The state of one import: indexes for duplicate checks and handles, and the summary."""
+
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        config: Config,
+        options: Options,
+        summary: Summary,
+        extra_segments: list[int],
+        extra_tags: list[str],
+    ):
+        self.conn, self.config = conn, config
+        self.options, self.summary = options, summary
+        self.extra_segments, self.extra_tags = extra_segments, extra_tags
+        self.now = now_utc()
+        self.by_email: dict[str, int] = {}
+        self.by_name: dict[str, list[int]] = {}
+        self.emails: dict[int, str | None] = {}
+        self.handles: dict[int, str] = {}
+        self.taken: set[str] = set()
+        self.suffixes: dict[str, int] = {}  # the next free -N of a handle base
+        self.created: set[int] = set()
+        for cid, handle, name, email in conn.execute("SELECT id, handle, name, email FROM contact"):
+            self._index(cid, handle, name, email)
+        self.segments = _segments(conn)
+        self.segment_cadences = dict(self.segments.values())
+        self.check = _Checker(options, self.segments, extra_segments, extra_tags)
+        self.staggered: list[tuple[int, cad.Cadence]] = []
+
+    # --- records ---------------------------------------------------------------------------
+
+    def contact(self, where: str, fields: dict) -> None:
+        """Create, merge or skip one checked contact of a vCard or CSV file."""
+        found = self.find_duplicate(fields)
+        if found is not None and self.options.on_duplicate != "new":
+            self.duplicate(where, found, fields)
+        else:
+            self.create(fields)
+
+    def check_segments(self, steps: list[Step]) -> None:
+        """Fail if a segment the records were checked against was deleted meanwhile."""
+        here = set(self.segment_cadences)
+        for kind, _, fields in steps:
+            if kind == "contact" and not here.issuperset(fields["segment_ids"]):
+                raise ImportError_(
+                    f"a segment was deleted while {self.summary.file} was being read; nothing"
+                    " was imported: run the import again"
+                )
+
+    def duplicate(self, where: str, found: tuple[int, str], fields: dict) -> None:
+        """Merge a duplicate into the contact it duplicates, or skip it (--on-duplicate)."""
+        cid, why = found
+        if self.options.on_duplicate == "merge":
+            self.merge(cid, fields)
+            self.summary.merged += 1
+        else:
+            self.skip(where, f"duplicate of {self.handles[cid]} ({why})")
+
+    def skip(self, where: str, reason: str) -> None:
+        self.summary.skipped.append({"where": where, "reason": reason})
+
+    def reject(self, where: str, reason: str) -> None:
+        _reject(self.summary, self.options, where, reason)
 
     def find_duplicate(self, fields: dict, *, within_file: bool = True) -> tuple[int, str] | None:
         """The contact already here that this one duplicates: same email, else same name.
@@ -524,7 +577,7 @@ class _Sections:
             "connected_on": _date(rec, "connected_on"),
             "dates": [],
         }
-        fields = job._fields(record)
+        fields = job.check.fields(record)
         fields["note"] = note_text(_text(rec, "note", "", raw=True))
         unknown = [u for u in _list(rec, "segments") if u not in self.segment_ids]
         if unknown:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from srm.config import Config
-from srm.domain.common import new_uuid, note_text, now_utc, one_line
+from srm.domain.common import new_uuid, note_text, now_utc, one_line, update_row
 from srm.domain.contacts import Contact
 from srm.errors import NotFound, UsageError
 from srm.store.db import Store
@@ -318,10 +318,7 @@ def edit(
         if "occurred_on" in changes and current["idea_id"] is not None:
             _check_idea_date(conn, current["idea_id"], on)
         if changes:
-            sets = ", ".join(f"{k} = ?" for k in changes)
-            conn.execute(
-                f"UPDATE interaction SET {sets} WHERE id = ?", (*changes.values(), interaction_id)
-            )
+            update_row(conn, "interaction", interaction_id, changes)
         if "occurred_on" in changes:
             conn.execute(
                 "UPDATE interaction_contact SET occurred_on = ? WHERE interaction_id = ?",

@@ -4,23 +4,31 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from srm.errors import StoreError
-from srm.store.migrations import MIGRATIONS, UNDO_SINCE, now_utc
-from srm.store.undo import Journal, sync_triggers
+from srm.store import migrations
+from srm.store.migrations import CORE_TABLES, MIGRATIONS, now_utc
+from srm.store.undo import Journal
 
 BUSY_TIMEOUT_MS = 10_000
+CHECKPOINT_WAIT_S = 10.0  # how long an erasure waits for other readers before it gives up
 
 
 class Store:
-    """An open srm database. Reads run in autocommit; every write goes through `write()`."""
+    """An open srm database. Reads run in autocommit; every write goes through `write()`.
 
-    def __init__(self, path: Path, conn: sqlite3.Connection):
+    `read_only` says why the store can't be written (its folder or file is read-only), or is
+    None: such a store is opened read-only, reads work and `write()` fails with that reason.
+    """
+
+    def __init__(self, path: Path, conn: sqlite3.Connection, read_only: str | None = None):
         self.path = path
         self.conn = conn
+        self.read_only = read_only
         # Set by the CLI to the command line: this process's writes then form one undo command.
         self.journal: Journal | None = None
 
@@ -29,26 +37,28 @@ class Store:
         self.journal = Journal(label)
 
     @classmethod
-    def open(cls, path: Path) -> Store:
+    def open(cls, path: Path, *, migrate: bool = True, read_only: bool = False) -> Store:
+        """Open (creating it 0600 if need be) and migrate the store at `path`.
+
+        `read_only` opens it for reading whatever its permissions (`srm doctor`); `migrate`
+        False leaves the schema as it is, for tools that inspect a store without changing it.
+        """
         path = Path(path)
-        _create_private(path)
-        try:
-            # isolation_level=None: the driver never opens transactions behind our back; we
-            # issue BEGIN IMMEDIATE ourselves so concurrent writers queue instead of losing data.
-            conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
-            conn.row_factory = sqlite3.Row
-            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            conn.execute("PRAGMA foreign_keys = ON")
-            conn.execute("PRAGMA synchronous = FULL")
-            mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
-            if mode != "wal":
-                conn.execute("PRAGMA journal_mode = WAL")
-        except sqlite3.DatabaseError as e:
-            raise StoreError(
-                f"{path}: can't open the database ({e}); is it an srm database?"
-            ) from None
-        store = cls(path, conn)
-        store.migrate()
+        real = Path(os.path.realpath(path))  # SQLite keeps -wal and -shm beside the real file
+        why = "opened for reading" if read_only else why_read_only(real)
+        if why is None:
+            _create_private(real)
+            try:
+                conn = _connect(real, path)
+            except _ReadOnly as e:
+                why = str(e)
+        elif not real.exists():
+            raise StoreError(f"can't create the database at {path}: {why}")
+        if why is not None:
+            conn = _connect_read_only(path, real, why)
+        store = cls(path, conn, why)
+        if migrate:
+            store.migrate()
         return store
 
     def close(self) -> None:
@@ -59,8 +69,9 @@ class Store:
         """One write transaction: all of it lands, or none of it.
 
         With a journal (see `record_undo`) its changes join the process's undo command, unless
-        `undoable=False` (erasure, undo itself).
+        `undoable=False` (erasure, undo itself, migrations).
         """
+        self.check_writable()
         journal = self.journal if undoable else None
         self.conn.execute("BEGIN IMMEDIATE")
         try:
@@ -75,6 +86,14 @@ class Store:
                 journal.rolled_back()
             raise
         self.conn.execute("COMMIT")
+
+    def check_writable(self) -> None:
+        """Fail with the reason when the store can only be read."""
+        if self.read_only:
+            raise StoreError(
+                f"{self.path} is read-only ({self.read_only}): srm can show it but not change"
+                " it; copy it to a writable folder to make changes"
+            )
 
     @contextmanager
     def memory_mapped(self, size: int = 1 << 30) -> Iterator[None]:
@@ -92,49 +111,213 @@ class Store:
     def schema_version(self) -> int:
         return self.conn.execute("PRAGMA user_version").fetchone()[0]
 
-    def migrate(self) -> None:
-        """Apply pending migrations; refuse a database written by a newer srm."""
+    def checkpoint(self, wait: float | None = None) -> bool:
+        """Copy the write-ahead log into the database file and truncate it to zero bytes.
+
+        Old page images (an erased person's, say) stay in the `-wal` file until then. Another
+        connection in the middle of a read keeps its snapshot, so this retries until `wait`
+        seconds (default CHECKPOINT_WAIT_S) have passed; False if a reader was still there (SQLite checkpoints when the
+        last connection closes).
+        """
+        if self.read_only:
+            return False
+        deadline = time.monotonic() + (CHECKPOINT_WAIT_S if wait is None else wait)
+        self.conn.execute("PRAGMA busy_timeout = 1000")
+        try:
+            while True:
+                busy = self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+                if not busy:
+                    return True
+                if time.monotonic() >= deadline:
+                    return False
+                time.sleep(0.05)
+        finally:
+            self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+
+    def migrate(self, *, backup: bool = True) -> None:
+        """Apply pending migrations, after a backup; refuse a newer or inconsistent database.
+
+        `backup` False skips the backup, for a store whose contents were just copied from one.
+        """
         known = len(MIGRATIONS)
         try:
             version = self.schema_version()
+            problems = version_problems(self.conn, version)
         except sqlite3.DatabaseError as e:
             raise StoreError(f"{self.path}: not an srm database ({e})") from None
-        if version == known:
-            return
         if version > known:
             raise StoreError(
                 f"{self.path} was written by a newer srm (schema {version}, this srm knows "
                 f"{known}); upgrade srm (pip install --upgrade srm) to use it"
             )
-        for number, (name, step) in enumerate(MIGRATIONS, start=1):
-            if number <= version:
-                continue
-            with self.write() as conn:
+        if problems:
+            raise StoreError(
+                f"{self.path}: {problems[0]}; run `srm doctor` to see what is wrong and what to do"
+            )
+        if version == known:
+            return
+        if self.read_only:
+            raise StoreError(
+                f"{self.path} has schema {version} and this srm needs {known}, but it can't be"
+                f" upgraded: it is read-only ({self.read_only}); copy it to a writable folder"
+            )
+        if version > 0 and backup:
+            self._backup_before(f"schema-{version + 1}")
+        for number in range(version + 1, known + 1):
+            with self.write(undoable=False) as conn:
                 # Another process may have migrated while we waited for the lock.
                 if conn.execute("PRAGMA user_version").fetchone()[0] >= number:
                     continue
-                step(conn)
-                conn.execute(
-                    "INSERT INTO schema_migration (version, name, applied_at) VALUES (?, ?, ?)",
-                    (number, name, now_utc()),
-                )
-                if number >= UNDO_SINCE:
-                    # Tables a step added or changed get their undo triggers in the same step.
-                    sync_triggers(conn)
-                conn.execute(f"PRAGMA user_version = {number}")
+                migrations.apply(conn, number)
+
+    def _backup_before(self, what: str) -> Path:
+        """A backup taken before `what` changes the store; no backup, no change."""
+        from srm.store import backup
+
+        try:
+            return backup.make(self, label=f"before-{what}")
+        except StoreError as e:
+            raise StoreError(f"{e}; nothing was changed") from None
 
 
-def _create_private(path: Path) -> None:
-    """Create the database file readable by its owner only (it holds personal data)."""
-    if path.exists():
-        if path.is_dir():
-            raise StoreError(f"{path} is a directory, not a database file")
+def version_problems(conn: sqlite3.Connection, version: int) -> list[str]:
+    """Where the schema version, the migration record and the tables disagree."""
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")} - {
+        "sqlite_sequence",
+        "sqlite_stat1",
+    }
+    if version == 0:
+        if tables:
+            return ["it has tables but no srm schema version: it isn't an srm database"]
+        return []
+    if "schema_migration" not in tables:
+        return [f"its schema version is {version} but its migration record is missing"]
+    count, top = conn.execute("SELECT count(*), max(version) FROM schema_migration").fetchone()
+    problems = []
+    if count != version or (top or 0) != version:
+        problems.append(
+            f"its schema version is {version} but its migration record lists {count} step(s)"
+            + (f" up to {top}" if top else "")
+        )
+    missing = sorted(CORE_TABLES - tables)
+    if missing:
+        problems.append(f"table(s) {', '.join(missing)} are missing")
+    return problems
+
+
+class _ReadOnly(Exception):
+    """SQLite refused to write a store the file system seemed to allow: open it read-only."""
+
+
+def _connect(real: Path, path: Path) -> sqlite3.Connection:
+    try:
+        # isolation_level=None: the driver never opens transactions behind our back; we
+        # issue BEGIN IMMEDIATE ourselves so concurrent writers queue instead of losing data.
+        conn = sqlite3.connect(real, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+        _pragmas(conn)
+        conn.execute("PRAGMA synchronous = FULL")
+        # Deleted records are overwritten with zeros, not just unlinked (erasure, `srm rm`).
+        conn.execute("PRAGMA secure_delete = ON")
+        mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
+        if mode != "wal":
+            conn.execute("PRAGMA journal_mode = WAL")
+    except sqlite3.OperationalError as e:
+        if "readonly" in str(e):
+            with suppress(UnboundLocalError):
+                conn.close()
+            raise _ReadOnly(f"SQLite can't write it: {e}") from None
+        raise StoreError(f"{path}: can't open the database ({e}); is it an srm database?") from None
+    except sqlite3.DatabaseError as e:
+        raise StoreError(f"{path}: can't open the database ({e}); is it an srm database?") from None
+    return conn
+
+
+def _connect_read_only(path: Path, real: Path, why: str) -> sqlite3.Connection:
+    """A read-only connection, even where SQLite can't create the `-shm` it wants for WAL.
+
+    `mode=ro` reads committed changes still in the `-wal`; it needs to create `-shm` when that
+    doesn't exist, which a read-only folder forbids. Then, if no `-wal` holds changes, the file
+    alone is the whole store and `immutable=1` reads it without any locking or side file (safe:
+    no srm can write in a folder where it can't create a `-wal`).
+    """
+    uri = real.as_uri()
+    try:
+        conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, isolation_level=None)
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.DatabaseError as first:
+        wal = Path(str(real) + "-wal")
+        if wal.exists() and wal.stat().st_size > 0:
+            raise StoreError(
+                f"{path} is read-only ({why}) and its {wal.name} holds changes SQLite can't"
+                f" read without writing ({first}); copy the store with its -wal file to a"
+                " writable folder"
+            ) from None
+        try:
+            conn = sqlite3.connect(f"{uri}?immutable=1", uri=True, isolation_level=None)
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlite3.DatabaseError as e:
+            raise StoreError(
+                f"{path}: can't open the database ({e}); is it an srm database?"
+            ) from None
+    _pragmas(conn)
+    conn.execute("PRAGMA query_only = ON")
+    return conn
+
+
+def _pragmas(conn: sqlite3.Connection) -> None:
+    conn.row_factory = sqlite3.Row
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    conn.execute("PRAGMA foreign_keys = ON")
+
+
+def why_read_only(real: Path) -> str | None:
+    """Why srm can't write the store at `real` (resolved), or None if it can."""
+    folder = real.parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent  # a store in a folder to be created: ask its nearest ancestor
+    with suppress(OSError, AttributeError):
+        if os.statvfs(folder).f_flag & os.ST_RDONLY:
+            return "it is on a read-only file system"
+    effective = os.access in os.supports_effective_ids
+    if real.exists() and not os.access(real, os.W_OK, effective_ids=effective):
+        return "the file is read-only"
+    # WAL mode needs to create the -wal and -shm files beside the store.
+    if not os.access(folder, os.W_OK | os.X_OK, effective_ids=effective):
+        return f"its folder {folder} is not writable"
+    return None
+
+
+def _create_private(real: Path) -> None:
+    """Create the database file readable by its owner only (it holds personal data).
+
+    `real` is the resolved path, so a store reached through a dangling symlink is created at
+    the link's target with mode 0600 too; a folder srm creates for it is 0700. Modes are set
+    explicitly: a umask of 000 leaves them the same.
+    """
+    if real.exists():
+        if real.is_dir():
+            raise StoreError(f"{real} is a directory, not a database file")
         return
     try:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        os.close(fd)
+        make_private_dirs(real.parent)
+        fd = os.open(real, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            os.fchmod(fd, 0o600)
+        finally:
+            os.close(fd)
     except FileExistsError:
         pass
     except OSError as e:
-        raise StoreError(f"can't create the database at {path}: {e.strerror}") from None
+        raise StoreError(f"can't create the database at {real}: {e.strerror}") from None
+
+
+def make_private_dirs(folder: Path) -> None:
+    """Create `folder` and any missing parents, each 0700 whatever the umask."""
+    missing = []
+    while not folder.exists():
+        missing.append(folder)
+        folder = folder.parent
+    for d in reversed(missing):
+        with suppress(FileExistsError):
+            os.mkdir(d, 0o700)
+            os.chmod(d, 0o700)

@@ -7,6 +7,7 @@ from `srm.store.models` and frozen here; `tests/test_migrations.py` keeps them i
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import uuid
 from collections.abc import Callable
@@ -216,6 +217,10 @@ CREATE INDEX ix_interaction_contact_contact_date ON interaction_contact (contact
 """
 
 
+# The tables every srm store has had since step 1: a store missing one is damaged.
+CORE_TABLES = frozenset(re.findall(r"^CREATE TABLE (\w+)", SCHEMA_1, re.MULTILINE))
+
+
 def _initial(conn: sqlite3.Connection) -> None:
     for statement in SCHEMA_1.split(";"):
         if statement.strip():
@@ -315,8 +320,45 @@ def _run(conn: sqlite3.Connection, script: str) -> None:
             conn.execute(statement)
 
 
+def _erasure_record(conn: sqlite3.Connection) -> None:
+    """`srm rm` records that an erasure happened, and when; never who (GDPR art. 17)."""
+    conn.execute(
+        """
+CREATE TABLE erasure (
+    id INTEGER NOT NULL,
+    uuid VARCHAR NOT NULL,
+    contact_uuid VARCHAR NOT NULL,
+    erased_on DATE NOT NULL,
+    interactions INTEGER NOT NULL,
+    mentions INTEGER NOT NULL,
+    redacted BOOLEAN NOT NULL,
+    created_at VARCHAR NOT NULL,
+    PRIMARY KEY (id),
+    UNIQUE (uuid),
+    UNIQUE (contact_uuid)
+)"""
+    )
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
     ("initial schema", _initial),
     ("undo log", _undo_log),
     ("search index", _search_index),
+    ("erasure record", _erasure_record),
 ]
+
+
+def apply(conn: sqlite3.Connection, number: int) -> None:
+    """Run step `number` (1-based) and record it, inside the caller's transaction."""
+    name, step = MIGRATIONS[number - 1]
+    step(conn)
+    conn.execute(
+        "INSERT INTO schema_migration (version, name, applied_at) VALUES (?, ?, ?)",
+        (number, name, now_utc()),
+    )
+    if number >= UNDO_SINCE:
+        from srm.store.undo import sync_triggers
+
+        # Tables a step added or changed get their undo triggers in the same step.
+        sync_triggers(conn)
+    conn.execute(f"PRAGMA user_version = {number}")

@@ -233,3 +233,20 @@ class UndoState(SQLModel, table=True):
     __table_args__ = (CheckConstraint("id = 1", name="undo_state_single"),)
     id: int = Field(primary_key=True)
     command_id: int | None = None
+
+
+class Erasure(SQLModel, table=True):
+    """That a person was erased (`srm rm`, GDPR art. 17) and when: never their name.
+
+    `contact_uuid` is kept so that `srm restore` can erase them again from an older backup.
+    """
+
+    __tablename__ = "erasure"
+    id: int | None = Field(default=None, primary_key=True)
+    uuid: str = Field(unique=True)
+    contact_uuid: str = Field(unique=True)
+    erased_on: date
+    interactions: int  # interactions only about them, erased with them
+    mentions: int  # other records whose text still named them when they were erased
+    redacted: bool  # whether those mentions were replaced (and are again after a restore)
+    created_at: str
