@@ -148,7 +148,7 @@ def show(renderable: Any) -> None:
     out().print(renderable)
 
 
-_UNSAFE_CELL = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029]")
+_UNSAFE_CELL = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 # Rich measures every cell of a table (7 s for 10,000 contacts); past this many rows a long
 # listing is drawn as plain aligned columns, which reads the same in a pager.
