@@ -50,12 +50,28 @@ class Config:
     channels: tuple[str, ...] = ()
     stages: tuple[str, ...] = DEFAULT_STAGES
     goal_max_age_days: int = 90
+    me: str = ""  # "Name <address>": who you are, in mail and calendars (and team mode)
+    due_scope: str = "all"  # "mine": `srm due` lists only your contacts (see `srm due --mine`)
+    who_half_life_days: int = 90  # `srm who`: a touch this old counts half as much as today's
     segments: dict[str, SegmentConfig] = field(default_factory=dict)
     source: Path | None = None
 
     @property
     def all_channels(self) -> tuple[str, ...]:
         return BUILTIN_CHANNELS + tuple(c for c in self.channels if c not in BUILTIN_CHANNELS)
+
+    @property
+    def member(self) -> tuple[str, str] | None:
+        """Who you are on a team, as (name, address lower-case), or None without `me`.
+
+        A bare address is its own name. srm knows a team member by the address alone.
+        """
+        if not self.me:
+            return None
+        from email.utils import parseaddr
+
+        name, addr = parseaddr(self.me)
+        return (name.strip() or addr.lower(), addr.lower())
 
 
 def _cadence(v: Any) -> str:
@@ -93,6 +109,37 @@ def _str(v: Any) -> str:
     return v
 
 
+def _address(text: str) -> str | None:
+    """The address itself, lower-case, if `text` is one (local@domain, no spaces)."""
+    a = text.strip().lower()
+    local, at, domain = a.rpartition("@")
+    if not at or not local or "." not in domain.strip(".") or any(c.isspace() for c in a):
+        return None
+    return a
+
+
+def _me(v: Any) -> str:
+    from email.utils import parseaddr
+
+    if not isinstance(v, str):
+        raise ValueError('"Your Name <you@example.org>"')
+    if not v.strip():
+        return ""
+    name, addr = parseaddr(v)
+    if _address(addr) is None or "<" in v and ">" not in v:
+        raise ValueError('"Your Name <you@example.org>" (or the bare address)')
+    return f"{name} <{addr}>" if name else addr
+
+
+DUE_SCOPES = ("all", "mine")
+
+
+def _due_scope(v: Any) -> str:
+    if v not in DUE_SCOPES:
+        raise ValueError('"all" (every contact) or "mine" (yours and unowned ones; needs me)')
+    return v
+
+
 # key -> (validator, description of the default for docs)
 SPEC: dict[str, Any] = {
     "owner": _str,
@@ -103,6 +150,9 @@ SPEC: dict[str, Any] = {
     "channels": _names,
     "stages": _names,
     "goal_max_age_days": _int(1, MAX_DAYS),
+    "me": _me,
+    "due_scope": _due_scope,
+    "who_half_life_days": _int(1, MAX_DAYS),
 }
 SEGMENT_SPEC: dict[str, Any] = {
     "cadence": _cadence,
@@ -160,6 +210,11 @@ def from_dict(data: dict[str, Any], path: Path) -> Config:
             values[key] = check(raw)
         except ValueError as e:
             raise ConfigError(f"{path}: {key} = {raw!r} is invalid; expected {e}") from None
+    if values.get("due_scope") == "mine" and not values.get("me"):
+        raise ConfigError(
+            f'{path}: due_scope = "mine" needs me = "Your Name <you@example.org>": srm knows'
+            " which contacts are yours by your address"
+        )
     if "database" in values:
         db = values["database"]
         values["database"] = (path.parent / Path(db).expanduser()) if db else None

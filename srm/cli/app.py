@@ -33,6 +33,7 @@ COMMAND_MODULES = (
     "goals",
     "stages",
     "important_dates",
+    "team",
     "report",
     "transfer",
     "db",

@@ -119,6 +119,14 @@ def contacts(
     archived: Annotated[
         bool, typer.Option("--archived", help="List archived contacts instead.")
     ] = False,
+    owner: Annotated[
+        str | None,
+        typer.Option(
+            "--owner",
+            metavar="NAME",
+            help="Only the contacts this team member owns ('me': yours, 'none': nobody's).",
+        ),
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """List contacts with their cadence, last interaction and next check-in.
@@ -126,6 +134,7 @@ def contacts(
     Examples:
       srm contacts --segment partners
       srm contacts --search riverside --json
+      srm contacts --owner ben
     """
     from srm.domain import contacts as dc
     from srm.domain import schedule
@@ -136,7 +145,20 @@ def contacts(
         from srm.domain.stages import check
 
         stage = check(app.config, stage)
-    found = dc.search(store, segment=segment, tag=tag, query=search, archived=archived, stage=stage)
+    owners = None
+    if owner is not None:
+        from srm.domain import team
+
+        owners = team.owned_by(store, owner)
+    found = dc.search(
+        store,
+        segment=segment,
+        tag=tag,
+        query=search,
+        archived=archived,
+        stage=stage,
+        owners=owners,
+    )
     plans = schedule.schedules(
         store, app.config, app.today, contact_ids=[c.id for c in found], include_archived=True
     )
@@ -147,11 +169,12 @@ def contacts(
     if not found:
         message(
             "No contacts match."
-            if (segment or tag or search or stage)
+            if (segment or tag or search or stage or owner)
             else "No contacts yet: srm add NAME"
         )
         return
     rows = []
+    owned = any(c.owner for c in found)  # on a team's store: who looks after each
     for c in found:
         p = plans.get(c.id)
         rows.append(
@@ -164,9 +187,11 @@ def contacts(
                 str(p.cadence) if p and p.cadence else "none",
                 p.last.isoformat() if p and p.last else "never",
                 p.due.isoformat() if p and p.due else "",
+                *([c.owner["name"] if c.owner else ""] if owned else []),
             ]
         )
-    show_rows(["handle", "name", "org", "segments", "tags", "cadence", "last", "next due"], rows)
+    columns = ["handle", "name", "org", "segments", "tags", "cadence", "last", "next due"]
+    show_rows(columns + (["owner"] if owned else []), rows)
     message(plural(len(found), "contact"))
 
 
@@ -527,12 +552,16 @@ def _merge_lines(p) -> list[str]:
             else ""
         )
         moved.append(plural(p.stages, "stage change") + dropped)
+    if p.handoffs:
+        moved.append(plural(p.handoffs, "hand-off"))
     lines.append("  move: " + (", ".join(moved) if moved else "no records"))
     if p.segments or p.tags:
         added = [f"segments {', '.join(p.segments)}"] if p.segments else []
         added += [f"tags {', '.join(p.tags)}"] if p.tags else []
         lines.append("  add: " + esc("; ".join(added)))
     for name, value in p.changes.items():
+        if name == "owner_id":  # shown by name: the id means nothing to a person
+            name, value = "owner", o.owner["name"]
         lines.append(f"  set {name}: {esc(_field_value(name, value))}")
     if p.conflicts:
         lines.append(f"  keep {esc(k.name)}'s value where both differ:")
@@ -565,7 +594,9 @@ def _conflict_lines(p) -> list[str]:
     for c in p.conflicts:
         line = f"    {c.field}: {_short(c.keep)!r} ≠ {_short(c.other)!r}"
         option = EDIT_OPTIONS.get(c.field)
-        if option:
+        if c.field == "owner":
+            line += f"   → srm handoff @{p.keep.handle} --to {shlex.quote(c.other)}"
+        elif option:
             cmd = f"srm edit @{p.keep.handle} {option} {shlex.quote(c.other)}"
             line += f"   → {cmd if len(cmd) <= 100 else 'srm edit @' + p.keep.handle + ' ' + option + ' …'}"
         out.append(esc(line))

@@ -8,6 +8,7 @@ import unicodedata
 from collections.abc import Callable, Container
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
 
 from srm import cadence as cad
 from srm.domain import segments as seg
@@ -23,6 +24,9 @@ from srm.domain.common import (
 )
 from srm.errors import Ambiguous, Duplicate, NotFound, UsageError
 from srm.store.db import Store
+
+if TYPE_CHECKING:
+    from srm.domain.team import Owners
 
 # Letters NFKD does not decompose into ASCII.
 _FOLD = str.maketrans({"ß": "ss", "æ": "ae", "ø": "o", "ł": "l", "đ": "d", "þ": "th", "œ": "oe"})
@@ -71,6 +75,7 @@ class Contact:
     updated_at: str
     segments: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
+    owner: dict | None = None  # the team member who looks after them: {"id", "name", "email"}
 
     @property
     def archived(self) -> bool:
@@ -99,6 +104,7 @@ class Contact:
             "archived_at": self.archived_at,
             "created_at": self.created_at,
             "updated_at": self.updated_at,
+            "owner": self.owner,
         }
 
 
@@ -240,8 +246,8 @@ def add(
         now = now_utc()
         cur = c.execute(
             "INSERT INTO contact (uuid, handle, name, email, phone, org, team, role, cadence,"
-            " since, connected_on, note, created_at, updated_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " since, connected_on, note, created_at, updated_at, owner_id)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 new_uuid(),
                 unique_handle(c, name, email),
@@ -257,6 +263,7 @@ def add(
                 note,
                 now,
                 now,
+                store.member_id,  # who adds someone looks after them, until a hand-off
             ),
         )
         cid = cur.lastrowid
@@ -331,6 +338,12 @@ def _hydrate(store: Store, rows: list[sqlite3.Row]) -> list[Contact]:
             chunk,
         ):
             tags.setdefault(r[0], []).append(r[1])
+    owners: dict[int, dict] = {}
+    if any(r["owner_id"] is not None for r in rows):
+        owners = {
+            m[0]: {"id": m[0], "name": m[1], "email": m[2]}
+            for m in store.conn.execute("SELECT id, name, email FROM member")
+        }
     return [
         Contact(
             id=r["id"],
@@ -352,6 +365,7 @@ def _hydrate(store: Store, rows: list[sqlite3.Row]) -> list[Contact]:
             updated_at=r["updated_at"],
             segments=segs.get(r["id"], []),
             tags=tags.get(r["id"], []),
+            owner=owners.get(r["owner_id"]),
         )
         for r in rows
     ]
@@ -492,9 +506,14 @@ def search(
     query: str | None = None,
     archived: bool = False,
     stage: str | None = None,
+    owners: Owners | None = None,
 ) -> list[Contact]:
     where = ["c.archived_at IS NOT NULL" if archived else "c.archived_at IS NULL"]
     params: list[object] = []
+    if owners is not None:
+        cond, more = owners.sql("c.owner_id")
+        where.append(cond)
+        params += more
     if segment:
         s = seg.get(store, segment)
         where.append("c.id IN (SELECT contact_id FROM contact_segment WHERE segment_id = ?)")

@@ -15,6 +15,7 @@ from srm.config import Config
 from srm.domain import followups as fu
 from srm.domain import goals, ideas, important_dates, repair, schedule
 from srm.domain.common import plural
+from srm.domain.team import Owners
 from srm.store.db import Store
 
 FOLLOWUP_BONUS = 0.5  # per open follow-up: a promised contact is more urgent
@@ -60,6 +61,7 @@ class Query:
     within: int
     segment_id: int | None = None
     tag: str | None = None
+    owners: Owners | None = None  # team mode: only the contacts (and follow-ups) of an owner
 
     @property
     def until(self) -> date:
@@ -70,7 +72,7 @@ class Query:
         """Every listed contact's schedule and latest interaction, read once for all sources."""
         return schedule.schedules(
             self.store, self.config, self.on, segment_id=self.segment_id, tag=self.tag,
-            with_last=True,
+            owners=self.owners, with_last=True,
         )  # fmt: skip
 
     def contact_filter_sql(self, column: str) -> tuple[str, list]:
@@ -84,7 +86,24 @@ class Query:
         if self.tag is not None:
             parts.append(f"{column} IN (SELECT contact_id FROM contact_tag WHERE tag = ?)")
             params.append(self.tag)
+        if self.owners is not None:
+            cond, more = self.owners.of_contact(column)
+            parts.append(cond)
+            params += more
         return (" AND " + " AND ".join(parts) if parts else ""), params
+
+    def followup_filter_sql(self) -> tuple[str, list]:
+        """The same for follow-up `f` of contact `c`; with an owner, a follow-up goes with who
+        made it (else with its contact's owner), not with its contact."""
+        owners, self.owners = self.owners, None
+        try:
+            extra, params = self.contact_filter_sql("c.id")
+        finally:
+            self.owners = owners
+        if owners is not None:
+            cond, more = owners.of_followup("f", "c")
+            extra, params = f"{extra} AND {cond}", params + more
+        return extra, params
 
 
 @dataclass
@@ -141,7 +160,7 @@ def checkins(q: Query, refs: dict[int, dict], weights: dict[int, float]) -> list
 
 def followups(q: Query, refs: dict[int, dict], weights: dict[int, float]) -> list[Item]:
     items = []
-    for f in fu.open_due_by(q.store, q.until, q.contact_filter_sql("c.id")):
+    for f in fu.open_due_by(q.store, q.until, q.followup_filter_sql()):
         cid = f["contact"]["id"]
         refs[cid] = f["contact"]
         due = date.fromisoformat(f["due"])

@@ -87,9 +87,9 @@ def add(store: Store, contact_id: int, text: str, *, due: date, on: date) -> dic
         raise UsageError(f"the follow-up is due {due}, before today ({on}): give a later --due")
     with store.write() as conn:
         fid = conn.execute(
-            "INSERT INTO followup (uuid, contact_id, text, due_on, status, created_on)"
-            " VALUES (?, ?, ?, ?, 'open', ?)",
-            (new_uuid(), contact_id, text, due.isoformat(), on.isoformat()),
+            "INSERT INTO followup (uuid, contact_id, text, due_on, status, created_on, made_by_id)"
+            " VALUES (?, ?, ?, ?, 'open', ?, ?)",
+            (new_uuid(), contact_id, text, due.isoformat(), on.isoformat(), store.member_id),
         ).lastrowid
     return get(store, fid)
 

@@ -93,8 +93,19 @@ def log(
             kind = _idea_give(conn, idea_id, kind, contacts, on)
         cur = conn.execute(
             "INSERT INTO interaction (uuid, occurred_on, channel, kind, sentiment, summary, note,"
-            " idea_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (uid, on.isoformat(), ch, kind, sentiment, summary, note, idea_id, now_utc()),
+            " idea_id, created_at, logged_by_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                uid,
+                on.isoformat(),
+                ch,
+                kind,
+                sentiment,
+                summary,
+                note,
+                idea_id,
+                now_utc(),
+                store.member_id,
+            ),
         )
         iid = cur.lastrowid
         conn.executemany(
@@ -110,7 +121,7 @@ def log(
             # One promise, one follow-up: it belongs to the first contact named.
             fid = conn.execute(
                 "INSERT INTO followup (uuid, contact_id, interaction_id, text, due_on, status,"
-                " created_on) VALUES (?, ?, ?, ?, ?, 'open', ?)",
+                " created_on, made_by_id) VALUES (?, ?, ?, ?, ?, 'open', ?, ?)",
                 (
                     new_uuid(),
                     contacts[0].id,
@@ -118,6 +129,7 @@ def log(
                     follow_up,
                     due.isoformat(),
                     on.isoformat(),
+                    store.member_id,
                 ),
             ).lastrowid
         if idea_id is not None:

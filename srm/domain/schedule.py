@@ -9,10 +9,14 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from srm import cadence as cad
 from srm.config import Config
 from srm.store.db import Store
+
+if TYPE_CHECKING:
+    from srm.domain.team import Owners
 
 
 @dataclass
@@ -64,6 +68,7 @@ def schedules(
     include_archived: bool = False,
     segment_id: int | None = None,
     tag: str | None = None,
+    owners: Owners | None = None,
     with_last: bool = False,
 ) -> dict[int, Schedule]:
     """Schedules for all (or the given) contacts, as of `on` (later interactions are ignored)."""
@@ -80,6 +85,10 @@ def schedules(
     if tag is not None:
         where.append("c.id IN (SELECT contact_id FROM contact_tag WHERE tag = :tag)")
         params["tag"] = tag
+    if owners is not None:
+        cond, values = owners.sql("c.owner_id", named=True)
+        where.append(cond)
+        params.update(values)
     seg_cadences, weights = _segments(conn, contact_ids)
     parsed: dict[tuple[str | None, tuple], cad.Cadence | None] = {}
     # Many contacts share a cadence and a start date; calendar arithmetic is done once for each.
