@@ -175,6 +175,7 @@ def _idea_give(conn, idea_id: int, kind: str, contacts: list[Contact], on: date)
 
 _ITEM = """
 SELECT i.id, i.uuid, i.occurred_on, i.channel, i.kind, i.sentiment, i.summary, i.note, i.idea_id,
+       i.logged_by_id,
        (SELECT json_group_array(json_object('id', c.id, 'uuid', c.uuid, 'handle', c.handle,
                                             'name', c.name))
           FROM interaction_contact x JOIN contact c ON c.id = x.contact_id
@@ -182,7 +183,8 @@ SELECT i.id, i.uuid, i.occurred_on, i.channel, i.kind, i.sentiment, i.summary, i
 """
 
 
-def _item(r, exclude: int | None = None) -> dict:
+def _item(r, team: dict[int, dict], exclude: int | None = None) -> dict:
+    """An interaction as JSON; `team` maps member ids to their short form (srm.domain.team)."""
     people = sorted(json.loads(r["people"]), key=lambda p: (p["name"].casefold(), p["id"]))
     item = {
         "id": r["id"],
@@ -195,6 +197,7 @@ def _item(r, exclude: int | None = None) -> dict:
         "note": r["note"],
         "idea_id": r["idea_id"],
         "contacts": people,
+        "logged_by": team.get(r["logged_by_id"]),
     }
     if exclude is not None:  # a contact's own timeline names only the others
         item["with"] = [p["handle"] for p in people if p["id"] != exclude]
@@ -261,8 +264,9 @@ def history(
     sql = _ITEM + f.source() + where + f" ORDER BY {f.date_column} DESC, i.id DESC"
     if limit is not None:
         sql += f" LIMIT {int(limit)}"
+    members = _members(store)
     for r in store.conn.execute(sql, params):
-        yield _item(r, exclude=contact_id)
+        yield _item(r, members, exclude=contact_id)
 
 
 def count(store: Store, **filters) -> int:
@@ -276,7 +280,13 @@ def get(store: Store, interaction_id: int) -> dict:
     row = row.fetchone()
     if row is None:
         raise NotFound(f"no interaction with id {interaction_id} (srm timeline lists them)")
-    return _item(row)
+    return _item(row, _members(store))
+
+
+def _members(store: Store) -> dict[int, dict]:
+    from srm.domain import team
+
+    return team.refs(store)
 
 
 def edit(

@@ -18,6 +18,7 @@ VERSION = 1
 # In dependency order: each section refers only to records of the sections before it.
 SECTIONS = (
     "segments",
+    "members",
     "contacts",
     "important_dates",
     "ideas",
@@ -25,6 +26,7 @@ SECTIONS = (
     "followups",
     "goals",
     "stage_changes",
+    "handoffs",
 )
 
 

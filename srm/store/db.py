@@ -35,6 +35,7 @@ class Store:
         # known once a write has made them a member.
         self.author: tuple[str, str] | None = None
         self.member_id: int | None = None
+        self.joined = False  # whether the current write made them a member
 
     def record_undo(self, label: str) -> None:
         """Record this process's writes as one command `srm undo` can revert."""
@@ -86,7 +87,7 @@ class Store:
         try:
             if self.author is not None:
                 # Before the journal starts: joining the team is not a command to undo.
-                self.member_id = members.ensure(self.conn, *self.author, now_utc())
+                self.member_id, self.joined = members.ensure(self.conn, *self.author, now_utc())
             if journal is not None:
                 journal.begin(self.conn, now_utc(), self.member_id)
             yield self.conn

@@ -6,18 +6,19 @@ import sqlite3
 import uuid
 
 
-def ensure(conn: sqlite3.Connection, name: str, email: str, now: str) -> int:
+def ensure(conn: sqlite3.Connection, name: str, email: str, now: str) -> tuple[int, bool]:
     """The id of the member with this address, added (or renamed, when `me` now names them
-    otherwise) inside the caller's write transaction."""
+    otherwise) inside the caller's write transaction, and whether they were added now."""
     row = conn.execute("SELECT id, name FROM member WHERE email = ?", (email,)).fetchone()
     if row is None:
-        return conn.execute(
+        added = conn.execute(
             "INSERT INTO member (uuid, name, email, created_at) VALUES (?, ?, ?, ?)",
             (str(uuid.uuid4()), name, email, now),
         ).lastrowid
+        return added, True
     if row[1] != name:
         conn.execute("UPDATE member SET name = ? WHERE id = ?", (name, row[0]))
-    return row[0]
+    return row[0], False
 
 
 def find(conn: sqlite3.Connection, email: str) -> int | None:
