@@ -370,7 +370,7 @@ class _Import:
             "created_at": keep.get("created_at") or self.now,
             "updated_at": keep.get("updated_at") or self.now,
             # An export's own owner (or none) when it names one; else who adds them here.
-            "owner_id": keep["owner_id"] if "owner_id" in keep else self.member_id,
+            "owner_id": keep.get("owner_id", self.member_id),
         }
         cid = self.conn.execute(
             f"INSERT INTO contact ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
@@ -784,7 +784,6 @@ class _Sections:
                 "changed_on": _iso(_date(rec, "changed_on", required=True)),
             },
         )
-
 
     def handoffs(self, rec: dict) -> None:
         self._insert(
