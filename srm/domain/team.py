@@ -145,7 +145,7 @@ class Owners:
 
     member_id: int | None  # None: no member's (with `unowned`: only contacts nobody owns)
     unowned: bool
-    label: str  # as a person reads it: "yours and unowned ones", "Ben Bauer's"
+    name: str  # the member's name, or "nobody"
 
     def sql(self, column: str = "c.owner_id", *, named: bool = False) -> tuple[str, Any]:
         """A condition on an owner column (a contact's `owner_id`), and its parameters (as
@@ -181,19 +181,19 @@ def mine(store: Store) -> Owners:
     """`--mine`: the contacts I own, and those nobody owns (someone must look after them)."""
     require_me(store, "--mine")
     found = me(store)
-    return Owners(found.id if found else _NOBODY, True, "yours and unowned ones")
+    return Owners(found.id if found else _NOBODY, True, store.author[0])
 
 
 def owned_by(store: Store, text: str) -> Owners:
     """`--owner NAME`: one member's contacts; `none` those nobody owns, `me` mine."""
     if text.strip().lower() == "none":
-        return Owners(None, True, "nobody's")
+        return Owners(None, True, "nobody")
     if text.strip().lower() == "me":
         require_me(store, "--owner me")
         found = me(store)
-        return Owners(found.id if found else _NOBODY, False, "yours")
+        return Owners(found.id if found else _NOBODY, False, store.author[0])
     m = resolve(store, text)
-    return Owners(m.id, False, f"{m.name}'s")
+    return Owners(m.id, False, m.name)
 
 
 # --- hand-offs -----------------------------------------------------------------------------
