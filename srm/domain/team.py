@@ -495,11 +495,12 @@ def org_contacts(store: Store, text: str) -> tuple[str, list[int]]:
     if not chosen:
         raise NotFound(f"no contact or organisation matches {ref!r}")
     if len(chosen) > 1:
-        names = sorted(max(spellings[k], key=lambda s: s[1])[0] for k in chosen)
+        names = sorted(min(spellings[k], key=lambda s: (-s[1], s[0]))[0] for k in chosen)
         shown = ", ".join(names[:8]) + (f" and {len(names) - 8} more" if len(names) > 8 else "")
         raise Ambiguous(f"{ref!r} matches {len(names)} organisations: {shown}; name one whole")
     forms = spellings[chosen[0]]
-    name = max(forms, key=lambda s: (s[1], s[0]))[0]
+    # Named as most of its contacts write it, else as typed, else capitalised.
+    name = min(forms, key=lambda s: (-s[1], s[0] != ref, s[0]))[0]
     marks = ",".join("?" * len(forms))
     ids = [
         r[0]
