@@ -38,9 +38,10 @@ def _people(item: dict) -> str:
 def _line(item: dict) -> str:
     kind = "" if item["kind"] == "checkin" else f" {item['kind']}"
     mood = " (negative)" if item["sentiment"] == "negative" else ""
+    by = f" (logged by {item['logged_by']['name']})" if item.get("logged_by") else ""
     return (
         f"#{item['id']} {item['date']} {item['channel']}{kind} with {_people(item)}:"
-        f" {item['summary']}{mood}"
+        f" {item['summary']}{mood}{by}"
     )
 
 
@@ -102,10 +103,14 @@ def timeline(
         return
     shown = 0
     table_rows = []
+    from srm.domain import team
+
+    by = team.active(store)  # a team's store: who logged each
     for item in rows:
         shown += 1
         kind = "" if item["kind"] == "checkin" else item["kind"]
         mood = " (negative)" if item["sentiment"] == "negative" else ""
+        logged = item["logged_by"]["name"] if item["logged_by"] else ""
         table_rows.append(
             [
                 str(item["id"]),
@@ -114,12 +119,14 @@ def timeline(
                 kind,
                 _people(item),
                 item["summary"] + mood,
+                *([logged] if by else []),
             ]
         )
     if not table_rows:
         message("No interactions match.")
         return
-    show_rows(["id", "date", "channel", "kind", "with", "summary"], table_rows)
+    columns = ["id", "date", "channel", "kind", "with", "summary"]
+    show_rows(columns + (["by"] if by else []), table_rows)
     if cap is not None and shown == cap:
         total = interactions.count(store, **filters)
         if total > shown:

@@ -62,6 +62,11 @@ def refs(store: Store) -> dict[int, dict]:
     return {m.id: m.ref() for m in members(store)}
 
 
+def active(store: Store) -> bool:
+    """Whether anyone has joined the team: a store without members shows no team columns."""
+    return store.conn.execute("SELECT 1 FROM member LIMIT 1").fetchone() is not None
+
+
 def me(store: Store) -> Member | None:
     """The member the config's `me` names, if they have written to this store (reads never
     add a member)."""
