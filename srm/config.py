@@ -51,6 +51,7 @@ class Config:
     stages: tuple[str, ...] = DEFAULT_STAGES
     goal_max_age_days: int = 90
     me: str = ""  # "Name <address>": who you are, in mail and calendars (and team mode)
+    my_addresses: tuple[str, ...] = ()  # your other addresses, lower-case
     due_scope: str = "all"  # "mine": `srm due` lists only your contacts (see `srm due --mine`)
     who_half_life_days: int = 90  # `srm who`: a touch this old counts half as much as today's
     segments: dict[str, SegmentConfig] = field(default_factory=dict)
@@ -72,6 +73,16 @@ class Config:
 
         name, addr = parseaddr(self.me)
         return (name.strip() or addr.lower(), addr.lower())
+
+    @property
+    def own_addresses(self) -> frozenset[str]:
+        """Every address of yours, lower-case: `me`'s and `my_addresses`."""
+        from email.utils import parseaddr
+
+        mine = set(self.my_addresses)
+        if self.me:
+            mine.add(parseaddr(self.me)[1].lower())
+        return frozenset(mine)
 
 
 def _cadence(v: Any) -> str:
@@ -140,6 +151,18 @@ def _due_scope(v: Any) -> str:
     return v
 
 
+def _addresses(v: Any) -> tuple[str, ...]:
+    if not isinstance(v, list) or not all(isinstance(x, str) for x in v):
+        raise ValueError('a list of email addresses, like ["me@work.example"]')
+    out = []
+    for x in v:
+        a = _address(x)
+        if a is None:
+            raise ValueError(f"a list of email addresses ({x!r} is not one)")
+        out.append(a)
+    return tuple(dict.fromkeys(out))
+
+
 # key -> (validator, description of the default for docs)
 SPEC: dict[str, Any] = {
     "owner": _str,
@@ -153,6 +176,7 @@ SPEC: dict[str, Any] = {
     "me": _me,
     "due_scope": _due_scope,
     "who_half_life_days": _int(1, MAX_DAYS),
+    "my_addresses": _addresses,
 }
 SEGMENT_SPEC: dict[str, Any] = {
     "cadence": _cadence,

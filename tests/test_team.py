@@ -562,3 +562,23 @@ def test_two_members_share_a_store_end_to_end(ana, ben):
     ben.ok("undo", "--yes")
     assert ben.json("show", "zoe")["owner"]["name"] == "Ben Bauer"
     assert ben.json("show", "tom")["owner"]["name"] == "Ben Bauer"
+
+
+def test_mail_you_capture_is_logged_by_you(ana, isolated):
+    import mailbox
+    from email.message import EmailMessage
+
+    ana.ok("add", "Maria García", "--email", "maria@example.org", "--since", "2026-01-01")
+    m = EmailMessage()
+    m["From"], m["To"] = "Ana Ortiz <ana@example.org>", "maria@example.org"
+    m["Subject"], m["Date"] = "Venue shortlist", "Mon, 02 Mar 2026 09:00:00 +0000"
+    m["Message-ID"] = "<m1@example.org>"
+    m.set_content("hello")
+    box = mailbox.mbox(isolated / "sent.mbox")
+    box.add(m)
+    box.flush()
+    box.close()
+    ana.ok("capture", "mail", str(isolated / "sent.mbox"))
+    (logged,) = ana.json("show", "maria")["interactions"]
+    assert logged["captured"] == "mail" and logged["logged_by"]["name"] == "Ana Ortiz"
+    assert ana.json("who", "maria")["members"][0]["interactions"] == 1

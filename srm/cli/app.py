@@ -36,6 +36,7 @@ COMMAND_MODULES = (
     "team",
     "report",
     "transfer",
+    "capture",
     "db",
     "undo",
     "demo",

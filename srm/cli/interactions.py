@@ -39,6 +39,8 @@ def _line(item: dict) -> str:
     kind = "" if item["kind"] == "checkin" else f" {item['kind']}"
     mood = " (negative)" if item["sentiment"] == "negative" else ""
     by = f" (logged by {item['logged_by']['name']})" if item.get("logged_by") else ""
+    if item.get("captured"):
+        mood += f" (captured from {item['captured']})"
     return (
         f"#{item['id']} {item['date']} {item['channel']}{kind} with {_people(item)}:"
         f" {item['summary']}{mood}{by}"
@@ -111,6 +113,8 @@ def timeline(
         kind = "" if item["kind"] == "checkin" else item["kind"]
         mood = " (negative)" if item["sentiment"] == "negative" else ""
         logged = item["logged_by"]["name"] if item["logged_by"] else ""
+        if item["captured"]:
+            mood += f" (captured from {item['captured']})"
         table_rows.append(
             [
                 str(item["id"]),

@@ -26,6 +26,8 @@ def _interactions(items: list[dict], title: str, *, full_notes: bool = False) ->
     t.columns[0].no_wrap = t.columns[1].no_wrap = True
     for i in items:
         mark = " [red](negative)[/]" if i["sentiment"] == "negative" else ""
+        if i.get("captured"):
+            mark += f" [dim](captured from {i['captured']})[/]"
         with_ = f" [dim](with {esc(', '.join(i['with']))})[/]" if i.get("with") else ""
         by = f" [dim]· {esc(i['logged_by']['name'])}[/]" if i.get("logged_by") else ""
         text = esc(i["summary"]) + mark + with_ + by

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import sqlite3
 import unicodedata
-from collections.abc import Callable, Container
+from collections.abc import Callable, Container, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
@@ -369,6 +369,28 @@ def _hydrate(store: Store, rows: list[sqlite3.Row]) -> list[Contact]:
         )
         for r in rows
     ]
+
+
+def by_emails(store: Store, addresses: Iterable[str]) -> dict[str, dict]:
+    """The contact each address belongs to, as {address in lower case: contact ref}.
+
+    Addresses no contact has are left out. Where two contacts share an address, the one not
+    archived, else the oldest, has it. One statement whatever the number of addresses.
+    """
+    import json
+
+    wanted = sorted({a.strip().lower() for a in addresses if a and a.strip()})
+    if not wanted:
+        return {}
+    out: dict[str, dict] = {}
+    for r in store.conn.execute(
+        "SELECT lower(email), id, uuid, handle, name FROM contact"
+        " WHERE email IS NOT NULL AND lower(email) IN (SELECT value FROM json_each(?))"
+        " ORDER BY archived_at IS NOT NULL, id",
+        (json.dumps(wanted),),
+    ):
+        out.setdefault(r[0], {"id": r[1], "uuid": r[2], "handle": r[3], "name": r[4]})
+    return out
 
 
 def resolve(store: Store, ref: str) -> Contact:

@@ -79,6 +79,7 @@ _ROWS = (
     ("stage_change", "json_array(id)", "contact_id = :cid"),
     ("important_date", "json_array(id)", "contact_id = :cid"),
     ("handoff", "json_array(id)", "contact_id = :cid"),
+    ("capture_source", "json_array(id)", "contact_id = :cid"),
 )
 
 

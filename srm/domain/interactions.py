@@ -176,6 +176,7 @@ def _idea_give(conn, idea_id: int, kind: str, contacts: list[Contact], on: date)
 _ITEM = """
 SELECT i.id, i.uuid, i.occurred_on, i.channel, i.kind, i.sentiment, i.summary, i.note, i.idea_id,
        i.logged_by_id,
+       i.captured,
        (SELECT json_group_array(json_object('id', c.id, 'uuid', c.uuid, 'handle', c.handle,
                                             'name', c.name))
           FROM interaction_contact x JOIN contact c ON c.id = x.contact_id
@@ -196,6 +197,7 @@ def _item(r, team: dict[int, dict], exclude: int | None = None) -> dict:
         "summary": r["summary"],
         "note": r["note"],
         "idea_id": r["idea_id"],
+        "captured": r["captured"],  # 'calendar' or 'mail' when srm capture logged it
         "contacts": people,
         "logged_by": team.get(r["logged_by_id"]),
     }

@@ -25,6 +25,7 @@ MOVED_TABLES = {
     "contact_segment": "union",
     "contact_tag": "union",
     "handoff": "moved: the hand-offs of both, in one history",
+    "capture_source": "moved; a calendar event or mail thread both had is kept once",
 }
 # Fields the kept contact takes from the other when its own is empty.
 FILLED = ("email", "phone", "org", "team", "role", "cadence", "note", "connected_on")
@@ -129,7 +130,19 @@ def merge(store: Store, keep: dc.Contact, other: dc.Contact) -> Plan:
             " (SELECT interaction_id FROM interaction_contact WHERE contact_id = ?)",
             (o, k),
         )
-        for table in ("interaction_contact", "followup", "idea", "goal", "handoff"):
+        conn.execute(
+            "DELETE FROM capture_source WHERE contact_id = ? AND source IN"
+            " (SELECT source FROM capture_source WHERE contact_id = ?)",
+            (o, k),
+        )
+        for table in (
+            "interaction_contact",
+            "followup",
+            "idea",
+            "goal",
+            "capture_source",
+            "handoff",
+        ):
             conn.execute(f"UPDATE {table} SET contact_id = ? WHERE contact_id = ?", (k, o))
         for keep_date, other_date, year in p._date_twins:
             conn.execute("DELETE FROM important_date WHERE id = ?", (other_date,))

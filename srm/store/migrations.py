@@ -340,6 +340,29 @@ CREATE TABLE erasure (
     )
 
 
+def _capture_sources(conn: sqlite3.Connection) -> None:
+    """`srm capture`: which interactions it made, and which events and mail threads it has seen
+    for whom (so capturing again adds nothing)."""
+    _run(
+        conn,
+        """
+ALTER TABLE interaction ADD COLUMN captured VARCHAR;
+CREATE TABLE capture_source (
+    id INTEGER NOT NULL,
+    source VARCHAR NOT NULL,
+    contact_id INTEGER NOT NULL,
+    interaction_id INTEGER,
+    PRIMARY KEY (id),
+    UNIQUE (source, contact_id),
+    FOREIGN KEY(contact_id) REFERENCES contact (id) ON DELETE CASCADE,
+    FOREIGN KEY(interaction_id) REFERENCES interaction (id) ON DELETE SET NULL
+);
+CREATE INDEX ix_capture_source_contact_id ON capture_source (contact_id);
+CREATE INDEX ix_capture_source_interaction_id ON capture_source (interaction_id)
+""",
+    )
+
+
 # Team mode: the people who share a store (known by their address), who owns each contact,
 # who logged each interaction and made each follow-up, and the contact's hand-offs between
 # them. Rows from before stay without an author or owner (NULL): srm doesn't guess.
@@ -390,6 +413,7 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
     ("undo log", _undo_log),
     ("search index", _search_index),
     ("erasure record", _erasure_record),
+    ("capture sources", _capture_sources),
     ("team", _team),
 ]
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import CheckConstraint, Index, text
+from sqlalchemy import CheckConstraint, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 
@@ -129,8 +129,29 @@ class Interaction(SQLModel, table=True):
         default=None, foreign_key="idea.id", index=True, ondelete="SET NULL"
     )
     created_at: str
+    captured: str | None = None  # 'calendar' or 'mail' when `srm capture` made it; NULL: logged
     # Who logged it (team mode); NULL: logged before, or without `me` in the config.
     logged_by_id: int | None = Field(default=None, foreign_key="member.id", ondelete="SET NULL")
+
+
+class CaptureSource(SQLModel, table=True):
+    """That `srm capture` has seen a calendar event or a mail thread for a contact.
+
+    `source` is 'calendar:<UID>' (with '/<original date>' for a recurring event's occurrence) or
+    'mail:<thread>/<day>'. One row per source and contact, so capturing again, or an export that
+    overlaps, adds nothing. `interaction_id` is the interaction it made, or the one logged by
+    hand that it was linked to; NULL once that interaction was removed: a capture won't add back
+    what a person took out.
+    """
+
+    __tablename__ = "capture_source"
+    __table_args__ = (UniqueConstraint("source", "contact_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    source: str
+    contact_id: int = Field(foreign_key="contact.id", index=True, ondelete="CASCADE")
+    interaction_id: int | None = Field(
+        default=None, foreign_key="interaction.id", index=True, ondelete="SET NULL"
+    )
 
 
 class InteractionContact(SQLModel, table=True):

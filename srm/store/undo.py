@@ -376,6 +376,7 @@ NOUNS = {
     "contact_segment": ("segment membership", None),
     "contact_tag": ("tag", "tag"),
     "interaction_contact": ("interaction link", None),
+    "capture_source": ("captured source", "source"),
 }
 
 
