@@ -281,9 +281,12 @@ class _Scope:
             **(_owner_params(self.owners)),
         }
 
-    def in_segment(self, column: str) -> str:
-        """`AND column IN (the segment's contacts)` (and the owner's), or nothing without."""
-        sql = _owned(self.owners, column)
+    def in_segment(self, column: str, *, by_period: bool = False) -> str:
+        """`AND column IN (the segment's contacts)` (and the owner's), or nothing without.
+
+        `by_period`: the query should be driven by the period's interactions, not by the
+        owner's contacts (whose whole histories an IN list would have SQLite walk)."""
+        sql = _owned(self.owners, column, correlated=by_period)
         if self.segment_id is None:
             return sql
         return (
@@ -318,10 +321,20 @@ class _Scope:
         return cur.execute(sql, {**self.params, **extra}).fetchall()
 
 
-def _owned(owners: Owners | None, column: str) -> str:
-    """`AND column IN (the owner's contacts)`, or nothing without an owner (:owner bound)."""
+def _owned(owners: Owners | None, column: str, *, correlated: bool = False) -> str:
+    """`AND column IN (the owner's contacts)`, or nothing without an owner (:owner bound).
+
+    Inside a correlated subquery SQLite builds an IN list again for every outer row (a
+    quarter's interactions × a member's contacts); there, `correlated` looks up the contact's
+    owner by primary key instead.
+    """
     if owners is None:
         return ""
+    if correlated:
+        cond, _ = owners.sql(
+            f"(SELECT o.owner_id FROM contact o WHERE o.id = {column})", named=True
+        )
+        return f" AND {cond}"
     cond, _ = owners.sql("o.owner_id", named=True)
     return f" AND {column} IN (SELECT o.id FROM contact o WHERE {cond})"
 
@@ -438,7 +451,7 @@ def trend_figures(
     if owners is not None:
         segment += (
             " AND EXISTS (SELECT 1 FROM interaction_contact y WHERE y.interaction_id = i.id"
-            + _owned(owners, "y.contact_id")
+            + _owned(owners, "y.contact_id", correlated=True)
             + ")"
         )
     _register(store)
@@ -785,7 +798,7 @@ def _contact_activity(s: _Scope) -> dict[int, tuple[int, int, int]]:
             " count(*) FILTER (WHERE i.kind = 'give') FROM interaction i"
             " JOIN interaction_contact ic ON ic.interaction_id = i.id"
             " WHERE i.occurred_on BETWEEN :from AND :to AND i.kind != 'checkin'"
-            + s.in_segment("ic.contact_id")
+            + s.in_segment("ic.contact_id", by_period=True)
             + " GROUP BY ic.contact_id"
         )
     }
@@ -832,8 +845,8 @@ def _by_segment(s: _Scope, people: _People, activity: dict[int, tuple[int, int, 
             tracked[sid].append(p)
     repeats_sql = _REPEATS_SQL.format(
         segment=only,
-        owned_a=_owned(s.owners, "a.contact_id"),
-        owned_b=_owned(s.owners, "b.contact_id"),
+        owned_a=_owned(s.owners, "a.contact_id", correlated=True),
+        owned_b=_owned(s.owners, "b.contact_id", correlated=True),
     )
     for sid, *repeats in s.rows(repeats_sql):
         sums[sid] = [n - r for n, r in zip(sums[sid], repeats, strict=True)]
