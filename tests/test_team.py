@@ -6,10 +6,12 @@ from __future__ import annotations
 import json
 import math
 import sqlite3
+from datetime import date
 from pathlib import Path
 
 import pytest
 from records import dump
+from test_report_crosscheck import world  # noqa: F401  (its seeded random store)
 
 from srm.domain import team
 
@@ -582,3 +584,63 @@ def test_mail_you_capture_is_logged_by_you(ana, isolated):
     (logged,) = ana.json("show", "maria")["interactions"]
     assert logged["captured"] == "mail" and logged["logged_by"]["name"] == "Ana Ortiz"
     assert ana.json("who", "maria")["members"][0]["interactions"] == 1
+
+
+@pytest.mark.parametrize("owner", ["ben", "none"])
+def test_a_report_cut_by_owner_equals_the_report_of_a_segment_of_the_same_contacts(
+    srm, world, owner
+):
+    """An owner's report counts what a segment holding exactly their contacts counts: every
+    figure, the previous period's and the trend (the random store has shared meetings,
+    archived contacts, contacts added mid-period)."""
+    import os
+    import random
+
+    from srm.store.db import Store
+
+    store = Store.open(Path(os.environ["SRM_DB"]))
+    rnd = random.Random(7)
+    with store.write() as conn:
+        for name, email in (("Ana Ortiz", "ana@example.org"), ("Ben Bauer", "ben@example.org")):
+            team._add_member(conn, name, email)
+        ids = [r[0] for r in conn.execute("SELECT id FROM contact ORDER BY id")]
+        owners = {cid: rnd.choice([1, 2, 2, None]) for cid in ids}
+        conn.executemany(
+            "UPDATE contact SET owner_id = ? WHERE id = ?", [(o, c) for c, o in owners.items()]
+        )
+        seg = conn.execute(
+            "INSERT INTO segment (uuid, name, cadence, weight, description, created_at)"
+            " VALUES ('cut', 'cut', NULL, 1.0, '', '2025-01-01')"
+        ).lastrowid
+        wanted = 2 if owner == "ben" else None
+        conn.executemany(
+            "INSERT INTO contact_segment (contact_id, segment_id) VALUES (?, ?)",
+            [(c, seg) for c, o in owners.items() if o == wanted],
+        )
+    store.close()
+
+    def figures(data: dict) -> dict:
+        for part in (data, data["previous"], data["change"]):
+            for key in ("segment", "owned_by", "by_segment", "by_owner"):
+                part.pop(key, None)
+        return data
+
+    for period in (("--period", "2025Q4"), ("--period", "2026Q1", "--trend", "6")):
+        data = srm.json("report", *period, "--owner", owner)
+        # Per segment, a meeting with several of the owner's contacts in it counts once.
+        start, end = (date.fromisoformat(data["period"][k]) for k in ("from", "to"))
+        for name, figures_of in data["by_segment"].items():
+            touching = {
+                x["id"]
+                for x in world["logged"]
+                if start <= x["on"] <= end
+                and any(
+                    (name in p["segments"] or name == "cut") and owners[p["c"].id] == wanted
+                    for p in x["who"]
+                )
+            }
+            assert figures_of["interactions"] == len(touching), (period, name)
+        by_owner = figures(data)
+        by_segment = figures(srm.json("report", *period, "--segment", "cut"))
+        assert by_owner["coverage"]["tracked"] > 0
+        assert by_owner == by_segment
