@@ -588,7 +588,9 @@ def test_mail_you_capture_is_logged_by_you(ana, isolated):
 
 @pytest.mark.parametrize("owner", ["ben", "none"])
 def test_a_report_cut_by_owner_equals_the_report_of_a_segment_of_the_same_contacts(
-    srm, world, owner
+    srm,
+    world,  # noqa: F811  (the fixture imported above)
+    owner,
 ):
     """An owner's report counts what a segment holding exactly their contacts counts: every
     figure, the previous period's and the trend (the random store has shared meetings,
