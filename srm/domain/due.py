@@ -76,7 +76,20 @@ class Query:
         )  # fmt: skip
 
     def contact_filter_sql(self, column: str) -> tuple[str, list]:
-        """A WHERE fragment limiting `column` (a contact id) to the segment/tag asked for."""
+        """A WHERE fragment limiting `column` (a contact id) to the segment/tag (and owner)
+        asked for."""
+        return self._filter_sql(column, by_owner=True)
+
+    def followup_filter_sql(self) -> tuple[str, list]:
+        """The same for follow-up `f` of contact `c`; with an owner, a follow-up goes with who
+        made it (else with its contact's owner), not with its contact."""
+        extra, params = self._filter_sql("c.id", by_owner=False)
+        if self.owners is not None:
+            cond, more = self.owners.of_followup("f", "c")
+            extra, params = f"{extra} AND {cond}", params + more
+        return extra, params
+
+    def _filter_sql(self, column: str, *, by_owner: bool) -> tuple[str, list]:
         parts, params = [], []
         if self.segment_id is not None:
             parts.append(
@@ -86,24 +99,11 @@ class Query:
         if self.tag is not None:
             parts.append(f"{column} IN (SELECT contact_id FROM contact_tag WHERE tag = ?)")
             params.append(self.tag)
-        if self.owners is not None:
+        if by_owner and self.owners is not None:
             cond, more = self.owners.of_contact(column)
             parts.append(cond)
             params += more
         return (" AND " + " AND ".join(parts) if parts else ""), params
-
-    def followup_filter_sql(self) -> tuple[str, list]:
-        """The same for follow-up `f` of contact `c`; with an owner, a follow-up goes with who
-        made it (else with its contact's owner), not with its contact."""
-        owners, self.owners = self.owners, None
-        try:
-            extra, params = self.contact_filter_sql("c.id")
-        finally:
-            self.owners = owners
-        if owners is not None:
-            cond, more = owners.of_followup("f", "c")
-            extra, params = f"{extra} AND {cond}", params + more
-        return extra, params
 
 
 @dataclass
