@@ -191,8 +191,9 @@ class Journal:
                 return
             # Each member keeps their own last KEEP_COMMANDS (NULL: those run without `me`).
             conn.execute(
-                "DELETE FROM undo_command WHERE member_id IS ? AND id <= (SELECT id"
-                " FROM undo_command WHERE member_id IS ? ORDER BY id DESC LIMIT 1 OFFSET ?)",
+                "DELETE FROM undo_command WHERE member_id IS NOT DISTINCT FROM ?"
+                " AND id <= (SELECT id FROM undo_command WHERE member_id IS NOT DISTINCT FROM ?"
+                " ORDER BY id DESC LIMIT 1 OFFSET ?)",
                 (self.member_id, self.member_id, KEEP_COMMANDS),
             )
 
@@ -235,7 +236,8 @@ def commands(
     rows = conn.execute(
         f"SELECT c.id, c.command, c.created_at, c.undone_at,"
         f" (SELECT count(*) FROM undo_change x WHERE x.command_id = c.id)"
-        f" FROM undo_command c WHERE c.member_id IS ?{where} ORDER BY c.id DESC LIMIT ?",
+        f" FROM undo_command c WHERE c.member_id IS NOT DISTINCT FROM ?{where}"
+        " ORDER BY c.id DESC LIMIT ?",
         (member_id, limit),
     ).fetchall()
     return [
@@ -269,7 +271,8 @@ def load(conn: sqlite3.Connection, command_id: int) -> Command | None:
 def latest(conn: sqlite3.Connection, member_id: int | None) -> Command | None:
     """The member's (None: run without `me`) most recent command not undone yet."""
     row = conn.execute(
-        "SELECT max(id) FROM undo_command WHERE undone_at IS NULL AND member_id IS ?",
+        "SELECT max(id) FROM undo_command"
+        " WHERE undone_at IS NULL AND member_id IS NOT DISTINCT FROM ?",
         (member_id,),
     ).fetchone()
     return load(conn, row[0]) if row and row[0] is not None else None
