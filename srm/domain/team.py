@@ -295,13 +295,9 @@ def contacts_of(store: Store, owners: Owners) -> list[Contact]:
     from srm.domain import contacts as dc
 
     cond, params = owners.sql()
-    ids = [
-        r[0]
-        for r in store.conn.execute(
-            f"SELECT c.id FROM contact c WHERE {cond} ORDER BY c.name COLLATE NOCASE, c.id", params
-        )
-    ]
-    return [dc.get(store, i) for i in ids]
+    ids = [r[0] for r in store.conn.execute(f"SELECT c.id FROM contact c WHERE {cond}", params)]
+    found = [dc.get(store, i) for i in ids]
+    return sorted(found, key=lambda c: (c.name.casefold(), c.id))
 
 
 def handoffs_of(store: Store, contact_id: int) -> list[dict]:
