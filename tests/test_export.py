@@ -9,6 +9,8 @@ import stat
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 
 @pytest.fixture
@@ -331,3 +333,44 @@ def test_export_errors(workspace, tmp_path):
     workspace.fails("export", "--contact", "ada", "--segment", "field", code=2, match="not both")
     workspace.fails("export", "--contact", "nobody", code=3)
     assert not Path(tmp_path / "no").exists()
+
+
+def test_a_whole_store_export_encodes_interactions_as_a_scoped_one_does(workspace, isolated):
+    """The whole-store export builds each interaction's JSON directly (a million of them at
+    the benchmark's size); it must equal the generic encoding of the same record."""
+    from srm.domain import exporter
+    from srm.formats import srm_json
+    from srm.store.db import Store
+
+    store = Store.open(isolated / "srm.db")
+    try:
+        fast = list(exporter._all_interactions(store))
+        generic = list(exporter._scoped_interactions(store, exporter.Scope("all")))
+    finally:
+        store.close()
+    assert len(fast) >= 2 and any(len(r["contacts"]) > 1 for r in generic)
+    assert any(r["idea"] for r in generic)
+    assert fast == [srm_json._encode(r) for r in generic]
+
+
+@given(st.lists(st.text(), min_size=8, max_size=8), st.none() | st.text(), st.none() | st.text())
+def test_the_direct_interaction_encoding_is_json_dumps(texts, idea, logged_by):
+    from srm.formats import srm_json
+
+    uid, day, channel, kind, mood, summary, note, stamp = texts
+    record = {
+        "uuid": uid,
+        "occurred_on": day,
+        "channel": channel,
+        "kind": kind,
+        "sentiment": mood,
+        "summary": summary,
+        "note": note,
+        "idea": idea,
+        "created_at": stamp,
+        "logged_by": logged_by,
+        "contacts": sorted(texts[:3]),
+    }
+    line = srm_json.interaction(*record.values())
+    assert line == json.dumps(record, ensure_ascii=False)
+    assert json.loads(line) == record

@@ -83,4 +83,5 @@ def test_latest_interaction_is_found_by_an_index_seek_not_a_history_walk(tmp_pat
         )
     )
     assert "COVERING INDEX ix_interaction_contact_contact_date" in plan
+    assert "TEMP B-TREE" not in plan  # same day, the highest interaction id: in index order
     assert "SCAN ic" not in plan and "SCAN i " not in plan

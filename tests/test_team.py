@@ -646,3 +646,51 @@ def test_a_report_cut_by_owner_equals_the_report_of_a_segment_of_the_same_contac
         by_segment = figures(srm.json("report", *period, "--segment", "cut"))
         assert by_owner["coverage"]["tracked"] > 0
         assert by_owner == by_segment
+
+
+def test_due_mine_ranked_over_the_stored_state_equals_the_walk_of_the_history(ana, ben):
+    """`srm due --mine` takes the ranked path (SQL over each contact's stored state) when it
+    can; it must list what the reference walk of the history lists, item for item."""
+    import os
+
+    from srm.config import Config
+    from srm.domain import due as dd
+    from srm.domain import state
+    from srm.store.db import Store
+
+    for n, who in enumerate((ana, ben, ana, ben, ana, ben)):
+        who.ok("add", f"Person {n}", "--cadence", "weekly", "--since", "2026-01-01")
+    ana.ok("log", "person 1", "call", "--on", "2026-03-01", "--follow-up", "a", "--sentiment",
+           "negative")  # fmt: skip
+    ben.ok("log", "person 0", "call", "--on", "2026-03-02", "--follow-up", "b")
+    ben.ok("log", "person 2", "call", "--on", "2026-03-14")
+    ana.ok("followup", "add", "person 3", "c", "--due", "2026-03-16")
+    ana.ok("handoff", "person 4", "--to", "none")
+    ben.ok("goal", "add", "person 5", "grow", "--on", "2025-01-01")
+    store = Store.open(Path(os.environ["SRM_DB"]))
+    config = Config()
+    on = date(2026, 3, 15)
+    try:
+        assert state.usable(store, config, on)
+        scopes = [
+            team.Owners(1, True, "Ana Ortiz"),
+            team.Owners(2, True, "Ben Bauer"),
+            team.Owners(2, False, "Ben Bauer"),
+            team.Owners(None, True, "nobody"),
+        ]
+        for owners in scopes:
+            for limit in (None, 2):
+                q = dd.Query(store, config, on, 7, owners=owners)
+                walked = dd.walked(q, limit)
+                q = dd.Query(store, config, on, 7, owners=owners)
+                ranked = dd.ranked(q, limit)
+                key = [
+                    (i.type, i.contact["id"], i.urgency, i.fields.get("id")) for i in walked.items
+                ]
+                assert [
+                    (i.type, i.contact["id"], i.urgency, i.fields.get("id")) for i in ranked.items
+                ] == key, owners
+                assert ranked.total == walked.total
+                assert walked.total > 0
+    finally:
+        store.close()

@@ -150,49 +150,51 @@ def contacts(
         from srm.domain import team
 
         owners = team.owned_by(store, owner)
-    found = dc.search(
-        store,
-        segment=segment,
-        tag=tag,
-        query=search,
-        archived=archived,
-        stage=stage,
-        owners=owners,
-    )
-    plans = schedule.schedules(
-        store, app.config, app.today, contact_ids=[c.id for c in found], include_archived=True
-    )
+    filters = {
+        "segment": segment,
+        "tag": tag,
+        "query": search,
+        "archived": archived,
+        "owners": owners,
+    }
     if as_json:
-        extra = _listing_extras(store, [c.id for c in found], app.today)
-        print_json([_contact_json(c, plans.get(c.id), extra.get(c.id, {})) for c in found])
+        found = dc.listing_json(store, **filters, stage=stage)
+        ids = [c["id"] for c in found]
+        plans = schedule.texts(store, app.config, app.today, ids)
+        extra = _listing_extras(store, ids, app.today)
+        for c in found:
+            c["effective_cadence"], c["last_interaction"], c["next_due"] = plans[c["id"]]
+            c.update(extra.get(c["id"], {}))
+        print_json(found)
         return
-    if not found:
+    listed = dc.listing(store, **filters, stage=stage)
+    if not listed:
         message(
             "No contacts match."
             if (segment or tag or search or stage or owner)
             else "No contacts yet: srm add NAME"
         )
         return
-    rows = []
-    owned = any(c.owner for c in found)  # on a team's store: who looks after each
-    for c in found:
-        p = plans.get(c.id)
-        rows.append(
-            [
-                c.handle,
-                c.name,
-                c.org or "",
-                ", ".join(c.segments),
-                ", ".join(c.tags),
-                str(p.cadence) if p and p.cadence else "none",
-                p.last.isoformat() if p and p.last else "never",
-                p.due.isoformat() if p and p.due else "",
-                *([c.owner["name"] if c.owner else ""] if owned else []),
-            ]
-        )
+    plans = schedule.texts(store, app.config, app.today, [c.id for c in listed])
+    owned = any(c.owner for c in listed)  # on a team's store: who looks after each
+
+    def row(c: dc.Listed) -> list[str]:
+        cadence, last, due = plans[c.id]
+        return [
+            c.handle,
+            c.name,
+            c.org or "",
+            ", ".join(c.segments),
+            ", ".join(c.tags),
+            cadence or "none",
+            last or "never",
+            due or "",
+            *([c.owner or ""] if owned else []),
+        ]
+
     columns = ["handle", "name", "org", "segments", "tags", "cadence", "last", "next due"]
-    show_rows(columns + (["owner"] if owned else []), rows)
-    message(plural(len(found), "contact"))
+    show_rows(columns + (["owner"] if owned else []), map(row, listed))
+    message(plural(len(listed), "contact"))
 
 
 def _listing_extras(store, ids: list[int], today) -> dict[int, dict]:
@@ -200,15 +202,6 @@ def _listing_extras(store, ids: list[int], today) -> dict[int, dict]:
     from srm.domain import extras
 
     return extras.for_contacts(store, ids, today)
-
-
-def _contact_json(c, plan, extra: dict) -> dict:
-    data = c.as_json()
-    data["effective_cadence"] = str(plan.cadence) if plan and plan.cadence else None
-    data["last_interaction"] = plan.last.isoformat() if plan and plan.last else None
-    data["next_due"] = plan.due.isoformat() if plan and plan.due else None
-    data.update(extra)
-    return data
 
 
 def show_contact(

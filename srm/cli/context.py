@@ -69,6 +69,9 @@ class AppContext:
             path = self.db_path
             new = not path.exists() or path.stat().st_size == 0
             self._store = Store.open(path)
+            from srm.domain import state
+
+            state.keep(self._store, config)  # each write recomputes the contacts it changed
             if new and config.segments:  # part of creating the store, not of the command
                 from srm.domain.segments import sync_config
 

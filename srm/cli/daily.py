@@ -323,20 +323,19 @@ def due(
 
     app = ctx_of(ctx)
     q = _due_query(app, on, within, segment, tag, mine)
-    result = dd.compute(q)
-    items = result.items
     # Scripts get everything unless they ask for a limit; people get a screenful.
     cap = (
         None if all_ else limit if limit is not None else None if as_json else app.config.due_limit
     )
-    shown = items if cap is None else items[:cap]
+    result = dd.compute(q, cap)
+    shown = result.items
     dd.enrich(q, shown)
     if as_json:
         print_json(
             {
                 "on": q.on.isoformat(),
                 "within": q.within,
-                "total": len(items),
+                "total": result.total,
                 "items": [
                     dict(
                         i.as_json(),
@@ -353,7 +352,8 @@ def due(
         return
     from srm.cli import render_due
 
-    render_due.render(q, shown, len(items), explain, dd.next_checkin(q) if not items else None)
+    nxt = dd.next_checkin(q) if not result.total else None
+    render_due.render(q, shown, result.total, explain, nxt)
 
 
 SNOOZE_CONFIRM_DAYS = 366  # a longer snooze is more likely a typo ("in 9m" for "in 9w")
@@ -437,8 +437,8 @@ def followups(
         message("No open follow-ups." if not all_ else "No follow-ups yet.")
         return
     today = app.today.isoformat()
-    rows = [[str(f["id"]), f["due"], f["contact"]["name"], f["text"], f["status"]] for f in found]
-    late = ["red" if f["status"] == "open" and f["due"] < today else None for f in found]
+    rows = ([str(f["id"]), f["due"], f["contact"]["name"], f["text"], f["status"]] for f in found)
+    late = ("red" if f["status"] == "open" and f["due"] < today else None for f in found)
     show_rows(["id", "due", "contact", "follow-up", "status"], rows, late)
 
 

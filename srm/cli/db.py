@@ -113,7 +113,8 @@ def restore(
 
 
 def doctor(ctx: typer.Context, as_json: JsonOpt = False) -> None:
-    """Check the store: integrity, links, schema, migration record, permissions, log, backups.
+    """Check the store: integrity, links, schema, migration record, derived state, permissions,
+    log, backups.
 
     One line per finding, with what to do; exits 6 when anything is wrong. Reads only.
 
@@ -139,6 +140,7 @@ def _doctor(ctx: typer.Context, as_json: bool) -> None:
 
     app = ctx_of(ctx)
     report = run(app.db_path)
+    _state_findings(app.db_path, report)
     if as_json:
         print_json(report.as_json())
     else:
@@ -155,6 +157,37 @@ def _doctor(ctx: typer.Context, as_json: bool) -> None:
         from srm.domain.common import plural
 
         raise StoreError(f"{plural(len(problems), 'problem')} found in {app.db_path}")
+
+
+def _state_findings(path: Path, report) -> None:
+    """Each contact's stored state against its history, on a sound store of this schema."""
+    from srm.domain import state
+    from srm.store.db import Store
+    from srm.store.migrations import MIGRATIONS
+
+    if report.problems or report.schema_version != len(MIGRATIONS):
+        return
+    store = Store.open(path, migrate=False, read_only=True)
+    try:
+        report.findings += state.findings(store)
+    finally:
+        store.close()
+
+
+@db_app.command("rebuild-state")
+def rebuild_state(ctx: typer.Context) -> None:
+    """Recompute every contact's stored state (last interaction, next due …) from the history.
+
+    srm keeps it current on every change; this is for a state `srm doctor` found wrong.
+
+    Example:
+      srm db rebuild-state
+    """
+    from srm.domain import state
+
+    app = ctx_of(ctx)
+    n = state.rebuild(app.store, app.config)
+    message(f"Recomputed the state of {n} contact{'s' if n != 1 else ''}.")
 
 
 @db_app.command("erasures")

@@ -73,6 +73,7 @@ def _build(app: AppContext, sample, target) -> None:
     import os
     from pathlib import Path
 
+    from srm.domain import state
     from srm.store import files
     from srm.store.db import Store, make_private_dirs
 
@@ -82,6 +83,7 @@ def _build(app: AppContext, sample, target) -> None:
     os.unlink(tmp)
     try:
         store = Store.open(tmp)
+        state.keep(store, app.config)
         store.conn.execute("PRAGMA synchronous = OFF")  # a throwaway build: speed over durability
         sample.build(store, app.config, app.today)
         store.conn.execute(f"PRAGMA application_id = {sample.APPLICATION_ID}")

@@ -103,34 +103,32 @@ def timeline(
     if as_json:
         print_json(list(rows))
         return
-    shown = 0
-    table_rows = []
     from srm.domain import team
 
     by = team.active(store)  # a team's store: who logged each
-    for item in rows:
-        shown += 1
+
+    def row(item: dict) -> list[str]:
         kind = "" if item["kind"] == "checkin" else item["kind"]
         mood = " (negative)" if item["sentiment"] == "negative" else ""
         logged = item["logged_by"]["name"] if item["logged_by"] else ""
         if item["captured"]:
             mood += f" (captured from {item['captured']})"
-        table_rows.append(
-            [
-                str(item["id"]),
-                item["date"],
-                item["channel"],
-                kind,
-                _people(item),
-                item["summary"] + mood,
-                *([logged] if by else []),
-            ]
-        )
-    if not table_rows:
+        return [
+            str(item["id"]),
+            item["date"],
+            item["channel"],
+            kind,
+            _people(item),
+            item["summary"] + mood,
+            *([logged] if by else []),
+        ]
+
+    # Printed as they are read: `timeline --all` of a million interactions starts at once.
+    columns = ["id", "date", "channel", "kind", "with", "summary"]
+    shown = show_rows(columns + (["by"] if by else []), map(row, rows))
+    if not shown:
         message("No interactions match.")
         return
-    columns = ["id", "date", "channel", "kind", "with", "summary"]
-    show_rows(columns + (["by"] if by else []), table_rows)
     if cap is not None and shown == cap:
         total = interactions.count(store, **filters)
         if total > shown:

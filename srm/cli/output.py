@@ -7,8 +7,10 @@ Rich prints, from plain listings and from JSON (see `safe`, `_Clean`, `json_text
 
 from __future__ import annotations
 
+import itertools
 import re
 import sys
+from collections.abc import Iterable
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -145,32 +147,72 @@ _UNSAFE_CELL = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029]")
 # Rich measures every cell of a table (7 s for 10,000 contacts); past this many rows a long
 # listing is drawn as plain aligned columns, which reads the same in a pager.
 RICH_ROWS = 500
+# Plain listings are printed as they are read, this many rows at a time: each block is aligned
+# on the widest cell so far, so a long listing starts at once and never sits whole in memory.
+BLOCK_ROWS = 2000
 
 
 def show_rows(
-    columns: list[str], rows: list[list[str]], styles: list[str | None] | None = None
-) -> None:
+    columns: list[str],
+    rows: Iterable[list[str]],
+    styles: Iterable[str | None] | None = None,
+    *,
+    title: str | None = None,
+) -> int:
     """A listing of plain-text cells: a Rich table on a terminal (with a style per row, e.g.
-    "red" for late items), or aligned columns, never wrapped, when it is long or piped."""
-    if len(rows) <= RICH_ROWS and sys.stdout.isatty():
-        t = table(*columns)
-        for r, style in zip(rows, styles or [None] * len(rows), strict=True):
+    "red" for late items), or aligned columns, never wrapped, when it is long or piped;
+    how many rows it had (none: it prints nothing). `rows` may be a generator: plain rows are
+    printed as they come."""
+    rows = iter(rows)
+    first = list(itertools.islice(rows, RICH_ROWS + 1))
+    if not first:
+        return 0
+    if len(first) <= RICH_ROWS and sys.stdout.isatty():
+        t = table(*columns, title=title)
+        for r, style in zip(first, styles or itertools.repeat(None), strict=False):
             t.add_row(*(esc(cell) for cell in r), style=style)
         show(t)
-        return
+        return len(first)
     from rich.cells import cell_len  # display width: CJK and emoji take two columns
 
     from srm.domain.common import strip_controls
 
-    # One cell, one line: line ends and control characters in stored text would break the
-    # columns or reach the terminal. One search over all the cells finds whether any needs it.
-    if _UNSAFE_CELL.search("".join(c for r in rows for c in r)):
-        rows = [[" ".join(strip_controls(c, keep_lines=False).split()) for c in r] for r in rows]
-    widths = [max(cell_len(c) for c in col) for col in zip(columns, *rows, strict=True)]
+    def width(cell: str) -> int:
+        return len(cell) if cell.isascii() else cell_len(cell)
+
+    def widest(cells: tuple[str, ...]) -> int:
+        # ASCII text (nearly all of it) is its own width: measured without a call per cell.
+        if all(map(str.isascii, cells)):
+            return max(map(len, cells), default=0)
+        return max(map(width, cells), default=0)
+
+    def one_line(block: list[list[str]]) -> list[list[str]]:
+        # One cell, one line: line ends and control characters in stored text would break the
+        # columns or reach the terminal. One search over the block finds whether any needs it.
+        if _UNSAFE_CELL.search("".join(c for r in block for c in r)):
+            return [
+                [" ".join(strip_controls(c, keep_lines=False).split()) for c in r] for r in block
+            ]
+        return block
+
+    widths = [width(c) for c in columns]
 
     def line(cells: list[str]) -> str:
-        padded = (cell + " " * (w - cell_len(cell)) for cell, w in zip(cells, widths, strict=True))
+        if all(map(str.isascii, cells)):
+            return ascii_line.format(*cells).rstrip()
+        padded = (c + " " * (w - width(c)) for c, w in zip(cells, widths, strict=True))
         return " " + "   ".join(padded).rstrip()
 
-    body = [line(columns), " " + "   ".join("─" * w for w in widths), *map(line, rows)]
-    sys.stdout.write("\n".join(body) + "\n")
+    count = 0
+    block = one_line(first)
+    while block:
+        widths[:] = map(max, widths, map(widest, zip(*block, strict=True)))
+        ascii_line = " " + "   ".join(f"{{:<{w}}}" for w in widths)
+        head = []
+        if count == 0:
+            head = [title] if title else []
+            head += [line(columns), " " + "   ".join("─" * w for w in widths)]
+        sys.stdout.write("\n".join([*head, *map(line, block)]) + "\n")
+        count += len(block)
+        block = one_line(list(itertools.islice(rows, BLOCK_ROWS)))
+    return count

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from srm.cli.output import esc, message, show, table
+import sys
+
+from srm.cli.output import RICH_ROWS, esc, message, show, show_rows, table
 from srm.domain.common import plural
 
 
@@ -21,7 +23,16 @@ def _details(rows: list[tuple[str, str | None]]) -> None:
 
 def _interactions(items: list[dict], title: str, *, full_notes: bool = False) -> None:
     """Interactions newest first, with their ids and notes; negative ones marked, shared ones
-    name the others. A note shows its first line (… when there is more) unless `full_notes`."""
+    name the others. A note shows its first line (… when there is more) unless `full_notes`.
+
+    A Rich table on a terminal; plain rows when piped or long (`srm show C --all`)."""
+    if len(items) > RICH_ROWS or not sys.stdout.isatty():
+        show_rows(
+            ["id", "date", "channel", "kind", "summary", "note"],
+            (_plain_interaction(i, full_notes) for i in items),
+            title=title,
+        )
+        return
     t = table("id", "date", "channel", "kind", "summary", title=title)
     t.columns[0].no_wrap = t.columns[1].no_wrap = True
     for i in items:
@@ -38,6 +49,17 @@ def _interactions(items: list[dict], title: str, *, full_notes: bool = False) ->
             text += f"\n[dim]{esc(shown)}{more}[/]"
         t.add_row(str(i["id"]), i["date"], esc(i["channel"]), i["kind"], text)
     show(t)
+
+
+def _plain_interaction(i: dict, full_notes: bool) -> list[str]:
+    summary = i["summary"] + (" (negative)" if i["sentiment"] == "negative" else "")
+    if i.get("captured"):
+        summary += f" (captured from {i['captured']})"
+    if i.get("with"):
+        summary += f" (with {', '.join(i['with'])})"
+    lines = (i.get("note") or "").strip().splitlines() or [""]
+    note = " / ".join(lines) if full_notes else lines[0] + (" …" if len(lines) > 1 else "")
+    return [str(i["id"]), i["date"], i["channel"], i["kind"], summary, note]
 
 
 def profile(p: dict) -> None:

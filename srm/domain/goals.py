@@ -185,13 +185,38 @@ WHERE g.status = 'active' AND g.recorded_on <= ? AND c.archived_at IS NULL{extra
 """
 
 
+def item(on: date, contact: dict, goal_id: int, text: str, last: str, weight: float, max_age: int):
+    """A goal re-check for `srm due`: due `max_age` days after it was last confirmed."""
+    from srm.domain.due import Item, _round
+
+    due = date.fromisoformat(last) + timedelta(days=max_age)
+    late = (on - due).days
+    terms = [
+        ("segment weight", weight),
+        ("goal re-check", GOAL_FACTOR),
+        (f"1 + {late}d late / {max_age}d", 1 + late / max_age),
+    ]
+    return Item(
+        "goal",
+        contact,
+        due,
+        on,
+        terms,
+        _round(weight * GOAL_FACTOR * (1 + late / max_age)),
+        {
+            "id": goal_id,
+            "text": f'ask whether "{text}" is still their priority',
+            "goal": text,
+            "last_confirmed": last,
+        },
+    )
+
+
 def due_items(q: Query, refs: dict[int, dict], weights: dict[int, float]) -> list[Item]:
     """`srm due` source: goals whose last confirmation is older than `goal_max_age_days`.
 
     Due on the day the goal turns stale; goals turning stale within the window show as upcoming.
     """
-    from srm.domain.due import Item, _round
-
     max_age = q.config.goal_max_age_days
     extra, params = q.contact_filter_sql("c.id")
     items = []
@@ -199,30 +224,48 @@ def due_items(q: Query, refs: dict[int, dict], weights: dict[int, float]) -> lis
     for gid, cid, text, last in q.store.conn.execute(
         _STALE_SQL.format(extra=extra), [on, on, *params]
     ):
-        due = date.fromisoformat(last) + timedelta(days=max_age)
-        if due > q.until:
+        if date.fromisoformat(last) + timedelta(days=max_age) > q.until:
             continue
-        late = (q.on - due).days
-        w = weights.get(cid, 1.0)
-        terms = [
-            ("segment weight", w),
-            ("goal re-check", GOAL_FACTOR),
-            (f"1 + {late}d late / {max_age}d", 1 + late / max_age),
-        ]
-        items.append(
-            Item(
-                "goal",
-                {"id": cid},
-                due,
-                q.on,
-                terms,
-                _round(w * GOAL_FACTOR * (1 + late / max_age)),
-                {
-                    "id": gid,
-                    "text": f'ask whether "{text}" is still their priority',
-                    "goal": text,
-                    "last_confirmed": last,
-                },
-            )
-        )
+        items.append(item(q.on, {"id": cid}, gid, text, last, weights.get(cid, 1.0), max_age))
     return items
+
+
+_RANKED = """
+FROM (SELECT g.id, g.contact_id,
+             max(g.recorded_on, coalesce((SELECT max(gc.confirmed_on) FROM goal_confirmation gc
+                                           WHERE gc.goal_id = g.id AND gc.confirmed_on <= ?), ''))
+               AS last
+        FROM goal g WHERE g.status = 'active' AND g.recorded_on <= ?) g
+CROSS JOIN contact_state s INDEXED BY ix_contact_state_weight ON s.contact_id = g.contact_id
+WHERE s.archived = 0 AND julianday(g.last) + ? <= julianday(?){extra}
+"""
+_DETAILS = """
+SELECT g.id, g.text, c.id, c.uuid, c.handle, c.name, s.weight
+FROM goal g JOIN contact c ON c.id = g.contact_id JOIN contact_state s ON s.contact_id = c.id
+WHERE g.id IN ({keys})
+"""
+
+
+def ranked_items(q: Query, limit: int | None) -> tuple[list[Item], int]:
+    """The same items with weights from the stored state, most urgent first (due.ranked)."""
+    from srm.domain.due import by_key, julian, ranked_rows
+
+    max_age = q.config.goal_max_age_days
+    extra, params = q.contact_filter_sql("g.contact_id")
+    on = q.on.isoformat()
+    late = f"{julian(q.on)} - julianday(g.last) - {int(max_age)}"
+    ranked, total = ranked_rows(
+        q.store,
+        f"g.id, g.last, s.weight * {float(GOAL_FACTOR)} * (1 + ({late}) / {float(max_age)})"
+        " AS urgency",
+        _RANKED.format(extra=extra),
+        [on, on, max_age, q.until.isoformat(), *params],
+        limit,
+    )
+    rows = by_key(q.store, _DETAILS, [r[0] for r in ranked])
+    items = []
+    for gid, last, _ in ranked:
+        _, text, cid, u, h, n, w = rows[gid]
+        contact = {"id": cid, "uuid": u, "handle": h, "name": n}
+        items.append(item(q.on, contact, gid, text, last, w, max_age))
+    return items, total

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
@@ -88,6 +89,8 @@ def _window_sql(on: date, within: int | None) -> tuple[str, list]:
     """A WHERE fragment keeping dates whose month-day can fall in [on, on + within].
 
     Feb 29 always passes: in other years it falls on Feb 28, which a month-day range misses.
+    Every term is the indexed month-day expression (229 is Feb 29), so SQLite reads ranges of
+    ix_important_date_month_day.
     """
     if within is None or within >= 365:
         return "", []
@@ -95,7 +98,7 @@ def _window_sql(on: date, within: int | None) -> tuple[str, list]:
     lo, hi = on.month * 100 + on.day, until.month * 100 + until.day
     joiner = "AND" if until.year == on.year else "OR"
     md = "(d.month * 100 + d.day)"
-    return f" AND ({md} >= ? {joiner} {md} <= ? OR (d.month = 2 AND d.day = 29))", [lo, hi]
+    return f" AND ({md} >= ? {joiner} {md} <= ? OR {md} = 229)", [lo, hi]
 
 
 def upcoming(
@@ -125,35 +128,66 @@ def upcoming(
     return found
 
 
-def due_items(q: Query, refs: dict[int, dict], weights: dict[int, float]) -> list[Item]:
-    """`srm due` source: dates whose next occurrence falls within the window."""
+def item(on: date, d: dict, weight: float):
+    """A date that matters for `srm due`: today's counts like a check-in due today, fading
+    with distance (`d` as `upcoming` gives it)."""
     from srm.domain.due import Item, _round
 
+    n = d["days_until"]
+    return Item(
+        "date",
+        d["contact"],
+        date.fromisoformat(d["date"]),
+        on,
+        [("segment weight", weight), (f"1 / (1 + {n}d until)", 1 / (1 + n))],
+        _round(weight / (1 + n)),
+        {
+            "id": d["id"],
+            "text": d["text"],
+            "label": d["label"],
+            "date": d["date"],
+            "year": d["year"],
+            "years": d["years"],
+        },
+    )
+
+
+def due_items(q: Query, refs: dict[int, dict], weights: dict[int, float]) -> list[Item]:
+    """`srm due` source: dates whose next occurrence falls within the window."""
     extra, params = q.contact_filter_sql("c.id")
     items = []
     for d in upcoming(q.store, q.on, within=q.within, extra_sql=extra, extra_params=params):
         cid = d["contact"]["id"]
         refs[cid] = d["contact"]
-        w = weights.get(cid, 1.0)
-        n = d["days_until"]
-        # A date is fixed: today's counts like a check-in due today, fading with distance.
-        terms = [("segment weight", w), (f"1 / (1 + {n}d until)", 1 / (1 + n))]
-        items.append(
-            Item(
-                "date",
-                {"id": cid},
-                date.fromisoformat(d["date"]),
-                q.on,
-                terms,
-                _round(w / (1 + n)),
-                {
-                    "id": d["id"],
-                    "text": d["text"],
-                    "label": d["label"],
-                    "date": d["date"],
-                    "year": d["year"],
-                    "years": d["years"],
-                },
-            )
-        )
+        items.append(item(q.on, d, weights.get(cid, 1.0)))
     return items
+
+
+def ranked_items(q: Query, limit: int | None) -> tuple[list[Item], int]:
+    """The same items with weights from the stored state (srm.domain.due.ranked): each date's
+    next occurrence and urgency from a narrow read, the full record of the ones kept only."""
+    from srm.domain.due import MARGIN
+
+    window, params = _window_sql(q.on, q.within)
+    extra, more = q.contact_filter_sql("d.contact_id")
+    scored = []
+    for did, month, day, weight in q.store.conn.execute(
+        "SELECT d.id, d.month, d.day, s.weight FROM important_date d CROSS JOIN contact_state s"
+        " INDEXED BY ix_contact_state_weight ON s.contact_id = d.contact_id"
+        f" WHERE s.archived = 0{window}{extra}",
+        [*params, *more],
+    ):
+        n = (next_occurrence(month, day, q.on) - q.on).days
+        if n <= q.within:
+            scored.append((weight / (1 + n), did, weight))
+    total = len(scored)
+    if limit is not None and total > limit:
+        scored.sort(reverse=True)
+        floor = scored[limit - 1][0] - MARGIN
+        scored = [s for s in scored if s[0] >= floor]
+    weights = {did: w for _, did, w in scored}
+    rows = q.store.conn.execute(
+        f"{_SELECT} WHERE d.id IN (SELECT value FROM json_each(?))", [json.dumps(list(weights))]
+    )
+    items = [item(q.on, d, weights[d["id"]]) for d in (_json(r, q.on) for r in rows)]
+    return items, total

@@ -26,6 +26,7 @@ MOVED_TABLES = {
     "contact_tag": "union",
     "handoff": "moved: the hand-offs of both, in one history",
     "capture_source": "moved; a calendar event or mail thread both had is kept once",
+    "contact_state": "recomputed from the merged records when the merge commits",
 }
 # Fields the kept contact takes from the other when its own is empty.
 FILLED = ("email", "phone", "org", "team", "role", "cadence", "note", "connected_on")

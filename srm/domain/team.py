@@ -167,9 +167,10 @@ class Owners:
         cond, params = self.sql("o.owner_id")
         return f"{column} IN (SELECT o.id FROM contact o WHERE {cond})", params
 
-    def of_followup(self, followup: str = "f", contact: str = "c") -> tuple[str, list]:
-        """A follow-up is its maker's; one nobody is known to have made, its contact owner's."""
-        cond, params = self.sql(f"{contact}.owner_id")
+    def of_followup(self, followup: str, contact: str) -> tuple[str, list]:
+        """The condition on follow-up `followup` (alias) whose contact id is `contact`: a
+        follow-up is its maker's; one nobody is known to have made, its contact owner's."""
+        cond, params = self.of_contact(contact)
         if self.member_id is None:
             return f"({followup}.made_by_id IS NULL AND {cond})", params
         return (

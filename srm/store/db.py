@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
@@ -36,6 +36,9 @@ class Store:
         self.author: tuple[str, str] | None = None
         self.member_id: int | None = None
         self.joined = False  # whether the current write made them a member
+        # Run inside every write transaction just before it commits, after the caller's changes
+        # (the CLI keeps each contact's derived state current this way: srm.domain.state).
+        self.before_commit: list[Callable[[Store], None]] = []
 
     def record_undo(self, label: str) -> None:
         """Record this process's writes as one command `srm undo` can revert."""
@@ -75,11 +78,12 @@ class Store:
         self.conn.close()
 
     @contextmanager
-    def write(self, *, undoable: bool = True) -> Iterator[sqlite3.Connection]:
+    def write(self, *, undoable: bool = True, hooks: bool = True) -> Iterator[sqlite3.Connection]:
         """One write transaction: all of it lands, or none of it.
 
         With a journal (see `record_undo`) its changes join the process's undo command, unless
-        `undoable=False` (erasure, undo itself, migrations).
+        `undoable=False` (erasure, undo itself, migrations). `hooks=False` skips the
+        before-commit hooks (migrations: the hooks assume the schema they bring).
         """
         self.check_writable()
         journal = self.journal if undoable else None
@@ -91,6 +95,8 @@ class Store:
             if journal is not None:
                 journal.begin(self.conn, now_utc(), self.member_id)
             yield self.conn
+            for hook in self.before_commit if hooks else ():
+                hook(self)
             if journal is not None:
                 journal.end(self.conn)
         except BaseException:
@@ -179,7 +185,7 @@ class Store:
         if version > 0 and backup:
             self._backup_before(f"schema-{version + 1}")
         for number in range(version + 1, known + 1):
-            with self.write(undoable=False) as conn:
+            with self.write(undoable=False, hooks=False) as conn:
                 # Another process may have migrated while we waited for the lock.
                 if conn.execute("PRAGMA user_version").fetchone()[0] >= number:
                     continue

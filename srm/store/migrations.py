@@ -363,6 +363,117 @@ CREATE INDEX ix_capture_source_interaction_id ON capture_source (interaction_id)
     )
 
 
+SCHEMA_6 = """
+CREATE TABLE contact_state (
+    contact_id INTEGER NOT NULL,
+    last_on DATE,
+    last_id INTEGER,
+    last_sentiment VARCHAR,
+    last_channel VARCHAR,
+    cadence VARCHAR,
+    cadence_days FLOAT,
+    cadence_default BOOLEAN NOT NULL,
+    weight FLOAT NOT NULL,
+    next_due DATE,
+    open_followups INTEGER NOT NULL,
+    asks INTEGER NOT NULL,
+    gives INTEGER NOT NULL,
+    asks_since_give INTEGER NOT NULL,
+    archived BOOLEAN NOT NULL,
+    snoozed_until DATE,
+    PRIMARY KEY (contact_id),
+    FOREIGN KEY(contact_id) REFERENCES contact (id) ON DELETE CASCADE
+);
+CREATE INDEX ix_contact_state_last_on ON contact_state (last_on);
+CREATE INDEX ix_contact_state_next_due ON contact_state (next_due, weight, cadence_days, open_followups, last_on, snoozed_until, archived) WHERE archived = 0;
+CREATE INDEX ix_contact_state_repair ON contact_state (last_on, weight, last_sentiment, archived) WHERE last_sentiment = 'negative' AND archived = 0;
+CREATE INDEX ix_contact_state_weight ON contact_state (contact_id, weight, archived);
+CREATE TABLE contact_state_dirty (
+    contact_id INTEGER NOT NULL,
+    PRIMARY KEY (contact_id)
+);
+CREATE TABLE contact_state_meta (
+    id INTEGER NOT NULL,
+    default_cadence VARCHAR NOT NULL,
+    PRIMARY KEY (id),
+    CONSTRAINT contact_state_meta_single CHECK (id = 1)
+);
+INSERT INTO contact_state_dirty (contact_id) SELECT id FROM contact;
+CREATE INDEX ix_interaction_ask_give_date ON interaction (occurred_on, kind) WHERE kind != 'checkin';
+CREATE INDEX ix_interaction_ask_give_id ON interaction (id, kind) WHERE kind != 'checkin';
+DROP INDEX ix_interaction_contact_contact_date;
+CREATE INDEX ix_interaction_contact_contact_date ON interaction_contact (contact_id, occurred_on, interaction_id);
+DROP INDEX ix_followup_status_due;
+CREATE INDEX ix_followup_status_due ON followup (status, due_on, contact_id);
+CREATE INDEX ix_important_date_month_day ON important_date ((month * 100 + day))
+"""
+# Every change that can move a contact's state marks the contact; srm's write path recomputes
+# the marked ones before it commits (srm.domain.state). Writers outside srm mark too, so srm
+# never trusts a state they made stale. Cascades (an interaction or segment deleted) fire the
+# link tables' triggers.
+_MARK = "INSERT OR IGNORE INTO contact_state_dirty (contact_id)"
+STATE_TRIGGERS = {
+    # (table, event, WHEN or None, the contacts to mark)
+    "state_link_insert": ("interaction_contact", "INSERT", None, "VALUES (NEW.contact_id)"),
+    "state_link_delete": ("interaction_contact", "DELETE", None, "VALUES (OLD.contact_id)"),
+    "state_link_update": (
+        "interaction_contact",
+        "UPDATE",
+        None,
+        "VALUES (OLD.contact_id), (NEW.contact_id)",
+    ),
+    "state_interaction_update": (
+        "interaction",
+        "UPDATE OF id, occurred_on, channel, kind, sentiment",
+        None,
+        "SELECT contact_id FROM interaction_contact WHERE interaction_id IN (OLD.id, NEW.id)",
+    ),
+    "state_contact_insert": ("contact", "INSERT", None, "VALUES (NEW.id)"),
+    "state_contact_update": (
+        "contact",
+        "UPDATE OF id, cadence, since, archived_at, snoozed_until",
+        "OLD.id IS NOT NEW.id OR OLD.cadence IS NOT NEW.cadence OR OLD.since IS NOT NEW.since"
+        " OR (OLD.archived_at IS NULL) IS NOT (NEW.archived_at IS NULL)"
+        " OR OLD.snoozed_until IS NOT NEW.snoozed_until",
+        "VALUES (OLD.id), (NEW.id)",
+    ),
+    "state_membership_insert": ("contact_segment", "INSERT", None, "VALUES (NEW.contact_id)"),
+    "state_membership_delete": ("contact_segment", "DELETE", None, "VALUES (OLD.contact_id)"),
+    "state_membership_update": (
+        "contact_segment",
+        "UPDATE",
+        None,
+        "VALUES (OLD.contact_id), (NEW.contact_id)",
+    ),
+    "state_segment_update": (
+        "segment",
+        "UPDATE OF id, cadence, weight",
+        "OLD.id IS NOT NEW.id OR OLD.cadence IS NOT NEW.cadence OR OLD.weight IS NOT NEW.weight",
+        "SELECT contact_id FROM contact_segment WHERE segment_id IN (OLD.id, NEW.id)",
+    ),
+    "state_followup_insert": ("followup", "INSERT", None, "VALUES (NEW.contact_id)"),
+    "state_followup_delete": ("followup", "DELETE", None, "VALUES (OLD.contact_id)"),
+    "state_followup_update": (
+        "followup",
+        "UPDATE OF contact_id, status",
+        "OLD.contact_id IS NOT NEW.contact_id OR OLD.status IS NOT NEW.status",
+        "VALUES (OLD.contact_id), (NEW.contact_id)",
+    ),
+}
+
+
+def state_trigger_sql(name: str) -> str:
+    table, event, when, contacts = STATE_TRIGGERS[name]
+    cond = f" WHEN {when}" if when else ""
+    return f"CREATE TRIGGER {name} AFTER {event} ON {table}{cond} BEGIN {_MARK} {contacts}; END"
+
+
+def _contact_state(conn: sqlite3.Connection) -> None:
+    _run(conn, SCHEMA_6)
+    for name in STATE_TRIGGERS:
+        conn.execute(state_trigger_sql(name))
+
+
 # Team mode: the people who share a store (known by their address), who owns each contact,
 # who logged each interaction and made each follow-up, and the contact's hand-offs between
 # them. Rows from before stay without an author or owner (NULL): srm doesn't guess.
@@ -414,6 +525,7 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
     ("search index", _search_index),
     ("erasure record", _erasure_record),
     ("capture sources", _capture_sources),
+    ("contact state", _contact_state),
     ("team", _team),
 ]
 

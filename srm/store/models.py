@@ -116,6 +116,16 @@ class Interaction(SQLModel, table=True):
         ),
         # `srm team`: each member's latest interaction is one seek.
         Index("ix_interaction_logged_by", "logged_by_id", "occurred_on"),
+        # Asks and gives (a fifth of the history) by date, for the ledger's last 90 days
+        # without reading the check-ins around them; and by id, to tell a contact's asks and
+        # gives from the narrow index instead of each wide row. Both covering (the kind).
+        Index(
+            "ix_interaction_ask_give_date",
+            "occurred_on",
+            "kind",
+            sqlite_where=text("kind != 'checkin'"),
+        ),
+        Index("ix_interaction_ask_give_id", "id", "kind", sqlite_where=text("kind != 'checkin'")),
     )
     id: int | None = Field(default=None, primary_key=True)
     uuid: str = Field(unique=True)
@@ -157,12 +167,15 @@ class CaptureSource(SQLModel, table=True):
 class InteractionContact(SQLModel, table=True):
     """Links one interaction to each contact in it.
 
-    `occurred_on` repeats the interaction's date so that (contact_id, occurred_on) is one
-    index: `srm due` finds each contact's last interaction with an index seek, never a scan.
+    `occurred_on` repeats the interaction's date so that (contact_id, occurred_on,
+    interaction_id) is one index: a contact's last interaction (same day: the highest id) is
+    one seek, and their history is read from the index alone, never the table.
     """
 
     __tablename__ = "interaction_contact"
-    __table_args__ = (Index("ix_interaction_contact_contact_date", "contact_id", "occurred_on"),)
+    __table_args__ = (
+        Index("ix_interaction_contact_contact_date", "contact_id", "occurred_on", "interaction_id"),
+    )
     interaction_id: int = Field(foreign_key="interaction.id", primary_key=True, ondelete="CASCADE")
     contact_id: int = Field(foreign_key="contact.id", primary_key=True, ondelete="CASCADE")
     occurred_on: date
@@ -172,7 +185,8 @@ class FollowUp(SQLModel, table=True):
     __tablename__ = "followup"
     __table_args__ = (
         CheckConstraint("status IN ('open', 'done', 'dropped')", name="followup_status"),
-        Index("ix_followup_status_due", "status", "due_on"),
+        # Covering for `srm due`: open ones by due date, with whose they are.
+        Index("ix_followup_status_due", "status", "due_on", "contact_id"),
     )
     id: int | None = Field(default=None, primary_key=True)
     uuid: str = Field(unique=True)
@@ -235,6 +249,9 @@ class ImportantDate(SQLModel, table=True):
     __tablename__ = "important_date"
     __table_args__ = (
         CheckConstraint("month BETWEEN 1 AND 12 AND day BETWEEN 1 AND 31", name="date_valid"),
+        # The month-day as MMDD: the dates of a window (`srm due`, `srm dates --within`) by
+        # range instead of reading them all.
+        Index("ix_important_date_month_day", text("(month * 100 + day)")),
     )
     id: int | None = Field(default=None, primary_key=True)
     uuid: str = Field(unique=True)
@@ -310,3 +327,73 @@ class Handoff(SQLModel, table=True):
     note: str = ""
     handed_on: date
     created_at: str
+
+
+class ContactState(SQLModel, table=True):
+    """What each contact's history implies now, kept by srm's write path (srm.domain.state).
+
+    Derived, never edited: triggers mark a contact in `contact_state_dirty` whenever a change
+    can move its state, and every srm write recomputes the marked contacts before it commits.
+    `archived` and `snoozed_until` repeat the contact's so that `srm due` ranks from these
+    narrow rows and indexes alone, reading contacts only for the twenty it shows.
+    """
+
+    __tablename__ = "contact_state"
+    __table_args__ = (
+        # Check-ins: every column the urgency and the filters need, in due-date order
+        # (covering), for contacts not archived.
+        Index(
+            "ix_contact_state_next_due",
+            "next_due",
+            "weight",
+            "cadence_days",
+            "open_followups",
+            "last_on",
+            "snoozed_until",
+            "archived",
+            sqlite_where=text("archived = 0"),
+        ),
+        # Repairs: the few contacts whose latest interaction went badly (covering).
+        Index(
+            "ix_contact_state_repair",
+            "last_on",
+            "weight",
+            "last_sentiment",
+            "archived",
+            sqlite_where=text("last_sentiment = 'negative' AND archived = 0"),
+        ),
+        # A contact's weight by id, from a narrow index (follow-ups, goals, dates).
+        Index("ix_contact_state_weight", "contact_id", "weight", "archived"),
+    )
+    contact_id: int = Field(foreign_key="contact.id", primary_key=True, ondelete="CASCADE")
+    last_on: date | None = Field(default=None, index=True)  # the latest interaction …
+    last_id: int | None = None  # … (same day: the highest id)
+    last_sentiment: str | None = None
+    last_channel: str | None = None
+    cadence: str | None = None  # effective cadence as shown; NULL: not tracked
+    cadence_days: float | None = None  # its length in days, to scale lateness
+    cadence_default: bool  # it came from the config's default_cadence
+    weight: float  # the largest weight among its segments (1 without one)
+    next_due: date | None = None  # NULL: not tracked
+    open_followups: int
+    asks: int  # interactions that were asks, all time
+    gives: int  # … and gives
+    asks_since_give: int  # asks logged after the latest give
+    archived: bool  # the contact's archived_at is set
+    snoozed_until: date | None = None  # the contact's
+
+
+class ContactStateDirty(SQLModel, table=True):
+    """Contacts whose state a change may have moved, until the write recomputes them."""
+
+    __tablename__ = "contact_state_dirty"
+    contact_id: int = Field(primary_key=True)
+
+
+class ContactStateMeta(SQLModel, table=True):
+    """One row: the default cadence the state was computed with (it comes from a config)."""
+
+    __tablename__ = "contact_state_meta"
+    __table_args__ = (CheckConstraint("id = 1", name="contact_state_meta_single"),)
+    id: int = Field(primary_key=True)
+    default_cadence: str

@@ -32,6 +32,11 @@ UNTRACKED = frozenset(
         # A member joins with their first write, outside any command; one named in a hand-off
         # stays on the team when the hand-off is undone.
         "member",
+        # Each contact's derived state is recomputed from the records by the write that
+        # changes them (an undo included), never restored from images.
+        "contact_state",
+        "contact_state_dirty",
+        "contact_state_meta",
     }
 )
 # Commands kept; older ones are pruned (an erasure also removes the ones that held the person).
