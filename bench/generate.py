@@ -285,6 +285,17 @@ class Gen:
             tag_rows += [(cid, t) for t in set(r.sample(TAGS, r.choice((0, 0, 1, 1, 2, 3))))]
             people.append(Person(cid, lo, archived or self.today, sorted(segs)))
         conn.executemany(_insert("contact", CONTACT_COLUMNS), rows)
+        # Their email and phone as srm keeps them (contact.email/phone repeat the preferred).
+        conn.executemany(
+            "INSERT INTO contact_detail (contact_id, kind, label, value, preferred, position)"
+            " VALUES (?, ?, '', ?, 1, 0)",
+            [
+                (row[0], kind, row[i])
+                for row in rows
+                for kind, i in (("email", 4), ("phone", 5))
+                if row[i]
+            ],  # fmt: skip
+        )
         conn.executemany("INSERT INTO contact_segment VALUES (?, ?)", seg_rows)
         conn.executemany("INSERT INTO contact_tag VALUES (?, ?)", tag_rows)
         return people

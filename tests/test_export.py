@@ -277,13 +277,16 @@ def test_ics_events_for_check_ins_and_open_follow_ups(workspace):
     events = ics_components(text, "VEVENT")
     by_summary = {str(e["SUMMARY"]): e for e in events}
     assert sorted(by_summary) == [
+        "Birthday: Ada Lovelace",
         "Check in with Ada Lovelace",
         "Check in with Grace Hopper",
         "Follow up with Ada Lovelace: Send the deck",
+        "Promotion: Grace Hopper",
     ]
     for e in events:
         assert e.get("UID") and e.get("DTSTAMP")
-        assert "RRULE" not in e
+        # Check-ins move whenever an interaction is logged; dates that matter recur.
+        assert ("RRULE" in e) == str(e["SUMMARY"]).startswith(("Birthday", "Promotion"))
     # Overdue items are on today's date; Grace is snoozed through 2026-03-20.
     assert str(by_summary["Check in with Ada Lovelace"].decoded("DTSTART")) == "2026-03-15"
     assert str(by_summary["Check in with Grace Hopper"].decoded("DTSTART")) == "2026-03-21"
@@ -308,7 +311,7 @@ def test_ics_todo_has_due_dates(workspace):
     text = workspace.ok("export", "--format", "ics", "--todo").stdout
     todos = ics_components(text, "VTODO")
     assert len(todos) == 3
-    assert ics_components(text, "VEVENT") == []
+    assert ics_components(text, "VEVENT") == []  # a to-do list: dates that matter go to calendars
     for t in todos:
         assert t.get("UID") and t.get("DTSTAMP") and t.get("DUE")
 

@@ -1,16 +1,16 @@
 """Every real export in ../shared/interop imports with the right names, emails, orgs, birthdays.
 
 The corpus (see its MANIFEST.txt) lives beside the repository, not in it; CI checks it out there.
+$SRM_INTEROP points elsewhere (a git worktree); with $SRM_REQUIRE_INTEROP (CI) a missing corpus
+fails instead of skipping.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from corpus import CORPUS, corpus_files, needs_corpus
 
-CORPUS = Path(__file__).parents[2] / "shared" / "interop"
-pytestmark = pytest.mark.skipif(not CORPUS.is_dir(), reason=f"no interop corpus at {CORPUS}")
+pytestmark = needs_corpus
 
 # file: [(name, email, org, birthday as (year, month, day))], one entry per contact created
 EXPECTED = {
@@ -111,19 +111,15 @@ CONNECTED_ON = {
 }
 
 
-def corpus_files() -> list[str]:
-    if not CORPUS.is_dir():
-        return []
-    return sorted(
-        str(p.relative_to(CORPUS)) for p in CORPUS.glob("*/*") if p.suffix in (".vcf", ".csv")
-    )
+def contact_files() -> list[str]:
+    return corpus_files(".vcf", ".csv")
 
 
 def test_every_corpus_file_has_expectations():
-    assert corpus_files() == sorted(EXPECTED)
+    assert contact_files() == sorted(EXPECTED)
 
 
-@pytest.mark.parametrize("name", corpus_files())
+@pytest.mark.parametrize("name", contact_files())
 def test_corpus_file_imports_with_the_right_people(srm, name):
     # --on-duplicate new: the corpus repeats test people, and each card is checked here.
     summary = srm.json("import", str(CORPUS / name), "--on-duplicate", "new", "--skip-invalid")
@@ -151,6 +147,6 @@ def test_a_nameless_corpus_card_is_a_clear_error_without_skip_invalid(srm):
 
 
 def test_every_other_corpus_file_imports_all_or_nothing_without_errors(srm):
-    for name in corpus_files():
+    for name in contact_files():
         if EXPECTED[name]:
             srm.ok("import", str(CORPUS / name))

@@ -20,7 +20,13 @@ def test_linkedin_current_export_finds_the_header_below_the_preamble(srm):
         "CTO",
     )
     assert tomas["connected_on"] == "2024-09-23"
-    assert tomas["note"] == "LinkedIn: https://www.linkedin.com/in/tom%C3%A1s-ortega"
+    assert tomas["socials"] == [
+        {
+            "service": "linkedin",
+            "value": "https://www.linkedin.com/in/tom%C3%A1s-ortega",
+            "preferred": True,
+        }
+    ]
     assert found["Wei Zhang"]["connected_on"] == "2024-08-01"  # the tab after 'Wei' is trimmed
     # Tracking starts on the import day, not on the day you connected.
     assert {c["since"] for c in found.values()} == {"2026-03-15"}

@@ -18,7 +18,7 @@ def write_csv(tmp_path: Path, rows: list[str], header: str = "name,email") -> st
 def test_summary_is_printed_for_people(srm):
     r = srm.ok("import", GENERIC)
     assert "Imported generic.csv (CSV): 2 created, 0 merged, 0 skipped, 0 rejected." in r.stderr
-    assert "Columns not imported: favourite colour" in r.stderr
+    assert "Not kept (srm has no place for them): Favourite colour (2 records)" in r.stderr
     assert r.stdout == ""
 
 

@@ -74,12 +74,14 @@ def test_merge_keeps_every_record_of_both(srm):
     assert (m["role"], m["note"], m["cadence"]) == ("Chair", "prefers video calls", "monthly")
     assert (m["since"], m["snoozed_until"]) == ("2025-03-01", "2026-04-05")
     assert (m["name"], m["email"], m["org"]) == ("Maria García", "maria@riverside.org", "Riverside")
-    assert [c["field"] for c in merged["conflicts"]] == ["name", "email", "org"]
-    assert merged["conflicts"][1] == {
-        "field": "email",
-        "keep": "maria@riverside.org",
-        "other": "m.garcia@gmail.com",
-    }
+    assert [c["field"] for c in merged["conflicts"]] == ["name", "org"]
+    # The other's email joins hers; hers stays the preferred one.
+    assert [(e["value"], e["preferred"]) for e in m["emails"]] == [
+        ("maria@riverside.org", True),
+        ("m.garcia@gmail.com", False),
+    ]
+    assert merged["moved"]["details"] == {"emails": ["m.garcia@gmail.com"]}
+    assert srm.json("show", "m.garcia@gmail.com")["handle"] == "maria"
     # Stage history is one chain in date order; the current stage is the latest.
     stages = srm.json("stages", "@maria")
     assert [(s["changed_on"], s["from_stage"], s["stage"]) for s in stages] == [

@@ -37,8 +37,10 @@ def test_a_vcard_that_retitles_the_terminal_imports_as_plain_text(srm, isolated)
 def test_every_one_line_field_is_cleaned_on_input(srm, isolated):
     bad = "a\x07b\x1b[2Jc\r\nd\x7fe"
     srm.ok(
-        "add", f"Ann{bad}", "--org", bad, "--team", bad, "--role", bad, "--phone", bad,
-        "--tag", f"t{bad}", "--note", "line 1\x1b[2J\nline\t2\x07",
+        "add", f"Ann{bad}", "--org", bad, "--team", bad, "--role", bad, "--phone", f"1{bad}",
+        "--tag", f"t{bad}", "--note", "line 1\x1b[2J\nline\t2\x07", "--nickname", bad,
+        "--email", f"w{bad}:a@b.example", "--url", f"u{bad}:x.example{bad}",
+        "--address", f"h{bad}:{bad};{bad}",
     )  # fmt: skip
     srm.ok("segment", "add", f"s{bad}", "--description", bad)
     srm.ok("log", "1", f"sum{bad}", "--note", f"n{bad}", "--follow-up", f"f{bad}")
@@ -48,7 +50,9 @@ def test_every_one_line_field_is_cleaned_on_input(srm, isolated):
     srm.ok("edit", "1", "--name", f"Ann Lee{bad}")
     rows = stored(
         isolated,
-        "SELECT name || org || team || role || phone || note FROM contact"
+        "SELECT name || org || team || role || phone || note || nickname FROM contact"
+        " UNION ALL SELECT label || value FROM contact_detail"
+        " UNION ALL SELECT label || street || locality FROM contact_address"
         " UNION ALL SELECT tag FROM contact_tag UNION ALL SELECT name || description FROM segment"
         " UNION ALL SELECT summary || note FROM interaction UNION ALL SELECT text FROM followup"
         " UNION ALL SELECT text FROM idea UNION ALL SELECT text FROM goal"

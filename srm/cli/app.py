@@ -7,6 +7,7 @@ import errno
 import gc
 import importlib
 import inspect
+import os
 import re
 import sqlite3
 import sys
@@ -62,6 +63,10 @@ class SrmGroup(TyperGroup):
         standalone_mode: bool = True,
         **extra: Any,
     ) -> Any:
+        if os.environ.get("_SRM_COMPLETE"):  # the shell asks for completions: --db, --config
+            from srm.cli import completion
+
+            completion.attach(self)
         try:
             code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         except click.exceptions.ClickException as e:
@@ -91,6 +96,14 @@ class SrmGroup(TyperGroup):
         protected = getattr(ctx, "_protected_args", None) or getattr(ctx, "protected_args", [])
         ctx.meta["srm.command"] = [*protected, *ctx.args]
         return rest
+
+    def get_command(self, ctx: typer.Context, cmd_name: str):  # type: ignore[override]
+        command = super().get_command(ctx, cmd_name)
+        if command is not None and ctx.resilient_parsing:  # parsing for shell completion
+            from srm.cli import completion
+
+            completion.attach(command, (cmd_name,))
+        return command
 
     def invoke(self, ctx: typer.Context):  # type: ignore[override]
         try:
@@ -252,7 +265,7 @@ app = typer.Typer(
         "`srm due` tells you who needs a call."
     ),
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )

@@ -13,8 +13,44 @@ from srm.cli.output import esc, message, print_json, show_rows
 from srm.domain.common import plural
 
 PANEL = "Contacts"
-Email = Annotated[str | None, typer.Option(help="Email address.")]
-Phone = Annotated[str | None, typer.Option(help="Phone number.")]
+Email = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--email",
+        metavar="[LABEL:]ADDRESS",
+        help="Email address, e.g. work:ana@example.org (repeatable; the first is preferred).",
+    ),
+]
+Phone = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--phone", metavar="[LABEL:]NUMBER", help="Phone number, e.g. mobile:+44 … (repeatable)."
+    ),
+]
+Url = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--url", metavar="[LABEL:]URL", help="Web page, e.g. blog:ana.example (repeatable)."
+    ),
+]
+Social = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--social",
+        metavar="SERVICE:PROFILE",
+        help="Social profile: github:ana, mastodon:@ana@example.social, or a profile's URL"
+        " (repeatable).",
+    ),
+]
+Address = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--address",
+        metavar="[LABEL:]STREET;TOWN;REGION;POSTCODE;COUNTRY",
+        help="Postal address, parts separated by ';' (repeatable).",
+    ),
+]
+Nickname = Annotated[str | None, typer.Option("--nickname", help="Nickname.")]
 Org = Annotated[str | None, typer.Option(help="Organisation.")]
 Team = Annotated[str | None, typer.Option(help="Team or department (for internal peers).")]
 Role = Annotated[str | None, typer.Option(help="Role or title.")]
@@ -49,6 +85,10 @@ def add(
     name: Annotated[str, typer.Argument(help="Full name.")],
     email: Email = None,
     phone: Phone = None,
+    url: Url = None,
+    social: Social = None,
+    address: Address = None,
+    nickname: Nickname = None,
     org: Org = None,
     team: Team = None,
     role: Role = None,
@@ -72,8 +112,12 @@ def add(
     A contact with the same email, or the same name (any case, with or without accents), is
     refused as a likely duplicate, naming the one already here (exit 8); --force adds it anyway.
 
+    Emails, phones, web pages, social profiles and addresses take a label before a colon
+    (work:, home:, mobile: or your own); the first of each kind is the preferred one.
+
     Examples:
       srm add "Maria García" --email maria@riverside.org --segment partners --cadence monthly
+      srm add "Ana Alves" --email work:ana@x.org --email ana@home.example --social github:anab
       srm add "Maria Garcia" --org Acme --force    # another Maria García
     """
     from srm.domain import contacts as dc
@@ -85,8 +129,8 @@ def add(
         store,
         name,
         since=when,
-        email=email,
-        phone=phone,
+        more=_details(email, phone, url, social, address),
+        nickname=nickname,
         org=org,
         team=team,
         role=role,
@@ -239,6 +283,36 @@ def edit(
     name: Annotated[str | None, typer.Option("--name", help="New name (the handle stays).")] = None,
     email: Email = None,
     phone: Phone = None,
+    url: Url = None,
+    social: Social = None,
+    address: Address = None,
+    remove_email: Annotated[
+        list[str] | None, typer.Option("--remove-email", help="Remove this email address.")
+    ] = None,
+    remove_phone: Annotated[
+        list[str] | None,
+        typer.Option("--remove-phone", help="Remove this phone number (compared by its digits)."),
+    ] = None,
+    remove_url: Annotated[
+        list[str] | None, typer.Option("--remove-url", help="Remove this web page.")
+    ] = None,
+    remove_social: Annotated[
+        list[str] | None,
+        typer.Option("--remove-social", help="Remove this profile, or every profile on a service."),
+    ] = None,
+    remove_address: Annotated[
+        list[str] | None,
+        typer.Option("--remove-address", help="Remove the address that contains this text."),
+    ] = None,
+    prefer: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--prefer",
+            metavar="VALUE",
+            help="Make this email, phone, web page, profile or address the preferred one of its kind.",
+        ),
+    ] = None,
+    nickname: Nickname = None,
     org: Org = None,
     team: Team = None,
     role: Role = None,
@@ -264,9 +338,14 @@ def edit(
 ) -> None:
     """Change a contact. Pass an empty string (--org '') to clear a field.
 
+    --email, --phone, --url, --social and --address add one (a new one is preferred only if it
+    is the first of its kind, or with --prefer); --remove-… takes one away; --email '' removes
+    every email (and so on for each kind).
+
     Examples:
-      srm edit maria --org 'Riverside Makers' --segment partners
-      srm edit maria --cadence monthly --remove-tag vip
+      srm edit maria --org 'Riverside Makers' --segment partners --cadence monthly
+      srm edit ana --email work:ana@new.example --prefer ana@new.example --remove-email ana@old.example
+      srm edit ana --phone mobile:+351 912 345 678 --org ''
     """
     from srm.domain import contacts as dc
 
@@ -277,8 +356,10 @@ def edit(
         store,
         c,
         name=name,
-        email=email,
-        phone=phone,
+        more=_details(email, phone, url, social, address),
+        remove=_details(remove_email, remove_phone, remove_url, remove_social, remove_address),
+        prefer=prefer or [],
+        nickname=nickname,
         org=org,
         team=team,
         role=role,
@@ -294,6 +375,12 @@ def edit(
         print_json(c.as_json())
     else:
         message(f"Updated [bold]{esc(c.name)}[/] ({esc(c.handle)}).")
+
+
+def _details(*values: list[str] | None) -> dict[str, list[str]]:
+    """Option values by kind of detail, for srm.domain.details.apply_options."""
+    kinds = ("email", "phone", "url", "social", "address")
+    return {kind: v for kind, v in zip(kinds, values, strict=True) if v}
 
 
 def archive(
@@ -548,9 +635,10 @@ def _merge_lines(p) -> list[str]:
     if p.handoffs:
         moved.append(plural(p.handoffs, "hand-off"))
     lines.append("  move: " + (", ".join(moved) if moved else "no records"))
-    if p.segments or p.tags:
+    if p.segments or p.tags or p.details:
         added = [f"segments {', '.join(p.segments)}"] if p.segments else []
         added += [f"tags {', '.join(p.tags)}"] if p.tags else []
+        added += [f"{name} {', '.join(values)}" for name, values in p.details.items()]
         lines.append("  add: " + esc("; ".join(added)))
     for name, value in p.changes.items():
         if name == "owner_id":  # shown by name: the id means nothing to a person

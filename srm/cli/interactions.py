@@ -150,8 +150,9 @@ def search(
     ] = 20,
     as_json: JsonOpt = False,
 ) -> None:
-    """Search everything you wrote: interaction summaries and notes, contact notes, follow-ups,
-    ideas and goals; best matches first.
+    """Search everything you wrote, best matches first.
+
+    Interaction summaries and notes, contact names and notes, follow-ups, ideas and goals.
 
     Examples:
       srm search "venue shortlist"

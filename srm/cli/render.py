@@ -6,6 +6,7 @@ import sys
 
 from srm.cli.output import RICH_ROWS, esc, message, show, show_rows, table
 from srm.domain.common import plural
+from srm.domain.details import one_line_address
 
 
 def _details(rows: list[tuple[str, str | None]]) -> None:
@@ -51,6 +52,19 @@ def _interactions(items: list[dict], title: str, *, full_notes: bool = False) ->
     show(t)
 
 
+def _listed(what: str, entries: list[dict], text, labelled: bool = True) -> list[tuple[str, str]]:
+    """One line per entry, its label after it; the preferred one marked when there are several."""
+    rows = []
+    for n, e in enumerate(entries):
+        line = text(e)
+        if labelled and e.get("label"):
+            line += f"  ({e['label']})"
+        if e["preferred"] and len(entries) > 1:
+            line += "  ★ preferred"
+        rows.append((what if n == 0 else "", line))
+    return rows
+
+
 def _plain_interaction(i: dict, full_notes: bool) -> list[str]:
     summary = i["summary"] + (" (negative)" if i["sentiment"] == "negative" else "")
     if i.get("captured"):
@@ -67,8 +81,12 @@ def profile(p: dict) -> None:
         [
             ("Name", p["name"] + ("  (archived)" if p["archived"] else "")),
             ("Handle", f"{p['handle']}  (id {p['id']})"),
-            ("Email", p["email"]),
-            ("Phone", p["phone"]),
+            ("Nickname", p.get("nickname")),
+            *_listed("Email", p["emails"], lambda e: e["value"]),
+            *_listed("Phone", p["phones"], lambda e: e["value"]),
+            *_listed("Address", p["addresses"], one_line_address),
+            *_listed("Web", p["urls"], lambda e: e["value"]),
+            *_listed("Profile", p["socials"], lambda e: f"{e['service']}: {e['value']}", False),
             ("Org", " / ".join(x for x in (p["org"], p["team"], p["role"]) if x)),
             ("Segments", ", ".join(p["segments"])),
             ("Tags", ", ".join(p["tags"])),

@@ -231,10 +231,14 @@ def _render(kind: str, data: dict, *, to_file: bool) -> str | None:
 
     Stored text in it is cleaned of control characters (json escapes them instead).
     """
+    import sys
+
     from srm.cli.output import json_text, safe
 
     if kind == "json":
-        return json_text(data, indent=2) + "\n"
+        # Indented in a file and on a terminal; one line through a pipe, as every listing.
+        indent = 2 if to_file or sys.stdout.isatty() else None
+        return json_text(data, indent=indent) + "\n"
     if kind == "markdown":
         from srm.formats import report_markdown
 
@@ -243,8 +247,6 @@ def _render(kind: str, data: dict, *, to_file: bool) -> str | None:
         from srm.formats import report_html
 
         return safe(report_html.render(data))
-    import sys
-
     if not to_file and sys.stdout.isatty():
         from srm.cli.output import out
 

@@ -11,6 +11,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from srm import cadence as cad
+from srm.domain import details as dd
 from srm.domain import segments as seg
 from srm.domain.common import (
     LABEL_MAX,
@@ -30,7 +31,7 @@ if TYPE_CHECKING:
 
 # Letters NFKD does not decompose into ASCII.
 _FOLD = str.maketrans({"ß": "ss", "æ": "ae", "ø": "o", "ł": "l", "đ": "d", "þ": "th", "œ": "oe"})
-FIELDS = ("email", "phone", "org", "team", "role")
+FIELDS = ("org", "team", "role", "nickname")
 HONORIFICS = frozenset(
     [
         "mr",
@@ -76,6 +77,9 @@ class Contact:
     segments: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
     owner: dict | None = None  # the team member who looks after them: {"id", "name", "email"}
+    nickname: str | None = None
+    # emails, phones, urls, socials, addresses: see srm.domain.details
+    details: dict[str, list[dict]] = field(default_factory=dd.empty)
 
     @property
     def archived(self) -> bool:
@@ -90,6 +94,8 @@ class Contact:
             **self.ref(),
             "email": self.email,
             "phone": self.phone,
+            "nickname": self.nickname,
+            **dd.as_json(self.details),
             "org": self.org,
             "team": self.team,
             "role": self.role,
@@ -192,9 +198,32 @@ def _clean(value: str | None, what: str = "the field") -> str | None:
 
 def check_email(email: str | None) -> str | None:
     email = _clean(email, "the email address")
-    if email is not None and not re.fullmatch(r"[^@\s]+@[^@\s]+", email):
-        raise UsageError(f"{email!r} doesn't look like an email address (name@example.org)")
-    return email
+    return None if email is None else dd.clean_email(email)
+
+
+def by_emails(store: Store, addresses: Iterable[str]) -> dict[str, dict]:
+    """The contact each address belongs to, by any of its emails: {address lower-cased: ref}.
+
+    Addresses no contact has are left out. An address two contacts share (added with --force)
+    goes to an active contact before an archived one, then to the one whose preferred address
+    it is, then to the older one. One statement (an index seek per address) whatever their
+    number.
+    """
+    import json
+
+    wanted = sorted({a.strip().lower() for a in addresses if a and a.strip()})
+    if not wanted:
+        return {}
+    out: dict[str, dict] = {}
+    for address, cid, uid, handle, name in store.conn.execute(
+        "SELECT lower(d.value), c.id, c.uuid, c.handle, c.name FROM contact_detail d"
+        " JOIN contact c ON c.id = d.contact_id"
+        " WHERE d.kind = 'email' AND lower(d.value) IN (SELECT value FROM json_each(?))"
+        " ORDER BY c.archived_at IS NOT NULL, d.preferred DESC, c.id",
+        (json.dumps(wanted),),
+    ):
+        out.setdefault(address, {"id": cid, "uuid": uid, "handle": handle, "name": name})
+    return out
 
 
 def _stored_cadence(text: str | None) -> str | None:
@@ -226,34 +255,51 @@ def add(
     cadence: str | None = None,
     note: str = "",
     connected_on: date | None = None,
+    nickname: str | None = None,
+    more: dict[str, list[str]] | None = None,
     force: bool = False,
     conn: sqlite3.Connection | None = None,
 ) -> Contact:
     """Add one contact, unless one with the same email or folded name is here (or `force`).
 
-    Pass `conn` to take part in a caller's transaction (imports).
+    `email` and `phone` are the preferred ones; `more` holds `--email`-style option values by
+    kind (email, phone, url, social, address), each "[LABEL:]VALUE", the first preferred
+    unless `email`/`phone` is given. Pass `conn` to take part in a caller's transaction.
     """
     name = clean_name(name)
-    email = check_email(email)
+    lists = dd.apply_options(
+        dd.empty(),
+        {
+            **(more or {}),
+            "email": [e for e in [email] if e] + (more or {}).get("email", []),
+            "phone": [p for p in [phone] if p] + (more or {}).get("phone", []),
+        },
+        {},
+    )
+    email = lists["emails"][0]["value"] if lists["emails"] else None
+    phone = lists["phones"][0]["value"] if lists["phones"] else None
     note = note_text(note)
     stored_cadence = _stored_cadence(cadence)
     tag_list = normalise_tags(list(tags))
     segment_ids = seg.resolve_ids(store, list(segments))
 
+    emails = [e["value"] for e in lists["emails"]]
+    nickname = _clean(nickname, "the nickname")
+
     def insert(c: sqlite3.Connection) -> int:
         if not force:
-            _refuse_duplicate(c, name, email)
+            _refuse_duplicate(c, name, emails)
         now = now_utc()
         cur = c.execute(
             "INSERT INTO contact (uuid, handle, name, email, phone, org, team, role, cadence,"
-            " since, connected_on, note, created_at, updated_at, owner_id)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " since, connected_on, note, created_at, updated_at, nickname, owner_id)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 new_uuid(),
                 unique_handle(c, name, email),
                 name,
                 email,
-                _clean(phone, "the phone number"),
+                phone,
                 _clean(org, "the organisation"),
                 _clean(team, "the team"),
                 _clean(role, "the role"),
@@ -263,10 +309,12 @@ def add(
                 note,
                 now,
                 now,
+                nickname,
                 store.member_id,  # who adds someone looks after them, until a hand-off
             ),
         )
         cid = cur.lastrowid
+        dd.insert(c, [(cid, lists)])
         c.executemany(
             "INSERT INTO contact_segment (contact_id, segment_id) VALUES (?, ?)",
             [(cid, s) for s in segment_ids],
@@ -284,21 +332,27 @@ def add(
     return get(store, cid)
 
 
-def _refuse_duplicate(conn: sqlite3.Connection, name: str, email: str | None) -> None:
-    """Raise Duplicate naming the contacts with this email (any case) or this folded name."""
+def _refuse_duplicate(conn: sqlite3.Connection, name: str, emails: list[str]) -> None:
+    """Raise Duplicate naming the contacts with one of these emails (any case, any of theirs)
+    or this folded name."""
     key = name_key(name)
     conn.create_function("srm_name_key", 1, name_key, deterministic=True)
+    wanted = [e.lower() for e in emails]
+    marks = ",".join("?" * len(wanted))
     rows = conn.execute(
-        "SELECT id, handle, name, email, archived_at, email = ? COLLATE NOCASE AS same_email"
-        " FROM contact WHERE email = ? COLLATE NOCASE OR srm_name_key(name) = ?"
-        " ORDER BY same_email DESC, id",
-        (email, email, key or None),
+        "SELECT id, handle, name, email, archived_at, (SELECT d.value FROM contact_detail d"
+        f"   WHERE d.contact_id = contact.id AND d.kind = 'email' AND lower(d.value) IN ({marks})"
+        "   LIMIT 1) AS same_email"
+        " FROM contact WHERE srm_name_key(name) = ? OR id IN (SELECT contact_id FROM"
+        f"   contact_detail WHERE kind = 'email' AND lower(value) IN ({marks}))"
+        " ORDER BY same_email IS NULL, id",
+        (*wanted, key or None, *wanted),
     ).fetchall()
     if not rows:
         return
     first = rows[0]
     if first["same_email"]:
-        why = f"the email {first['email']}"
+        why = f"the email {first['same_email']}"
     else:
         why = f"the same name ({first['email'] or 'no email'})"
     more = rows[1:]
@@ -321,6 +375,7 @@ def _hydrate(store: Store, rows: list[sqlite3.Row]) -> list[Contact]:
     if not rows:
         return []
     ids = [r["id"] for r in rows]
+    more = dd.load(store.conn, ids)
     segs: dict[int, list[str]] = {}
     tags: dict[int, list[str]] = {}
     # Chunked IN lists keep under SQLite's variable limit on big listings.
@@ -361,6 +416,8 @@ def _hydrate(store: Store, rows: list[sqlite3.Row]) -> list[Contact]:
             segments=segs.get(r["id"], []),
             tags=tags.get(r["id"], []),
             owner=owners.get(r["owner_id"]),
+            nickname=r["nickname"],
+            details=more[r["id"]],
         )
         for r in rows
     ]
@@ -372,28 +429,6 @@ def _owners(store: Store) -> dict[int, dict]:
         m[0]: {"id": m[0], "name": m[1], "email": m[2]}
         for m in store.conn.execute("SELECT id, name, email FROM member")
     }
-
-
-def by_emails(store: Store, addresses: Iterable[str]) -> dict[str, dict]:
-    """The contact each address belongs to, as {address in lower case: contact ref}.
-
-    Addresses no contact has are left out. Where two contacts share an address, the one not
-    archived, else the oldest, has it. One statement whatever the number of addresses.
-    """
-    import json
-
-    wanted = sorted({a.strip().lower() for a in addresses if a and a.strip()})
-    if not wanted:
-        return {}
-    out: dict[str, dict] = {}
-    for r in store.conn.execute(
-        "SELECT lower(email), id, uuid, handle, name FROM contact"
-        " WHERE email IS NOT NULL AND lower(email) IN (SELECT value FROM json_each(?))"
-        " ORDER BY archived_at IS NOT NULL, id",
-        (json.dumps(wanted),),
-    ):
-        out.setdefault(r[0], {"id": r[1], "uuid": r[2], "handle": r[3], "name": r[4]})
-    return out
 
 
 def resolve(store: Store, ref: str) -> Contact:
@@ -425,10 +460,16 @@ def resolve(store: Store, ref: str) -> Contact:
     owner = conn.execute("SELECT * FROM contact WHERE handle = ?", (text.lower(),)).fetchone()
     grade = _grader(text)
     conn.create_function("srm_match", 2, grade, deterministic=True)
+    # Every address of theirs, unit-separated; most contacts have none or one.
+    emails = (
+        "coalesce((SELECT group_concat(d.value, char(31)) FROM contact_detail d"
+        " WHERE d.contact_id = contact.id AND d.kind = 'email'), email)"
+    )
     graded = [
-        (grade(r["name"], r["email"]), r)
+        (grade(r["name"], r["emails"]), r)
         for r in conn.execute(
-            "SELECT * FROM contact WHERE srm_match(name, email) > 0 ORDER BY name, id"
+            f"SELECT *, {emails} AS emails FROM contact WHERE srm_match(name, {emails}) > 0"
+            " ORDER BY name, id"
         )
     ]
     if owner is not None:
@@ -463,19 +504,19 @@ PART, WORD, EXACT = 1, 2, 3
 
 
 def _grader(text: str) -> Callable[[str | None, str | None], int]:
-    """grade(name, email): EXACT (the whole name or email), WORD (whole words of the name),
-    PART (part of the name or email) or 0."""
+    """grade(name, emails): EXACT (the whole name or one whole email), WORD (whole words of the
+    name), PART (part of the name or an email) or 0. `emails` are separated by \x1f."""
     needle, words = _fold(text), name_key(text)
     padded = f" {words} "
 
-    def grade(name: str | None, email: str | None) -> int:
-        folded, mail = _fold(name), _fold(email)
-        part = needle in folded or needle in mail
+    def grade(name: str | None, emails: str | None) -> int:
+        folded, mails = _fold(name), _fold(emails)
+        part = needle in folded or needle in mails
         # Whole words may be spelt apart ("mary jane" for Mary-Jane): their first must be in it.
         if not part and not (words and words.split(" ", 1)[0] in folded):
             return 0
         key = name_key(name)
-        if needle == mail or (words and words == key):
+        if (needle in mails and needle in mails.split("\x1f")) or (words and words == key):
             return EXACT
         if words and padded in f" {key} ":
             return WORD
@@ -548,11 +589,13 @@ def _search_where(
     if query:
         store.conn.create_function("srm_fold", 1, _fold, deterministic=True)
         where.append(
-            "(instr(srm_fold(c.name), ?) > 0 OR instr(srm_fold(coalesce(c.email, '')), ?) > 0"
-            " OR instr(srm_fold(coalesce(c.org, '')), ?) > 0 OR instr(c.handle, ?) > 0)"
+            "(instr(srm_fold(c.name), ?) > 0 OR instr(srm_fold(coalesce(c.org, '')), ?) > 0"
+            " OR instr(c.handle, ?) > 0 OR instr(srm_fold(coalesce(c.nickname, '')), ?) > 0"
+            " OR c.id IN (SELECT d.contact_id FROM contact_detail d WHERE d.kind = 'email'"
+            " AND instr(srm_fold(d.value), ?) > 0))"
         )
         q = _fold(query)
-        params += [q, q, q, q]
+        params += [q, q, q, q, q]
     if stage:
         where.append(
             "(SELECT sc.stage FROM stage_change sc WHERE sc.contact_id = c.id"
@@ -633,12 +676,13 @@ def listing_json(
     `srm contacts --json`."""
     where, params = _search_where(store, segment, tag, query, archived, stage, owners)
     segs, tags = _memberships(store, where, params)
+    more = _details_of(store, where, params)
     cur = store.conn.cursor()
     cur.row_factory = None
     rows = cur.execute(
         "SELECT c.id, c.uuid, c.handle, c.name, c.email, c.phone, c.org, c.team, c.role,"
         " c.cadence, c.since, c.connected_on, c.note, c.snoozed_until, c.archived_at,"
-        f" c.created_at, c.updated_at, c.owner_id FROM contact c WHERE {where}"
+        f" c.created_at, c.updated_at, c.nickname, c.owner_id FROM contact c WHERE {where}"
         " ORDER BY c.name COLLATE NOCASE, c.id",
         params,
     )
@@ -651,6 +695,8 @@ def listing_json(
             "name": name,
             "email": email,
             "phone": phone,
+            "nickname": nickname,
+            **more.get(cid, _NO_DETAILS),
             "org": org,
             "team": team,
             "role": role,
@@ -685,9 +731,44 @@ def listing_json(
             archived_at,
             created_at,
             updated_at,
+            nickname,
             owner,
         ) in rows
     ]
+
+
+_NO_DETAILS = dd.as_json(dd.empty())
+
+
+def _details_of(store: Store, where: str, params: list[object]) -> dict[int, dict]:
+    """The emails, phones, web pages, profiles and addresses of the contacts matching `where`,
+    as `Contact.as_json` has them, in two statements."""
+    chosen = f"(SELECT c.id FROM contact c WHERE {where})"
+    out: dict[int, dict] = {}
+    for cid, kind, label, value, preferred in store.conn.execute(
+        "SELECT contact_id, kind, label, value, preferred FROM contact_detail"
+        f" WHERE contact_id IN {chosen} ORDER BY contact_id, kind, position, id",
+        params,
+    ):
+        lists = out.setdefault(cid, dd.as_json(dd.empty()))
+        entry = {"label": label, "value": value, "preferred": bool(preferred)}
+        if kind == "social":
+            entry = {"service": label, "value": value, "preferred": bool(preferred)}
+        lists[dd.LISTS[kind]].append(entry)
+    for r in store.conn.execute(
+        "SELECT contact_id, label, street, locality, region, postal_code, country, preferred"
+        f" FROM contact_address WHERE contact_id IN {chosen} ORDER BY contact_id, position, id",
+        params,
+    ):
+        lists = out.setdefault(r[0], dd.as_json(dd.empty()))
+        lists[dd.ADDRESSES].append(
+            {
+                "label": r[1],
+                **dict(zip(dd.ADDRESS_PARTS, r[2:7], strict=True)),
+                "preferred": bool(r[7]),
+            }
+        )
+    return out
 
 
 def _memberships(
@@ -727,9 +808,16 @@ def edit(
     remove_segments: list[str] = (),  # type: ignore[assignment]
     add_tags: list[str] = (),  # type: ignore[assignment]
     remove_tags: list[str] = (),  # type: ignore[assignment]
+    more: dict[str, list[str]] | None = None,
+    remove: dict[str, list[str]] | None = None,
+    prefer: list[str] = (),  # type: ignore[assignment]
     **fields: str | None,
 ) -> Contact:
-    """Change the given fields; a field passed as "" is cleared. Cadence "inherit" clears it."""
+    """Change the given fields; a field passed as "" is cleared. Cadence "inherit" clears it.
+
+    `more`, `remove` and `prefer` change emails, phones, web pages, social profiles and
+    addresses as `srm edit`'s --email, --remove-email and --prefer do (details.apply_options).
+    """
     changes: dict[str, object] = {}
     if name is not None:
         changes["name"] = clean_name(name)
@@ -737,7 +825,10 @@ def edit(
         if key not in FIELDS:
             raise TypeError(key)
         if value is not None:
-            changes[key] = check_email(value) if key == "email" else _clean(value, f"the {key}")
+            changes[key] = _clean(value, f"the {key}")
+    lists = None
+    if more or remove or prefer:
+        lists = dd.apply_options(contact.details, more or {}, remove or {}, list(prefer))
     if since is not None:
         changes["since"] = since.isoformat()
     if cadence is not None:
@@ -751,6 +842,8 @@ def edit(
     tags_plus = normalise_tags(list(add_tags))
     tags_minus = normalise_tags(list(remove_tags))
     with store.write() as conn:
+        if lists is not None:
+            dd.write(conn, contact.id, lists)
         changes["updated_at"] = now_utc()
         sets = ", ".join(f"{k} = ?" for k in changes)
         conn.execute(f"UPDATE contact SET {sets} WHERE id = ?", (*changes.values(), contact.id))

@@ -67,6 +67,8 @@ _ROWS = (
     ("contact", "json_array(id)", "id = :cid"),
     ("contact_segment", "json_array(contact_id, segment_id)", "contact_id = :cid"),
     ("contact_tag", "json_array(contact_id, tag)", "contact_id = :cid"),
+    ("contact_detail", "json_array(id)", "contact_id = :cid"),
+    ("contact_address", "json_array(id)", "contact_id = :cid"),
     ("interaction_contact", "json_array(interaction_id, contact_id)", "contact_id = :cid"),
     ("followup", "json_array(id)", "contact_id = :cid"),
     ("idea", "json_array(id)", "contact_id = :cid"),
@@ -130,8 +132,9 @@ class Erasure:
 
 
 def terms(contact: Contact) -> list[str]:
-    """The strings that identify the person in free text: name, email, phone."""
+    """The strings that identify the person in free text: name, emails, phones."""
     found = [contact.name, contact.email, contact.phone]
+    found += [e["value"] for kind in ("emails", "phones") for e in contact.details[kind]]
     out = [t.strip() for t in found if t and len(t.strip()) >= MIN_TERM]
     return sorted(dict.fromkeys(out), key=len, reverse=True)
 

@@ -1,8 +1,9 @@
-"""`srm export`: the store as srm JSON, CSV, vCard or iCalendar, streamed from SQL cursors.
+"""`srm export`: the store as srm JSON, CSV (srm's, Google's, Outlook's), vCard or iCalendar.
 
 Exports read with cursors and write a record at a time, so a store with a million interactions
 exports in constant memory. An export covers the whole store, one person (everything stored
-about them, for a data-protection access request) or one segment.
+about them, for a data-protection access request) or one segment. vCard and iCalendar can also
+go to a vdir folder, one file per item (`export_vdir`, srm.domain.vdir).
 """
 
 from __future__ import annotations
@@ -15,26 +16,34 @@ from typing import TextIO
 
 from srm.config import Config
 from srm.domain import contacts as dc
+from srm.domain import details as dd
 from srm.domain import schedule
 from srm.domain import segments as seg
 from srm.domain.common import now_utc
 from srm.errors import UsageError
 from srm.store.db import Store
 
-FORMATS = ("json", "csv", "vcard", "ics")
+FORMATS = ("json", "csv", "google-csv", "outlook-csv", "vcard", "ics")
 _SUFFIXES = {".json": "json", ".csv": "csv", ".vcf": "vcard", ".vcard": "vcard", ".ics": "ics"}
 _SEP = "\x1f"  # joins lists inside one SQL value (ASCII unit separator: never in names)
 CONTACT_COLUMNS = (
     "uuid",
     "handle",
     "name",
+    "nickname",
     "email",
     "phone",
+    "emails",
+    "phones",
+    "urls",
+    "socials",
+    "addresses",
     "org",
     "team",
     "role",
     "segments",
     "tags",
+    "dates",
     "cadence",
     "effective_cadence",
     "since",
@@ -43,6 +52,7 @@ CONTACT_COLUMNS = (
     "next_due",
     "snoozed_until",
     "archived_at",
+    "card_uid",
     "note",
 )
 INTERACTION_COLUMNS = (
@@ -64,6 +74,8 @@ class Options:
     today: date
     interactions: bool = False  # csv: one row per interaction
     todo: bool = False  # ics: VTODO instead of VEVENT
+    vcard_version: str = "4.0"
+    notes: list[str] | None = None  # what a format had no room for (google-csv, outlook-csv)
 
 
 @dataclass
@@ -107,6 +119,22 @@ def choose_format(fmt: str | None, output: Path | None) -> str:
     return kind
 
 
+def check(options: Options, vdir: bool = False) -> None:
+    """Options that don't go with the format: a usage error before anything is written."""
+    if options.interactions and options.format != "csv":
+        raise UsageError("--interactions is for --format csv (json always has them)")
+    if options.todo and options.format != "ics":
+        raise UsageError("--todo is for --format ics")
+    if options.vcard_version not in ("4.0", "3.0"):
+        raise UsageError(f"--vcard-version {options.vcard_version}: use 4.0 or 3.0")
+    if options.vcard_version != "4.0" and options.format != "vcard":
+        raise UsageError("--vcard-version is for --format vcard")
+    if vdir and options.format not in ("vcard", "ics"):
+        raise UsageError(
+            f"--vdir writes one file per item: use --format vcard or ics, not {options.format}"
+        )
+
+
 def unit(options: Options, count: int) -> str:
     if options.format == "ics":
         return "calendar item" + ("s" if count != 1 else "")
@@ -117,19 +145,60 @@ def unit(options: Options, count: int) -> str:
 
 def export(store: Store, config: Config, where: Scope, options: Options, out: TextIO) -> int:
     """Write the export to `out`; how many contacts (interactions, calendar items) it holds."""
-    if options.interactions and options.format != "csv":
-        raise UsageError("--interactions is for --format csv (json always has them)")
-    if options.todo and options.format != "ics":
-        raise UsageError("--todo is for --format ics")
+    check(options)
     if options.format == "json":
         return _json(store, where, out)
     if options.format == "csv":
         if options.interactions:
             return _interactions_csv(store, where, out)
         return _contacts_csv(store, config, where, options.today, out)
+    if options.format in ("google-csv", "outlook-csv"):
+        from srm.formats import service_csv
+
+        contacts = list(_full_contacts(store, where))
+        write = service_csv.google if options.format == "google-csv" else service_csv.outlook
+        options.notes = write(out, contacts)
+        return len(contacts)
     if options.format == "vcard":
-        return _vcard(store, where, out)
+        return _vcard(store, where, options, out)
     return _ics(store, config, where, options, out)
+
+
+def export_vdir(
+    store: Store, config: Config, where: Scope, options: Options, folder: Path
+) -> tuple[int, object]:
+    """Mirror the export into a vdir folder, one .vcf or .ics per item (srm.domain.vdir);
+    how many items, and what changed in the folder."""
+    from srm.domain import vdir
+
+    check(options, vdir=True)
+    if options.format == "vcard":
+        from srm.formats import vcard
+
+        items = [
+            vdir.Item(
+                vcard.uid_of(c),
+                vcard.write_card(c, options.vcard_version),
+                c["name"],
+                datetime.fromisoformat(c["updated_at"]),
+            )
+            for c in _full_contacts(store, where)
+        ]
+        ext, guard = ".vcf", True
+    else:
+        from srm.formats import ics
+
+        stamp = datetime.now(UTC).replace(microsecond=0)
+        items = [
+            vdir.Item(i["uid"], ics.one(i, todo=options.todo, stamp=stamp), i["summary"])
+            for i in _calendar_items(store, config, where, options.today, todo=options.todo)
+        ]
+        ext, guard = ".ics", False
+    erased = {f"urn:uuid:{r[0]}" for r in store.conn.execute("SELECT contact_uuid FROM erasure")}
+    result = vdir.sync(
+        folder, items, ext=ext, database=store.path, guard_edits=guard, erased=erased
+    )
+    return len(items), result
 
 
 # --- JSON ----------------------------------------------------------------------------------
@@ -217,12 +286,16 @@ def _contacts(store: Store, where: Scope) -> Iterator[dict]:
           (SELECT group_concat(t.tag, '{_SEP}') FROM contact_tag t
              WHERE t.contact_id = c.id) AS tag_list
         FROM contact c LEFT JOIN member m ON m.id = c.owner_id WHERE {cond} ORDER BY c.id"""
-    for r in store.conn.execute(sql, params):
-        row = dict(r)
-        del row["id"], row["owner_id"]
-        row["segments"] = _split(row.pop("segment_uuids"))
-        row["tags"] = _split(row.pop("tag_list"))
-        yield row
+    cursor = store.conn.execute(sql, params)
+    while batch := cursor.fetchmany(500):  # details for 500 contacts in one query each
+        lists = dd.load(store.conn, [r["id"] for r in batch])
+        for r in batch:
+            row = dict(r)
+            del row["owner_id"]  # the owner is named by the member's UUID (`owner`)
+            row["segments"] = _split(row.pop("segment_uuids"))
+            row["tags"] = _split(row.pop("tag_list"))
+            row.update(dd.as_json(lists[row.pop("id")]))
+            yield row
 
 
 def _split(text: str | None) -> list[str]:
@@ -395,7 +468,7 @@ def _contact_rows(store: Store, where: Scope) -> list:
 def _contacts_csv(store: Store, config: Config, where: Scope, today: date, out: TextIO) -> int:
     from srm.formats import contacts_csv
 
-    rows = _contact_rows(store, where)
+    rows = list(_full_contacts(store, where))
     ids = None if where.subquery is None else [r["id"] for r in rows]
     plans = schedule.schedules(store, config, today, contact_ids=ids, include_archived=True)
     writer = contacts_csv.writer(out)
@@ -407,13 +480,20 @@ def _contacts_csv(store: Store, config: Config, where: Scope, today: date, out: 
                 r["uuid"],
                 r["handle"],
                 r["name"],
+                r["nickname"],
                 r["email"],
                 r["phone"],
+                contacts_csv.pack(r["emails"]),
+                contacts_csv.pack(r["phones"]),
+                contacts_csv.pack(r["urls"]),
+                contacts_csv.pack(r["socials"]),
+                contacts_csv.pack_addresses(r["addresses"]),
                 r["org"],
                 r["team"],
                 r["role"],
-                "; ".join(_split(r["segment_names"])),
-                "; ".join(_split(r["tag_list"])),
+                "; ".join(r["segments"]),
+                "; ".join(r["tags"]),
+                contacts_csv.pack_dates(r["dates"]),
                 r["cadence"],
                 str(plan.cadence) if plan and plan.cadence else "none",
                 r["since"],
@@ -422,6 +502,7 @@ def _contacts_csv(store: Store, config: Config, where: Scope, today: date, out: 
                 plan.due.isoformat() if plan and plan.due else None,
                 r["snoozed_until"],
                 r["archived_at"],
+                r["card_uid"],
                 r["note"],
             ]
         )
@@ -471,9 +552,19 @@ def _interactions_csv(store: Store, where: Scope, out: TextIO) -> int:
 # --- vCard ---------------------------------------------------------------------------------
 
 
-def _vcard(store: Store, where: Scope, out: TextIO) -> int:
+def _vcard(store: Store, where: Scope, options: Options, out: TextIO) -> int:
     from srm.formats import vcard
 
+    count = 0
+    for contact in _full_contacts(store, where):
+        out.write(vcard.write_card(contact, options.vcard_version))
+        count += 1
+    return count
+
+
+def _full_contacts(store: Store, where: Scope) -> Iterator[dict]:
+    """Each contact with its tags, segments, dates and details (as srm.domain.details keeps
+    them), ordered by name: what a card or an address book's CSV holds."""
     cond, params = where.where("contact_id")
     dates: dict[int, list[dict]] = {}
     for r in store.conn.execute(
@@ -482,14 +573,15 @@ def _vcard(store: Store, where: Scope, out: TextIO) -> int:
         params,
     ):
         dates.setdefault(r[0], []).append(dict(r))
-    count = 0
-    for r in _contact_rows(store, where):
+    rows = _contact_rows(store, where)
+    lists = dd.load(store.conn, [r["id"] for r in rows])
+    for r in rows:
         contact = dict(r)
         contact["tags"] = _split(r["tag_list"])
+        contact["segments"] = _split(r["segment_names"])
         contact["dates"] = dates.get(r["id"], [])
-        out.write(vcard.write_card(contact))
-        count += 1
-    return count
+        contact.update(lists[r["id"]])
+        yield contact
 
 
 # --- iCalendar -----------------------------------------------------------------------------
@@ -498,9 +590,57 @@ def _vcard(store: Store, where: Scope, out: TextIO) -> int:
 def _ics(store: Store, config: Config, where: Scope, options: Options, out: TextIO) -> int:
     from srm.formats import ics
 
-    items = list(_checkin_items(store, config, where, options.today))
-    items += _followup_items(store, where, options.today)
+    items = _calendar_items(store, config, where, options.today, todo=options.todo)
     return ics.write(out, items, todo=options.todo, stamp=datetime.now(UTC).replace(microsecond=0))
+
+
+def _calendar_items(
+    store: Store, config: Config, where: Scope, today: date, *, todo: bool = False
+) -> list[dict]:
+    """Check-ins and follow-ups, and (for a calendar, not a to-do list) dates that matter."""
+    items = list(_checkin_items(store, config, where, today))
+    items += _followup_items(store, where, today)
+    if not todo:  # a task list (todoman, a CalDAV list of to-dos) takes no yearly events
+        items += _date_items(store, where)
+    return items
+
+
+def _date_items(store: Store, where: Scope) -> list[dict]:
+    """Dates that matter as yearly all-day events.
+
+    With a year, the event starts on the date itself. Without one, srm makes none up: the event
+    starts on the first occurrence on or after the day tracking of the contact began (its
+    `since`), a day that happened, and which doesn't move from one export to the next.
+    """
+    from srm.dates import next_occurrence
+    from srm.domain.important_dates import describe
+
+    cond, params = where.where("d.contact_id")
+    rows = store.conn.execute(
+        f"SELECT d.uuid, d.label, d.year, d.month, d.day, c.name, c.since"
+        f" FROM important_date d JOIN contact c ON c.id = d.contact_id"
+        f" WHERE c.archived_at IS NULL AND {cond} ORDER BY d.month, d.day, d.id",
+        params,
+    )
+    items = []
+    for r in rows:
+        if r["year"]:
+            start = next_occurrence(r["month"], r["day"], date(r["year"], 1, 1))
+        else:
+            start = next_occurrence(r["month"], r["day"], date.fromisoformat(r["since"]))
+        label = describe(r["label"], None)
+        since = f", {r['year']}" if r["year"] else ""
+        items.append(
+            {
+                "uid": f"date-{r['uuid']}@srm",
+                "summary": f"{label[:1].upper()}{label[1:]}: {r['name']}",
+                "description": f"{label[:1].upper()}{label[1:]} of {r['name']}{since}.",
+                "date": start,
+                "yearly": True,
+                "feb29": (r["month"], r["day"]) == (2, 29),
+            }
+        )
+    return items
 
 
 def _checkin_items(store: Store, config: Config, where: Scope, today: date) -> Iterator[dict]:

@@ -8,21 +8,37 @@ another process may have added the same person while the file was read. A dry ru
 same work and rolls back. Contacts are inserted in bulk here rather than through
 `contacts.add`, which re-reads each contact and whose handle lookup scans the table: 10,000 cards
 must import in seconds. Handles come from `contacts.pick_handle` over the taken handles, kept in memory.
+
+Nothing is dropped silently: whatever a record holds that srm can't keep (a photo, a GEO, an
+unmapped CSV column, an email that isn't one) is counted per field in the summary, and listed
+per record with `verbose`.
+
+Which contact a record is: the same vCard UID (srm's own urn:uuid:…, or the UID of a phone's or
+khard's card it was imported from) is the same card; a card with a newer REV than the contact's
+last change updates its fields. Else a shared email is the same person; a name alone (case and
+accents folded) only with another signal that agrees (a phone, the organisation, or the very
+same spelling) and none that disagrees (other emails, another organisation). A name that only
+folds to the same (Mäx and Max) with nothing else to go on is asked about (`Options.same`), or
+imported as another person and listed as a possible duplicate.
 """
 
 from __future__ import annotations
 
 import math
 import sqlite3
-from collections.abc import Iterator
+import uuid as uuidlib
+from collections import Counter
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from srm import cadence as cad
 from srm.config import Config
 from srm.dates import MAX_DATE, MIN_DATE, RANGE, check_range, parse_month_day
 from srm.domain import contacts as dc
+from srm.domain import details as dd
 from srm.domain import segments as seg
 from srm.domain.common import NAME_MAX, new_uuid, note_text, now_utc, one_line
 from srm.domain.important_dates import normalise_label
@@ -32,6 +48,8 @@ from srm.store.db import Store
 FORMATS = ("auto", "vcard", "linkedin", "google", "outlook", "csv", "json")
 ON_DUPLICATE = ("skip", "merge", "new")
 Step = tuple[str, str, Any]  # ("skip", where, reason) or ("contact", where, fields)
+# The fields of a contact a vCard describes: a newer card replaces them all.
+CARD_FIELDS = ("name", "nickname", "org", "team", "role", "note")
 
 
 @dataclass
@@ -44,6 +62,10 @@ class Options:
     dry_run: bool = False
     on_duplicate: str = "skip"
     skip_invalid: bool = False
+    verbose: bool = False  # list what couldn't be kept per record
+    # Records whose name only folds to a contact's (Mäx / Max) with nothing else to compare:
+    # where → True (the same person) or False; unanswered ones are imported as new people.
+    same: dict[str, bool] = field(default_factory=dict)
 
 
 @dataclass
@@ -58,31 +80,56 @@ class Source:
 
 
 @dataclass
+class Question:
+    """A record whose name only folds to a contact's: is it that person?"""
+
+    where: str
+    name: str  # the record's
+    fields: dict  # the record's email, phone, org, for the person asked
+    contact: dict  # {id, handle, name, email, phone, org}
+
+
+@dataclass
 class Summary:
     file: str
     format: str
     dry_run: bool
     created: int = 0
     merged: int = 0
+    unchanged: int = 0  # cards already here (same UID), not newer than the contact
+    linked: int = 0  # contacts that now carry the UID of a card they matched by email or name
     skipped: list[dict] = field(default_factory=list)  # {"where", "reason"}
     rejected: list[dict] = field(default_factory=list)  # {"where", "reason"}
+    updated: list[dict] = field(default_factory=list)  # {"where", "contact", "changes"}
+    possible: list[dict] = field(default_factory=list)  # {"where", "contact", "command"}
     records: dict[str, dict[str, int]] = field(default_factory=dict)  # json: section → counts
     ignored_columns: list[str] = field(default_factory=list)
+    dropped: Counter = field(default_factory=Counter)  # field → records it was dropped from
+    dropped_records: list[dict] = field(default_factory=list)  # {"where", "fields"}
 
-    def as_json(self) -> dict:
-        return {
+    def as_json(self, verbose: bool = False) -> dict:
+        out = {
             "file": self.file,
             "format": self.format,
             "dry_run": self.dry_run,
             "created": self.created,
             "merged": self.merged,
+            "updated": len(self.updated),
+            "unchanged": self.unchanged,
+            "linked": self.linked,
             "skipped": len(self.skipped),
             "rejected": len(self.rejected),
             "skipped_records": self.skipped,
             "rejected_records": self.rejected,
+            "updated_records": self.updated,
+            "possible_duplicates": self.possible,
             "records": self.records,
             "ignored_columns": self.ignored_columns,
+            "dropped": [{"field": f, "records": n} for f, n in self.dropped.most_common()],
         }
+        if verbose:
+            out["dropped_records"] = self.dropped_records
+        return out
 
 
 def load(data: bytes, name: str, fmt: str = "auto") -> Source:
@@ -102,6 +149,36 @@ def load(data: bytes, name: str, fmt: str = "auto") -> Source:
         return Source(name, "json", total, items)
     table = contacts_csv.read(text, name, None if fmt == "auto" else fmt)
     return Source(name, table.layout, len(table.rows), table.records(), table.ignored)
+
+
+def load_dir(folder: Path, fmt: str = "auto") -> Source:
+    """A vdir: a folder with one vCard per .vcf file (as khard, vdirsyncer and DAVx5 keep them)."""
+    from srm.formats import vcard
+    from srm.formats.text import decode
+
+    if fmt not in ("auto", "vcard"):
+        raise UsageError(f"{folder} is a folder: srm reads a folder of vCards (.vcf), not {fmt}")
+    try:
+        files = sorted(
+            p for p in folder.iterdir() if p.suffix.lower() == ".vcf" and not p.name.startswith(".")
+        )
+    except OSError as e:
+        raise ImportError_(f"can't read {folder}: {e.strerror or e}") from None
+    if not files:
+        raise ImportError_(
+            f"{folder} has no .vcf files: srm import reads a folder of vCards (a vdir, as"
+            " vdirsyncer and khard keep them)"
+        )
+    cards = []
+    for path in files:
+        try:
+            text = decode(path.read_bytes(), path.name)
+        except OSError as e:
+            raise ImportError_(f"can't read {path}: {e.strerror or e}") from None
+        for card in vcard.split_cards(text, path.name):
+            card.file = path.name
+            cards.append(card)
+    return Source(folder.name or str(folder), "vcard", len(cards), vcard.card_records(cards))
 
 
 def _detect(text: str, name: str) -> str:
@@ -124,8 +201,19 @@ class _Rollback(Exception):
     """Ends a dry run: the transaction rolls back after the summary is complete."""
 
 
-def run(store: Store, config: Config, source: Source, options: Options) -> Summary:
-    """Import every item of `source`; all of it lands, or (on a bad record) none of it."""
+@dataclass
+class Prepared:
+    """A file's records, parsed and checked without a lock: what `run` writes."""
+
+    source: Source
+    summary: Summary
+    steps: list[Step]
+    extra_segments: list[int]
+    extra_tags: list[str]
+
+
+def prepare(store: Store, source: Source, options: Options) -> Prepared:
+    """Parse and check every record (no lock is taken); a bad record raises here."""
     if options.on_duplicate not in ON_DUPLICATE:
         raise UsageError(
             f"unknown --on-duplicate {options.on_duplicate!r}: use {', '.join(ON_DUPLICATE)}"
@@ -140,20 +228,54 @@ def run(store: Store, config: Config, source: Source, options: Options) -> Summa
     steps: list[Step] = []
     if source.format != "json":
         checker = _Checker(options, _segments(store.conn), extra_segments, extra_tags)
-        steps = _prepare(source, checker, summary)
+        steps = _prepare(source, checker, summary, options)
+    return Prepared(source, summary, steps, extra_segments, extra_tags)
+
+
+def questions(store: Store, prepared: Prepared, options: Options) -> list[Question]:
+    """The records whose name only folds to a contact's, with nothing else to compare: ask
+    the person (before `run` takes the lock) and put the answers in `options.same`."""
+    if options.on_duplicate == "new":
+        return []
+    index = _Index(store.conn)
+    out = []
+    for kind, where, fields in prepared.steps:
+        if kind != "contact":
+            continue
+        match = index.find(fields)
+        if match is not None and match[2] == "uncertain":
+            c = index.people[match[0]]
+            out.append(Question(where, fields["name"], fields, c))
+    return out
+
+
+def run(
+    store: Store,
+    config: Config,
+    source: Source | Prepared,
+    options: Options,
+    progress: Callable[[], None] | None = None,
+) -> Summary:
+    """Import every item of `source`; all of it lands, or (on a bad record) none of it."""
+    prepared = source if isinstance(source, Prepared) else prepare(store, source, options)
+    summary = prepared.summary
     try:
         with store.write() as conn:
-            job = _Import(conn, config, options, summary, extra_segments, extra_tags)
+            job = _Import(
+                conn, config, options, summary, prepared.extra_segments, prepared.extra_tags
+            )
             # Who imports owns what is new (team mode); one who joins the team with this
             # import and is in the file becomes the member the file knows.
             job.member_id, job.joined = store.member_id, store.joined
-            if source.format == "json":
+            if prepared.source.format == "json":
                 sections = _Sections(job)
-                for item in source.items:
+                for item in prepared.source.items:
                     sections.add(item)
+                    if progress:
+                        progress()
             else:
-                job.check_segments(steps)
-                for kind, where, value in steps:
+                job.check_segments(prepared.steps)
+                for kind, where, value in prepared.steps:
                     if kind == "skip":
                         job.skip(where, value)
                     else:
@@ -174,7 +296,7 @@ def _segments(conn: sqlite3.Connection) -> dict[str, tuple[int, str | None]]:
     }
 
 
-def _prepare(source: Source, checker: _Checker, summary: Summary) -> list[Step]:
+def _prepare(source: Source, checker: _Checker, summary: Summary, options: Options) -> list[Step]:
     """Parse and check every record of a vCard or CSV file, in order, taking no lock.
 
     Each step is ("skip", where, reason) or ("contact", where, fields); a bad record raises
@@ -189,12 +311,24 @@ def _prepare(source: Source, checker: _Checker, summary: Summary) -> list[Step]:
         error = record.get("error")
         if not error:
             try:
-                steps.append(("contact", where, checker.fields(record)))
-                continue
+                fields = checker.fields(record)
             except SrmError as e:
                 error = str(e)
+            else:
+                steps.append(("contact", where, fields))
+                _count_dropped(summary, where, fields["dropped"])
+                continue
         _reject(summary, checker.options, where, error)
     return steps
+
+
+def _count_dropped(summary: Summary, where: str, dropped: list[tuple[str, str]]) -> None:
+    if not dropped:
+        return
+    summary.dropped.update({f for f, _ in dropped})
+    summary.dropped_records.append(
+        {"where": where, "fields": [f"{f} ({why})" if why else f for f, why in dropped]}
+    )
 
 
 def _reject(summary: Summary, options: Options, where: str, reason: str) -> None:
@@ -216,7 +350,9 @@ class _Checker:
     extra_tags: list[str]
 
     def fields(self, record: dict) -> dict:
-        email = _first_valid_email(record["emails"])
+        dropped = [(f, "") for f in record.get("dropped", [])]
+        lists = self.details(record, dropped)
+        email = lists["emails"][0]["value"] if lists["emails"] else None
         # The first of name, email and org with something left once control characters go.
         candidates = (record["name"], email, record["org"])
         name = next(
@@ -231,11 +367,18 @@ class _Checker:
         segment_ids = list(
             dict.fromkeys([self.segment_id(s) for s in record["segments"]] + self.extra_segments)
         )
+        dates = []
+        for d in record["dates"]:
+            try:
+                dates.append({**d, "label": normalise_label(d["label"])})
+            except UsageError as e:
+                dropped.append((f"date {d['label'][:40]}", str(e)))
         return {
             "name": name,
+            "nickname": _clean(record.get("nickname"), "the nickname"),
             "email": email,
-            "emails": [e.lower() for e in record["emails"] if "@" in e],
-            "phone": _clean(record["phone"], "the phone number"),
+            "phone": lists["phones"][0]["value"] if lists["phones"] else None,
+            "details": lists,
             "org": _clean(record["org"], "the organisation"),
             "team": _clean(record["team"], "the team"),
             "role": _clean(record["role"], "the role"),
@@ -245,14 +388,147 @@ class _Checker:
             "note": note_text("\n\n".join(n.strip() for n in record["notes"] if n.strip())),
             "segment_ids": segment_ids,
             "tags": list(dict.fromkeys(dc.normalise_tags(record["tags"]) + self.extra_tags)),
-            "dates": [{**d, "label": normalise_label(d["label"])} for d in record["dates"]],
+            "dates": dates,
+            "uid": _clean(record.get("uid"), "the UID"),
+            "rev": record.get("rev"),
+            "keep": record.get("keep") or {},
+            "dropped": dropped,
         }
+
+    @staticmethod
+    def details(record: dict, dropped: list[tuple[str, str]]) -> dict[str, list[dict]]:
+        """Each email, phone, web page, profile and address checked; one that isn't what it
+        says is dropped and reported, except that emails of which none is valid reject the
+        record (a column of something else mapped as email)."""
+        out: dict[str, list[dict]] = {}
+        for kind, name in dd.LISTS.items():
+            out[name] = []
+            first_error = None
+            for e in record.get(name, []):
+                try:
+                    label = e["label"] if kind != "social" else (e["label"] or None)
+                    out[name].append(dd.entry(kind, e["value"], label, e["preferred"]))
+                except UsageError as err:
+                    first_error = first_error or err
+                    dropped.append((kind, f"{e['value'][:60]!r}: {err}"))
+            if kind == "email" and first_error is not None and not out[name]:
+                raise first_error
+            out[name] = dd.normalise(kind, out[name])
+        out[dd.ADDRESSES] = []
+        for a in record.get(dd.ADDRESSES, []):
+            try:
+                parts = {p: a[p] for p in dd.ADDRESS_PARTS}
+                out[dd.ADDRESSES].append(dd.address(a["label"], **parts, preferred=a["preferred"]))
+            except UsageError as err:
+                dropped.append(("address", str(err)))
+        out[dd.ADDRESSES] = dd.normalise("address", out[dd.ADDRESSES])
+        return out
 
     def segment_id(self, name: str) -> int:
         key = seg.normalise_name(name)
         if key not in self.segments:
             raise NotFound(f"no segment named {name!r} (srm segment add {key} creates it)")
         return self.segments[key][0]
+
+
+def _same_spelling(a: str, b: str) -> bool:
+    return " ".join(a.casefold().split()) == " ".join(b.casefold().split())
+
+
+def _uuid_of(uid: str | None) -> str | None:
+    """The uuid in srm's own UID form, urn:uuid:<uuid>, else None."""
+    if not uid or not uid.lower().startswith("urn:uuid:"):
+        return None
+    try:
+        return str(uuidlib.UUID(uid[9:]))
+    except ValueError:
+        return None
+
+
+class _Index:
+    """The contacts a record may be: by card UID, by email, by folded name, with the signals
+    (phones, organisation, spelling) that tell namesakes apart."""
+
+    def __init__(self, conn: sqlite3.Connection):
+        self.by_uid: dict[str, int] = {}
+        self.by_email: dict[str, int] = {}
+        self.by_name: dict[str, list[int]] = {}
+        self.emails: dict[int, set[str]] = {}
+        self.phones: dict[int, set[str]] = {}
+        self.people: dict[int, dict] = {}  # id → {id, handle, name, email, phone, org}
+        self.created: set[int] = set()  # added by this import
+        for cid, handle, name, email, phone, org, uid, card_uid in conn.execute(
+            "SELECT id, handle, name, email, phone, org, uuid, card_uid FROM contact"
+        ):
+            self.add(cid, handle, name, org, email=email, phone=phone)
+            self.by_uid[f"urn:uuid:{uid}"] = cid
+            if card_uid:
+                self.by_uid[card_uid] = cid
+        for cid, kind, value in conn.execute(
+            "SELECT contact_id, kind, value FROM contact_detail WHERE kind IN ('email', 'phone')"
+            " ORDER BY contact_id, kind, position"
+        ):
+            self.remember(cid, kind, value)
+
+    def add(self, cid: int, handle: str, name: str, org: str | None, **preferred) -> None:
+        self.people[cid] = {"id": cid, "handle": handle, "name": name, "org": org, **preferred}
+        self.emails.setdefault(cid, set())
+        self.phones.setdefault(cid, set())
+        key = dc.name_key(name)
+        if key:
+            self.by_name.setdefault(key, []).append(cid)
+
+    def remember(self, cid: int, kind: str, value: str) -> None:
+        key = dd.key(kind, value)
+        if kind == "email":
+            self.emails[cid].add(key)
+            self.by_email.setdefault(key, cid)
+        else:
+            self.phones[cid].add(key)
+
+    def forget_name(self, cid: int) -> None:
+        for ids in self.by_name.values():
+            if cid in ids:
+                ids.remove(cid)
+
+    def find(self, fields: dict, *, within_file: bool = True) -> tuple[int, str, str] | None:
+        """(contact id, why, how) for the contact this record is, or None; how is "uid",
+        "email", "name" or "uncertain" (a name that only folds to theirs, nothing to compare).
+
+        `within_file` False looks only at contacts that were here before the import: the
+        contacts of one srm export are distinct people even when they share a name.
+        """
+        uid = fields.get("uid")
+        if uid and uid in self.by_uid:
+            return self.by_uid[uid], "same card (UID)", "uid"
+        mine = {dd.key("email", e["value"]) for e in fields["details"]["emails"]}
+        for e in mine:
+            cid = self.by_email.get(e)
+            if cid is not None and (within_file or cid not in self.created):
+                return cid, "same email", "email"
+        phones = {dd.key("phone", p["value"]) for p in fields["details"]["phones"]}
+        org = dc.name_key(fields["org"]) or None
+        unsure = None
+        for cid in list(self.by_name.get(dc.name_key(fields["name"]), [])):
+            if not within_file and cid in self.created:
+                continue
+            theirs = self.people[cid]
+            their_org = dc.name_key(theirs["org"]) or None
+            if (mine and self.emails[cid] and not mine & self.emails[cid]) or (
+                org and their_org and org != their_org
+            ):
+                continue  # other emails or another organisation: another person
+            if phones & self.phones[cid]:
+                return cid, "same name and phone", "name"
+            if org and org == their_org:
+                return cid, "same name and organisation", "name"
+            if _same_spelling(fields["name"], theirs["name"]):
+                return cid, "same name", "name"
+            if unsure is None and not (cid in self.created and within_file):
+                unsure = cid
+        if unsure is not None:
+            return unsure, "a name that differs only in accents or punctuation", "uncertain"
+        return None
 
 
 class _Import:
@@ -271,31 +547,54 @@ class _Import:
         self.options, self.summary = options, summary
         self.extra_segments, self.extra_tags = extra_segments, extra_tags
         self.now = now_utc()
-        self.by_email: dict[str, int] = {}
-        self.by_name: dict[str, list[int]] = {}
-        self.emails: dict[int, str | None] = {}
-        self.handles: dict[int, str] = {}
-        self.taken: set[str] = set()
+        self.index = _Index(conn)
+        self.taken: set[str] = {p["handle"] for p in self.index.people.values()}
+        self.uuids: set[str] = {r[0] for r in conn.execute("SELECT uuid FROM contact")}
         self.suffixes: dict[str, int] = {}  # the next free -N of a handle base
-        self.created: set[int] = set()
-        for cid, handle, name, email in conn.execute("SELECT id, handle, name, email FROM contact"):
-            self._index(cid, handle, name, email)
         self.segments = _segments(conn)
         self.segment_cadences = dict(self.segments.values())
         self.check = _Checker(options, self.segments, extra_segments, extra_tags)
         self.staggered: list[tuple[int, cad.Cadence]] = []
         self.member_id: int | None = None
         self.joined = False
+        # New contacts' details, segments, tags and dates, inserted a table at a time (flush)
+        # rather than a statement per contact and table.
+        self.pending: list[tuple[int, dict]] = []
+        self.pending_links: list[tuple[int, dict]] = []
+
+    def flush(self) -> None:
+        """Insert what is pending (before anything reads a contact's records back)."""
+        if self.pending:
+            dd.insert(self.conn, self.pending)
+            self.pending.clear()
+        if self.pending_links:
+            self._link_all(self.pending_links)
+            self.pending_links.clear()
 
     # --- records ---------------------------------------------------------------------------
 
     def contact(self, where: str, fields: dict) -> None:
-        """Create, merge or skip one checked contact of a vCard or CSV file."""
-        found = self.find_duplicate(fields)
-        if found is not None and self.options.on_duplicate != "new":
-            self.duplicate(where, found, fields)
+        """Create, update, merge or skip one checked contact of a vCard or CSV file."""
+        found = self.index.find(fields)
+        how = found[2] if found else None
+        if how == "uid" and fields["rev"] is not None:
+            self.update_from_card(where, found[0], fields)
+        elif how == "uncertain" and self.options.same.get(where) is not True:
+            cid = self.create(fields)
+            if where not in self.options.same:  # nobody was asked: say so
+                other, mine = self.index.people[found[0]], self.index.people[cid]
+                self.summary.possible.append(
+                    {
+                        "where": where,
+                        "contact": {k: mine[k] for k in ("id", "handle", "name")},
+                        "like": {k: other[k] for k in ("id", "handle", "name")},
+                        "command": f"srm merge @{other['handle']} @{mine['handle']}",
+                    }
+                )
+        elif found is not None and self.options.on_duplicate != "new":
+            self.duplicate(where, found[:2], fields)
         else:
-            self.create(fields)
+            self.create(fields, fields["keep"])
 
     def check_segments(self, steps: list[Step]) -> None:
         """Fail if a segment the records were checked against was deleted meanwhile."""
@@ -310,11 +609,12 @@ class _Import:
     def duplicate(self, where: str, found: tuple[int, str], fields: dict) -> None:
         """Merge a duplicate into the contact it duplicates, or skip it (--on-duplicate)."""
         cid, why = found
+        self.link(cid, fields.get("uid"))
         if self.options.on_duplicate == "merge":
             self.merge(cid, fields)
             self.summary.merged += 1
         else:
-            self.skip(where, f"duplicate of {self.handles[cid]} ({why})")
+            self.skip(where, f"duplicate of {self.index.people[cid]['handle']} ({why})")
 
     def skip(self, where: str, reason: str) -> None:
         self.summary.skipped.append({"where": where, "reason": reason})
@@ -323,23 +623,8 @@ class _Import:
         _reject(self.summary, self.options, where, reason)
 
     def find_duplicate(self, fields: dict, *, within_file: bool = True) -> tuple[int, str] | None:
-        """The contact already here that this one duplicates: same email, else same name.
-
-        Two records with the same name but different email addresses are different people.
-        `within_file` False looks only at contacts that were here before the import: the
-        contacts of one srm export are distinct people even when they share a name.
-        """
-        for e in fields["emails"]:
-            cid = self.by_email.get(e)
-            if cid is not None and (within_file or cid not in self.created):
-                return cid, "same email"
-        mine = fields["email"]
-        for cid in self.by_name.get(dc.slug(fields["name"]), []):
-            if not within_file and cid in self.created:
-                continue
-            if mine is None or self.emails.get(cid) is None:
-                return cid, "same name"
-        return None
+        found = self.index.find(fields, within_file=within_file)
+        return None if found is None or found[2] == "uncertain" else found[:2]
 
     # --- writes ----------------------------------------------------------------------------
 
@@ -352,8 +637,17 @@ class _Import:
         if not usable or handle in self.taken:
             handle = self.handle(fields["name"], fields["email"])
         since = fields["since"] or self.options.since
+        uid = fields.get("uid")
+        own = _uuid_of(uid)
+        uuid = keep.get("uuid") or own
+        uuid = uuid if uuid and uuid not in self.uuids else new_uuid()
+        card_uid = keep.get("card_uid") or uid
+        if card_uid == f"urn:uuid:{uuid}" or card_uid in self.index.by_uid:
+            card_uid = None
+        rev = fields.get("rev")
+        changed = keep.get("updated_at") or (_stamp(rev) if rev else None) or self.now
         row = {
-            "uuid": keep.get("uuid") or new_uuid(),
+            "uuid": uuid,
             "handle": handle,
             "name": fields["name"],
             "email": fields["email"],
@@ -368,7 +662,9 @@ class _Import:
             "snoozed_until": keep.get("snoozed_until"),
             "archived_at": keep.get("archived_at"),
             "created_at": keep.get("created_at") or self.now,
-            "updated_at": keep.get("updated_at") or self.now,
+            "updated_at": changed,
+            "nickname": fields["nickname"],
+            "card_uid": card_uid,
             # An export's own owner (or none) when it names one; else who adds them here.
             "owner_id": keep.get("owner_id", self.member_id),
         }
@@ -376,14 +672,24 @@ class _Import:
             f"INSERT INTO contact ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
             tuple(row.values()),
         ).lastrowid
-        self._link(cid, fields)
-        self._index(cid, handle, fields["name"], fields["email"], tuple(fields["emails"]))
-        self.created.add(cid)
+        self.pending.append((cid, fields["details"]))
+        self.pending_links.append((cid, fields))
+        self.uuids.add(uuid)
+        self.taken.add(handle)
+        self.index.add(cid, handle, fields["name"], fields["org"], email=fields["email"],
+                       phone=fields["phone"])  # fmt: skip
+        self.index.created.add(cid)
+        self.index.by_uid[f"urn:uuid:{uuid}"] = cid
+        if card_uid:
+            self.index.by_uid[card_uid] = cid
+        for kind, name in (("email", "emails"), ("phone", "phones")):
+            for e in fields["details"][name]:
+                self.index.remember(cid, kind, e["value"])
         self.summary.created += 1
         if self.options.stagger and fields["since"] is None:
-            own = fields["cadence"]
+            own_cadence = fields["cadence"]
             effective = cad.effective(
-                own,
+                own_cadence,
                 [self.segment_cadences[s] for s in fields["segment_ids"]],
                 self.config.default_cadence,
             )
@@ -399,79 +705,205 @@ class _Import:
         """`contacts.unique_handle`'s rule over an in-memory set: no query per contact."""
         return dc.pick_handle(dc.handle_candidates(name, email), self.taken, self.suffixes)
 
+    def link(self, cid: int, uid: str | None) -> None:
+        """A card matched by email or name: the contact takes its UID if it has none of a card,
+        so that an export writes the contact back into that card, not beside it."""
+        if not uid or uid in self.index.by_uid or _uuid_of(uid):
+            return
+        cur = self.conn.execute(
+            "UPDATE contact SET card_uid = ? WHERE id = ? AND card_uid IS NULL", (uid, cid)
+        )
+        if cur.rowcount:
+            self.index.by_uid[uid] = cid
+            self.summary.linked += 1
+
     def merge(self, cid: int, fields: dict) -> None:
-        """Fill the existing contact's empty fields; add segments, tags and dates."""
+        """Fill the existing contact's empty fields; add details, segments, tags and dates."""
         self.conn.execute(
-            "UPDATE contact SET email = coalesce(email, ?), phone = coalesce(phone, ?),"
-            " org = coalesce(org, ?), team = coalesce(team, ?), role = coalesce(role, ?),"
-            " cadence = coalesce(cadence, ?), connected_on = coalesce(connected_on, ?),"
+            "UPDATE contact SET org = coalesce(org, ?), team = coalesce(team, ?),"
+            " role = coalesce(role, ?), cadence = coalesce(cadence, ?),"
+            " connected_on = coalesce(connected_on, ?), nickname = coalesce(nickname, ?),"
             " note = CASE WHEN note = '' THEN ? ELSE note END, updated_at = ? WHERE id = ?",
             (
-                fields["email"],
-                fields["phone"],
                 fields["org"],
                 fields["team"],
                 fields["role"],
                 fields["cadence"],
                 _iso(fields["connected_on"]),
+                fields["nickname"],
                 fields["note"],
                 self.now,
                 cid,
             ),
         )
-        if self.emails.get(cid) is None and fields["email"]:
-            self.emails[cid] = fields["email"].lower()
-        for e in fields["emails"]:
-            self.by_email.setdefault(e, cid)
+        self.flush()
+        have = dd.load(self.conn, [cid])[cid]
+        dd.write(
+            self.conn,
+            cid,
+            {
+                name: dd.union(kind, have[name], fields["details"][name])
+                for kind, name in (*dd.LISTS.items(), ("address", dd.ADDRESSES))
+            },
+        )
+        for kind, name in (("email", "emails"), ("phone", "phones")):
+            for e in fields["details"][name]:
+                self.index.remember(cid, kind, e["value"])
+        self._link(cid, {**fields, "dates": self._new_dates(cid, fields["dates"])})
+
+    def _new_dates(self, cid: int, dates: list[dict]) -> list[dict]:
+        """The dates not already here (same label, any case, and day); a year fills a gap."""
         have = {
-            (r[0], r[1], r[2], r[3])
+            (r[1].casefold(), r[3], r[4]): (r[0], r[2])
             for r in self.conn.execute(
-                "SELECT label, year, month, day FROM important_date WHERE contact_id = ?", (cid,)
+                "SELECT id, label, year, month, day FROM important_date WHERE contact_id = ?",
+                (cid,),
             )
         }
-        fields = {
-            **fields,
-            "dates": [
-                d
-                for d in fields["dates"]
-                if (d["label"], d["year"], d["month"], d["day"]) not in have
-            ],
+        new = []
+        for d in dates:
+            twin = have.get((d["label"].casefold(), d["month"], d["day"]))
+            if twin is None:
+                new.append(d)
+            elif twin[1] is None and d["year"] is not None:
+                self.conn.execute(
+                    "UPDATE important_date SET year = ? WHERE id = ?", (d["year"], twin[0])
+                )
+        return new
+
+    def update_from_card(self, where: str, cid: int, fields: dict) -> None:
+        """The same card again: if its REV is newer than the contact's last change, its fields
+        (not only the empty ones) become the contact's; else it is skipped."""
+        row = self.conn.execute(
+            "SELECT id, uuid, handle, name, nickname, org, team, role, note, updated_at"
+            " FROM contact WHERE id = ?",
+            (cid,),
+        ).fetchone()
+        rev = fields.get("rev")
+        ref = {k: row[k] for k in ("id", "uuid", "handle", "name")}
+        if rev <= datetime.fromisoformat(row["updated_at"]):
+            self.summary.unchanged += 1  # srm has this card, or a later state of it
+            return
+        self.flush()
+        changes: dict[str, dict] = {}
+        sets = {}
+        for name in CARD_FIELDS:
+            new = fields[name]
+            if (row[name] or None) != (new or None):
+                changes[name] = {"from": row[name], "to": new}
+                sets[name] = new if name != "note" else (new or "")
+        have = dd.load(self.conn, [cid])[cid]
+        for name in (*dd.LISTS.values(), dd.ADDRESSES):
+            kind = next((k for k, n in dd.LISTS.items() if n == name), "address")
+            new = dd.normalise(kind, fields["details"][name])
+            if new != have[name]:
+                shown = dd.one_line_address if kind == "address" else (lambda e: e["value"])
+                before, after = [shown(e) for e in have[name]], [shown(e) for e in new]
+                changes[name] = {
+                    "added": [v for v in after if v not in before],
+                    "removed": [v for v in before if v not in after],
+                }
+                if not changes[name]["added"] and not changes[name]["removed"]:
+                    changes[name] = {"order": after}  # a label or the preferred one changed
+        tags = set(fields["tags"]) - set(self.extra_tags)
+        mine = {r[0] for r in self.conn.execute(
+            "SELECT tag FROM contact_tag WHERE contact_id = ?", (cid,))}  # fmt: skip
+        if tags != mine:
+            changes["tags"] = {"added": sorted(tags - mine), "removed": sorted(mine - tags)}
+        date_changes = self._card_dates(cid, fields["dates"])
+        if date_changes:
+            changes["dates"] = date_changes
+        if not changes:
+            self.summary.unchanged += 1
+            return
+        # The contact changed now, and at least as late as the card says it did (a phone's
+        # clock ahead of this one's must not make the card look newer than what srm keeps).
+        sets["updated_at"] = max(self.now, _stamp(rev))
+        self.conn.execute(
+            f"UPDATE contact SET {', '.join(f'{k} = ?' for k in sets)} WHERE id = ?",
+            (*sets.values(), cid),
+        )
+        if "name" in sets:
+            self.index.forget_name(cid)
+            self.index.add(cid, row["handle"], sets["name"], fields["org"])
+        dd.write(self.conn, cid, fields["details"])
+        for kind, name in (("email", "emails"), ("phone", "phones")):
+            for e in fields["details"][name]:
+                self.index.remember(cid, kind, e["value"])
+        if "tags" in changes:
+            self.conn.executemany(
+                "DELETE FROM contact_tag WHERE contact_id = ? AND tag = ?",
+                [(cid, t) for t in changes["tags"]["removed"]],
+            )
+            self.conn.executemany(
+                "INSERT INTO contact_tag (contact_id, tag) VALUES (?, ?)",
+                [(cid, t) for t in changes["tags"]["added"]],
+            )
+        self._link(cid, {**fields, "tags": [], "dates": []})
+        self.summary.updated.append({"where": where, "contact": ref, "changes": changes})
+
+    def _card_dates(self, cid: int, dates: list[dict]) -> dict:
+        """Make the contact's dates the card's: the same label and day stays (its year set as
+        the card says), others are added or removed. What changed, as text."""
+        have = {
+            (r[1].casefold(), r[3], r[4]): (r[0], r[1], r[2])
+            for r in self.conn.execute(
+                "SELECT id, label, year, month, day FROM important_date WHERE contact_id = ?",
+                (cid,),
+            )
         }
-        self._link(cid, fields)
+        added, removed, changed = [], [], []
+        seen = set()
+        for d in dates:
+            k = (d["label"].casefold(), d["month"], d["day"])
+            seen.add(k)
+            text = _date_text(d["label"], d["year"], d["month"], d["day"])
+            if k not in have:
+                added.append(text)
+                self.conn.execute(
+                    "INSERT INTO important_date (uuid, contact_id, label, year, month, day)"
+                    " VALUES (?, ?, ?, ?, ?, ?)",
+                    (new_uuid(), cid, d["label"], d["year"], d["month"], d["day"]),
+                )
+            elif have[k][2] != d["year"]:
+                changed.append(text)
+                self.conn.execute(
+                    "UPDATE important_date SET year = ? WHERE id = ?", (d["year"], have[k][0])
+                )
+        for k, (did, label, year) in have.items():
+            if k not in seen:
+                removed.append(_date_text(label, year, k[1], k[2]))
+                self.conn.execute("DELETE FROM important_date WHERE id = ?", (did,))
+        out = {"added": added, "removed": removed, "changed": changed}
+        return {k: v for k, v in out.items() if v}
 
     def _link(self, cid: int, fields: dict) -> None:
+        self._link_all([(cid, fields)])
+
+    def _link_all(self, contacts: list[tuple[int, dict]]) -> None:
+        """Segments, tags and dates of these contacts."""
         self.conn.executemany(
             "INSERT OR IGNORE INTO contact_segment (contact_id, segment_id) VALUES (?, ?)",
-            [(cid, s) for s in fields["segment_ids"]],
+            [(cid, s) for cid, fields in contacts for s in fields["segment_ids"]],
         )
         self.conn.executemany(
             "INSERT OR IGNORE INTO contact_tag (contact_id, tag) VALUES (?, ?)",
-            [(cid, t) for t in fields["tags"]],
+            [(cid, t) for cid, fields in contacts for t in fields["tags"]],
         )
         self.conn.executemany(
             "INSERT INTO important_date (uuid, contact_id, label, year, month, day)"
             " VALUES (?, ?, ?, ?, ?, ?)",
             [
                 (new_uuid(), cid, d["label"], d["year"], d["month"], d["day"])
+                for cid, fields in contacts
                 for d in fields["dates"]
             ],
         )
 
-    def _index(
-        self, cid: int, handle: str, name: str, email: str | None, others: tuple = ()
-    ) -> None:
-        """Remember a contact for duplicate checks and handles; `others`: more addresses."""
-        self.handles[cid] = handle
-        self.taken.add(handle)
-        self.emails[cid] = email.lower() if email else None
-        for e in ([email.lower()] if email else []) + list(others):
-            self.by_email.setdefault(e, cid)
-        key = dc.slug(name)
-        if key:
-            self.by_name.setdefault(key, []).append(cid)
-
     def finish(self) -> None:
-        """Spread the first check-ins of the new contacts over one cadence (--stagger)."""
+        """Insert what is pending; spread the first check-ins of the new contacts over one
+        cadence (--stagger)."""
+        self.flush()
         groups: dict[cad.Cadence, list[int]] = {}
         for cid, cadence in self.staggered:
             groups.setdefault(cadence, []).append(cid)
@@ -481,6 +913,17 @@ class _Import:
             for cid, since in zip(ids, stagger(start, cadence, len(ids)), strict=True):
                 updates.append((since.isoformat(), cid))
         self.conn.executemany("UPDATE contact SET since = ? WHERE id = ?", updates)
+
+
+def _date_text(label: str, year: int | None, month: int, day: int) -> str:
+    return (
+        f"{label} {year:04d}-{month:02d}-{day:02d}" if year else f"{label} --{month:02d}-{day:02d}"
+    )
+
+
+def _stamp(moment: datetime) -> str:
+    """An aware datetime as srm stores timestamps: UTC, seconds, +00:00."""
+    return moment.astimezone(UTC).replace(microsecond=0).isoformat()
 
 
 class _Sections:
@@ -615,9 +1058,8 @@ class _Sections:
     def contacts(self, rec: dict) -> None:
         job = self.job
         record = {
-            **{k: rec.get(k) for k in ("name", "phone", "org", "team", "role", "cadence")},
+            **{k: rec.get(k) for k in ("name", "nickname", "org", "team", "role", "cadence")},
             "where": rec["where"],
-            "emails": [rec["email"]] if rec.get("email") else [],
             "notes": [],
             "tags": _list(rec, "tags"),
             "segments": [],
@@ -625,6 +1067,11 @@ class _Sections:
             "connected_on": _date(rec, "connected_on"),
             "dates": [],
         }
+        if any(name in rec for name in (*dd.LISTS.values(), dd.ADDRESSES)):
+            record.update(dd.from_json(rec))
+        else:  # an export from before srm kept several emails and phones
+            record["emails"] = [dd.entry("email", rec["email"])] if rec.get("email") else []
+            record["phones"] = [dd.entry("phone", rec["phone"])] if rec.get("phone") else []
         fields = job.check.fields(record)
         fields["note"] = note_text(_text(rec, "note", "", raw=True))
         unknown = [u for u in _list(rec, "segments") if u not in self.segment_ids]
@@ -648,6 +1095,7 @@ class _Sections:
         keep = {
             "uuid": None if same is not None else rec["uuid"],
             "handle": rec.get("handle"),
+            "card_uid": _text(rec, "card_uid") if rec.get("card_uid") else None,
             "snoozed_until": _iso(_date(rec, "snoozed_until")),
             "archived_at": rec.get("archived_at"),
             "created_at": rec.get("created_at"),
@@ -853,21 +1301,6 @@ def stagger(start: date, cadence: cad.Cadence, n: int) -> list[date]:
             since += timedelta(days=1)
         out.append(since)
     return out
-
-
-def _first_valid_email(emails: list[str]) -> str | None:
-    """The first address that looks like one; an error only if none of them does."""
-    first_error = None
-    for e in emails:
-        if not e.strip():
-            continue
-        try:
-            return dc.check_email(e)
-        except UsageError as err:
-            first_error = first_error or err
-    if first_error is not None:
-        raise first_error
-    return None
 
 
 def _clean(value: str | None, what: str) -> str | None:

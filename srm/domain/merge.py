@@ -8,6 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from srm.domain import contacts as dc
+from srm.domain import details as dd
 from srm.domain.common import now_utc
 from srm.errors import UsageError
 from srm.store.db import Store
@@ -25,16 +26,19 @@ MOVED_TABLES = {
     "contact_segment": "union",
     "contact_tag": "union",
     "handoff": "moved: the hand-offs of both, in one history",
+    "contact_detail": "union: emails, phones, web pages and profiles the kept contact lacks join"
+    " it; its preferred ones stay preferred",
+    "contact_address": "union, as contact_detail",
     "capture_source": "moved; a calendar event or mail thread both had is kept once",
     "contact_state": "recomputed from the merged records when the merge commits",
 }
-# Fields the kept contact takes from the other when its own is empty.
-FILLED = ("email", "phone", "org", "team", "role", "cadence", "note", "connected_on")
+# Fields the kept contact takes from the other when its own is empty. (Emails and phones are
+# not among them: the other's join the kept contact's.)
+FILLED = ("org", "team", "role", "cadence", "note", "connected_on", "nickname")
 # The `srm edit` option that sets a field, for the conflicts shown.
 EDIT_OPTIONS = {
     "name": "--name",
-    "email": "--email",
-    "phone": "--phone",
+    "nickname": "--nickname",
     "org": "--org",
     "team": "--team",
     "role": "--role",
@@ -75,12 +79,15 @@ class Plan:
     handoffs: int = 0
     segments: list[str] = field(default_factory=list)  # new to keep
     tags: list[str] = field(default_factory=list)
+    # emails, phones, urls, socials, addresses new to keep: {list name: [values]}
+    details: dict[str, list[str]] = field(default_factory=dict)
     changes: dict[str, str | None] = field(default_factory=dict)  # keep's columns that change
     conflicts: list[Conflict] = field(default_factory=list)
     # Internal: the rows the write touches, decided when planning.
     _date_twins: list[tuple[int, int, int | None]] = field(default_factory=list, repr=False)
     _stage_chain: list[tuple[int, str | None]] = field(default_factory=list, repr=False)
     _stage_drops: list[int] = field(default_factory=list, repr=False)
+    _lists: dict[str, list[dict]] = field(default_factory=dict, repr=False)
 
     def as_json(self) -> dict:
         return {
@@ -101,6 +108,7 @@ class Plan:
                 "handoffs": self.handoffs,
                 "segments": self.segments,
                 "tags": self.tags,
+                "details": self.details,
             },
             "filled": self.changes,
             "conflicts": [c.as_json() for c in self.conflicts],
@@ -156,6 +164,7 @@ def merge(store: Store, keep: dc.Contact, other: dc.Contact) -> Plan:
             "UPDATE stage_change SET from_stage = ? WHERE id = ?",
             [(before, sid) for sid, before in p._stage_chain],
         )
+        dd.write(conn, k, p._lists)
         for table, col in (("contact_segment", "segment_id"), ("contact_tag", "tag")):
             conn.execute(
                 f"INSERT OR IGNORE INTO {table} (contact_id, {col})"
@@ -193,8 +202,21 @@ def _plan(conn: sqlite3.Connection, keep: dc.Contact, other: dc.Contact) -> Plan
     _plan_stages(conn, p)
     p.segments = [s for s in other.segments if s not in keep.segments]
     p.tags = [t for t in other.tags if t not in keep.tags]
+    _plan_details(p)
     _plan_fields(p)
     return p
+
+
+def _plan_details(p: Plan) -> None:
+    """Other's emails, phones, web pages, profiles and addresses that keep doesn't have."""
+    for kind, name in (*dd.LISTS.items(), ("address", dd.ADDRESSES)):
+        mine = p.keep.details[name]
+        joined = dd.union(kind, mine, p.other.details[name])
+        if len(joined) == len(mine):
+            continue
+        p._lists[name] = joined
+        shown = dd.one_line_address if kind == "address" else (lambda e: e["value"])
+        p.details[name] = [shown(e) for e in joined[len(mine) :]]
 
 
 def _count(conn: sqlite3.Connection, sql: str, contact_id: int) -> int:
@@ -328,16 +350,17 @@ class Pair:
 
 
 def duplicates(store: Store) -> list[Pair]:
-    """Pairs of contacts sharing an email, a folded name or a phone number, most certain first.
+    """Pairs of contacts sharing an email, a folded name or a phone number (any of their
+    emails and phones), most certain first.
 
     One pass groups the contacts by each key; a group of n yields n - 1 pairs, each with its
     oldest member (merging those joins the group), so a shared switchboard number is not n².
     """
     people: dict[int, dict] = {}
-    keys: dict[int, dict[str, str]] = {}
+    keys: dict[int, dict[str, set[str]]] = {}
     groups: dict[tuple[str, str], list[int]] = defaultdict(list)
-    for cid, handle, name, email, phone, archived_at in store.conn.execute(
-        "SELECT id, handle, name, email, phone, archived_at FROM contact ORDER BY id"
+    for cid, handle, name, archived_at in store.conn.execute(
+        "SELECT id, handle, name, archived_at FROM contact ORDER BY id"
     ):
         people[cid] = {
             "id": cid,
@@ -345,21 +368,28 @@ def duplicates(store: Store) -> list[Pair]:
             "name": name,
             "archived": archived_at is not None,
         }
-        mine = {
-            "email": (email or "").strip().casefold() or None,
-            "name": dc.name_key(name) or None,
-            "phone": phone_key(phone),
-        }
-        keys[cid] = {r: v for r, v in mine.items() if v}
-        for reason, value in keys[cid].items():
-            groups[(reason, value)].append(cid)
+        keys[cid] = {"email": set(), "phone": set(), "name": set()}
+        if dc.name_key(name):
+            keys[cid]["name"].add(dc.name_key(name))
+    for cid, kind, value in store.conn.execute(
+        "SELECT contact_id, kind, value FROM contact_detail WHERE kind IN ('email', 'phone')"
+        " ORDER BY contact_id"
+    ):
+        key = value.strip().casefold() if kind == "email" else phone_key(value)
+        if key:
+            keys[cid][kind].add(key)
+    for cid, mine in keys.items():
+        for reason, values in mine.items():
+            for value in values:
+                groups[(reason, value)].append(cid)
     found: set[tuple[int, int]] = set()
     for members in groups.values():
+        members = sorted(set(members))
         first = members[0]
         found.update((first, m) for m in members[1:])
     pairs = []
     for a, b in found:
-        shared = [r for r in REASONS if r in keys[a] and keys[a][r] == keys[b].get(r)]
+        shared = [r for r in REASONS if keys[a][r] & keys[b][r]]
         pairs.append(Pair(people[a], people[b], shared))
     pairs.sort(key=lambda p: (-sum(REASONS[r] for r in p.reasons), p.keep["id"], p.other["id"]))
     return pairs

@@ -90,7 +90,16 @@ class _People:
             "   JOIN segment g ON g.id = cs.segment_id WHERE cs.contact_id = c.id)"
             " FROM contact c"
         )
-        return cls(rows, segment)
+        people = cls(rows, segment)
+        # Every email and phone of theirs, not only the preferred ones the rows above carry.
+        for cid, kind, value in cur.execute(
+            "SELECT contact_id, kind, value FROM contact_detail WHERE kind IN ('email', 'phone')"
+        ):
+            if kind == "email":
+                people.emails.setdefault(value.casefold(), cid)
+            elif len(_digits(value)) >= 6:
+                people.phones.setdefault(_digits(value), cid)
+        return people
 
     def alias(self, cid: int) -> dict:
         """The contact's stand-in, handed out on first sight."""

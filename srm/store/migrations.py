@@ -474,6 +474,94 @@ def _contact_state(conn: sqlite3.Connection) -> None:
         conn.execute(state_trigger_sql(name))
 
 
+# A contact's nickname; the UID of the vCard it was imported from, when that isn't srm's own
+# (urn:uuid:<uuid>), so that an export writes the phone's or khard's card back under its UID.
+# Its emails, phones, web pages and social profiles (kind: email, phone, url, social;
+# a social profile's label is its service), and postal addresses. Each kind has at most one
+# preferred entry; contact.email and contact.phone repeat the preferred (else first) email and
+# phone, kept in step by triggers, so every query that wants "the" email stays one column read.
+SCHEMA_DETAILS = """
+ALTER TABLE contact ADD COLUMN nickname VARCHAR;
+ALTER TABLE contact ADD COLUMN card_uid VARCHAR;
+CREATE UNIQUE INDEX ux_contact_card_uid ON contact (card_uid);
+CREATE TABLE contact_detail (
+    id INTEGER NOT NULL,
+    contact_id INTEGER NOT NULL,
+    kind VARCHAR NOT NULL,
+    label VARCHAR NOT NULL,
+    value VARCHAR NOT NULL,
+    preferred BOOLEAN NOT NULL,
+    position INTEGER NOT NULL,
+    PRIMARY KEY (id),
+    CONSTRAINT contact_detail_kind CHECK (kind IN ('email', 'phone', 'url', 'social')),
+    FOREIGN KEY(contact_id) REFERENCES contact (id) ON DELETE CASCADE
+);
+CREATE INDEX ix_contact_detail_contact ON contact_detail (contact_id, kind, position);
+CREATE INDEX ix_contact_detail_email ON contact_detail (lower(value)) WHERE kind = 'email';
+CREATE UNIQUE INDEX ux_contact_detail_preferred ON contact_detail (contact_id, kind)
+    WHERE preferred;
+CREATE TABLE contact_address (
+    id INTEGER NOT NULL,
+    contact_id INTEGER NOT NULL,
+    label VARCHAR NOT NULL,
+    street VARCHAR NOT NULL,
+    locality VARCHAR NOT NULL,
+    region VARCHAR NOT NULL,
+    postal_code VARCHAR NOT NULL,
+    country VARCHAR NOT NULL,
+    preferred BOOLEAN NOT NULL,
+    position INTEGER NOT NULL,
+    PRIMARY KEY (id),
+    FOREIGN KEY(contact_id) REFERENCES contact (id) ON DELETE CASCADE
+);
+CREATE INDEX ix_contact_address_contact ON contact_address (contact_id, position);
+INSERT INTO contact_detail (contact_id, kind, label, value, preferred, position)
+    SELECT id, 'email', '', email, 1, 0 FROM contact WHERE coalesce(email, '') != '';
+INSERT INTO contact_detail (contact_id, kind, label, value, preferred, position)
+    SELECT id, 'phone', '', phone, 1, 0 FROM contact WHERE coalesce(phone, '') != ''
+"""
+
+
+def _primary_sync(row: str) -> str:
+    """SQL that sets the email or phone (as `row`.kind says) of `row`'s contact to its
+    preferred (else first) one, if that differs. Each statement is a no-op for the other kind."""
+    out = []
+    for kind in ("email", "phone"):
+        first = (
+            f"(SELECT value FROM contact_detail WHERE contact_id = {row}.contact_id"
+            f" AND kind = '{kind}' ORDER BY preferred DESC, position, id LIMIT 1)"
+        )
+        out.append(
+            f"UPDATE contact SET {kind} = {first} WHERE {row}.kind = '{kind}'"
+            f" AND id = {row}.contact_id AND {kind} IS NOT {first};"
+        )
+    return " ".join(out)
+
+
+def _contact_details(conn: sqlite3.Connection) -> None:
+    _run(conn, SCHEMA_DETAILS)
+    # A new entry can only become the first if it is preferred or none before it is: the
+    # common case (an import adding a contact's second, third … address) costs one seek.
+    earlier = (
+        "SELECT 1 FROM contact_detail d WHERE d.contact_id = NEW.contact_id AND d.kind = NEW.kind"
+        " AND d.id != NEW.id AND (d.preferred OR d.position <= NEW.position)"
+    )
+    conn.execute(
+        "CREATE TRIGGER contact_detail_primary_insert AFTER INSERT ON contact_detail"
+        f" WHEN NEW.kind IN ('email', 'phone') AND (NEW.preferred OR NOT EXISTS ({earlier}))"
+        f" BEGIN {_primary_sync('NEW')} END"
+    )
+    conn.execute(
+        "CREATE TRIGGER contact_detail_primary_delete AFTER DELETE ON contact_detail"
+        f" WHEN OLD.kind IN ('email', 'phone') BEGIN {_primary_sync('OLD')} END"
+    )
+    conn.execute(
+        "CREATE TRIGGER contact_detail_primary_update AFTER UPDATE ON contact_detail"
+        " WHEN OLD.kind IN ('email', 'phone') OR NEW.kind IN ('email', 'phone') BEGIN"
+        f" {_primary_sync('OLD')} {_primary_sync('NEW')} END"
+    )
+
+
 # Team mode: the people who share a store (known by their address), who owns each contact,
 # who logged each interaction and made each follow-up, and the contact's hand-offs between
 # them. Rows from before stay without an author or owner (NULL): srm doesn't guess.
@@ -526,6 +614,7 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
     ("erasure record", _erasure_record),
     ("capture sources", _capture_sources),
     ("contact state", _contact_state),
+    ("contact details", _contact_details),
     ("team", _team),
 ]
 

@@ -61,10 +61,64 @@ class Contact(SQLModel, table=True):
     archived_at: str | None = None
     created_at: str
     updated_at: str
+    # Later steps added the columns below, in this order, at the end of the table.
+    nickname: str | None = None
+    # The UID of the vCard the contact came from (a phone's, khard's), when it isn't srm's own
+    # urn:uuid:<uuid>: exports write the contact under it, so a sync updates that card.
+    card_uid: str | None = None
     # The team member who looks after them (default: who added them); NULL: nobody.
     owner_id: int | None = Field(
         default=None, foreign_key="member.id", index=True, ondelete="SET NULL"
     )
+
+    __table_args__ = (Index("ux_contact_card_uid", "card_uid", unique=True),)
+
+
+class ContactDetail(SQLModel, table=True):
+    """One email, phone, web page or social profile of a contact (a social's label: its service).
+
+    Each kind has at most one preferred entry; contact.email/phone repeat the preferred (else
+    first) email and phone, kept in step by triggers (migration step "contact details").
+    """
+
+    __tablename__ = "contact_detail"
+    __table_args__ = (
+        CheckConstraint("kind IN ('email', 'phone', 'url', 'social')", name="contact_detail_kind"),
+        Index("ix_contact_detail_contact", "contact_id", "kind", "position"),
+        # `contacts.by_emails` and duplicate checks find a contact by any of its addresses.
+        Index("ix_contact_detail_email", text("lower(value)"), sqlite_where=text("kind = 'email'")),
+        Index(
+            "ux_contact_detail_preferred",
+            "contact_id",
+            "kind",
+            unique=True,
+            sqlite_where=text("preferred"),
+        ),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    contact_id: int = Field(foreign_key="contact.id", ondelete="CASCADE")
+    kind: str
+    label: str = ""  # work, home, mobile, a label of one's own; for a social: linkedin, github …
+    value: str
+    preferred: bool = False
+    position: int = 0
+
+
+class ContactAddress(SQLModel, table=True):
+    """A postal address, structured as vCard's ADR (its PO box and extended parts join street)."""
+
+    __tablename__ = "contact_address"
+    __table_args__ = (Index("ix_contact_address_contact", "contact_id", "position"),)
+    id: int | None = Field(default=None, primary_key=True)
+    contact_id: int = Field(foreign_key="contact.id", ondelete="CASCADE")
+    label: str = ""
+    street: str = ""
+    locality: str = ""
+    region: str = ""
+    postal_code: str = ""
+    country: str = ""
+    preferred: bool = False
+    position: int = 0
 
 
 class ContactSegment(SQLModel, table=True):
