@@ -4,7 +4,6 @@ and who knows a contact best, with the score's formula checked on fixed dates.""
 from __future__ import annotations
 
 import json
-import math
 import sqlite3
 from datetime import date
 from pathlib import Path
@@ -352,20 +351,6 @@ def test_who_counts_interactions_logged_without_an_author_apart(srm, ana):
     assert "Nobody on the team has logged an interaction" in r.stderr
     assert "1 interaction(s) with Maria García were logged without an author" in r.stderr
     assert ana.json("show", "maria")["strongest_link"] is None
-
-
-def test_exp_falls_back_to_python_where_sqlite_lacks_math_functions():
-    calls = []
-
-    class NoMath:
-        def execute(self, sql):
-            raise sqlite3.OperationalError("no such function: exp")
-
-        def create_function(self, name, n, fn, deterministic):
-            calls.append((name, n, fn, deterministic))
-
-    team._ensure_exp(NoMath())  # type: ignore[arg-type]
-    assert calls == [("exp", 1, math.exp, True)]
 
 
 # --- undo is yours ---------------------------------------------------------------------------

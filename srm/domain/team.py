@@ -14,7 +14,6 @@ same score whoever the person is, so scores compare across contacts.
 
 from __future__ import annotations
 
-import math
 import re
 import sqlite3
 from dataclasses import dataclass
@@ -399,18 +398,18 @@ def overview(store: Store, config: Config, on: date) -> dict:
 
 # --- who knows them best -------------------------------------------------------------------
 
-# One row per member who logged an interaction with any of the contacts up to :on (and one,
-# member NULL, for interactions logged without an author): how many, the latest, and the sum of
-# each one's weight 0.5 ^ (age / half-life) = exp(:k * age), k = -ln 2 / half-life.
+# One row per member and day on which they logged interactions with any of the contacts up to
+# :on (member NULL: interactions logged without an author), with how many: plain SQL that every
+# engine runs alike, a few rows per member however long the history. The decay is applied in
+# Python (no engine's date arithmetic in the SQL).
 _WHO_SQL = """
 WITH touched AS (
     SELECT DISTINCT ic.interaction_id FROM interaction_contact ic
     WHERE ic.contact_id IN ({ids}) AND ic.occurred_on <= :on
 )
-SELECT i.logged_by_id, count(*), max(i.occurred_on),
-       sum(exp(:k * (:on_day - julianday(i.occurred_on))))
+SELECT i.logged_by_id, i.occurred_on, count(*)
 FROM touched t JOIN interaction i ON i.id = t.interaction_id
-GROUP BY i.logged_by_id
+GROUP BY i.logged_by_id, i.occurred_on
 """
 
 
@@ -424,19 +423,25 @@ def who(store: Store, config: Config, contact_ids: list[int], on: date) -> dict:
     empty = {"half_life_days": config.who_half_life_days, "members": [], "unattributed": 0}
     if not contact_ids:
         return empty
-    _ensure_exp(store.conn)
     people = refs(store)
+    half_life = config.who_half_life_days
+    today = on.toordinal()
+    # member id → [interactions, latest day, strength]; each day's touches weigh
+    # 0.5 ^ (age / half-life) apiece.
+    sums: dict[int | None, list] = {}
     rows = store.conn.execute(
-        _WHO_SQL.format(ids=",".join(str(int(i)) for i in contact_ids)),
-        {
-            "on": on.isoformat(),
-            "on_day": on.toordinal() + 1721424.5,  # julianday(:on), computed once
-            "k": -math.log(2) / config.who_half_life_days,
-        },
-    ).fetchall()
+        _WHO_SQL.format(ids=",".join(str(int(i)) for i in contact_ids)), {"on": on.isoformat()}
+    )
+    for member_id, on_day, n in rows:
+        day = str(on_day)  # ISO text, whatever type the engine gives a date in
+        age = today - date.fromisoformat(day).toordinal()
+        acc = sums.setdefault(member_id, [0, day, 0.0])
+        acc[0] += n
+        acc[1] = max(acc[1], day)
+        acc[2] += n * 0.5 ** (age / half_life)
     ranked = []
     unattributed = 0
-    for member_id, n, last, strength in rows:
+    for member_id, (n, last, strength) in sums.items():
         if member_id is None or member_id not in people:
             unattributed += n
             continue
@@ -468,15 +473,6 @@ def strongest(store: Store, config: Config, contact_id: int, on: date) -> dict |
     """The member who knows this contact best (`srm show`), or None."""
     found = who(store, config, [contact_id], on)["members"]
     return found[0] if found else None
-
-
-def _ensure_exp(conn: sqlite3.Connection) -> None:
-    """exp() is built into SQLite only with its math functions (3.35+, a compile option); where
-    it is missing, Python's stands in under the same name."""
-    try:
-        conn.execute("SELECT exp(0)").fetchone()
-    except sqlite3.OperationalError:
-        conn.create_function("exp", 1, math.exp, deterministic=True)
 
 
 def org_contacts(store: Store, text: str) -> tuple[str, list[int]]:
