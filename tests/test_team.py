@@ -325,8 +325,8 @@ def test_who_ranks_members_by_the_documented_score(ana, ben, srm, isolated):
 
 
 def test_who_an_organisation_counts_a_meeting_with_several_of_them_once(ana, ben):
-    ana.ok("add", "Maria García", "--org", "Riverside Makers")
-    ana.ok("add", "Tom Lee", "--org", "riverside makers")
+    ana.ok("add", "Maria García", "--org", "Riverside Makers", "--email", "maria@riverside.org")
+    ana.ok("add", "Tom Lee", "--org", "riverside makers", "--email", "tom@riverside.org")
     ana.ok("add", "Zoë Park", "--org", "Kumo")
     ben.ok("log", "maria,tom", "both at once", "--on", "2026-03-15")
     ana.ok("log", "zoe", "elsewhere", "--on", "2026-03-15")
@@ -339,6 +339,8 @@ def test_who_an_organisation_counts_a_meeting_with_several_of_them_once(ana, ben
     assert ana.json("who", "kum")["org"] == "Kumo"
     assert ana.json("who", "maria")["contact"]["handle"] == "maria"
     ana.fails("who", "maria", "--org", code=3, match="no contact or organisation matches")
+    # A part of a name several of its people share: which one, or the organisation?
+    ana.fails("who", "rivers", code=4, match="or `srm who --org rivers` for Riverside Makers")
     ana.fails("who", "nowhere", code=3, match="no contact or organisation matches 'nowhere'")
 
 

@@ -192,9 +192,11 @@ def who(
       srm who maria
       srm who "Riverside Makers" --json
     """
+    from shlex import quote
+
     from srm.domain import contacts as dc
     from srm.domain import team as dt
-    from srm.errors import NotFound
+    from srm.errors import Ambiguous, NotFound, SrmError
 
     app = ctx_of(ctx)
     store = app.store
@@ -206,6 +208,13 @@ def who(
             contact = dc.resolve(store, target)
         except NotFound:
             name, ids = dt.org_contacts(store, target)
+        except Ambiguous as e:
+            # Several people at one organisation: say how to ask about all of them.
+            try:
+                name, _ = dt.org_contacts(store, target)
+            except SrmError:
+                raise e from None
+            raise Ambiguous(f"{e}; or `srm who --org {quote(target)}` for {name}") from None
         else:
             name, ids = None, [contact.id]
     data = dt.who(store, app.config, ids, app.today)
