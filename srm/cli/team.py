@@ -182,8 +182,10 @@ def who(
     ] = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """Who on the team knows them best: members ranked by how often and how recently each
-    interacted with the person (or anyone at the organisation), to ask for an introduction.
+    """Who on the team knows a person or organisation best, to ask for a warm introduction.
+
+    Members are ranked by how often and how recently each interacted with the person (or
+    with anyone at the organisation), with their last touch and how many interactions.
 
     The score runs from 0 to 1: each interaction weighs 0.5 ^ (its age / who_half_life_days,
     default 90), and their sum S scores S / (S + 1), so one interaction today scores 0.5.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 import unicodedata
@@ -458,20 +459,7 @@ def resolve(store: Store, ref: str) -> Contact:
             raise NotFound(f"no contact with id {text} (srm contacts --json lists ids)")
         return _hydrate(store, [row])[0]
     owner = conn.execute("SELECT * FROM contact WHERE handle = ?", (text.lower(),)).fetchone()
-    grade = _grader(text)
-    conn.create_function("srm_match", 2, grade, deterministic=True)
-    # Every address of theirs, unit-separated; most contacts have none or one.
-    emails = (
-        "coalesce((SELECT group_concat(d.value, char(31)) FROM contact_detail d"
-        " WHERE d.contact_id = contact.id AND d.kind = 'email'), email)"
-    )
-    graded = [
-        (grade(r["name"], r["emails"]), r)
-        for r in conn.execute(
-            f"SELECT *, {emails} AS emails FROM contact WHERE srm_match(name, {emails}) > 0"
-            " ORDER BY name, id"
-        )
-    ]
+    graded = _graded(conn, text)
     if owner is not None:
         # Written as typed, hyphens and all: "maria-g" is not Maria G. Rossi's name.
         typed = re.compile(rf"(?<![^\W_]){re.escape(_fold(text))}(?![^\W_])")
@@ -502,20 +490,52 @@ def resolve(store: Store, ref: str) -> Contact:
 # How well a CONTACT text matches a contact, best last.
 PART, WORD, EXACT = 1, 2, 3
 
+# Contacts that may match, found by SQLite (10,000 contacts graded one by one: ~20 ms; so, a
+# few). An ASCII name and email fold to SQLite's lower(), so a match contains the folded text,
+# or the first of its words, there; rows with any other character (more bytes than
+# characters) are all kept and graded. Every address of theirs counts, unit-separated.
+_EMAILS = (
+    "coalesce((SELECT group_concat(d.value, char(31)) FROM contact_detail d"
+    " WHERE d.contact_id = contact.id AND d.kind = 'email'), email, '')"
+)
+_CANDIDATES = f"""
+SELECT id, name, {_EMAILS} AS emails FROM contact
+WHERE instr(lower(name), :first) OR instr(lower(name), :needle)
+   OR length(name) < length(CAST(name AS BLOB))
+   OR instr(lower(ifnull(email, '')), :needle) OR length(email) < length(CAST(email AS BLOB))
+   OR id IN (SELECT contact_id FROM contact_detail WHERE kind = 'email'
+             AND (instr(lower(value), :needle) OR length(value) < length(CAST(value AS BLOB))))
+"""
 
-def _grader(text: str) -> Callable[[str | None, str | None], int]:
-    """grade(name, emails): EXACT (the whole name or one whole email), WORD (whole words of the
-    name), PART (part of the name or an email) or 0. `emails` are separated by \x1f."""
+
+def _graded(conn: sqlite3.Connection, text: str) -> list[tuple[int, sqlite3.Row]]:
+    """(grade, row) for every contact `text` matches at all, by name, then id."""
+    first = name_key(text).split(" ", 1)[0] or None
+    candidates = conn.execute(_CANDIDATES, {"needle": _fold(text), "first": first})
+    grade = _grader(text)
+    grades = {r[0]: g for r in candidates if (g := grade(_fold(r[1]), _fold(r[2])))}
+    if not grades:
+        return []
+    rows = conn.execute(
+        "SELECT * FROM contact WHERE id IN (SELECT value FROM json_each(?)) ORDER BY name, id",
+        (json.dumps(list(grades)),),
+    )
+    return [(grades[r["id"]], r) for r in rows]
+
+
+def _grader(text: str) -> Callable[[str, str], int]:
+    """grade(folded name, folded emails): EXACT (the whole name or one whole email), WORD
+    (whole words of the name), PART (part of the name or an email) or 0. `emails` are
+    separated by \x1f."""
     needle, words = _fold(text), name_key(text)
     padded = f" {words} "
 
-    def grade(name: str | None, emails: str | None) -> int:
-        folded, mails = _fold(name), _fold(emails)
+    def grade(folded: str, mails: str) -> int:
         part = needle in folded or needle in mails
         # Whole words may be spelt apart ("mary jane" for Mary-Jane): their first must be in it.
         if not part and not (words and words.split(" ", 1)[0] in folded):
             return 0
-        key = name_key(name)
+        key = " ".join(_WORD.findall(folded))
         if (needle in mails and needle in mails.split("\x1f")) or (words and words == key):
             return EXACT
         if words and padded in f" {key} ":
