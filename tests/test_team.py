@@ -512,8 +512,12 @@ def test_report_of_a_single_user_store_has_no_owners(srm):
 
 
 def test_two_members_share_a_store_end_to_end(ana, ben):
-    """Ana and Ben share one store: each logs, hands off, plans the day with `due --mine`,
-    asks `who` for an introduction, and reads the report of their own contacts."""
+    """Ana and Ben share one store, each with their own config (Ben's `due` is his by
+    default): each logs, hands off, plans the day with `due --mine`, asks `who` for an
+    introduction, looks at the team and reads the report of their own contacts.
+
+    Only srm's commands touch the store, so the scenario runs on any engine the store is on."""
+    ben.config.write_text(BEN + 'due_scope = "mine"\n')
     ana.ok("add", "Maria García", "--org", "Riverside Makers", "--segment", "partners",
            "--since", "2025-10-01")  # fmt: skip
     ana.ok("add", "Tom Lee", "--org", "Riverside Makers", "--since", "2025-10-01")
@@ -521,36 +525,80 @@ def test_two_members_share_a_store_end_to_end(ana, ben):
     ana.ok("log", "maria", "chapter planning", "--on", "2026-01-10")
     ben.ok("log", "maria,tom", "venue visit", "--on", "2026-03-01", "--follow-up", "send quote")
     ben.ok("log", "zoe", "kickoff", "--on", "2026-02-20")
+    # Each sees who logged what, whoever asks.
+    for member in (ana, ben):
+        assert [(i["summary"], i["logged_by"]["name"]) for i in member.json("timeline")] == [
+            ("venue visit", "Ben Bauer"),
+            ("kickoff", "Ben Bauer"),
+            ("chapter planning", "Ana Ortiz"),
+        ]
+
     ana.ok("handoff", "tom", "--to", "ben", "--note", "Ben met him at the venue")
     ben.ok("handoff", "zoe", "--to", "ana", "--note", "Ana knows Kumo's CTO")
+    for member in (ana, ben):
+        tom = member.json("show", "tom")
+        assert tom["owner"]["name"] == "Ben Bauer"
+        assert [(h["from"]["name"], h["to"]["name"], h["by"]["name"], h["note"])
+                for h in tom["handoffs"]] == [
+            ("Ana Ortiz", "Ben Bauer", "Ana Ortiz", "Ben met him at the venue")
+        ]  # fmt: skip
+    shown = ana.ok("show", "tom").stdout
+    assert "Ben met him at the venue" in shown and "Knows best  Ben Bauer" in shown
+    assert [c["handle"] for c in ana.json("contacts", "--owner", "me")] == ["maria", "zoe"]
+    assert [c["handle"] for c in ana.json("contacts", "--owner", "ben")] == ["tom"]
+    assert [c["handle"] for c in ben.json("contacts", "--owner", "me")] == ["tom"]
 
     ana_due = ana.json("due", "--mine", "--within", "120")
-    ben_due = ben.json("due", "--mine", "--within", "120")
-    assert {i["contact"]["handle"] for i in ana_due["items"]} == {"maria", "zoe"}
+    ben_due = ben.json("due", "--within", "120")  # due_scope = "mine"
+    assert {(i["type"], i["contact"]["handle"]) for i in ana_due["items"]} == {
+        ("checkin", "maria"),
+        ("checkin", "zoe"),
+    }
     assert {(i["type"], i["contact"]["handle"]) for i in ben_due["items"]} == {
         ("checkin", "tom"),
         ("followup", "maria"),  # his promise, on Ana's contact
     }
+    assert ben.json("due", "--mine", "--within", "120") == ben_due
+    everyone = ben.json("due", "--everyone", "--within", "120")["items"]
+    assert {i["contact"]["handle"] for i in everyone} == {"maria", "tom", "zoe"}
+    assert ana.json("due", "--within", "120") == ben.json("due", "--everyone", "--within", "120")
 
-    who = ana.json("who", "Riverside Makers")
-    assert [r["member"]["name"] for r in who["members"]] == ["Ben Bauer", "Ana Ortiz"]
-    assert ana.json("show", "tom")["strongest_link"]["member"]["name"] == "Ben Bauer"
+    # Who knows Riverside Makers best: the same answer whoever asks.
+    for member in (ana, ben):
+        who = member.json("who", "Riverside Makers")
+        assert [(r["member"]["name"], r["interactions"], r["last"]) for r in who["members"]] == [
+            ("Ben Bauer", 1, "2026-03-01"),
+            ("Ana Ortiz", 1, "2026-01-10"),
+        ]
+        assert who["members"][0]["score"] > who["members"][1]["score"]
+    assert ben.json("who", "zoe")["members"][0]["member"]["name"] == "Ben Bauer"
+    assert ana.json("show", "zoe")["strongest_link"]["member"]["name"] == "Ben Bauer"
 
-    team_view = ana.json("team")
-    assert [(m["name"], m["contacts"], m["interactions"]) for m in team_view["members"]] == [
-        ("Ana Ortiz", 2, 1),
-        ("Ben Bauer", 1, 2),
-    ]
-    for member, mine in ((ana, 2), (ben, 1)):
+    for member, me in ((ana, "Ana Ortiz"), (ben, "Ben Bauer")):
+        team_view = member.json("team")
+        assert [
+            (m["name"], m["me"], m["contacts"], m["interactions"], m["last_activity"])
+            for m in team_view["members"]
+        ] == [
+            ("Ana Ortiz", me == "Ana Ortiz", 2, 1, "2026-01-10"),
+            ("Ben Bauer", me == "Ben Bauer", 1, 2, "2026-03-01"),
+        ]
+        assert team_view["unowned"]["contacts"] == 0
+
+    for member, mine in ((ana, {"maria", "zoe"}), (ben, {"tom"})):
         report = member.json("report", "--period", "2026Q1", "--owner", "me")
-        assert report["coverage"]["tracked"] == mine
-    whole = ana.json("report", "--period", "2026Q1")
+        assert report["coverage"]["tracked"] == len(mine)
+    assert ana.json("report", "--period", "2026Q1", "--owner", "ben")["coverage"]["tracked"] == 1
+    whole = ben.json("report", "--period", "2026Q1")
     assert whole["by_owner"]["Ana Ortiz"]["tracked"] == 2
     assert whole["by_owner"]["Ben Bauer"]["tracked"] == 1
+    assert "Coverage by owner" in ana.ok("report", "--period", "2026Q1").stdout
+
     # Ben takes his hand-off back; Ana's earlier one stays.
     ben.ok("undo", "--yes")
     assert ben.json("show", "zoe")["owner"]["name"] == "Ben Bauer"
     assert ben.json("show", "tom")["owner"]["name"] == "Ben Bauer"
+    assert ana.json("show", "zoe")["handoffs"] == []
 
 
 def test_mail_you_capture_is_logged_by_you(ana, isolated):

@@ -28,9 +28,11 @@ def _interactions(items: list[dict], title: str, *, full_notes: bool = False) ->
 
     A Rich table on a terminal; plain rows when piped or long (`srm show C --all`)."""
     if len(items) > RICH_ROWS or not sys.stdout.isatty():
+        # On a team's store, who logged each one (as the terminal's "· name").
+        by = any(i.get("logged_by") for i in items)
         show_rows(
-            ["id", "date", "channel", "kind", "summary", "note"],
-            (_plain_interaction(i, full_notes) for i in items),
+            ["id", "date", "channel", "kind", "summary", "note"] + (["by"] if by else []),
+            (_plain_interaction(i, full_notes, by) for i in items),
             title=title,
         )
         return
@@ -65,7 +67,7 @@ def _listed(what: str, entries: list[dict], text, labelled: bool = True) -> list
     return rows
 
 
-def _plain_interaction(i: dict, full_notes: bool) -> list[str]:
+def _plain_interaction(i: dict, full_notes: bool, by: bool = False) -> list[str]:
     summary = i["summary"] + (" (negative)" if i["sentiment"] == "negative" else "")
     if i.get("captured"):
         summary += f" (captured from {i['captured']})"
@@ -73,7 +75,10 @@ def _plain_interaction(i: dict, full_notes: bool) -> list[str]:
         summary += f" (with {', '.join(i['with'])})"
     lines = (i.get("note") or "").strip().splitlines() or [""]
     note = " / ".join(lines) if full_notes else lines[0] + (" …" if len(lines) > 1 else "")
-    return [str(i["id"]), i["date"], i["channel"], i["kind"], summary, note]
+    row = [str(i["id"]), i["date"], i["channel"], i["kind"], summary, note]
+    if by:
+        row.append(i["logged_by"]["name"] if i.get("logged_by") else "")
+    return row
 
 
 def profile(p: dict) -> None:
