@@ -193,6 +193,7 @@ def who(
     Examples:
       srm who maria
       srm who "Riverside Makers" --json
+      srm who --org riverside
     """
     from shlex import quote
 
