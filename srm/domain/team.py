@@ -399,17 +399,15 @@ def overview(store: Store, config: Config, on: date) -> dict:
 # --- who knows them best -------------------------------------------------------------------
 
 # One row per member and day on which they logged interactions with any of the contacts up to
-# :on (member NULL: interactions logged without an author), with how many: plain SQL that every
+# :on (member NULL: interactions logged without an author), with how many (a meeting with
+# several of them counted once; its links share its day): plain SQL that every
 # engine runs alike, a few rows per member however long the history. The decay is applied in
 # Python (no engine's date arithmetic in the SQL).
 _WHO_SQL = """
-WITH touched AS (
-    SELECT DISTINCT ic.interaction_id FROM interaction_contact ic
-    WHERE ic.contact_id IN ({ids}) AND ic.occurred_on <= :on
-)
-SELECT i.logged_by_id, i.occurred_on, count(*)
-FROM touched t JOIN interaction i ON i.id = t.interaction_id
-GROUP BY i.logged_by_id, i.occurred_on
+SELECT i.logged_by_id, ic.occurred_on, count(DISTINCT ic.interaction_id)
+FROM interaction_contact ic JOIN interaction i ON i.id = ic.interaction_id
+WHERE ic.contact_id IN ({ids}) AND ic.occurred_on <= :on
+GROUP BY i.logged_by_id, ic.occurred_on
 """
 
 
@@ -429,16 +427,23 @@ def who(store: Store, config: Config, contact_ids: list[int], on: date) -> dict:
     # member id → [interactions, latest day, strength]; each day's touches weigh
     # 0.5 ^ (age / half-life) apiece.
     sums: dict[int | None, list] = {}
+    weights: dict[str, float] = {}  # a day's weight, worked out once for all members
     rows = store.conn.execute(
         _WHO_SQL.format(ids=",".join(str(int(i)) for i in contact_ids)), {"on": on.isoformat()}
     )
     for member_id, on_day, n in rows:
         day = str(on_day)  # ISO text, whatever type the engine gives a date in
-        age = today - date.fromisoformat(day).toordinal()
-        acc = sums.setdefault(member_id, [0, day, 0.0])
+        weight = weights.get(day)
+        if weight is None:
+            age = today - date.fromisoformat(day).toordinal()
+            weight = weights[day] = 0.5 ** (age / half_life)
+        acc = sums.get(member_id)
+        if acc is None:
+            acc = sums[member_id] = [0, day, 0.0]
         acc[0] += n
-        acc[1] = max(acc[1], day)
-        acc[2] += n * 0.5 ** (age / half_life)
+        if day > acc[1]:
+            acc[1] = day
+        acc[2] += n * weight
     ranked = []
     unattributed = 0
     for member_id, (n, last, strength) in sums.items():
