@@ -9,6 +9,7 @@ import unicodedata
 from collections.abc import Callable, Container, Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
 
 from srm import cadence as cad
 from srm.domain import details as dd
@@ -25,6 +26,9 @@ from srm.domain.common import (
 )
 from srm.errors import Ambiguous, Duplicate, NotFound, UsageError
 from srm.store.db import Store
+
+if TYPE_CHECKING:
+    from srm.domain.team import Owners
 
 # Letters NFKD does not decompose into ASCII.
 _FOLD = str.maketrans({"ß": "ss", "æ": "ae", "ø": "o", "ł": "l", "đ": "d", "þ": "th", "œ": "oe"})
@@ -73,6 +77,7 @@ class Contact:
     updated_at: str
     segments: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
+    owner: dict | None = None  # the team member who looks after them: {"id", "name", "email"}
     nickname: str | None = None
     # emails, phones, urls, socials, addresses: see srm.domain.details
     details: dict[str, list[dict]] = field(default_factory=dd.empty)
@@ -106,6 +111,7 @@ class Contact:
             "archived_at": self.archived_at,
             "created_at": self.created_at,
             "updated_at": self.updated_at,
+            "owner": self.owner,
         }
 
 
@@ -287,8 +293,8 @@ def add(
         now = now_utc()
         cur = c.execute(
             "INSERT INTO contact (uuid, handle, name, email, phone, org, team, role, cadence,"
-            " since, connected_on, note, created_at, updated_at, nickname)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " since, connected_on, note, created_at, updated_at, nickname, owner_id)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 new_uuid(),
                 unique_handle(c, name, email),
@@ -305,6 +311,7 @@ def add(
                 now,
                 now,
                 nickname,
+                store.member_id,  # who adds someone looks after them, until a hand-off
             ),
         )
         cid = cur.lastrowid
@@ -387,6 +394,7 @@ def _hydrate(store: Store, rows: list[sqlite3.Row]) -> list[Contact]:
             chunk,
         ):
             tags.setdefault(r[0], []).append(r[1])
+    owners = _owners(store) if any(r["owner_id"] is not None for r in rows) else {}
     return [
         Contact(
             id=r["id"],
@@ -408,11 +416,20 @@ def _hydrate(store: Store, rows: list[sqlite3.Row]) -> list[Contact]:
             updated_at=r["updated_at"],
             segments=segs.get(r["id"], []),
             tags=tags.get(r["id"], []),
+            owner=owners.get(r["owner_id"]),
             nickname=r["nickname"],
             details=more[r["id"]],
         )
         for r in rows
     ]
+
+
+def _owners(store: Store) -> dict[int, dict]:
+    """Team members by id, as a contact's `owner` shows them (a team is a few dozen people)."""
+    return {
+        m[0]: {"id": m[0], "name": m[1], "email": m[2]}
+        for m in store.conn.execute("SELECT id, name, email FROM member")
+    }
 
 
 def resolve(store: Store, ref: str) -> Contact:
@@ -574,9 +591,14 @@ def _search_where(
     query: str | None,
     archived: bool,
     stage: str | None,
+    owners: Owners | None = None,
 ) -> tuple[str, list[object]]:
     where = ["c.archived_at IS NOT NULL" if archived else "c.archived_at IS NULL"]
     params: list[object] = []
+    if owners is not None:  # team mode: one member's contacts (`none`: nobody's)
+        cond, more = owners.sql("c.owner_id")
+        where.append(cond)
+        params += more
     if segment:
         s = seg.get(store, segment)
         where.append("c.id IN (SELECT contact_id FROM contact_segment WHERE segment_id = ?)")
@@ -611,8 +633,9 @@ def search(
     query: str | None = None,
     archived: bool = False,
     stage: str | None = None,
+    owners: Owners | None = None,
 ) -> list[Contact]:
-    where, params = _search_where(store, segment, tag, query, archived, stage)
+    where, params = _search_where(store, segment, tag, query, archived, stage, owners)
     rows = store.conn.execute(
         f"SELECT c.* FROM contact c WHERE {where} ORDER BY c.name COLLATE NOCASE, c.id", params
     ).fetchall()
@@ -629,6 +652,7 @@ class Listed:
     org: str | None
     segments: list[str]
     tags: list[str]
+    owner: str | None = None  # the owner's name (team mode)
 
 
 def listing(
@@ -639,17 +663,22 @@ def listing(
     query: str | None = None,
     archived: bool = False,
     stage: str | None = None,
+    owners: Owners | None = None,
 ) -> list[Listed]:
     """The contacts `search` finds, in its order, with only what a listing shows: three
     statements whatever the count (no Contact objects, no dates parsed)."""
-    where, params = _search_where(store, segment, tag, query, archived, stage)
+    where, params = _search_where(store, segment, tag, query, archived, stage, owners)
     segs, tags = _memberships(store, where, params)
     rows = store.conn.execute(
-        f"SELECT c.id, c.handle, c.name, c.org FROM contact c WHERE {where}"
+        f"SELECT c.id, c.handle, c.name, c.org, c.owner_id FROM contact c WHERE {where}"
         " ORDER BY c.name COLLATE NOCASE, c.id",
         params,
     )
-    return [Listed(*r, segs.get(r[0], []), tags.get(r[0], [])) for r in rows]
+    names = {mid: m["name"] for mid, m in _owners(store).items()}
+    return [
+        Listed(cid, handle, name, org, segs.get(cid, []), tags.get(cid, []), names.get(owner))
+        for cid, handle, name, org, owner in rows
+    ]
 
 
 def listing_json(
@@ -660,11 +689,12 @@ def listing_json(
     query: str | None = None,
     archived: bool = False,
     stage: str | None = None,
+    owners: Owners | None = None,
 ) -> list[dict]:
     """The contacts `search` finds, each as `Contact.as_json` gives it, built from the stored
     text: at 10k contacts, building and formatting Contact objects cost half of
     `srm contacts --json`."""
-    where, params = _search_where(store, segment, tag, query, archived, stage)
+    where, params = _search_where(store, segment, tag, query, archived, stage, owners)
     segs, tags = _memberships(store, where, params)
     more = _details_of(store, where, params)
     cur = store.conn.cursor()
@@ -672,10 +702,11 @@ def listing_json(
     rows = cur.execute(
         "SELECT c.id, c.uuid, c.handle, c.name, c.email, c.phone, c.org, c.team, c.role,"
         " c.cadence, c.since, c.connected_on, c.note, c.snoozed_until, c.archived_at,"
-        f" c.created_at, c.updated_at, c.nickname FROM contact c WHERE {where}"
+        f" c.created_at, c.updated_at, c.nickname, c.owner_id FROM contact c WHERE {where}"
         " ORDER BY c.name COLLATE NOCASE, c.id",
         params,
     )
+    owners_by_id = _owners(store)
     return [
         {
             "id": cid,
@@ -700,6 +731,7 @@ def listing_json(
             "archived_at": archived_at,
             "created_at": created_at,
             "updated_at": updated_at,
+            "owner": owners_by_id.get(owner),
         }
         for (
             cid,
@@ -720,6 +752,7 @@ def listing_json(
             created_at,
             updated_at,
             nickname,
+            owner,
         ) in rows
     ]
 
