@@ -13,23 +13,50 @@ from __future__ import annotations
 import argparse
 import bisect
 import itertools
+import multiprocessing
+import os
+import pickle
 import random
+import sqlite3
 import sys
 import time
-import uuid
+import traceback
+from array import array
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
+from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import TypeVar
 
 from srm.config import DEFAULT_STAGES, Config
 from srm.domain import state
 from srm.domain.contacts import handle_candidates, slug
 from srm.store.db import Store
+from srm.store.migrations import SEARCH_SOURCES
 
 DATA = Path(__file__).resolve().parent / "data"
+# Columns named, so that a column a later schema step adds (with its default) breaks nothing.
+CONTACT_COLUMNS = (
+    "id uuid handle name email phone org team role cadence since connected_on note"
+    " snoozed_until archived_at created_at updated_at"
+)
+INTERACTION_COLUMNS = "id uuid occurred_on channel kind sentiment summary note idea_id created_at"
+FOLLOWUP_COLUMNS = "id uuid contact_id interaction_id text due_on status created_on closed_on"
+
+
+def _insert(table: str, columns: str) -> str:
+    names = columns.split()
+    return f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
+
+
 DEFAULT_TODAY = "2026-11-24"
 YEARS = 5
 BATCH = 50_000
+T = TypeVar("T")
+# A version-4 UUID is 122 random bits with the version (4) and the variant (0b10) set.
+UUID_V4 = 4 << 76 | 2 << 62
+UUID_RANDOM = (1 << 128) - 1 ^ (0xF << 76 | 0x3 << 62)
 
 FIRST = (  # noqa: SIM905 (word lists read better as text)
     "Anna Ben Carla David Elena Farid Greta Hugo Ines Jonas Kira Lars Maria Nils Olga Paul "
@@ -160,33 +187,153 @@ def size_label(n: int) -> str:
     return str(n)
 
 
-def build(path: Path, n_contacts: int, n_interactions: int, seed: int, today: date) -> dict:
+def build(
+    path: Path, n_contacts: int, n_interactions: int, seed: int, today: date, bulk: bool = True
+) -> dict:
+    """Create the store at `path` (replacing it) and fill it; returns row counts.
+
+    `bulk` (the default) fills the tables with their secondary indexes and their search and undo
+    triggers set aside, then builds the indexes and the search index in one pass each and puts
+    the triggers back: the same store srm would have made row by row, several times faster
+    (tests/test_bench_generate.py compares the two).
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     for suffix in ("", "-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
-    store = Store.open(path)
+    store = Store.open(path)  # the real schema, migrations and default segments
     conn = store.conn
-    # A throwaway file being filled once: no journal, no fsync, a big page cache.
-    conn.execute("PRAGMA journal_mode = OFF")
-    conn.execute("PRAGMA synchronous = OFF")
-    conn.execute("PRAGMA cache_size = -1000000")
+    # A throwaway file being filled once: no journal, no fsync, a big page cache. The rows are
+    # valid by construction, so neither foreign keys nor CHECK constraints are tested row by row
+    # (the CHECKs' IN lists alone cost 3.5 µs a row, a third of the whole insert).
+    conn.row_factory = None
+    for pragma in (
+        "journal_mode = OFF",
+        "synchronous = OFF",
+        "cache_size = -1000000",
+        "temp_store = MEMORY",
+        f"foreign_keys = {'OFF' if bulk else 'ON'}",
+        f"ignore_check_constraints = {'ON' if bulk else 'OFF'}",
+    ):
+        conn.execute(f"PRAGMA {pragma}")
     rnd = random.Random(seed)
     g = Gen(rnd, today, dict(conn.execute("SELECT name, id FROM segment")))
     # As srm's own writes do (the CLI registers this hook): each contact's derived state is
     # computed before the commit, for the empty config the benchmark runs with.
     state.keep(store, Config())
-    with store.write():
+    with store.write():  # srm's own write transaction, with whatever it runs before commit
+        # The default segments were made "now": dated today instead, the same options always
+        # give the same store.
+        conn.execute("UPDATE segment SET created_at = ?", (f"{today.isoformat()}T00:00:00+00:00",))
+        set_aside = SetAside(conn) if bulk else None
         people = g.contacts(conn, n_contacts)
         delivered = g.ideas(conn, people, n_contacts // 5)
-        g.interactions(conn, people, max(n_interactions - len(delivered), 0), delivered)
+        # Drawn from a generator of their own, in a second process while this one writes.
+        draws = random.Random(rnd.getrandbits(64))
+        n = max(n_interactions - len(delivered), 0)
+        for batch in streamed(g.interactions(draws, people, n, delivered)):
+            g.flush(conn, *batch)
         g.goals(conn, people)
         g.stages(conn, people)
         g.important_dates(conn, people)
+        if set_aside:
+            set_aside.restore()
     conn.execute("PRAGMA journal_mode = WAL")
     tables = ("contact", "interaction", "interaction_contact", "followup", "idea", "goal")
     counts = {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables}
     store.close()
     return counts
+
+
+class SetAside:
+    """Secondary indexes and the search and undo triggers, dropped for a bulk load and restored.
+
+    Indexes are rebuilt by sorting once instead of growing by random inserts; the search index
+    is filled with one INSERT … SELECT per source, as its migration step does. Undo triggers
+    record nothing while no command is being recorded (`undo_state.command_id` is NULL, as it
+    is here) but still test that on every row. Any other trigger (derived state a later
+    migration keeps in step) stays and runs.
+    """
+
+    def __init__(self, conn: sqlite3.Connection):
+        assert conn.execute("SELECT command_id FROM undo_state").fetchone()[0] is None
+        self.conn = conn
+        self.objects = conn.execute(
+            "SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL AND (type = 'index'"
+            " OR (type = 'trigger' AND (name LIKE 'search!_%' ESCAPE '!'"
+            " OR name LIKE 'undo!_%' ESCAPE '!'))) ORDER BY rowid"
+        ).fetchall()
+        for kind, name, _ in self.objects:
+            conn.execute(f'DROP {kind.upper()} "{name}"')
+
+    def restore(self) -> None:
+        conn = self.conn
+        for kind, _, sql in self.objects:
+            if kind == "index":
+                conn.execute(sql)
+        for kind, table, title, body in SEARCH_SOURCES:
+            body = body or "''"
+            conn.execute(
+                "INSERT INTO search_index (rowid, title, body)"
+                f" SELECT id * 8 + {kind}, {title}, {body} FROM {table}"
+            )
+        for kind, _, sql in self.objects:
+            if kind == "trigger":
+                conn.execute(sql)
+
+
+def streamed(items: Iterator[T]) -> Iterator[T]:
+    """The items, made in a child process while this one uses them.
+
+    Drawing the interactions is a third of a build's CPU time; in a second process it overlaps
+    with SQLite writing the batch before (and on a busy machine it gets a share of its own).
+    The child is forked, so it starts with this process's state and sends pickles back.
+    """
+    ctx = multiprocessing.get_context("fork")
+    receive, send = ctx.Pipe(duplex=False)
+    child = ctx.Process(target=_send_all, args=(items, send))
+    child.start()
+    send.close()
+    try:
+        while data := receive.recv_bytes():  # b"": the child is done
+            yield pickle.loads(data)
+    except EOFError:
+        raise RuntimeError("the process drawing the rows died (its error is above)") from None
+    finally:
+        receive.close()
+        child.join()
+
+
+def _send_all(items: Iterator, send: Connection) -> None:
+    code = 0
+    try:
+        for item in items:
+            send.send_bytes(pickle.dumps(item, pickle.HIGHEST_PROTOCOL))
+        send.send_bytes(b"")
+    except BaseException:
+        traceback.print_exc()
+        code = 1
+    finally:
+        # No interpreter shutdown: nothing of the parent's (its open database) is touched.
+        os._exit(code)
+
+
+def ordered_uuids(r: random.Random, n: int) -> Iterator[str]:
+    """n random version-4 UUIDs in rising order: the i-th drawn in the i-th of n equal slices.
+
+    Rising with the ids they go with, they fill the unique index in order, 2-3× faster than
+    random keys at 10M rows; nothing in srm reads UUIDs in order.
+    """
+    step = (1 << 128) // max(n, 1)
+    bits = step.bit_length() - 1
+    getrandbits = r.getrandbits
+    for i in range(n):
+        yield v4(i * step + getrandbits(bits))
+
+
+def v4(bits: int) -> str:
+    """A version-4 UUID from 128 random bits (the version and variant bits are set)."""
+    h = f"{bits & UUID_RANDOM | UUID_V4:032x}"
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
 class Gen:
@@ -199,7 +346,7 @@ class Gen:
         self.segment_ids = segment_ids
 
     def uuid(self) -> str:
-        return str(uuid.UUID(int=self.rnd.getrandbits(128), version=4))
+        return v4(self.rnd.getrandbits(128))
 
     def day(self, lo: int, hi: int, recent: float = 1.0) -> int:
         """A day in [lo, hi]; recent > 1 leans towards hi (use grows over the years)."""
@@ -229,7 +376,7 @@ class Gen:
             email = f"{local}{cid}@{domain}" if r.random() < 0.9 else None
             since = self.day(self.start - 400, self.today - 7, recent=1.3)
             lo = max(since, self.start)
-            archived = self.day(lo + 30, self.today) if r.random() < 0.04 else None
+            archived = self.day(min(lo + 30, self.today), self.today) if r.random() < 0.04 else None
             cadence = (
                 r.choice(OWN_CADENCES)
                 if r.random() < 0.06
@@ -270,11 +417,7 @@ class Gen:
             seg_rows += [(cid, s) for s in segs]
             tag_rows += [(cid, t) for t in set(r.sample(TAGS, r.choice((0, 0, 1, 1, 2, 3))))]
             people.append(Person(cid, lo, archived or self.today, sorted(segs)))
-        columns = (
-            "id, uuid, handle, name, email, phone, org, team, role, cadence, since, connected_on,"
-            " note, snoozed_until, archived_at, created_at, updated_at"
-        )
-        conn.executemany(f"INSERT INTO contact ({columns}) VALUES ({','.join('?' * 17)})", rows)
+        conn.executemany(_insert("contact", CONTACT_COLUMNS), rows)
         # Their email and phone as srm keeps them (contact.email/phone repeat the preferred).
         conn.executemany(
             "INSERT INTO contact_detail (contact_id, kind, label, value, preferred, position)"
@@ -317,95 +460,128 @@ class Gen:
         conn.executemany("INSERT INTO idea VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
         return delivered
 
-    def interactions(self, conn, people: list[Person], n: int, delivered: list) -> None:
-        """n interactions, heavily skewed: a few contacts are seen weekly, many once a year."""
-        r = self.rnd
+    def interactions(
+        self, r: random.Random, people: list[Person], n: int, delivered: list
+    ) -> Iterator[tuple[list, list, list]]:
+        """n interactions, heavily skewed: a few contacts are seen weekly, many once a year, in
+        batches of (interaction rows, their links to contacts, follow-ups), drawn from `r`.
+
+        The hot loop of a 10M-interaction store: random draws are `random()` against cumulative
+        weights, and dates and time stamps come from tables built once.
+        """
+        rand, bisect_ = r.random, bisect.bisect
         weights = []
         for p in people:
-            u = r.random()
+            u = rand()
             # 3% never logged, 15% dormant, the rest Pareto (80/20), capped so no one dominates.
             w = 0.0 if u < 0.03 else 0.05 if u < 0.18 else min(r.paretovariate(1.16), 50.0)
             weights.append(w * (p.hi - p.lo + 1) / 1826)
         cum = list(itertools.accumulate(weights))
         total = cum[-1]
-        # Draw (day, contact) for every interaction first so ids rise with dates, as in real use.
-        events = []
+        # Draw (day, contact) for every interaction first so ids rise with dates, as in real
+        # use; kept per day in compact arrays (a list of 10M tuples would take gigabytes).
+        start, span = self.start, self.today - self.start + 1
+        by_day = [array("i") for _ in range(span)]
+        los = [p.lo for p in people]
+        widths = [p.hi - p.lo + 1 for p in people]
+        ids = [p.id for p in people]
+        his = [p.hi for p in people]
         for _ in range(n):
-            p = people[bisect.bisect(cum, r.random() * total)]
-            events.append((self.day(p.lo, p.hi, recent=1.2), p.id, None))
-        events += delivered
-        events.sort(key=lambda e: e[0])
-        by_id = {p.id: p for p in people}
-        channels, channel_w = list(CHANNELS), list(CHANNELS.values())
-        rows, links, followups = [], [], []
-        fids = itertools.count(1)
-        for iid, (day, cid, idea_id) in enumerate(events, start=1):
-            on = self.iso(day)
-            kind = "give" if idea_id else r.choices(("checkin", "ask", "give"), (80, 10, 10))[0]
-            u = r.random()
-            sentiment = "negative" if u < 0.02 else "positive" if u < 0.32 else "neutral"
-            topic = r.choice(TOPICS)
-            rows.append(
-                (
-                    iid,
-                    self.uuid(),
-                    on,
-                    r.choices(channels, channel_w)[0],
-                    kind,
-                    sentiment,
-                    f"delivered idea #{idea_id}" if idea_id else topic,
-                    f"Notes on {topic}: next steps agreed." if r.random() < 0.1 else "",
-                    idea_id,
-                    self.stamp(day),
-                )
-            )
-            who = {cid}
-            if r.random() < 0.07:  # meetings with several people: one record, linked to each
-                for _ in range(r.randint(1, 3)):
-                    other = people[bisect.bisect(cum, r.random() * total)]
-                    if other.lo <= day <= other.hi:
-                        who.add(other.id)
-            links += [(iid, c, on) for c in sorted(who)]
-            if r.random() < 0.02:
-                followups.append(self.followup(next(fids), iid, cid, day, by_id[cid]))
-            if len(rows) >= BATCH:
-                self._flush(conn, rows, links, followups)
-        self._flush(conn, rows, links, followups)
+            k = bisect_(cum, rand() * total)
+            # Use grows over the years: days lean towards the end of each contact's span.
+            by_day[los[k] + int(widths[k] * rand() ** (1 / 1.2)) - start].append(k)
+        gives: dict[int, list[tuple[int, int]]] = {}
+        for day, cid, idea_id in delivered:
+            gives.setdefault(day, []).append((cid, idea_id))
+        index_of = {p.id: k for k, p in enumerate(people)}
 
-    def followup(self, fid: int, iid: int, cid: int, day: int, p: Person) -> tuple:
-        """A promise a week or so out; old ones are mostly closed, a few forgotten."""
-        r = self.rnd
-        due = day + r.choice((3, 7, 7, 7, 14, 30))
-        if due < self.today - 30:
-            status = r.choices(("done", "dropped", "open"), (83, 15, 2))[0]
-        else:
-            status = r.choices(("open", "done"), (70, 30))[0]
-        closed = None if status == "open" else min(max(due + r.randint(-5, 10), day), self.today)
-        text = r.choice(("send the deck", "share pricing", "intro to Maria", "book a call"))
-        return (
-            fid,
-            self.uuid(),
-            cid,
-            iid,
-            text,
-            self.iso(due),
-            status,
-            self.iso(day),
-            self.iso(closed) if closed else None,
-        )
+        channels = list(CHANNELS)
+        channel_cum = list(itertools.accumulate(CHANNELS.values()))
+        channel_total = channel_cum[-1]
+        # Time of day 07:00-19:59, whole minutes.
+        clock = [f"T{h:02d}:{m:02d}:00+00:00" for h in range(7, 20) for m in range(60)]
+        notes = [f"Notes on {t}: next steps agreed." for t in TOPICS]
+        n_topics, n_clock = len(TOPICS), len(clock)
+        uuids = ordered_uuids(r, n + len(delivered))
+        fu = self.followups(r)
+        rows, links, followups = [], [], []
+        iid = 0
+        for day in range(start, start + span):
+            on = date.fromordinal(day).isoformat()
+            todays = [(k, None) for k in by_day[day - start]]
+            todays += [(index_of[cid], idea_id) for cid, idea_id in gives.get(day, ())]
+            by_day[day - start] = None  # free as we go
+            for k, idea_id in todays:
+                iid += 1
+                cid = ids[k]
+                if idea_id:
+                    kind = "give"
+                else:
+                    u = rand()
+                    kind = "checkin" if u < 0.8 else "ask" if u < 0.9 else "give"
+                u = rand()
+                sentiment = "negative" if u < 0.02 else "positive" if u < 0.32 else "neutral"
+                t = int(rand() * n_topics)
+                rows.append(
+                    (
+                        iid,
+                        next(uuids),
+                        on,
+                        channels[bisect_(channel_cum, rand() * channel_total)],
+                        kind,
+                        sentiment,
+                        f"delivered idea #{idea_id}" if idea_id else TOPICS[t],
+                        notes[t] if rand() < 0.1 else "",
+                        idea_id,
+                        on + clock[int(rand() * n_clock)],
+                    )
+                )
+                if rand() < 0.07:  # meetings with several people: one record, linked to each
+                    who = {cid}
+                    for _ in range(1 + int(rand() * 3)):
+                        j = bisect_(cum, rand() * total)
+                        if los[j] <= day <= his[j]:
+                            who.add(ids[j])
+                    links += [(iid, c, on) for c in sorted(who)]
+                else:
+                    links.append((iid, cid, on))
+                if rand() < 0.02:
+                    followups.append(fu(iid, cid, day))
+                if len(rows) >= BATCH:
+                    yield rows, links, followups
+                    rows, links, followups = [], [], []
+        yield rows, links, followups
+
+    def followups(self, r: random.Random) -> Callable[[int, int, int], tuple]:
+        """Follow-ups on 2% of interactions, made by the returned function, one per call."""
+        rand, today = r.random, self.today
+        fids = itertools.count(1)
+        offsets = (3, 7, 7, 7, 14, 30)
+        texts = ("send the deck", "share pricing", "intro to Maria", "book a call")
+        iso = self.iso
+
+        def followup(iid: int, cid: int, day: int) -> tuple:
+            """A promise a week or so out; old ones are mostly closed, a few forgotten."""
+            due = day + offsets[int(rand() * 6)]
+            u = rand()
+            if due < today - 30:
+                status = "done" if u < 0.83 else "dropped" if u < 0.98 else "open"
+            else:
+                status = "open" if u < 0.7 else "done"
+            closed = None
+            if status != "open":
+                closed = iso(min(max(due - 5 + int(rand() * 16), day), today))
+            text = texts[int(rand() * 4)]
+            uid = v4(r.getrandbits(128))
+            return (next(fids), uid, cid, iid, text, iso(due), status, iso(day), closed)
+
+        return followup
 
     @staticmethod
-    def _flush(conn, rows: list, links: list, followups: list) -> None:
-        conn.executemany(
-            "INSERT INTO interaction (id, uuid, occurred_on, channel, kind, sentiment, summary,"
-            f" note, idea_id, created_at) VALUES ({','.join('?' * 10)})",
-            rows,
-        )
+    def flush(conn, rows: list, links: list, followups: list) -> None:
+        conn.executemany(_insert("interaction", INTERACTION_COLUMNS), rows)
         conn.executemany("INSERT INTO interaction_contact VALUES (?, ?, ?)", links)
-        conn.executemany(f"INSERT INTO followup VALUES ({','.join('?' * 9)})", followups)
-        rows.clear()
-        links.clear()
-        followups.clear()
+        conn.executemany(_insert("followup", FOLLOWUP_COLUMNS), followups)
 
     def goals(self, conn, people: list[Person]) -> None:
         """Partners' goals, some confirmed since, a few done or dropped."""

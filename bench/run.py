@@ -1,19 +1,31 @@
-"""Time srm commands as whole processes on the benchmark stores; print a markdown table.
+"""Measure srm against its speed goals: every goal, side by side, in one interleaved run.
 
-    .venv/bin/python bench/run.py                 # all cases, 7 rounds
-    .venv/bin/python bench/run.py --runs 11 --peer
+    .venv/bin/python bench/run.py                      # every goal, 7 rounds
+    .venv/bin/python bench/run.py --runs 11 --only due,help
+    .venv/bin/python bench/run.py --list               # the goals and the commands they time
 
-Each case runs once to warm up, then the cases run in turn, round after round (A B C A B C …)
-so a slow spell on the machine hits every case alike; the table shows medians. Missing data
-files are generated first. `srm report` and `srm import` are timed when this srm has them.
+Each round runs every command the chosen goals need once, in turn (A B C … A B C …), after one
+warm-up round, so a slow spell on a shared machine hits a goal's two commands alike. A goal is a
+ratio of two commands measured in the same round (the median of the per-round ratios is shown,
+with their spread), or an absolute limit (the median over rounds). Wall and CPU time (user +
+system) of each process come from `wait4`; peak RSS from GNU time (`/usr/bin/time`), only for
+the commands a memory goal names. Missing or stale stores are generated
+first; Taskwarrior's store and install come from ../shared/tools/peer-bench.
+
+    .venv/bin/python bench/run.py --only pg --pg 'postgresql://postgres@/postgres?host=/tmp/pg'
+
+`--pg URL` adds the team-mode goals: the same commands on a PostgreSQL server (a role that may
+create databases), on a copy of the generated store made there once by `srm db copy`.
 """
 
 from __future__ import annotations
 
 import argparse
-import itertools
+import hashlib
+import importlib.machinery
+import importlib.util
 import os
-import re
+import shlex
 import shutil
 import sqlite3
 import statistics
@@ -23,63 +35,244 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 from generate import DATA, DEFAULT_TODAY
 
 BENCH = Path(__file__).resolve().parent
-PEER_BENCH = BENCH.parent.parent / "shared" / "tools" / "peer-bench"
-SMALL = DATA / "10k-100k.db"  # 10k contacts, 100k interactions
-LARGE = DATA / "10k-1m.db"  # 10k contacts, 1M interactions
-VCARDS = DATA / "10k.vcf"
+PEER_TASKS = 10_000
 MIB = 1024 * 1024
-SERVER_RATIO = 1.3  # team mode: at most this much slower than the file, in the same run
+
+
+@dataclass(frozen=True)
+class Goal:
+    """One row of the goal table.
+
+    `command` and `versus` are command lines; `{name:arg}` fields are filled in by
+    `Bench.field` (a store's path, a scratch copy, the busiest contact …). With `versus`, the
+    goal is the ratio command ÷ versus in the same round; without it, `limit` is in seconds
+    (wall, cpu) or MiB (rss).
+    """
+
+    key: str  # for --only
+    name: str  # as in the issue's table
+    command: str
+    versus: str | None
+    metric: str  # wall | cpu | rss
+    limit: float
+
+
+# Adding a goal is adding a row; a new kind of field (a PostgreSQL server, a capture inbox) is a
+# branch in Bench.field.
+GOALS = [
+    Goal("peer", "`srm due` ÷ `task overdue` (10k tasks)", "srm --db {store:1M} due",
+         "task overdue", "wall", 0.67),
+    Goal("scale", "`srm due` 100k/10M ÷ 10k/1M", "srm --db {store:10M} due",
+         "srm --db {store:1M} due", "wall", 2),
+    Goal("help", "`srm --help` ÷ `python -c pass` (CPU)", "srm --help", "python -c pass",
+         "cpu", 3.5),
+    Goal("log", "`srm log` ÷ `python -c pass`",
+         "srm --db {copy:1M} log {busiest:1M} bench --on {today}", "python -c pass", "wall", 3),
+    Goal("due-all", "`srm due --all` ÷ `srm due`", "srm --db {store:1M} due --all",
+         "srm --db {store:1M} due", "wall", 2),
+    Goal("show-all", "`srm show C --all` (busiest) ÷ `srm due`",
+         "srm --db {store:1M} show {busiest:1M} --all", "srm --db {store:1M} due", "wall", 2),
+    Goal("contacts", "`srm contacts` ÷ `srm due`", "srm --db {store:1M} contacts",
+         "srm --db {store:1M} due", "wall", 2),
+    Goal("contacts", "`srm contacts --json` ÷ `srm due`", "srm --db {store:1M} contacts --json",
+         "srm --db {store:1M} due", "wall", 2),
+    Goal("contacts", "`srm contacts` 1M ÷ 100k", "srm --db {store:1M} contacts",
+         "srm --db {store:100k} contacts", "wall", 1.2),
+    Goal("contacts", "`srm contacts --json` 1M ÷ 100k", "srm --db {store:1M} contacts --json",
+         "srm --db {store:100k} contacts --json", "wall", 1.2),
+    Goal("report", "`srm report` (quarter, 1M) ÷ `python -c pass`",
+         "srm --db {store:1M} report --period 2026Q3", "python -c pass", "wall", 20),
+    Goal("report", "`srm report` 100k/10M ÷ 10k/1M", "srm --db {store:10M} report --period 2026Q3",
+         "srm --db {store:1M} report --period 2026Q3", "wall", 3),
+    Goal("rss", "peak RSS of `srm report` at 1M (MiB)",
+         "srm --db {store:1M} report --period 2026Q3", None, "rss", 64),
+    Goal("rss", "peak RSS of `srm report` at 10M (MiB)",
+         "srm --db {store:10M} report --period 2026Q3", None, "rss", 128),
+    Goal("export", "`srm export --format json` of 1M (s)",
+         "srm --db {store:1M} export --format json --output {scratch:export.json}", None, "wall",
+         5),
+    Goal("import", "`srm import` of 10k vCards into a new store (s)",
+         "srm --db {scratch:import.db} import {vcards:10k}", None, "wall", 10),
+    # Team mode (with --pg URL): the same store on a PostgreSQL server, against the file.
+    Goal("pg", "`srm due` on PostgreSQL ÷ on SQLite (1M)", "srm --db {pg:1M} due",
+         "srm --db {store:1M} due", "wall", 1.3),
+    Goal("pg", "`srm log` on PostgreSQL ÷ on SQLite (1M)",
+         "srm --db {pgcopy:1M} log {busiest:1M} bench --on {today}",
+         "srm --db {copy:1M} log {busiest:1M} bench --on {today}", "wall", 1.3),
+]  # fmt: skip
+
+# The stores: (contacts, interactions), built by generate.py.
+STORES = {"100k": (10_000, 100_000), "1M": (10_000, 1_000_000), "10M": (100_000, 10_000_000)}
 
 
 @dataclass
-class Case:
-    command: str  # as shown in the table
-    store: str
-    args: Callable[[], list[str]]  # built per run: some runs need a fresh file
-    target_ms: float | None
-    times: list[float] = field(default_factory=list)
+class Sample:
+    wall: float  # seconds
+    cpu: float  # seconds, user + system
+    rss: float | None  # MiB, when measured
 
-    @property
-    def median_ms(self) -> float:
-        return statistics.median(self.times) * 1000
+
+@dataclass
+class Command:
+    line: str  # as written in GOALS
+    argv: list[str]
+    env: dict[str, str]
+    after: Callable[[], None] = lambda: None  # clean up after each run
+    rss_file: Path | None = None  # where GNU time writes the peak RSS, when measured
+    samples: list[Sample] = field(default_factory=list)
+
+    def median(self, metric: str) -> float | None:
+        values = [getattr(s, metric) for s in self.samples]
+        return None if None in values else statistics.median(values)
 
 
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--runs", type=int, default=7, help="timed rounds per case (7)")
+    ap.add_argument("--runs", type=int, default=7, help="timed rounds (7)")
+    ap.add_argument("--only", help="comma-separated goal keys (see --list); default all")
+    ap.add_argument("--list", action="store_true", help="print the goals and exit")
     ap.add_argument("--today", default=DEFAULT_TODAY, help="SRM_TODAY (the generator's today)")
-    ap.add_argument("--peer", action="store_true", help="also run peer-bench (Taskwarrior)")
     ap.add_argument(
         "--no-pyc", action="store_true", help="no bytecode cache: compile srm on every run"
     )
     ap.add_argument(
         "--pg",
         metavar="URL",
-        help="also time `srm due` and `srm log` on this PostgreSQL server (a role that may"
-        " create databases, e.g. postgresql://postgres@/postgres?host=/tmp/pg); the 1M store"
-        " is copied there once (srm db copy)",
+        help="a PostgreSQL server for the team-mode goals (a role that may create databases,"
+        " e.g. postgresql://postgres@/postgres?host=/tmp/pg); without it they are left out",
     )
     a = ap.parse_args(argv)
-    srm = srm_command()
+    goals = GOALS if a.pg or a.list else [g for g in GOALS if "{pg" not in g.command]
+    if a.only:
+        keys = set(a.only.split(","))
+        unknown = keys - {g.key for g in GOALS}
+        if unknown:
+            ap.error(f"unknown goal keys {sorted(unknown)}; see --list")
+        goals = [g for g in goals if g.key in keys]
+        if not goals:
+            ap.error("the pg goals need --pg URL")
+    if a.list:
+        for g in goals:
+            versus = f"  ÷  {g.versus}" if g.versus else ""
+            print(f"{g.key:9s} {g.name}\n{'':9s}   {g.command}{versus}  [{g.metric} ≤ {g.limit}]")
+        return
     with tempfile.TemporaryDirectory(prefix="srm-bench-") as tmp:
-        work = Path(tmp)
-        env = bench_env(work, a.today, pyc=not a.no_pyc)
-        ensure_data()
-        cases = build_cases(srm, work, env, a.today)
-        if a.pg:
-            cases += server_cases(srm, env, a.pg, a.today)
-        time_cases(srm, cases, env, a.runs)
-        print(markdown(cases, a.runs, pyc=not a.no_pyc))
-        print()
-        print(memory_table(srm, env))
-        if a.peer:
-            print()
-            print(peer(srm, env, a.runs))
+        bench = Bench(Path(tmp), a.today, pyc=not a.no_pyc, server=a.pg)
+        lines = dict.fromkeys(x for g in goals for x in (g.command, g.versus) if x)
+        rss = {g.command for g in goals if g.metric == "rss"}
+        commands = {line: bench.command(line, rss=line in rss) for line in lines}
+        load_before = os.getloadavg()
+        run_rounds(list(commands.values()), a.runs)
+        print(report(goals, commands, a.runs, bench, load_before))
+
+
+class Bench:
+    """Fills in the fields of command lines: stores, copies, contacts, scratch files."""
+
+    def __init__(self, work: Path, today: str, pyc: bool, server: str | None = None):
+        self.work = work
+        self.server = server
+        self.today = today
+        self.pyc = pyc
+        self.env = bench_env(work, today, pyc)
+        self.srm = srm_command()
+        self.rss_files: list[Path] = []
+
+    def command(self, line: str, rss: bool = False) -> Command:
+        after: list[Callable[[], None]] = []
+        argv = [self.field(w[1:-1], after) if w[:1] == "{" else w for w in shlex.split(line)]
+        env = self.env
+        if argv[0] == "srm":
+            argv[:1] = self.srm
+        elif argv[0] == "python":
+            argv[0] = sys.executable
+        elif argv[0] == "task":
+            env = {**self.env, "TASKRC": taskwarrior_rc()}
+        rss_file = None
+        if rss:
+            # Not wait4's ru_maxrss: a child spawned from this process inherits this process's
+            # own peak at exec. GNU time's child starts from GNU time's few hundred kB.
+            if not Path("/usr/bin/time").exists():
+                sys.exit("/usr/bin/time is missing: apt-get install time")
+            rss_file = self.work / f"rss-{len(self.rss_files)}"
+            self.rss_files.append(rss_file)
+            argv = ["/usr/bin/time", "-f", "%M", "-o", str(rss_file), *argv]
+        return Command(line, argv, env, lambda: [f() for f in after], rss_file)
+
+    def field(self, spec: str, after: list[Callable[[], None]]) -> str:
+        name, _, arg = spec.partition(":")
+        if name == "store":
+            return str(ensure_store(arg))
+        if name == "copy":  # for commands that write: the generated stores stay as generated
+            return str(self.copy(arg))
+        if name == "busiest":
+            return busiest_contact(ensure_store(arg))
+        if name == "today":
+            return self.today
+        if name == "scratch":  # a file the command makes, removed after each run
+            path = self.work / arg
+            after += [lambda p=p: p.unlink(missing_ok=True) for p in scratch_files(path)]
+            return str(path)
+        if name == "vcards":
+            return str(ensure_vcards(arg))
+        if name == "pg":  # the store copied to the server, once per generated store
+            return self.on_server(arg)
+        if name == "pgcopy":  # for commands that write, as `copy`
+            return self.on_server(arg, scratch=True)
+        raise ValueError(f"unknown field {{{spec}}}")
+
+    @cache  # noqa: B019 (one Bench per run)
+    def on_server(self, label: str, scratch: bool = False) -> str:
+        """The URL of a database on --pg's server holding store `label`: copied there by
+        `srm db copy` when missing or built from another store (the fingerprint is the
+        database's comment); `scratch`, a copy of that made for this run."""
+        from urllib.parse import urlsplit, urlunsplit
+
+        import psycopg2
+
+        if self.server is None:
+            sys.exit("the pg goals need --pg URL")
+        kept = f"srm_bench_{label.lower()}"
+        path = ensure_store(label)
+        want = path.with_name(path.name + ".built").read_text().strip()
+        admin = psycopg2.connect(self.server)
+        admin.autocommit = True
+        cur = admin.cursor()
+
+        def url(name: str) -> str:
+            return urlunsplit(urlsplit(self.server)._replace(path="/" + name))
+
+        cur.execute(
+            "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s",
+            (kept,),
+        )
+        row = cur.fetchone()
+        if row is None or row[0] != want:
+            print(f"copying {path.name} to the server …", file=sys.stderr)
+            cur.execute(f'DROP DATABASE IF EXISTS "{kept}" WITH (FORCE)')
+            cur.execute(f'CREATE DATABASE "{kept}"')
+            copy = [*self.srm, "--db", str(path), "db", "copy", "--to", url(kept)]
+            subprocess.run(copy, env=self.env, stdin=subprocess.DEVNULL, check=True)
+            cur.execute(f"COMMENT ON DATABASE \"{kept}\" IS '{want}'")
+        name = kept
+        if scratch:
+            name = f"{kept}_scratch"
+            cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            cur.execute(f'CREATE DATABASE "{name}" TEMPLATE "{kept}"')
+        admin.close()
+        return url(name)
+
+    @cache  # noqa: B019 (one Bench per run)
+    def copy(self, label: str) -> Path:
+        path = self.work / f"copy-{label}.db"
+        shutil.copyfile(ensure_store(label), path)
+        return path
 
 
 def srm_command() -> list[str]:
@@ -109,196 +302,180 @@ def bench_env(work: Path, today: str, pyc: bool) -> dict[str, str]:
     return env
 
 
-def ensure_data() -> None:
-    jobs = [
-        (SMALL, ["generate.py", "--interactions", "100000", "--out", str(SMALL)]),
-        (LARGE, ["generate.py", "--interactions", "1000000", "--out", str(LARGE)]),
-        (VCARDS, ["generate_vcards.py", "--out", str(VCARDS)]),
-    ]
-    for path, cmd in jobs:
-        if not path.exists():
-            print(f"generating {path.name} …", file=sys.stderr)
-            subprocess.run(
-                [sys.executable, str(BENCH / cmd[0]), *cmd[1:]], check=True, stdout=sys.stderr
-            )
+def fingerprint(contacts: int, interactions: int) -> str:
+    """What a store was built from: the generator, srm's schema code (srm/store), the size."""
+    import srm.store
+
+    h = hashlib.sha256(f"{contacts}/{interactions}".encode())
+    for path in [BENCH / "generate.py", *sorted(Path(srm.store.__file__).parent.glob("*.py"))]:
+        h.update(path.read_bytes())
+    return h.hexdigest()[:16]
 
 
-def has_command(srm: list[str], name: str, env: dict[str, str]) -> bool:
-    return run_quiet([*srm, name, "--help"], env).returncode == 0
+@cache
+def ensure_store(label: str) -> Path:
+    """The store for `label`, (re)generated when missing or built by another generator/schema."""
+    contacts, interactions = STORES[label]
+    from generate import size_label
+
+    path = DATA / f"{size_label(contacts)}-{size_label(interactions)}.db"
+    stamp = path.with_name(path.name + ".built")
+    want = fingerprint(contacts, interactions)
+    if path.exists() and stamp.exists() and stamp.read_text().strip() == want:
+        return path
+    print(f"generating {path.name} …", file=sys.stderr)
+    stamp.unlink(missing_ok=True)
+    cmd = [sys.executable, str(BENCH / "generate.py"), "--contacts", str(contacts)]
+    cmd += ["--interactions", str(interactions), "--out", str(path)]
+    subprocess.run(cmd, check=True, stdout=sys.stderr)
+    stamp.write_text(want + "\n")
+    return path
 
 
+def scratch_files(path: Path) -> list[Path]:
+    """A scratch file and what SQLite may leave beside it."""
+    return [path, *(path.with_name(path.name + s) for s in ("-wal", "-shm", "-journal"))]
+
+
+@cache
+def ensure_vcards(label: str) -> Path:
+    """bench/data/<label>.vcf, generated when missing (generate_vcards.py)."""
+    path = DATA / f"{label}.vcf"
+    if not path.exists():
+        cards = {"10k": 10_000}[label]
+        print(f"generating {path.name} …", file=sys.stderr)
+        cmd = [sys.executable, str(BENCH / "generate_vcards.py"), "--cards", str(cards)]
+        subprocess.run([*cmd, "--out", str(path)], check=True, stdout=sys.stderr)
+    return path
+
+
+@cache
 def busiest_contact(db: Path) -> str:
-    """The active contact with the longest history: the worst case for `srm log`."""
+    """The active contact with the longest history: the worst case for `log` and `show`."""
     conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     row = conn.execute(
-        "SELECT c.handle FROM contact c WHERE c.archived_at IS NULL ORDER BY"
-        " (SELECT count(*) FROM interaction_contact ic WHERE ic.contact_id = c.id) DESC, c.id"
-        " LIMIT 1"
+        "SELECT c.handle FROM contact c JOIN interaction_contact ic ON ic.contact_id = c.id"
+        " WHERE c.archived_at IS NULL GROUP BY c.id ORDER BY count(*) DESC, c.id LIMIT 1"
     ).fetchone()
     conn.close()
     return row[0]
 
 
-def build_cases(srm: list[str], work: Path, env: dict[str, str], today: str) -> list[Case]:
-    # `srm log` writes: it gets a copy, so the benchmark stores stay as generated.
-    log_db = work / "log.db"
-    shutil.copyfile(LARGE, log_db)
-    who = busiest_contact(LARGE)
-    cases = [Case("srm --help", "—", lambda: ["--help"], 150)]
-    for label, db in (("100k", SMALL), ("1M", LARGE)):
-        cases.append(Case("srm due", label, lambda db=db: ["--db", str(db), "due"], 250))
-    for label, db in (("100k", SMALL), ("1M", LARGE)):
-        args = ["--db", str(db), "due", "--json"]
-        cases.append(Case("srm due --json", label, lambda args=args: args, 250))
-    log_args = ["--db", str(log_db), "log", who, "bench", "--on", today]
-    cases.append(Case(f"srm log {who} …", "1M", lambda: log_args, 200))
-    if has_command(srm, "report", env):
-        for label, db in (("100k", SMALL), ("1M", LARGE)):
-            args = ["--db", str(db), "report", "--period", "2026Q3"]
-            cases.append(Case("srm report --period 2026Q3", label, lambda args=args: args, 1000))
-    if has_command(srm, "import", env):
-        fresh = (work / f"import-{n}.db" for n in itertools.count())
-        cases.append(
-            Case(
-                "srm import 10k vCards",
-                "empty",
-                lambda: ["--db", str(next(fresh)), "import", str(VCARDS)],
-                10_000,
-            )
+@cache
+def taskwarrior_rc() -> str:
+    """Taskwarrior installed and its 10k-task store built, both by peer-bench's own code.
+
+    peer-bench lives in `shared/tools/` beside the repository (../shared from a checkout).
+    """
+    found = [p / "shared/tools/peer-bench" for p in BENCH.parents]
+    path = next((p for p in found if p.exists()), None)
+    if path is None:
+        sys.exit("shared/tools/peer-bench not found above the repository")
+    loader = importlib.machinery.SourceFileLoader("peer_bench", str(path))
+    peer = importlib.util.module_from_spec(importlib.util.spec_from_loader(loader.name, loader))
+    loader.exec_module(peer)
+    peer.ensure_task()
+    return peer.ensure_store(PEER_TASKS)
+
+
+def run_once(c: Command) -> Sample:
+    with tempfile.TemporaryFile() as errors:
+        start = time.perf_counter()
+        p = subprocess.Popen(
+            c.argv, env=c.env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=errors
         )
-    return cases
+        _, status, usage = os.wait4(p.pid, 0)
+        wall = time.perf_counter() - start
+        p.returncode = code = os.waitstatus_to_exitcode(status)
+        c.after()
+        if code != 0:
+            errors.seek(0)
+            tail = errors.read()[-800:].decode(errors="replace")
+            sys.exit(f"{shlex.join(c.argv)} exited {code}:\n{tail}")
+    rss = int(c.rss_file.read_text().split()[-1]) * 1024 / MIB if c.rss_file else None
+    return Sample(wall, usage.ru_utime + usage.ru_stime, rss)
 
 
-def server_cases(srm: list[str], env: dict[str, str], url: str, today: str) -> list[Case]:
-    """`srm due` and `srm log` on the 1M store copied to a PostgreSQL server (loopback or a
-    unix socket), beside the same commands on the file: team mode's cost."""
-    import psycopg2
-
-    admin = psycopg2.connect(url)
-    admin.autocommit = True
-    cur = admin.cursor()
-
-    def database(name: str) -> str:
-        from urllib.parse import urlsplit, urlunsplit
-
-        return urlunsplit(urlsplit(url)._replace(path="/" + name))
-
-    cur.execute("SELECT 1 FROM pg_database WHERE datname = 'srm_bench_1m'")
-    if cur.fetchone() is None:
-        print("copying the 1M store to the server (once)…", file=sys.stderr)
-        cur.execute("CREATE DATABASE srm_bench_1m")
-        copy = [*srm, "--db", str(LARGE), "db", "copy", "--to", database("srm_bench_1m")]
-        p = subprocess.run(copy, env=env, stdin=subprocess.DEVNULL, capture_output=True)
-        if p.returncode != 0:
-            cur.execute("DROP DATABASE srm_bench_1m")
-            sys.exit(f"srm db copy failed: {p.stderr.decode()[-500:]}")
-    # `srm log` writes: into a copy, as on the file.
-    cur.execute("DROP DATABASE IF EXISTS srm_bench_log")
-    cur.execute("CREATE DATABASE srm_bench_log TEMPLATE srm_bench_1m")
-    admin.close()
-    who = busiest_contact(LARGE)
-    due = ["--db", database("srm_bench_1m"), "due"]
-    log = ["--db", database("srm_bench_log"), "log", who, "bench", "--on", today]
-    return [
-        Case("srm due", "1M, PostgreSQL", lambda: due, None),
-        Case(f"srm log {who} …", "1M, PostgreSQL", lambda: log, None),
-    ]
-
-
-def run_quiet(cmd: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        cmd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
-
-
-def time_once(cmd: list[str], env: dict[str, str]) -> float:
-    start = time.perf_counter()
-    p = run_quiet(cmd, env)
-    took = time.perf_counter() - start
-    if p.returncode != 0:
-        sys.exit(f"{' '.join(cmd)} exited {p.returncode}: {p.stderr.decode()[-500:]}")
-    return took
-
-
-def time_cases(srm: list[str], cases: list[Case], env: dict[str, str], runs: int) -> None:
-    for c in cases:  # warm-up: OS page cache, .pyc files
-        time_once([*srm, *c.args()], env)
+def run_rounds(commands: list[Command], runs: int) -> None:
+    for c in commands:  # warm-up: the OS page cache, bytecode
+        run_once(c)
     for n in range(runs):
         print(f"round {n + 1}/{runs}", file=sys.stderr)
-        for c in cases:
-            c.times.append(time_once([*srm, *c.args()], env))
+        for c in commands:
+            c.samples.append(run_once(c))
 
 
-def markdown(cases: list[Case], runs: int, pyc: bool) -> str:
-    cache = "bytecode cached" if pyc else "no bytecode cache"
+UNITS = {"wall": "s", "cpu": "s CPU", "rss": "MiB"}
+
+
+def report(
+    goals: list[Goal], commands: dict[str, Command], runs: int, bench: Bench, load: tuple
+) -> str:
+    """The goal table, then each command's medians. Beside a goal on wall time, its CPU time
+    (the ratio of CPU times, or the seconds): on a loaded machine, waiting for a core inflates
+    wall time, not CPU time."""
+    commit = git_commit()
+    cache_note = "bytecode cached" if bench.pyc else "no bytecode cache"
     lines = [
-        f"Medians of {runs} runs after a warm-up ({cache}); times in ms.",
+        f"commit {commit}, {runs} interleaved rounds after a warm-up ({cache_note}); load"
+        f" average {load[0]:.1f} before, {os.getloadavg()[0]:.1f} after",
         "",
-        "| command | store | median | min | max | target | met |",
+        "| goal | metric | median | rounds (min–max) | CPU | goal | met |",
         "|---|---|---:|---:|---:|---:|---|",
     ]
-    for c in cases:
-        target = f"≤ {c.target_ms:.0f}" if c.target_ms else "—"
-        met = "—" if c.target_ms is None else "yes" if c.median_ms <= c.target_ms else "**no**"
+    met_all = True
+    for g in goals:
+        a = commands[g.command]
+        cpu = ""
+        if g.versus:
+            b = commands[g.versus]
+            values = ratios(a, b, g.metric)
+            fmt = "{:.2f}"
+            if g.metric == "wall":
+                cpu = f"{statistics.median(ratios(a, b, 'cpu')):.2f}"
+        else:
+            values = [getattr(x, g.metric) for x in a.samples]
+            fmt = "{:.1f}"
+            if g.metric == "wall":
+                cpu = f"{a.median('cpu'):.1f}"
+        value = statistics.median(values)
+        met = value <= g.limit
+        met_all &= met
+        spread = f"{fmt.format(min(values))}–{fmt.format(max(values))}"
         lines.append(
-            f"| `{c.command}` | {c.store} | {c.median_ms:.0f} | {min(c.times) * 1000:.0f}"
-            f" | {max(c.times) * 1000:.0f} | {target} | {met} |"
+            f"| {g.name} | {g.metric} | {fmt.format(value)} | {spread} | {cpu} | ≤ {g.limit:g}"
+            f" | {'yes' if met else '**no**'} |"
         )
-    by = {(c.command, c.store): c for c in cases}
-    for command in ("srm due", "srm due --json", "srm report --period 2026Q3"):
-        if (command, "1M") in by:
-            ratio = by[command, "1M"].median_ms / by[command, "100k"].median_ms
-            lines.append("")
-            lines.append(f"`{command}` 1M / 100k interactions: {ratio:.2f}×")
-    for c in cases:
-        if c.store == "1M, PostgreSQL":
-            ratio = c.median_ms / by[c.command, "1M"].median_ms
-            met = "yes" if ratio <= SERVER_RATIO else "**no**"
-            lines.append("")
-            lines.append(
-                f"`{c.command}` PostgreSQL / SQLite, same run: {ratio:.2f}×"
-                f" (target ≤ {SERVER_RATIO}×: {met})"
-            )
+    lines += [
+        "",
+        f"Every goal met: {'yes' if met_all else 'no'}.",
+        "",
+        "| command | wall (ms) | CPU (ms) | peak RSS (MiB) |",
+        "|---|---:|---:|---:|",
+    ]
+    for c in commands.values():
+        rss = c.median("rss")
+        lines.append(
+            f"| `{c.line}` | {c.median('wall') * 1000:.0f} | {c.median('cpu') * 1000:.0f}"
+            f" | {'—' if rss is None else f'{rss:.1f}'} |"
+        )
     return "\n".join(lines)
 
 
-def peak_rss_mib(cmd: list[str], env: dict[str, str]) -> float:
-    """Peak resident memory from GNU time (`apt-get install time` if /usr/bin/time is missing)."""
-    if not Path("/usr/bin/time").exists():
-        sys.exit("/usr/bin/time is missing: apt-get install time")
+def ratios(a: Command, b: Command, metric: str) -> list[float]:
+    """a ÷ b for each round."""
+    return [
+        getattr(x, metric) / getattr(y, metric) for x, y in zip(a.samples, b.samples, strict=True)
+    ]
+
+
+def git_commit() -> str:
     p = subprocess.run(
-        ["/usr/bin/time", "-v", *cmd], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        ["git", "-C", str(BENCH), "describe", "--always", "--dirty"],
+        capture_output=True,
+        text=True,
     )
-    m = re.search(r"Maximum resident set size \(kbytes\): (\d+)", p.stderr.decode())
-    if p.returncode != 0 or not m:
-        sys.exit(f"{' '.join(cmd)} failed under /usr/bin/time: {p.stderr.decode()[-500:]}")
-    return int(m.group(1)) * 1024 / MIB
-
-
-def memory_table(srm: list[str], env: dict[str, str]) -> str:
-    lines = ["| command | store | peak RSS | target | met |", "|---|---|---:|---:|---|"]
-    for args, label, target in (
-        (["due"], "100k", None),
-        (["due"], "1M", 80),
-        (["due", "--json"], "1M", None),
-    ):
-        db = LARGE if label == "1M" else SMALL
-        mib = peak_rss_mib([*srm, "--db", str(db), *args], env)
-        met = "—" if target is None else "yes" if mib <= target else "**no**"
-        shown = f"≤ {target} MiB" if target else "—"
-        lines.append(f"| `srm {' '.join(args)}` | {label} | {mib:.1f} MiB | {shown} | {met} |")
-    return "\n".join(lines)
-
-
-def peer(srm: list[str], env: dict[str, str], runs: int) -> str:
-    """Taskwarrior's `task next` / `task overdue` over 10k tasks, timed beside `srm due` at 1M."""
-    if not PEER_BENCH.exists():
-        return f"(peer-bench not found at {PEER_BENCH})"
-    cmd = [str(PEER_BENCH), "--runs", str(runs), "--", *srm, "--db", str(LARGE), "due"]
-    p = subprocess.run(cmd, env=env, capture_output=True, text=True)
-    if p.returncode != 0:
-        return f"peer-bench failed ({p.returncode}): {p.stderr[-500:]}"
-    return "```\n" + p.stdout.strip() + "\n```"
+    return p.stdout.strip() or "unknown"
 
 
 if __name__ == "__main__":

@@ -28,6 +28,7 @@ import pytest
 import typer
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
+from typer import _click as click
 from typer.testing import CliRunner
 
 from srm.cli.app import FILE_METAVARS, app
@@ -56,12 +57,16 @@ STATS: Counter = Counter()
 OTHER_ERRORS: Counter = Counter()  # exit 1 ("other error"): what they were, for the summary
 
 
-def leaf_commands(group=None, path=()):
-    """(words, click command) for every command that runs something, from the live tree."""
+def leaf_commands(group=None, path=(), ctx=None):
+    """(words, click command) for every command that runs something, from the live tree
+    (asked for by name, as click does: the root builds each command when asked)."""
     group = group or typer.main.get_command(app)
-    for name, cmd in group.commands.items():
+    ctx = ctx or click.Context(group, info_name="srm")
+    for name in group.list_commands(ctx):
+        cmd = group.get_command(ctx, name)
         if hasattr(cmd, "commands"):
-            yield from leaf_commands(cmd, (*path, name))
+            sub = click.Context(cmd, info_name=name, parent=ctx)
+            yield from leaf_commands(cmd, (*path, name), sub)
         else:
             yield (*path, name), cmd
 

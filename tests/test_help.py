@@ -3,17 +3,22 @@
 from pathlib import Path
 
 import typer
+from typer import _click as click
 
 from srm.cli.app import app
 from srm.errors import EXIT_CODES
 
 
-def _commands(group, prefix=()):
-    for name, cmd in group.commands.items():
+def _commands(group, prefix=(), ctx=None):
+    """Every command under `group`, asked for by name as click does (the root builds each
+    command when asked)."""
+    ctx = ctx or click.Context(group, info_name="srm")
+    for name in group.list_commands(ctx):
+        cmd = group.get_command(ctx, name)
         path = (*prefix, name)
         yield path, cmd
         if hasattr(cmd, "commands"):
-            yield from _commands(cmd, path)
+            yield from _commands(cmd, path, click.Context(cmd, info_name=name, parent=ctx))
 
 
 def test_every_command_and_option_has_help_text():

@@ -5,7 +5,6 @@ from __future__ import annotations
 import ast
 import errno
 import gc
-import importlib
 import inspect
 import os
 import re
@@ -16,35 +15,84 @@ from typing import Annotated, Any
 
 import typer
 from typer import _click as click  # typer's own copy of click: its errors are formatted here
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
+from typer.models import DefaultPlaceholder
 
 from srm import __version__
 from srm.cli.context import AppContext
 from srm.errors import SrmError, StoreError
 
-# Each module adds its commands with register(app); heavy imports stay inside the commands.
-# The order is the order of the panels in `srm --help`.
-COMMAND_MODULES = (
-    "daily",
-    "interactions",
-    "contacts",
-    "segments",
-    "brief",
-    "ideas",
-    "goals",
-    "stages",
-    "important_dates",
-    "report",
-    "transfer",
-    "capture",
-    "db",
-    "undo",
-    "demo",
-)
+# Every command: (module in srm.cli, panel in `srm --help`, the short help listed there), in
+# the order of `srm --help`. Only the module of the command that runs is imported; its
+# register(app) adds it (with the same panel, and the short help as its docstring's first
+# paragraph: tests/test_help_format.py holds them equal).
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "log": ("daily", "Daily", "Log an interaction right after it happens; it resets each contact's check-in cadence."),
+    "due": ("daily", "Daily", "Who needs attention: overdue check-ins, follow-ups and more, most urgent first."),
+    "snooze": ("daily", "Daily", "Hide a contact's check-in through a date; logging an interaction clears the snooze."),
+    "followups": ("daily", "Daily", "List open follow-ups (promises), soonest due first."),
+    "timeline": ("interactions", "Daily", "Every interaction across contacts, newest first, with its id: what did I do this week?"),
+    "search": ("interactions", "Daily", "Search everything you wrote, best matches first."),
+    "followup": ("daily", "Daily", "Promises to keep: add one made outside a meeting, reschedule, mark done or drop."),
+    "interaction": ("interactions", "Daily", "Correct or remove a logged interaction (ids: srm timeline, srm show)."),
+    "add": ("contacts", "Contacts", "Add a contact. Its handle (used to refer to it) is derived from the name."),
+    "contacts": ("contacts", "Contacts", "List contacts with their cadence, last interaction and next check-in."),
+    "show": ("contacts", "Contacts", "Show one contact: details, next check-in, interactions, follow-ups, goals, ideas, dates."),
+    "edit": ("contacts", "Contacts", "Change a contact. Pass an empty string (--org '') to clear a field."),
+    "archive": ("contacts", "Contacts", "Archive a contact: kept with its history, but no longer listed or due."),
+    "unarchive": ("contacts", "Contacts", "Bring an archived contact back."),
+    "rm": ("contacts", "Contacts", "Erase a contact and their history for good (a data-protection erasure)."),
+    "merge": ("contacts", "Contacts", "Merge two contacts who are one person: OTHER's history moves to KEEP, then OTHER goes."),
+    "duplicates": ("contacts", "Contacts", "List contacts that are likely one person: same email, same name, same phone number."),
+    "segments": ("segments", "Contacts", "List segments with their cadence, weight and number of contacts."),
+    "segment": ("segments", "Contacts", "Manage segments: groups of stakeholders with a default cadence."),
+    "brief": ("brief", "Relationships", "Before a meeting: who they are, recent talks, their goals, what you owe and can offer."),
+    "ideas": ("ideas", "Relationships", "List non-ask ideas: open ones first (oldest first), then delivered and dropped."),
+    "goals": ("goals", "Relationships", "List partners' goals and how long since each was confirmed as still their priority."),
+    "stage": ("stages", "Relationships", "Move a contact to a stage of the relationship; the history is kept."),
+    "stages": ("stages", "Relationships", "How many contacts are at each stage, or one contact's moves from stage to stage."),
+    "dates": ("important_dates", "Relationships", "List dates that matter by their next occurrence, soonest first."),
+    "idea": ("ideas", "Relationships", "Ways to help someone that bring you nothing in return: add, edit, done, drop."),
+    "goal": ("goals", "Relationships", "What your partners are trying to achieve: add, edit, confirm, done, drop."),
+    "date": ("important_dates", "Relationships", "Dates that matter (birthdays, anniversaries, promotions): add, rm."),
+    "team": ("team", "Team", "The people sharing this store: the contacts each owns, what is overdue, their activity."),
+    "handoff": ("team", "Team", "Give a contact a new owner; the hand-off and its note stay in the contact's history."),
+    "who": ("team", "Team", "Who on the team knows a person or organisation best, to ask for a warm introduction."),
+    "report": ("report", "Review", "The quarterly review, each figure beside the previous period's (default: this quarter)."),
+    "import": ("transfer", "Import and export", "Import contacts from vCard (Google, Apple, Outlook, Android …), CSV or an srm export."),
+    "export": ("transfer", "Import and export", "Export your data: everything as JSON, contacts as CSV or vCard, due dates as iCalendar."),
+    "capture": ("capture", "Import and export", "Log interactions from your calendar and your mail, without typing: past events with contacts, mail you sent them. Capturing again adds nothing; srm undo takes a capture back."),
+    "backup": ("db", "Data", "Back up the store: a consistent copy made while srm may be in use, readable by you only."),
+    "restore": ("db", "Data", "Replace the store with a backup, after checking it; the store as it was is backed up."),
+    "doctor": ("db", "Data", "Check the store: integrity, links, schema, migration record, derived state, permissions, log, backups."),
+    "undo": ("undo", "Data", "Revert the most recent command that changed the store; again to go further back."),
+    "demo": ("demo", "Data", "Build a sample workspace (never your own database); show its contacts, due list and report."),
+    "db": ("db", "Data", "The database: where it is, whether it is healthy, what was erased."),
+}  # fmt: skip
 # Parameters with these metavars name files: any bytes are a valid file name on Linux, so
 # they may hold what isn't UTF-8. Every other argument is text srm stores or compares.
 FILE_METAVARS = ("FILE", "PATH")
 _SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+class HelpCommand(TyperCommand):
+    """A command whose --help is drawn by srm.cli.help (typer's look, without Rich)."""
+
+    def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        _print_help(self, ctx)
+
+
+class HelpGroup(TyperGroup):
+    """A group of subcommands (srm followup, srm db …), its --help drawn by srm.cli.help."""
+
+    def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        _print_help(self, ctx)
+
+
+def _print_help(command: click.Command, ctx: click.Context, commands: list | None = None) -> None:
+    from srm.cli.help import Screen, render
+
+    sys.stdout.write(render(command, ctx, Screen.detect(), commands))
 
 
 class SrmGroup(TyperGroup):
@@ -52,7 +100,27 @@ class SrmGroup(TyperGroup):
 
     Usage errors (an unknown command or option, a bad value) are exit 2; an SrmError its own
     code; anything else a one-line "internal error" (exit 1). --debug shows the traceback.
+
+    Its commands are built when asked for (`get_command`), from COMMANDS: `srm due` imports
+    and builds `due` alone, and `srm --help` lists them all from the table.
     """
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in COMMANDS:
+            self.commands[cmd_name] = _load(cmd_name)
+        command = self.commands.get(cmd_name)
+        if command is not None and ctx.resilient_parsing:  # parsing for shell completion
+            from srm.cli import completion
+
+            completion.attach(command, (cmd_name,))
+        return command
+
+    def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, short, panel) for name, (_, panel, short) in COMMANDS.items()]
+        _print_help(self, ctx, rows)
 
     def main(  # type: ignore[override]
         self,
@@ -71,9 +139,9 @@ class SrmGroup(TyperGroup):
         except click.exceptions.ClickException as e:
             code = _usage_error(e)
         except typer.Abort:  # no answer to a question (end of input, Ctrl-C): end its line
-            from srm.cli.output import err
+            from srm.cli.output import message
 
-            err().print()
+            message("")
             _say("aborted: nothing was changed (--yes answers yes where a command asks)")
             code = 1
         code = code if isinstance(code, int) else 0
@@ -95,14 +163,6 @@ class SrmGroup(TyperGroup):
         protected = getattr(ctx, "_protected_args", None) or getattr(ctx, "protected_args", [])
         ctx.meta["srm.command"] = [*protected, *ctx.args]
         return rest
-
-    def get_command(self, ctx: typer.Context, cmd_name: str):  # type: ignore[override]
-        command = super().get_command(ctx, cmd_name)
-        if command is not None and ctx.resilient_parsing:  # parsing for shell completion
-            from srm.cli import completion
-
-            completion.attach(command, (cmd_name,))
-        return command
 
     def invoke(self, ctx: typer.Context):  # type: ignore[override]
         try:
@@ -145,10 +205,10 @@ class _NotUtf8(click.exceptions.UsageError):
 
 def _say(text: str) -> None:
     """The error line: one line whatever the message quotes (line breaks become spaces)."""
-    from srm.cli.output import err, esc
+    from srm.cli.output import esc, message
     from srm.domain.common import strip_controls
 
-    err().print(f"[bold red]srm:[/] {esc(strip_controls(text, keep_lines=False))}", soft_wrap=True)
+    message(f"[bold red]srm:[/] {esc(strip_controls(text, keep_lines=False))}")
 
 
 def _fail(ctx: typer.Context, text: str, code: int) -> None:
@@ -308,23 +368,38 @@ def root(
     ctx.obj = AppContext(db_flag=db, config_flag=config, debug=debug, command=command)
 
 
-def _evaluate_annotations(group: typer.Typer) -> None:
-    """Turn each command's annotation strings into objects once, before typer reads them.
+def _load(name: str) -> click.Command:
+    """Build one command: its module registers its commands on a scratch app, and typer
+    builds the one asked for."""
+    scratch = typer.Typer()
+    # __import__, not importlib.import_module: `python -X importtime` logs only the former.
+    module = __import__(f"srm.cli.{COMMANDS[name][0]}", fromlist=["register"])
+    module.register(scratch)
+    scratch.registered_commands = [c for c in scratch.registered_commands if c.name == name]
+    scratch.registered_groups = [g for g in scratch.registered_groups if g.name == name]
+    _prepare(scratch)
+    return typer.main.get_group(scratch).commands[name]
+
+
+def _prepare(group: typer.Typer) -> None:
+    """Help drawn by srm.cli.help, and each annotation string turned into an object once.
 
     Under `from __future__ import annotations` typer evaluates every annotation string four
-    times per command on every start (srm --help included); once here costs a quarter of that.
+    times per command it builds; once here costs a quarter of that.
     """
     for info in [*group.registered_commands, *group.registered_groups, group.registered_callback]:
         callback = getattr(info, "callback", None)
         if inspect.isfunction(callback):
             callback.__annotations__ = inspect.get_annotations(callback, eval_str=True)
+    for command in group.registered_commands:
+        command.cls = command.cls or HelpCommand
     for sub in group.registered_groups:
-        _evaluate_annotations(sub.typer_instance)
+        if isinstance(sub.cls, DefaultPlaceholder) and sub.typer_instance.info.cls is None:
+            sub.cls = HelpGroup
+        _prepare(sub.typer_instance)
 
 
-for _name in COMMAND_MODULES:
-    importlib.import_module(f"srm.cli.{_name}").register(app)
-_evaluate_annotations(app)
+_prepare(app)
 
 
 def main() -> None:

@@ -118,8 +118,7 @@ def restore(
 
 
 def doctor(ctx: typer.Context, as_json: JsonOpt = False) -> None:
-    """Check the store: integrity, links, schema, migration record, derived state, permissions,
-    log, backups.
+    """Check the store: integrity, links, schema, migration record, derived state, permissions, log, backups.
 
     One line per finding, with what to do; exits 6 when anything is wrong. Reads only.
 

@@ -1,4 +1,9 @@
-"""Rendering: data to stdout (Rich tables or stable JSON), messages to stderr.
+"""Rendering: data to stdout (tables, plain rows or stable JSON), messages to stderr.
+
+On a terminal, tables and messages are drawn by Rich. To a pipe or a file they are written as
+Rich would write them there, without importing Rich (its import costs more than the rest of a
+short command): `PipeTable`, `PlainConsole` and `message` follow Rich's layout and markup rules
+(srm.cli.plain); tests compare the two byte for byte.
 
 Stored text never reaches the terminal raw: escape sequences and control characters in it
 (from a store written before srm cleaned its input, or by hand) are removed from everything
@@ -13,6 +18,8 @@ import sys
 from collections.abc import Iterable
 from functools import cache
 from typing import TYPE_CHECKING, Any
+
+from srm.cli.plain import cell_len, divide_line, escape, is_terminal, unmarkup
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -34,8 +41,10 @@ PIPE_WIDTH = 4096
 
 
 @cache
-def out() -> Console:
-    terminal = sys.stdout.isatty()
+def out() -> Console | PlainConsole:
+    if not is_terminal(sys.stdout):
+        return PlainConsole()
+    terminal = sys.stdout.isatty()  # else FORCE_COLOR asked for colour in a pipe
     return console(highlight=False, soft_wrap=False, width=None if terminal else PIPE_WIDTH)
 
 
@@ -91,8 +100,14 @@ class _Clean:
 
 
 def message(text: str) -> None:
-    """A message for the person at the terminal (stderr, so pipes carry only data)."""
-    err().print(text, soft_wrap=True)
+    """A message for the person at the terminal (stderr, so pipes carry only data).
+
+    `text` is Rich markup (user text in it passed through `esc`); to a log file or a pipe it
+    is written without its styles."""
+    if is_terminal(sys.stderr):
+        err().print(text, soft_wrap=True)
+    else:
+        sys.stderr.write(safe(unmarkup(text)) + "\n")
 
 
 def print_json(data: Any) -> None:
@@ -118,23 +133,14 @@ WHOLE = frozenset(
 )
 
 
-def table(*columns: str, title: str | None = None) -> Table:
-    from rich import box
-    from rich.table import Table
-
-    t = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False)
-    for c in columns:
-        if c in WHOLE:
-            t.add_column(c, no_wrap=True, min_width=10 if c != "id" else None)
-        else:
-            t.add_column(c, overflow="fold")
-    return t
+def table(*columns: str, title: str | None = None) -> Table | PipeTable:
+    """A table of markup cells for `show`: Rich's on a terminal, else a `PipeTable`."""
+    t = PipeTable(*columns, title=title)
+    return t if not is_terminal(sys.stdout) else t.__rich__()
 
 
 def esc(text: object) -> str:
     """User text for Rich markup: [brackets] escaped, control characters removed."""
-    from rich.markup import escape
-
     return escape(safe(text))
 
 
@@ -142,7 +148,7 @@ def show(renderable: Any) -> None:
     out().print(renderable)
 
 
-_UNSAFE_CELL = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029]")
+_UNSAFE_CELL = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 # Rich measures every cell of a table (7 s for 10,000 contacts); past this many rows a long
 # listing is drawn as plain aligned columns, which reads the same in a pager.
@@ -173,8 +179,6 @@ def show_rows(
             t.add_row(*(esc(cell) for cell in r), style=style)
         show(t)
         return len(first)
-    from rich.cells import cell_len  # display width: CJK and emoji take two columns
-
     from srm.domain.common import strip_controls
 
     def width(cell: str) -> int:
@@ -216,3 +220,121 @@ def show_rows(
         count += len(block)
         block = one_line(list(itertools.islice(rows, BLOCK_ROWS)))
     return count
+
+
+class PlainConsole:
+    """`out()` for a pipe or a file: markup and `PipeTable`s written as Rich would write them
+    there (no styles, nothing wrapped below PIPE_WIDTH); any other renderable goes to a Rich
+    console made on first use."""
+
+    width = PIPE_WIDTH
+
+    def print(self, *objects: Any, sep: str = " ", end: str = "\n", **options: Any) -> None:
+        if all(isinstance(o, str) for o in objects):
+            text = safe(unmarkup(sep.join(objects)))
+            if all(cell_len(line) <= PIPE_WIDTH for line in text.split("\n")):
+                sys.stdout.write(text + end)
+                return
+        elif len(objects) == 1 and isinstance(objects[0], PipeTable):
+            lines = objects[0].lines()
+            if lines is not None:
+                sys.stdout.write("".join(line + "\n" for line in lines))
+                return
+        self.rich().print(*objects, sep=sep, end=end, **options)
+
+    @cache  # noqa: B019 (one PlainConsole per process)
+    def rich(self) -> Console:
+        return console(highlight=False, soft_wrap=False, width=PIPE_WIDTH)
+
+
+class _Column:
+    def __init__(self, header: str, **options: Any) -> None:
+        self.header = header
+        self.no_wrap: bool = options.get("no_wrap", False)
+        self.min_width: int | None = options.get("min_width")
+        self.overflow: str | None = options.get("overflow")
+        self.justify: str = options.get("justify", "left")
+
+
+class PipeTable:
+    """A table of markup cells, drawn for a pipe or a file as Rich would draw it there.
+
+    Columns listed in WHOLE are never wrapped; the others fold. Printed to a Rich console (a
+    terminal, or a report rendered with Rich) it becomes the Rich table it stands for.
+    """
+
+    def __init__(self, *columns: str, title: str | None = None) -> None:
+        self.title = title
+        self.columns = [
+            _Column(c, no_wrap=True, min_width=10 if c != "id" else None)
+            if c in WHOLE
+            else _Column(c, overflow="fold")
+            for c in columns
+        ]
+        self.rows: list[tuple[tuple[Any, ...], str | None]] = []
+
+    def add_row(self, *cells: Any, style: str | None = None) -> None:
+        self.rows.append((cells, style))
+
+    def __rich__(self) -> Table:
+        from rich import box
+        from rich.table import Table
+
+        t = Table(title=self.title, box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False)
+        for c in self.columns:
+            t.add_column(
+                c.header,
+                no_wrap=c.no_wrap,
+                min_width=c.min_width,
+                overflow=c.overflow,  # type: ignore[arg-type]
+                justify=c.justify,  # type: ignore[arg-type]
+            )
+        for cells, style in self.rows:
+            t.add_row(*cells, style=style)
+        return t
+
+    def lines(self) -> list[str] | None:
+        """Rich's SIMPLE_HEAD table at PIPE_WIDTH: the title, a blank edge, the header, a
+        rule, the rows, a blank edge. None where only Rich can tell: a cell that isn't markup,
+        a tab (Rich measures it as nothing, then expands it), a table wider than the page."""
+        grid = [[c.header for c in self.columns], *(list(cells) for cells, _ in self.rows)]
+        if "\t" in (self.title or "") or any(
+            not isinstance(cell, str) or "\t" in cell for row in grid for cell in row
+        ):
+            return None
+        cells = [[safe(unmarkup(cell)).split("\n") for cell in row] for row in grid]
+        n = len(self.columns)
+        pads = [(0 if i == 0 else 1, 0 if i == n - 1 else 1) for i in range(n)]
+        widths = []
+        for i, c in enumerate(self.columns):
+            w = max(cell_len(line) for row in cells for line in row[i]) + sum(pads[i])
+            if c.min_width is not None:
+                w = max(w, c.min_width + sum(pads[i]))
+            widths.append(w or 1)
+        inner = sum(widths) + n - 1  # cells and the one-space rules between them
+        width = inner + 2  # and the table's edges
+        if width > PIPE_WIDTH:
+            return None
+        out = []
+        for piece in safe(unmarkup(self.title or "")).split("\n") if self.title else []:
+            cuts = [0, *divide_line(piece, width), len(piece)]
+            for a, b in zip(cuts, cuts[1:], strict=False):
+                part = piece[a:b]
+                part = part.rstrip() if cell_len(part) > width else part
+                out.append(part + " " * (width - cell_len(part)))
+        out.append(" " * width)
+        for k, row in enumerate(cells):
+            for j in range(max(len(cell) for cell in row)):
+                parts = []
+                for i, cell in enumerate(row):
+                    text = cell[j] if j < len(cell) else ""
+                    right = self.columns[i].justify == "right"
+                    text = text.rstrip() if right else text  # as Rich's right justify does
+                    space = " " * (widths[i] - sum(pads[i]) - cell_len(text))
+                    text = space + text if right else text + space
+                    parts.append(" " * pads[i][0] + text + " " * pads[i][1])
+                out.append(" " + " ".join(parts) + " ")
+            if k == 0:
+                out.append(" " + "─" * inner + " ")
+        out.append(" " * width)
+        return out

@@ -20,6 +20,7 @@ VERSION = 1
 # In dependency order: each section refers only to records of the sections before it.
 SECTIONS = (
     "segments",
+    "members",
     "contacts",
     "important_dates",
     "ideas",
@@ -27,6 +28,7 @@ SECTIONS = (
     "followups",
     "goals",
     "stage_changes",
+    "handoffs",
 )
 
 
@@ -68,6 +70,7 @@ def interaction(
     note: str,
     idea: str | None,
     created_at: str,
+    logged_by: str | None,
     contacts: list[str],
 ) -> str:
     """An interaction record's JSON, exactly as `write` encodes its dict (keys in this order),
@@ -78,7 +81,9 @@ def interaction(
         f'{{"uuid": {s(uuid)}, "occurred_on": {s(occurred_on)}, "channel": {s(channel)},'
         f' "kind": {s(kind)}, "sentiment": {s(sentiment)}, "summary": {s(summary)},'
         f' "note": {s(note)}, "idea": {"null" if idea is None else s(idea)},'
-        f' "created_at": {s(created_at)}, "contacts": [{", ".join(map(s, contacts))}]}}'
+        f' "created_at": {s(created_at)},'
+        f' "logged_by": {"null" if logged_by is None else s(logged_by)},'
+        f' "contacts": [{", ".join(map(s, contacts))}]}}'
     )
 
 

@@ -290,7 +290,7 @@ POSTGRESQL = PostgreSQL()
 
 def engine_sql(conn: Any, texts: Mapping[str, str]) -> str:
     """The text of a query written once per engine (hot queries, measured on each)."""
-    return texts[conn.dialect.name]
+    return texts[dialect_of(conn).name]
 
 
 def dialect_of(conn: Any) -> SQLite:
