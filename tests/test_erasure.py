@@ -256,3 +256,55 @@ def test_purges_run_inside_the_erasure_transaction(srm, people, monkeypatch):
     assert doomed.terms[0] == "ann.lee@example.org" and "Ann Lee" in doomed.terms
     assert len(doomed.interaction_ids) == 1
     assert srm.json("show", "ann")["name"] == "Ann Lee", "a failed purge erases nothing"
+
+
+def _heap_text(db: str) -> str:
+    """Every tuple the server's table files hold, live or dead (not yet vacuumed), as text:
+    read page by page with pageinspect (a superuser's extension; the test server's role is)."""
+    from records import connect
+
+    conn = connect(db)
+    try:
+        conn.execute("CREATE EXTENSION IF NOT EXISTS pageinspect")
+        tables = [
+            r[0]
+            for r in conn.execute(
+                "SELECT c.relname FROM pg_class c WHERE c.relkind = 'r'"
+                " AND c.relnamespace = current_schema()::regnamespace"
+            )
+        ]
+        out = []
+        for table in tables:
+            (text,) = conn.execute(
+                "SELECT coalesce(string_agg(encode(p.t_data, 'escape'), ' '), '')"
+                " FROM generate_series(0, pg_relation_size(quote_ident(?)::regclass)"
+                "   / current_setting('block_size')::int - 1) AS b,"
+                " heap_page_items(get_raw_page(quote_ident(?), b::int)) AS p",
+                (table, table),
+            ).fetchone()
+            out.append(text)
+        return "\n".join(out)
+    finally:
+        conn.close()
+
+
+@pytest.mark.postgresql
+def test_on_a_server_rm_vacuums_the_tables_it_touched(srm, people: str):
+    """Deleted rows stay in a table's pages as dead tuples until VACUUM: `srm rm` runs it on
+    every table it touched, so none of her rows, old versions included, is left there."""
+    assert [s for s in OWN if s in _heap_text(people)] == OWN
+    r = srm.ok("rm", "ann", "--yes", "--redact")
+    assert "VACUUM was refused" not in r.output
+    assert "Beyond srm's reach:" in r.output and "WAL archive" in r.output
+    heap = _heap_text(people)
+    assert [s for s in OWN + MENTIONS if s in heap] == []
+    assert "Bob Stone" in heap
+
+
+@pytest.mark.postgresql
+def test_without_the_vacuum_her_dead_rows_would_stay_in_the_pages(srm, people, monkeypatch):
+    """The probe above sees dead tuples: with the VACUUM left out they are still there."""
+    monkeypatch.setattr(Store, "reclaim", lambda self, tables: True)
+    srm.ok("rm", "ann", "--yes", "--redact")
+    heap = _heap_text(people)
+    assert "Chief Navigator" in heap and "private: her divorce settlement" in heap
