@@ -30,9 +30,24 @@ def pytest_configure(config: pytest.Config) -> None:
         "markers", "sqlite_only(reason): about SQLite's files; skipped on PostgreSQL"
     )
     config.addinivalue_line("markers", "postgresql: needs a PostgreSQL server (SRM_TEST_PG)")
+    config.addinivalue_line(
+        "markers",
+        "engine_independent(what): touches no store; run in the SQLite half only (.ci/run runs"
+        " the suite on both engines)",
+    )
+
+
+_independent: list[str] = []
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if PG:  # the same tests on the other engine would test nothing new
+        keep = [i for i in items if i.get_closest_marker("engine_independent") is None]
+        gone = [i for i in items if i.get_closest_marker("engine_independent") is not None]
+        if gone:
+            config.hook.pytest_deselected(items=gone)
+            items[:] = keep
+            _independent.extend(sorted({i.module.__name__ for i in gone}))
     for item in items:
         only = item.get_closest_marker("sqlite_only")
         if PG and only is not None:
@@ -44,7 +59,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 def pytest_report_header(config: pytest.Config) -> str:
     if PG:
-        return f"srm store engine: PostgreSQL ({_server_name()})"
+        line = f"srm store engine: PostgreSQL ({_server_name()})"
+        if _independent:
+            line += f"; left to the SQLite half (no store in them): {', '.join(_independent)}"
+        return line
     return f"srm store engine: SQLite; PostgreSQL half skipped ({NO_PG})"
 
 
