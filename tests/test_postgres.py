@@ -264,6 +264,17 @@ def test_sqlite_never_imports_the_postgresql_driver(tmp_path):
         assert "psycopg2" not in loaded and "srm" in loaded, args
 
 
+def test_the_driver_loads_without_pythons_ssl_module_and_leaves_it_importable():
+    """psycopg2 would import `ssl` (8 ms) only to set up OpenSSL's locking; srm skips that,
+    and `ssl` still imports afterwards for whoever needs it."""
+    code = (
+        "import sys, srm.store.postgres; assert 'ssl' not in sys.modules, 'ssl loaded';"
+        " import ssl; assert ssl.OPENSSL_VERSION"
+    )
+    p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert p.returncode == 0, p.stderr[-2000:]
+
+
 def test_every_migration_step_has_its_postgresql_form():
     from srm.store.migrations import MIGRATIONS
     from srm.store.migrations_pg import STEPS

@@ -24,13 +24,25 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-import psycopg2
-import psycopg2.extensions as ext
+# psycopg2 imports Python's ssl module (8 ms of its 20) only so that OpenSSL's thread locking
+# is set up before libpq's (psycopgmodule.c, libcrypto_threads_init); when `ssl` can't be
+# imported it leaves that to libpq, as for a Python built without ssl, and OpenSSL 1.1 and later
+# lock by themselves. So `ssl` is made unimportable for that one import, unless already loaded.
+_ssl_hidden = "ssl" not in sys.modules
+if _ssl_hidden:
+    sys.modules["ssl"] = None  # type: ignore[assignment]
+try:
+    import psycopg2
+    import psycopg2.extensions as ext
+finally:
+    if _ssl_hidden and "ssl" in sys.modules and sys.modules["ssl"] is None:
+        del sys.modules["ssl"]
 
 from srm.store.dialect import POSTGRESQL
 
@@ -360,7 +372,8 @@ class Connection:
         trips when a store opens (they answer the version check and its consistency check)."""
         if self._record is None:
             rows = self.execute(
-                "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"
+                "SELECT relname FROM pg_class WHERE relkind IN ('r', 'p')"
+                " AND relnamespace = current_schema()::regnamespace"
             ).fetchall()
             tables = {r[0]: "" for r in rows}
             count = top = 0
