@@ -30,6 +30,8 @@ from contextlib import contextmanager
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+from srm.store.dialect import POSTGRESQL
+
 # psycopg2 imports Python's ssl module (8 ms of its 20) only so that OpenSSL's thread locking
 # is set up before libpq's (psycopgmodule.c, libcrypto_threads_init); when `ssl` can't be
 # imported it leaves that to libpq, as for a Python built without ssl, and OpenSSL 1.1 and later
@@ -43,8 +45,6 @@ try:
 finally:
     if _ssl_hidden and "ssl" in sys.modules and sys.modules["ssl"] is None:
         del sys.modules["ssl"]
-
-from srm.store.dialect import POSTGRESQL
 
 LOCK_TIMEOUT_MS = 10_000  # as SQLite's busy timeout
 # The advisory lock every srm write takes: one key per database (the schema is in the name
