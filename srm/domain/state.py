@@ -70,17 +70,16 @@ def usable(store: Store, config: Config, on: date) -> bool:
     """Whether the stored state answers for `on` under `config`: nothing is marked for
     recomputing, it was computed with this default cadence, and at most AHEAD_LIMIT contacts
     have an interaction after `on` (those are walked from the history: see `ahead`)."""
-    conn = store.conn
-    if not fresh(store):
-        return False
-    meta = conn.execute("SELECT default_cadence FROM contact_state_meta WHERE id = 1").fetchone()
-    if meta is None or meta[0] != default_of(config):
-        return False
-    n = conn.execute(
-        "SELECT count(*) FROM (SELECT 1 FROM contact_state WHERE last_on > ? LIMIT ?) AS ahead",
+    # One statement (one round trip to a server) for the three checks.
+    dirty, default, n = store.conn.execute(
+        "SELECT EXISTS (SELECT 1 FROM contact_state_dirty),"
+        " (SELECT default_cadence FROM contact_state_meta WHERE id = 1),"
+        " (SELECT count(*) FROM (SELECT 1 FROM contact_state WHERE last_on > ? LIMIT ?) AS ahead)",
         (on.isoformat(), AHEAD_LIMIT + 1),
-    ).fetchone()[0]
-    return n <= AHEAD_LIMIT
+    ).fetchone()
+    return (
+        not dirty and default is not None and default == default_of(config) and (n <= AHEAD_LIMIT)
+    )
 
 
 def ahead(store: Store, on: date, *, include_archived: bool = True) -> list[int]:
