@@ -243,13 +243,22 @@ FROM (SELECT g.id, g.contact_id,
              {last} AS last
         FROM goal g WHERE g.status = 'active' AND g.recorded_on <= ?) g
 CROSS JOIN contact_state s INDEXED BY ix_contact_state_weight ON s.contact_id = g.contact_id
-WHERE s.archived = 0 AND julianday(g.last) + ? <= julianday(?){extra}
+WHERE s.archived = 0 AND g.last <= ?{extra}
 """
 _DETAILS = """
 SELECT g.id, g.text, c.id, c.uuid, c.handle, c.name, s.weight
 FROM goal g JOIN contact c ON c.id = g.contact_id JOIN contact_state s ON s.contact_id = c.id
 WHERE g.id IN ({keys})
 """
+
+
+def _stale_before(until: date, max_age: int) -> str:
+    """The latest confirmation date that is `max_age` days old by `until`, as ISO text: a
+    plain comparison of the ISO dates (no date arithmetic per goal on either engine)."""
+    try:
+        return (until - timedelta(days=max_age)).isoformat()
+    except OverflowError:  # before the first day there is: no confirmation is that old
+        return ""
 
 
 def ranked_items(q: Query, limit: int | None) -> tuple[list[Item], int]:
@@ -265,7 +274,7 @@ def ranked_items(q: Query, limit: int | None) -> tuple[list[Item], int]:
         f"g.id, g.last, s.weight * {float(GOAL_FACTOR)} * (1 + ({late}) / {float(max_age)})"
         " AS urgency",
         _RANKED.format(extra=extra, last=_last_confirmed(q.store)),
-        [on, on, max_age, q.until.isoformat(), *params],
+        [on, on, _stale_before(q.until, max_age), *params],
         limit,
     )
     rows = by_key(q.store, _DETAILS, [r[0] for r in ranked])
