@@ -378,7 +378,25 @@ def _load(name: str) -> click.Command:
     scratch.registered_commands = [c for c in scratch.registered_commands if c.name == name]
     scratch.registered_groups = [g for g in scratch.registered_groups if g.name == name]
     _prepare(scratch)
-    return typer.main.get_group(scratch).commands[name]
+    command = typer.main.get_group(scratch).commands[name]
+    _reflow(command)
+    return command
+
+
+def _reflow(command: click.Command) -> None:
+    """Each paragraph of a help text one line, for the screen to wrap: typer's help keeps a
+    docstring's line breaks, which left half-empty lines at any other width. Paragraphs with an
+    indented line or a list (examples, options) keep their lines."""
+    if command.help:
+        paragraphs = inspect.cleandoc(command.help).split("\n\n")
+        command.help = "\n\n".join(
+            p
+            if any(line[:1].isspace() or line.startswith(("- ", "* ")) for line in p.split("\n"))
+            else " ".join(p.split("\n"))
+            for p in paragraphs
+        )
+    for sub in getattr(command, "commands", {}).values():
+        _reflow(sub)
 
 
 def _prepare(group: typer.Typer) -> None:

@@ -4,18 +4,14 @@ from __future__ import annotations
 
 import sys
 
-from srm.cli.output import RICH_ROWS, esc, message, show, show_rows, table
+from srm.cli.output import RICH_ROWS, esc, grid, message, show, show_rows, table
 from srm.domain.common import plural
 from srm.domain.details import one_line_address
 
 
 def _details(rows: list[tuple[str, str | None]]) -> None:
     """Label/value lines, skipping empty values."""
-    from rich.table import Table
-
-    head = Table.grid(padding=(0, 2))
-    head.add_column(style="bold")
-    head.add_column()
+    head = grid(padding=2)
     for label, value in rows:
         if value:
             head.add_row(label, esc(value))
