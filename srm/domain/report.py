@@ -32,7 +32,6 @@ from functools import lru_cache
 from srm import cadence as cad
 from srm.config import Config
 from srm.dates import check_range
-from srm.domain import schedule
 from srm.domain.segments import Segment
 from srm.errors import UsageError
 from srm.store.db import Store
@@ -556,32 +555,30 @@ ORDER BY a.k
 """
 
 
-@dataclass
 class _Person:
     """A contact active at the period's end, as of that end."""
 
-    ref: dict
-    plan: schedule.Schedule
-    days_since: int  # since the last interaction up to the end, else since `since`
-    overdue: bool
-    neglected: bool  # overdue by more than a full cadence
-    touches: int = 0  # interactions in the period
-    fell_overdue: bool = False  # at any time in the period
+    __slots__ = ("ref", "last", "cadence", "due", "days_since", "overdue", "neglected")
+    __slots__ += ("touches", "fell_overdue")
+
+    def __init__(
+        self, ref: dict, last: date | None, cadence: cad.Cadence | None, due: date | None,
+        days_since: int, end: date,
+    ) -> None:  # fmt: skip
+        self.ref = ref
+        self.last = last  # the last interaction up to the end
+        self.cadence = cadence  # None: not tracked
+        self.due = due
+        self.days_since = days_since  # since the last interaction up to the end, else `since`
+        self.overdue = due is not None and due < end
+        # overdue by more than a full cadence
+        self.neglected = self.overdue and cadence.after(due) < end  # type: ignore[union-attr]
+        self.touches = 0  # interactions in the period
+        self.fell_overdue = self.overdue  # at any time in the period
 
     @property
     def tracked(self) -> bool:
-        return self.plan.cadence is not None
-
-
-def _person(ref: dict, since: date, plan: schedule.Schedule, end: date) -> _Person:
-    overdue = plan.due is not None and plan.due < end
-    return _Person(
-        ref,
-        plan,
-        (end - (plan.last or since)).days,
-        overdue,
-        overdue and plan.cadence.after(plan.due) < end,
-    )
+        return self.cadence is not None
 
 
 @dataclass
@@ -631,7 +628,7 @@ class _People:
             {
                 "contact": p.ref,
                 "interactions": p.touches,
-                "last_interaction": _iso(p.plan.last),
+                "last_interaction": _iso(p.last),
                 "days_since_touch": p.days_since,
             }
             for p in quiet
@@ -644,7 +641,7 @@ class _People:
             LIST_LIMIT,
             late,
             key=lambda p: (
-                -(self.end - p.plan.due).days / p.plan.cadence.days,
+                -(self.end - p.due).days / p.cadence.days,
                 p.ref["name"].casefold(),
                 p.ref["id"],
             ),
@@ -654,10 +651,10 @@ class _People:
             "contacts": [
                 {
                     "contact": p.ref,
-                    "cadence": str(p.plan.cadence),
-                    "last_interaction": _iso(p.plan.last),
-                    "due": p.plan.due.isoformat(),
-                    "days_overdue": (self.end - p.plan.due).days,
+                    "cadence": str(p.cadence),
+                    "last_interaction": _iso(p.last),
+                    "due": p.due.isoformat(),
+                    "days_overdue": (self.end - p.due).days,
                     "days_since_touch": p.days_since,
                 }
                 for p in worst
@@ -670,41 +667,87 @@ def _iso(d: date | None) -> str | None:
 
 
 def _people(s: _Scope, activity: dict[int, tuple[int, int, int]]) -> _People:
+    """Each contact active at the period's end: its last interaction up to the end (one index
+    seek, or the stored state's when that is no later than the end), cadence and due date."""
+    from srm.domain import state
+
     end = s.period.end
+    seek = (
+        "(SELECT max(x.occurred_on) FROM interaction_contact x"
+        " WHERE x.contact_id = c.id AND x.occurred_on <= :to)"
+    )
+    if state.fresh(s.store):  # then the state's latest interaction is the history's
+        last, join = (
+            f"CASE WHEN t.last_on <= :to THEN t.last_on ELSE {seek} END",
+            (" JOIN contact_state t ON t.contact_id = c.id"),
+        )
+    else:
+        last, join = seek, ""
     rows = s.rows(
-        "SELECT c.id, c.uuid, c.handle, c.name, c.since FROM contact c WHERE c.since <= :to"
-        " AND (c.archived_at IS NULL OR substr(c.archived_at, 1, 10) > :to)" + s.in_segment("c.id")
+        f"SELECT c.id, c.uuid, c.handle, c.name, c.since, c.cadence, {last} FROM contact c{join}"
+        " WHERE c.since <= :to AND (c.archived_at IS NULL OR substr(c.archived_at, 1, 10) > :to)"
+        + s.in_segment("c.id")
     )
-    plans = schedule.schedules(
-        s.store, s.config, end, include_archived=True, segment_id=s.segment_id
-    )
-    people = {
-        cid: _person(
+    cadence_of = _cadences(s.store, s.config.default_cadence)
+    days: dict[str, date] = {}  # each date text parsed once
+    due_on: dict[tuple[cad.Cadence, str], date] = {}  # calendar arithmetic once per start
+    people = {}
+    walk = []
+    names: dict[cad.Cadence, str] = {}  # str() of a cadence walks the named ones: once each
+    for cid, uuid, handle, name, since, own, last in rows:
+        cadence = cadence_of(cid, own)
+        start = last or since
+        start_day = days.get(start) or days.setdefault(start, date.fromisoformat(start))
+        due = None
+        if cadence is not None:
+            due = due_on.get((cadence, start))
+            if due is None:
+                due = due_on[cadence, start] = cadence.after(start_day)
+        p = people[cid] = _Person(
             {"id": cid, "uuid": uuid, "handle": handle, "name": name},
-            date.fromisoformat(since),
-            plans[cid],
+            start_day if last else None,
+            cadence,
+            due,
+            (end - start_day).days,
             end,
         )
-        for cid, uuid, handle, name, since in rows
-    }
-    for cid, p in people.items():
         p.touches = activity.get(cid, _QUIET)[0]
-        p.fell_overdue = p.overdue
-    # Overdue at the end means it fell overdue; untouched all period means its due date never
-    # moved, so on time at the end is on time throughout. Only the others need the walk.
-    names: dict[cad.Cadence, str] = {}  # str() of a cadence walks the named ones: once each
-    walk = []
-    for cid, *_, since in rows:
-        p = people[cid]
-        if p.touches and p.tracked and not p.overdue:
-            c = p.plan.cadence
-            walk.append([cid, names.get(c) or names.setdefault(c, str(c)), since])
+        # Overdue at the end means it fell overdue; untouched all period means its due date
+        # never moved, so on time at the end is on time throughout. Only the others need the
+        # walk.
+        if p.touches and cadence is not None and not p.overdue:
+            walk.append([cid, names.get(cadence) or names.setdefault(cadence, str(cadence)), since])
     _register(s.store)
     for (cid,) in s.rows(_OVERDUE_SQL, pop=json.dumps(walk)):
         people[cid].fell_overdue = True
     return _People(end, people)
 
 
+def _cadences(store: Store, default: str):
+    """cadence_of(contact id, its own cadence text): its effective cadence (its own, else the
+    shortest of its segments', else `default`), worked out once per combination of its own and
+    its segments' (one pass over the memberships: cheaper than a subquery per contact)."""
+    segment_cadences: dict[int, tuple[str | None, ...]] = {}
+    cur = store.conn.cursor()
+    cur.row_factory = None
+    for cid, cadence in cur.execute(
+        "SELECT cs.contact_id, g.cadence FROM contact_segment cs"
+        " JOIN segment g ON g.id = cs.segment_id"
+    ):
+        segment_cadences[cid] = (*segment_cadences.get(cid, ()), cadence)
+    known: dict[tuple, cad.Cadence | None] = {}
+
+    def cadence_of(cid: int, own: str | None) -> cad.Cadence | None:
+        key = (own, segment_cadences.get(cid, ()))
+        found = known.get(key, _UNKNOWN)
+        if found is _UNKNOWN:
+            found = known[key] = cad.effective(own, list(key[1]), default)
+        return found  # type: ignore[return-value]
+
+    return cadence_of
+
+
+_UNKNOWN = object()
 _QUIET = (0, 0, 0)
 
 
