@@ -861,11 +861,20 @@ def _asked_never_given(
 
     Only those with an ask and no give in the period have their history searched for a give.
     """
+    from srm.domain import state
+
     asked = [cid for cid in people.all if activity.get(cid, _QUIET)[1] and not activity[cid][2]]
+    # Gives told by their id in the narrow partial index of asks and gives, not by each
+    # interaction's row; a contact the current state says never gave (all time) needs no search.
+    never_gave, join = "0", ""
+    if state.fresh(s.store):
+        never_gave, join = "t.gives = 0", " LEFT JOIN contact_state t ON t.contact_id = value"
     never = s.rows(
-        "SELECT value FROM json_each(:ids) WHERE NOT EXISTS (SELECT 1"
-        " FROM interaction_contact x JOIN interaction j ON j.id = x.interaction_id"
-        " WHERE x.contact_id = value AND x.occurred_on < :from AND j.kind = 'give')",
+        f"SELECT value FROM json_each(:ids){join} WHERE {never_gave} OR NOT EXISTS (SELECT 1"
+        " FROM interaction_contact x"
+        " JOIN interaction j INDEXED BY ix_interaction_ask_give_id ON j.id = x.interaction_id"
+        " WHERE x.contact_id = value AND x.occurred_on < :from"
+        " AND j.kind != 'checkin' AND j.kind = 'give')",
         ids=json.dumps(asked),
     )
     found = heapq.nsmallest(
