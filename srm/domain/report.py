@@ -358,26 +358,17 @@ def trend_figures(
     )
     cur = store.conn.cursor()
     cur.row_factory = None
-    # Each contact's effective cadence, worked out once per combination of its own and its
-    # segments' (one pass over the memberships: cheaper than a subquery per contact).
-    segment_cadences: dict[int, tuple[str | None, ...]] = {}
-    for cid, cadence in cur.execute(
-        "SELECT cs.contact_id, g.cadence FROM contact_segment cs JOIN segment g ON g.id = cs.segment_id"
-    ):
-        segment_cadences[cid] = (*segment_cadences.get(cid, ()), cadence)
-    effective: dict[tuple, str | None] = {}
+    cadence_of = _cadences(store, config.default_cadence)
+    names: dict[cad.Cadence, str] = {}  # str() of a cadence walks the named ones: once each
     pop = {}
     for cid, own in cur.execute(
         "SELECT c.id, c.cadence FROM contact c WHERE c.since <= :last"
         " AND (c.archived_at IS NULL OR substr(c.archived_at, 1, 10) > :first)" + in_segment,
         {"first": first.isoformat(), "last": last.isoformat(), "seg": segment_id},
     ):
-        key = (own, segment_cadences.get(cid, ()))
-        if key not in effective:
-            c = cad.effective(own, list(key[1]), config.default_cadence)
-            effective[key] = str(c) if c else None
-        if effective[key] is not None:
-            pop[cid] = effective[key]
+        c = cadence_of(cid, own)
+        if c is not None:
+            pop[cid] = names.get(c) or names.setdefault(c, str(c))
     segment = ""
     if segment_id is not None:
         segment = (
