@@ -443,14 +443,11 @@ def resolve(store: Store, ref: str) -> Contact:
             raise NotFound(f"no contact with id {text} (srm contacts --json lists ids)")
         return _hydrate(store, [row])[0]
     owner = conn.execute("SELECT * FROM contact WHERE handle = ?", (text.lower(),)).fetchone()
-    graded = _graded(conn, text)
     if owner is not None:
         # Written as typed, hyphens and all: "maria-g" is not Maria G. Rossi's name.
         typed = re.compile(rf"(?<![^\W_]){re.escape(_fold(text))}(?![^\W_])")
         others = [
-            r
-            for g, r in graded
-            if g >= WORD and r["id"] != owner["id"] and typed.search(_fold(r["name"]))
+            r for g, r in _graded(conn, text, typed.search) if g >= WORD and r["id"] != owner["id"]
         ]
         if not others:
             return _hydrate(store, [owner])[0]
@@ -458,6 +455,7 @@ def resolve(store: Store, ref: str) -> Contact:
             f"{ref!r} matches {1 + len(others)} contacts: {_listing([owner], ', by handle')},"
             f" {_listing(others)}; type @{owner['handle']} for the handle, or another handle or id"
         )
+    graded = _graded(conn, text)
     if not graded:
         raise NotFound(f"no contact matches {ref!r} (srm contacts --search lists contacts)")
     for tier in (EXACT, WORD, PART):
@@ -492,12 +490,19 @@ WHERE instr(lower(name), :first) OR instr(lower(name), :needle)
 """
 
 
-def _graded(conn: sqlite3.Connection, text: str) -> list[tuple[int, sqlite3.Row]]:
-    """(grade, row) for every contact `text` matches at all, by name, then id."""
+def _graded(
+    conn: sqlite3.Connection, text: str, named: Callable[[str], object] | None = None
+) -> list[tuple[int, sqlite3.Row]]:
+    """(grade, row) for every contact `text` matches at all, by name, then id; with `named`,
+    only those whose folded name it is true of (tested before the grading, which costs more)."""
     first = name_key(text).split(" ", 1)[0] or None
     candidates = conn.execute(_CANDIDATES, {"needle": _fold(text), "first": first})
     grade = _grader(text)
-    grades = {r[0]: g for r in candidates if (g := grade(_fold(r[1]), _fold(r[2])))}
+    grades = {}
+    for cid, name, mails in candidates:
+        folded = _fold(name)
+        if (named is None or named(folded)) and (g := grade(folded, _fold(mails))):
+            grades[cid] = g
     if not grades:
         return []
     rows = conn.execute(
