@@ -494,14 +494,30 @@ def _graded(
     conn: sqlite3.Connection, text: str, named: Callable[[str], object] | None = None
 ) -> list[tuple[int, sqlite3.Row]]:
     """(grade, row) for every contact `text` matches at all, by name, then id; with `named`,
-    only those whose folded name it is true of (tested before the grading, which costs more)."""
+    only those whose folded name it is true of (and holds the folded text), tested first: the
+    grading, and each candidate's emails, cost more."""
     first = name_key(text).split(" ", 1)[0] or None
-    candidates = conn.execute(_CANDIDATES, {"needle": _fold(text), "first": first})
+    needle = _fold(text)
+    if named is None:
+        candidates = conn.execute(_CANDIDATES, {"needle": needle, "first": first})
+    else:  # the folded name must hold `needle`: in an ASCII name (folded by lower()), as typed
+        ids = [
+            cid
+            for cid, name in conn.execute(
+                "SELECT id, name FROM contact WHERE instr(lower(name), ?)"
+                " OR length(name) < length(CAST(name AS BLOB))",
+                (needle,),
+            )
+            if named(_fold(name))
+        ]
+        candidates = conn.execute(
+            f"SELECT id, name, {_EMAILS} FROM contact WHERE id IN (SELECT value FROM json_each(?))",
+            (json.dumps(ids),),
+        )
     grade = _grader(text)
     grades = {}
     for cid, name, mails in candidates:
-        folded = _fold(name)
-        if (named is None or named(folded)) and (g := grade(folded, _fold(mails))):
+        if g := grade(_fold(name), _fold(mails)):
             grades[cid] = g
     if not grades:
         return []
