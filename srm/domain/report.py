@@ -757,6 +757,9 @@ def _contact_activity(s: _Scope) -> dict[int, tuple[int, int, int]]:
             " count(*) FILTER (WHERE i.kind = 'give') FROM interaction i"
             " JOIN interaction_contact ic ON ic.interaction_id = i.id"
             " WHERE i.occurred_on BETWEEN :from AND :to AND i.kind != 'checkin'"
+            # The link's own copy of the date too: with a segment, the planner starts from the
+            # segment's contacts, and then reads only the period of each one's history.
+            " AND ic.occurred_on BETWEEN :from AND :to"
             + s.in_segment("ic.contact_id")
             + " GROUP BY ic.contact_id"
         )
@@ -786,6 +789,9 @@ GROUP BY sa.segment_id
 def _by_segment(s: _Scope, people: _People, activity: dict[int, tuple[int, int, int]]) -> dict:
     """Coverage of each segment's tracked contacts, and the interactions involving them."""
     only = " AND sa.segment_id = :seg" if s.segment_id is not None else ""
+    # With a segment, the link's own copy of the date too: the planner starts from the
+    # segment's contacts, and then reads only the period of each one's history.
+    repeats = only + (" AND a.occurred_on BETWEEN :from AND :to" if only else "")
     segments = s.rows(
         "SELECT id, name FROM segment"
         + (" WHERE id = :seg" if s.segment_id is not None else "")
@@ -802,8 +808,8 @@ def _by_segment(s: _Scope, people: _People, activity: dict[int, tuple[int, int, 
         p = people.all.get(cid)
         if p is not None and p.tracked:
             tracked[sid].append(p)
-    for sid, *repeats in s.rows(_REPEATS_SQL.format(segment=only)):
-        sums[sid] = [n - r for n, r in zip(sums[sid], repeats, strict=True)]
+    for sid, *extra in s.rows(_REPEATS_SQL.format(segment=repeats)):
+        sums[sid] = [n - r for n, r in zip(sums[sid], extra, strict=True)]
     out = {}
     for sid, name in segments:
         n, asks, gives = sums[sid]
