@@ -36,6 +36,20 @@ from srm.store.db import Store
 from srm.store.migrations import SEARCH_SOURCES
 
 DATA = Path(__file__).resolve().parent / "data"
+# Columns named, so that a column a later schema step adds (with its default) breaks nothing.
+CONTACT_COLUMNS = (
+    "id uuid handle name email phone org team role cadence since connected_on note"
+    " snoozed_until archived_at created_at updated_at"
+)
+INTERACTION_COLUMNS = "id uuid occurred_on channel kind sentiment summary note idea_id created_at"
+FOLLOWUP_COLUMNS = "id uuid contact_id interaction_id text due_on status created_on closed_on"
+
+
+def _insert(table: str, columns: str) -> str:
+    names = columns.split()
+    return f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
+
+
 DEFAULT_TODAY = "2026-11-24"
 YEARS = 5
 BATCH = 50_000
@@ -403,11 +417,7 @@ class Gen:
             seg_rows += [(cid, s) for s in segs]
             tag_rows += [(cid, t) for t in set(r.sample(TAGS, r.choice((0, 0, 1, 1, 2, 3))))]
             people.append(Person(cid, lo, archived or self.today, sorted(segs)))
-        columns = (
-            "id, uuid, handle, name, email, phone, org, team, role, cadence, since, connected_on,"
-            " note, snoozed_until, archived_at, created_at, updated_at"
-        )
-        conn.executemany(f"INSERT INTO contact ({columns}) VALUES ({','.join('?' * 17)})", rows)
+        conn.executemany(_insert("contact", CONTACT_COLUMNS), rows)
         # Their email and phone as srm keeps them (contact.email/phone repeat the preferred).
         conn.executemany(
             "INSERT INTO contact_detail (contact_id, kind, label, value, preferred, position)"
@@ -569,13 +579,9 @@ class Gen:
 
     @staticmethod
     def flush(conn, rows: list, links: list, followups: list) -> None:
-        conn.executemany(
-            "INSERT INTO interaction (id, uuid, occurred_on, channel, kind, sentiment, summary,"
-            f" note, idea_id, created_at) VALUES ({','.join('?' * 10)})",
-            rows,
-        )
+        conn.executemany(_insert("interaction", INTERACTION_COLUMNS), rows)
         conn.executemany("INSERT INTO interaction_contact VALUES (?, ?, ?)", links)
-        conn.executemany(f"INSERT INTO followup VALUES ({','.join('?' * 9)})", followups)
+        conn.executemany(_insert("followup", FOLLOWUP_COLUMNS), followups)
 
     def goals(self, conn, people: list[Person]) -> None:
         """Partners' goals, some confirmed since, a few done or dropped."""

@@ -52,12 +52,27 @@ class Config:
     goal_max_age_days: int = 90
     me: str = ""  # "Name <address>": who you are, in mail and calendars (and team mode)
     my_addresses: tuple[str, ...] = ()  # your other addresses, lower-case
+    due_scope: str = "all"  # "mine": `srm due` lists only your contacts (see `srm due --mine`)
+    who_half_life_days: int = 90  # `srm who`: a touch this old counts half as much as today's
     segments: dict[str, SegmentConfig] = field(default_factory=dict)
     source: Path | None = None
 
     @property
     def all_channels(self) -> tuple[str, ...]:
         return BUILTIN_CHANNELS + tuple(c for c in self.channels if c not in BUILTIN_CHANNELS)
+
+    @property
+    def member(self) -> tuple[str, str] | None:
+        """Who you are on a team, as (name, address lower-case), or None without `me`.
+
+        A bare address is its own name. srm knows a team member by the address alone.
+        """
+        if not self.me:
+            return None
+        from email.utils import parseaddr
+
+        name, addr = parseaddr(self.me)
+        return (name.strip() or addr.lower(), addr.lower())
 
     @property
     def own_addresses(self) -> frozenset[str]:
@@ -127,6 +142,15 @@ def _me(v: Any) -> str:
     return f"{name} <{addr}>" if name else addr
 
 
+DUE_SCOPES = ("all", "mine")
+
+
+def _due_scope(v: Any) -> str:
+    if v not in DUE_SCOPES:
+        raise ValueError('"all" (every contact) or "mine" (yours and unowned ones; needs me)')
+    return v
+
+
 def _addresses(v: Any) -> tuple[str, ...]:
     if not isinstance(v, list) or not all(isinstance(x, str) for x in v):
         raise ValueError('a list of email addresses, like ["me@work.example"]')
@@ -150,6 +174,8 @@ SPEC: dict[str, Any] = {
     "stages": _names,
     "goal_max_age_days": _int(1, MAX_DAYS),
     "me": _me,
+    "due_scope": _due_scope,
+    "who_half_life_days": _int(1, MAX_DAYS),
     "my_addresses": _addresses,
 }
 SEGMENT_SPEC: dict[str, Any] = {
@@ -208,6 +234,11 @@ def from_dict(data: dict[str, Any], path: Path) -> Config:
             values[key] = check(raw)
         except ValueError as e:
             raise ConfigError(f"{path}: {key} = {raw!r} is invalid; expected {e}") from None
+    if values.get("due_scope") == "mine" and not values.get("me"):
+        raise ConfigError(
+            f'{path}: due_scope = "mine" needs me = "Your Name <you@example.org>": srm knows'
+            " which contacts are yours by your address"
+        )
     if "database" in values:
         db = values["database"]
         values["database"] = (path.parent / Path(db).expanduser()) if db else None

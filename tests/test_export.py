@@ -99,6 +99,8 @@ def test_json_export_holds_every_kind_of_record(workspace):
         "followups": 2,
         "goals": 1,
         "stage_changes": 2,
+        "members": 0,  # a store used without `me` (tests/test_team.py: a team's export)
+        "handoffs": 0,
     }
     ada = next(c for c in data["contacts"] if c["name"] == "Ada Lovelace")
     segments = by_uuid(data["segments"])
@@ -357,24 +359,29 @@ def test_a_whole_store_export_encodes_interactions_as_a_scoped_one_does(workspac
 _RECORD = st.tuples(
     st.lists(st.text(), min_size=8, max_size=8),
     st.none() | st.text(),
+    st.none() | st.integers(0, 2),  # who logged it: a member's id
     st.lists(st.integers(0, 3), max_size=4, unique=True),
 )
 
 
-@given(st.lists(_RECORD, max_size=6), st.lists(st.text(), min_size=4, max_size=4))
-def test_the_direct_interaction_encoding_is_json_dumps(records, people):
+@given(
+    st.lists(_RECORD, max_size=6),
+    st.lists(st.text(), min_size=4, max_size=4),
+    st.lists(st.text(), min_size=2, max_size=2),
+)
+def test_the_direct_interaction_encoding_is_json_dumps(records, people, members):
     """Records in a row share the encoded dates, channels, kinds (encoded once each): every
     line must still be what json.dumps makes of its own record."""
     from srm.formats import srm_json
 
-    contacts = dict(enumerate(people))
+    contacts, team = dict(enumerate(people)), dict(enumerate(members))  # member 2: gone
     ideas, rows, links, expected = {}, [], [], []
-    for iid, (texts, idea, who) in enumerate(records, start=1):
+    for iid, (texts, idea, by, who) in enumerate(records, start=1):
         uid, day, channel, kind, mood, summary, note, stamp = texts
         if idea is not None:
             ideas[100 + iid] = idea
         rows.append((iid, uid, day, channel, kind, mood, summary, note,
-                     None if idea is None else 100 + iid, stamp))  # fmt: skip
+                     None if idea is None else 100 + iid, stamp, by))  # fmt: skip
         links += [(iid, cid) for cid in who]
         expected.append(
             {
@@ -387,9 +394,10 @@ def test_the_direct_interaction_encoding_is_json_dumps(records, people):
                 "note": note,
                 "idea": idea,
                 "created_at": stamp,
+                "logged_by": team.get(by),
                 "contacts": sorted(people[cid] for cid in who),
             }
         )
-    lines = list(srm_json.interactions(rows, links, contacts, ideas))
+    lines = list(srm_json.interactions(rows, links, contacts, ideas, team))
     assert lines == [json.dumps(record, ensure_ascii=False) for record in expected]
     assert [json.loads(line) for line in lines] == expected

@@ -106,3 +106,15 @@ def test_the_command_table_says_what_the_commands_say():
     assert set(registered) == set(COMMANDS)
     for name, entry in COMMANDS.items():
         assert entry == registered[name], f"COMMANDS[{name!r}] differs from its module"
+
+
+def test_help_paragraphs_are_wrapped_by_the_screen_not_by_the_docstring():
+    """typer keeps a docstring's line breaks: a paragraph broken at 95 columns in the source
+    left a word alone on a line at 80. Prose is one line per paragraph; examples keep theirs."""
+    for path, cmd, _ in tree():
+        for paragraph in (cmd.help or "").split("\n\n"):
+            lines = paragraph.split("\n")
+            if len(lines) > 1:
+                assert any(line[:1].isspace() or line.startswith("- ") for line in lines), (
+                    f"srm {' '.join(path)}: {paragraph!r}"
+                )

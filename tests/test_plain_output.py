@@ -96,3 +96,19 @@ def test_a_piped_table_becomes_a_rich_table_on_a_rich_console():
     t.add_row("2026Q3", "12")
     assert isinstance(t, PipeTable)
     assert rich_writes(t).splitlines()[3] == " 2026Q3         12 " == t.lines()[3]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    rows=st.lists(
+        st.tuples(st.sampled_from(["Name", "Email", "", "Next due", "漢字"]), awkward.map(esc)),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_a_piped_grid_is_what_rich_would_write(rows):
+    """A profile's head (`srm show`, `srm brief`) piped: label/value lines as Rich's grid."""
+    g = output.PipeGrid(2)
+    for label, value in rows:
+        g.add_row(label, value)
+    assert "\n".join(g.lines()) + "\n" == rich_writes(g)

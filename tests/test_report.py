@@ -332,6 +332,7 @@ def test_previous_period_and_changes(srm, scenario):
     }
     assert set(before) == set(r) - {
         "segment",
+        "owned_by",
         "previous",
         "change",
         "owner",

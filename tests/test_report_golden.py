@@ -3,11 +3,11 @@
 The report was rewritten for speed (figures of a past period from range scans of its own
 interactions, the state only where it provably equals the history, no memory map). Its figures
 must not move: the digests below are of the output of the implementation before the rewrite
-(commit 868badd), run on the benchmark generator's store built from a fixed seed at a fixed
-today, over periods of every kind, segments and trend lengths. tests/test_report_crosscheck.py
+(commit a7ecc60, the team's --owner included), run on the benchmark generator's store built
+from a fixed seed at a fixed today, over periods of every kind, segments and trend lengths. tests/test_report_crosscheck.py
 checks the figures themselves against a brute-force recount; this pins every byte of the
 output, lists and their order included. A change to bench/generate.py that changes its store
-changes the digests: recompute them with the implementation of 868badd, not with the new one.
+changes the digests: recompute them with the implementation of a7ecc60, not with the new one.
 """
 
 from __future__ import annotations
@@ -25,24 +25,24 @@ import pytest
 TODAY = "2026-11-24"
 # Arguments of `srm report` → the first 16 hex digits of the SHA-256 of its output.
 DIGESTS = {
-    "--period 2026Q3 --json": "962907310802d990",
-    "--period 2026Q4 --json": "1c8d098c17fb4c12",
-    "--json": "1c8d098c17fb4c12",
-    "--period 2026-10 --json": "c42ceffb632a05aa",
-    "--period 2026-11 --json": "c6e98bf927ef5ade",
-    "--period 2025 --json": "869c314de83cc399",
-    "--period 2024Q1 --json": "3214f210c95907a8",
-    "--period 2022Q1 --json": "05232ea17e57229a",
-    "--last 90d --json": "3ff45e959a41021b",
-    "--last 3w --json": "b27e6e294210220a",
-    "--from 2026-01-15 --to 2026-05-31 --json": "6e70ac07804d49bc",
-    "--from 2025-12-31 --json": "40b62f2ab4b41cab",
-    "--period 2026Q2 --trend 8 --json": "ddd39a6e9cc31ec1",
-    "--period 2026-09 --trend 2 --json": "c3cc58918aee6d84",
-    "--segment customers --period 2026Q3 --json": "2331389ed5546737",
-    "--segment partners --period 2026 --trend 5 --json": "b3d89aa87dfab481",
-    "--segment employees --json": "e0774349173edb03",
-    "--segment influencers --last 30d --json": "834f5321d35c630a",
+    "--period 2026Q3 --json": "e75c45ed69e09895",
+    "--period 2026Q4 --json": "a832818b4a860cb0",
+    "--json": "a832818b4a860cb0",
+    "--period 2026-10 --json": "a544a76f5fcf8a68",
+    "--period 2026-11 --json": "af1e09f599a5bc87",
+    "--period 2025 --json": "82af37f6179e9664",
+    "--period 2024Q1 --json": "675fbdc43544708d",
+    "--period 2022Q1 --json": "20bbefead6a1a346",
+    "--last 90d --json": "350c289c8d3a23b3",
+    "--last 3w --json": "7d68cd74118a34d0",
+    "--from 2026-01-15 --to 2026-05-31 --json": "a16c40f1419ee489",
+    "--from 2025-12-31 --json": "fbfe7cc63c8ca249",
+    "--period 2026Q2 --trend 8 --json": "e7a3e7d6c8942d39",
+    "--period 2026-09 --trend 2 --json": "24a7864652c40df1",
+    "--segment customers --period 2026Q3 --json": "b0faf69e5f2ebc45",
+    "--segment partners --period 2026 --trend 5 --json": "491982c711e470ca",
+    "--segment employees --json": "d20434c1e8fb4c30",
+    "--segment influencers --last 30d --json": "eb0ccd30ddf1243a",
     "--period 2026Q3 --format markdown": "b455bd8b006dd5a8",
     "--segment customers --format markdown": "b538461b43207a0b",
 }

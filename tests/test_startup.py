@@ -114,3 +114,24 @@ def test_only_a_person_at_a_terminal_gets_rich(store):
     # ... but JSON is JSON, on a terminal too.
     modules = imported_modules("due", "--json", env=store, tty=True)
     assert unwanted(modules, own="srm.cli.daily") == []
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("contacts",),
+        ("show", "maria"),
+        ("show", "maria", "--all"),
+        ("brief", "maria"),
+        ("timeline",),
+        ("followups",),
+        ("search", "intro"),
+        ("segments",),
+        ("dates",),
+    ],
+    ids=" ".join,
+)
+def test_piped_output_needs_no_rich(store, args):
+    """What a script or a pager reads is written as Rich would write it, without Rich."""
+    module = f"srm.cli.{COMMANDS[args[0]][0]}"
+    assert unwanted(imported_modules(*args, env=store), own=module) == []

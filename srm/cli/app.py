@@ -54,6 +54,9 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "idea": ("ideas", "Relationships", "Ways to help someone that bring you nothing in return: add, edit, done, drop."),
     "goal": ("goals", "Relationships", "What your partners are trying to achieve: add, edit, confirm, done, drop."),
     "date": ("important_dates", "Relationships", "Dates that matter (birthdays, anniversaries, promotions): add, rm."),
+    "team": ("team", "Team", "The people sharing this store: the contacts each owns, what is overdue, their activity."),
+    "handoff": ("team", "Team", "Give a contact a new owner; the hand-off and its note stay in the contact's history."),
+    "who": ("team", "Team", "Who on the team knows a person or organisation best, to ask for a warm introduction."),
     "report": ("report", "Review", "The quarterly review, each figure beside the previous period's (default: this quarter)."),
     "import": ("transfer", "Import and export", "Import contacts from vCard (Google, Apple, Outlook, Android …), CSV or an srm export."),
     "export": ("transfer", "Import and export", "Export your data: everything as JSON, contacts as CSV or vCard, due dates as iCalendar."),
@@ -376,7 +379,25 @@ def _load(name: str) -> click.Command:
     scratch.registered_commands = [c for c in scratch.registered_commands if c.name == name]
     scratch.registered_groups = [g for g in scratch.registered_groups if g.name == name]
     _prepare(scratch)
-    return typer.main.get_group(scratch).commands[name]
+    command = typer.main.get_group(scratch).commands[name]
+    _reflow(command)
+    return command
+
+
+def _reflow(command: click.Command) -> None:
+    """Each paragraph of a help text one line, for the screen to wrap: typer's help keeps a
+    docstring's line breaks, which left half-empty lines at any other width. Paragraphs with an
+    indented line or a list (examples, options) keep their lines."""
+    if command.help:
+        paragraphs = inspect.cleandoc(command.help).split("\n\n")
+        command.help = "\n\n".join(
+            p
+            if any(line[:1].isspace() or line.startswith(("- ", "* ")) for line in p.split("\n"))
+            else " ".join(p.split("\n"))
+            for p in paragraphs
+        )
+    for sub in getattr(command, "commands", {}).values():
+        _reflow(sub)
 
 
 def _prepare(group: typer.Typer) -> None:

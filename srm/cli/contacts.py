@@ -163,6 +163,14 @@ def contacts(
     archived: Annotated[
         bool, typer.Option("--archived", help="List archived contacts instead.")
     ] = False,
+    owner: Annotated[
+        str | None,
+        typer.Option(
+            "--owner",
+            metavar="NAME",
+            help="Only the contacts this team member owns ('me': yours, 'none': nobody's).",
+        ),
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """List contacts with their cadence, last interaction and next check-in.
@@ -170,6 +178,7 @@ def contacts(
     Examples:
       srm contacts --segment partners
       srm contacts --search riverside --json
+      srm contacts --owner ben
     """
     from srm.domain import contacts as dc
     from srm.domain import schedule
@@ -180,7 +189,18 @@ def contacts(
         from srm.domain.stages import check
 
         stage = check(app.config, stage)
-    filters = {"segment": segment, "tag": tag, "query": search, "archived": archived}
+    owners = None
+    if owner is not None:
+        from srm.domain import team
+
+        owners = team.owned_by(store, owner)
+    filters = {
+        "segment": segment,
+        "tag": tag,
+        "query": search,
+        "archived": archived,
+        "owners": owners,
+    }
     if as_json:
 
         def figures(ids: list[int]) -> dict[int, dict]:
@@ -195,11 +215,12 @@ def contacts(
     if not listed:
         message(
             "No contacts match."
-            if (segment or tag or search or stage)
+            if (segment or tag or search or stage or owner)
             else "No contacts yet: srm add NAME"
         )
         return
     plans = schedule.texts(store, app.config, app.today, [c.id for c in listed])
+    owned = any(c.owner for c in listed)  # on a team's store: who looks after each
 
     def row(c: dc.Listed) -> list[str]:
         cadence, last, due = plans[c.id]
@@ -212,10 +233,11 @@ def contacts(
             cadence or "none",
             last or "never",
             due or "",
+            *([c.owner or ""] if owned else []),
         ]
 
     columns = ["handle", "name", "org", "segments", "tags", "cadence", "last", "next due"]
-    show_rows(columns, map(row, listed))
+    show_rows(columns + (["owner"] if owned else []), map(row, listed))
     message(plural(len(listed), "contact"))
 
 
@@ -610,6 +632,8 @@ def _merge_lines(p) -> list[str]:
             else ""
         )
         moved.append(plural(p.stages, "stage change") + dropped)
+    if p.handoffs:
+        moved.append(plural(p.handoffs, "hand-off"))
     lines.append("  move: " + (", ".join(moved) if moved else "no records"))
     if p.segments or p.tags or p.details:
         added = [f"segments {', '.join(p.segments)}"] if p.segments else []
@@ -617,6 +641,8 @@ def _merge_lines(p) -> list[str]:
         added += [f"{name} {', '.join(values)}" for name, values in p.details.items()]
         lines.append("  add: " + esc("; ".join(added)))
     for name, value in p.changes.items():
+        if name == "owner_id":  # shown by name: the id means nothing to a person
+            name, value = "owner", o.owner["name"]
         lines.append(f"  set {name}: {esc(_field_value(name, value))}")
     if p.conflicts:
         lines.append(f"  keep {esc(k.name)}'s value where both differ:")
@@ -649,7 +675,9 @@ def _conflict_lines(p) -> list[str]:
     for c in p.conflicts:
         line = f"    {c.field}: {_short(c.keep)!r} ≠ {_short(c.other)!r}"
         option = EDIT_OPTIONS.get(c.field)
-        if option:
+        if c.field == "owner":
+            line += f"   → srm handoff @{p.keep.handle} --to {shlex.quote(c.other)}"
+        elif option:
             cmd = f"srm edit @{p.keep.handle} {option} {shlex.quote(c.other)}"
             line += f"   → {cmd if len(cmd) <= 100 else 'srm edit @' + p.keep.handle + ' ' + option + ' …'}"
         out.append(esc(line))

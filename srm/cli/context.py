@@ -78,6 +78,8 @@ class AppContext:
                 sync_config(self._store, config)
             if self.command:
                 self._store.record_undo(self.command)
+            if config.member is not None:
+                self._store.write_as(*config.member)
         return self._store
 
     def close(self) -> None:

@@ -237,7 +237,12 @@ def edited_note(people, summary: str, initial: str = "") -> Iterator[str]:
 
 
 def _due_query(
-    app: AppContext, on: str | None, within: int | None, segment: str | None, tag: str | None
+    app: AppContext,
+    on: str | None,
+    within: int | None,
+    segment: str | None,
+    tag: str | None,
+    mine: bool | None = None,
 ):
     from srm.domain import due as dd
     from srm.domain import segments as ds
@@ -245,6 +250,11 @@ def _due_query(
     when = app.date(on, prefer="future")
     store = app.store
     seg_id = ds.get(store, segment).id if segment else None
+    owners = None
+    if mine if mine is not None else app.config.due_scope == "mine":
+        from srm.domain import team
+
+        owners = team.mine(store)
     return dd.Query(
         store,
         app.config,
@@ -252,6 +262,7 @@ def _due_query(
         within if within is not None else app.config.due_window_days,
         segment_id=seg_id,
         tag=tag.strip().lower().lstrip("#") if tag else None,
+        owners=owners,
     )
 
 
@@ -287,6 +298,15 @@ def due(
         ),
     ] = None,
     all_: Annotated[bool, typer.Option("--all", help="Show every item, no limit.")] = False,
+    mine: Annotated[
+        bool | None,
+        typer.Option(
+            "--mine/--everyone",
+            help="Only your contacts and unowned ones, and the follow-ups you promised"
+            " (needs `me` in the config) / every contact (default: config due_scope).",
+            show_default=False,
+        ),
+    ] = None,
     explain: Annotated[
         bool, typer.Option("--explain", help="Show how each urgency was computed.")
     ] = False,
@@ -297,11 +317,12 @@ def due(
     Examples:
       srm due
       srm due --segment partners --within 14 --explain
+      srm due --mine
     """
     from srm.domain import due as dd
 
     app = ctx_of(ctx)
-    q = _due_query(app, on, within, segment, tag)
+    q = _due_query(app, on, within, segment, tag, mine)
     # Scripts get everything unless they ask for a limit; people get a screenful.
     cap = (
         None if all_ else limit if limit is not None else None if as_json else app.config.due_limit

@@ -38,11 +38,12 @@ def _people(item: dict) -> str:
 def _line(item: dict) -> str:
     kind = "" if item["kind"] == "checkin" else f" {item['kind']}"
     mood = " (negative)" if item["sentiment"] == "negative" else ""
+    by = f" (logged by {item['logged_by']['name']})" if item.get("logged_by") else ""
     if item.get("captured"):
         mood += f" (captured from {item['captured']})"
     return (
         f"#{item['id']} {item['date']} {item['channel']}{kind} with {_people(item)}:"
-        f" {item['summary']}{mood}"
+        f" {item['summary']}{mood}{by}"
     )
 
 
@@ -102,10 +103,14 @@ def timeline(
     if as_json:
         print_json(list(rows))
         return
+    from srm.domain import team
+
+    by = team.active(store)  # a team's store: who logged each
 
     def row(item: dict) -> list[str]:
         kind = "" if item["kind"] == "checkin" else item["kind"]
         mood = " (negative)" if item["sentiment"] == "negative" else ""
+        logged = item["logged_by"]["name"] if item["logged_by"] else ""
         if item["captured"]:
             mood += f" (captured from {item['captured']})"
         return [
@@ -115,10 +120,12 @@ def timeline(
             kind,
             _people(item),
             item["summary"] + mood,
+            *([logged] if by else []),
         ]
 
     # Printed as they are read: `timeline --all` of a million interactions starts at once.
-    shown = show_rows(["id", "date", "channel", "kind", "with", "summary"], map(row, rows))
+    columns = ["id", "date", "channel", "kind", "with", "summary"]
+    shown = show_rows(columns + (["by"] if by else []), map(row, rows))
     if not shown:
         message("No interactions match.")
         return

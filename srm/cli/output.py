@@ -168,7 +168,7 @@ def show(renderable: Any) -> None:
     out().print(renderable)
 
 
-_UNSAFE_CELL = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029]")
+_UNSAFE_CELL = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 # Rich measures every cell of a table (7 s for 10,000 contacts); past this many rows a long
 # listing is drawn as plain aligned columns, which reads the same in a pager.
@@ -255,7 +255,7 @@ class PlainConsole:
             if all(cell_len(line) <= PIPE_WIDTH for line in text.split("\n")):
                 sys.stdout.write(text + end)
                 return
-        elif len(objects) == 1 and isinstance(objects[0], PipeTable):
+        elif len(objects) == 1 and isinstance(objects[0], PipeTable | PipeGrid):
             lines = objects[0].lines()
             if lines is not None:
                 sys.stdout.write("".join(line + "\n" for line in lines))
@@ -357,4 +357,62 @@ class PipeTable:
             if k == 0:
                 out.append(" " + "─" * inner + " ")
         out.append(" " * width)
+        return out
+
+
+def grid(padding: int = 2) -> Table | PipeGrid:
+    """Label/value lines (a profile's head): Rich's `Table.grid` on a terminal, else a
+    `PipeGrid`. The first column is bold."""
+    g = PipeGrid(padding)
+    return g if not is_terminal(sys.stdout) else g.__rich__()
+
+
+class PipeGrid:
+    """Rows of markup cells in columns with no borders, drawn for a pipe or a file as Rich's
+    `Table.grid(padding=(0, padding))` would draw it there: every line as wide as the grid."""
+
+    def __init__(self, padding: int = 2) -> None:
+        self.padding = padding
+        self.rows: list[tuple[str, ...]] = []
+
+    def add_row(self, *cells: str) -> None:
+        self.rows.append(cells)
+
+    def __rich__(self) -> Table:
+        from rich.table import Table
+
+        t = Table.grid(padding=(0, self.padding))
+        n = max(map(len, self.rows), default=0)
+        for i in range(n):
+            t.add_column(style="bold" if i == 0 else None)
+        for cells in self.rows:
+            t.add_row(*cells)
+        return t
+
+    def lines(self) -> list[str] | None:
+        """None where only Rich can tell: a tab, rows of different lengths, a grid wider than
+        the page."""
+        if not self.rows or len({len(r) for r in self.rows}) != 1:
+            return None
+        if any(not isinstance(cell, str) or "\t" in cell for row in self.rows for cell in row):
+            return None
+        cells = [[safe(unmarkup(cell)).split("\n") for cell in row] for row in self.rows]
+        n = len(self.rows[0])
+        # Each column but the last carries the gap on its right (Rich collapses the padding
+        # between two cells into one gap, and pads no edge); a column of nothing is one wide.
+        widths = [
+            (max(cell_len(line) for row in cells for line in row[i]) + self.padding * (i < n - 1))
+            or 1
+            for i in range(n)
+        ]
+        if sum(widths) > PIPE_WIDTH:
+            return None
+        out = []
+        for row in cells:
+            for j in range(max(len(cell) for cell in row)):
+                line = ""
+                for i, cell in enumerate(row):
+                    text = cell[j] if j < len(cell) else ""
+                    line += text + " " * (widths[i] - cell_len(text))
+                out.append(line)
         return out

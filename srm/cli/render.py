@@ -4,18 +4,14 @@ from __future__ import annotations
 
 import sys
 
-from srm.cli.output import RICH_ROWS, esc, message, show, show_rows, table
+from srm.cli.output import RICH_ROWS, esc, grid, message, show, show_rows, table
 from srm.domain.common import plural
 from srm.domain.details import one_line_address
 
 
 def _details(rows: list[tuple[str, str | None]]) -> None:
     """Label/value lines, skipping empty values."""
-    from rich.table import Table
-
-    head = Table.grid(padding=(0, 2))
-    head.add_column(style="bold")
-    head.add_column()
+    head = grid(padding=2)
     for label, value in rows:
         if value:
             head.add_row(label, esc(value))
@@ -28,9 +24,11 @@ def _interactions(items: list[dict], title: str, *, full_notes: bool = False) ->
 
     A Rich table on a terminal; plain rows when piped or long (`srm show C --all`)."""
     if len(items) > RICH_ROWS or not sys.stdout.isatty():
+        # On a team's store, who logged each one (as the terminal's "· name").
+        by = any(i.get("logged_by") for i in items)
         show_rows(
-            ["id", "date", "channel", "kind", "summary", "note"],
-            (_plain_interaction(i, full_notes) for i in items),
+            ["id", "date", "channel", "kind", "summary", "note"] + (["by"] if by else []),
+            (_plain_interaction(i, full_notes, by) for i in items),
             title=title,
         )
         return
@@ -41,7 +39,8 @@ def _interactions(items: list[dict], title: str, *, full_notes: bool = False) ->
         if i.get("captured"):
             mark += f" [dim](captured from {i['captured']})[/]"
         with_ = f" [dim](with {esc(', '.join(i['with']))})[/]" if i.get("with") else ""
-        text = esc(i["summary"]) + mark + with_
+        by = f" [dim]· {esc(i['logged_by']['name'])}[/]" if i.get("logged_by") else ""
+        text = esc(i["summary"]) + mark + with_ + by
         note = (i.get("note") or "").strip()
         if note:
             shown = note if full_notes else note.splitlines()[0]
@@ -64,7 +63,7 @@ def _listed(what: str, entries: list[dict], text, labelled: bool = True) -> list
     return rows
 
 
-def _plain_interaction(i: dict, full_notes: bool) -> list[str]:
+def _plain_interaction(i: dict, full_notes: bool, by: bool = False) -> list[str]:
     summary = i["summary"] + (" (negative)" if i["sentiment"] == "negative" else "")
     if i.get("captured"):
         summary += f" (captured from {i['captured']})"
@@ -72,7 +71,10 @@ def _plain_interaction(i: dict, full_notes: bool) -> list[str]:
         summary += f" (with {', '.join(i['with'])})"
     lines = (i.get("note") or "").strip().splitlines() or [""]
     note = " / ".join(lines) if full_notes else lines[0] + (" …" if len(lines) > 1 else "")
-    return [str(i["id"]), i["date"], i["channel"], i["kind"], summary, note]
+    row = [str(i["id"]), i["date"], i["channel"], i["kind"], summary, note]
+    if by:
+        row.append(i["logged_by"]["name"] if i.get("logged_by") else "")
+    return row
 
 
 def profile(p: dict) -> None:
@@ -97,6 +99,8 @@ def profile(p: dict) -> None:
             ("Next due", p["next_due"] or "not tracked"),
             ("Snoozed until", p["snoozed_until"]),
             ("Give/ask", _ledger(p.get("ledger"))),
+            ("Owner", _owner(p)),
+            ("Knows best", _strongest(p)),
             ("Note", p["note"]),
         ]
     )
@@ -107,6 +111,41 @@ def profile(p: dict) -> None:
             message(f"{plural(hidden, 'older interaction')} not shown (--all shows them).")
     _followups(p)
     _relationship(p)
+    _handoffs(p)
+
+
+def _owner(p: dict) -> str | None:
+    """Who looks after them (team mode), and since the latest hand-off."""
+    if not p.get("owner"):
+        return None
+    handed = p.get("handoffs") or []
+    since = f" (since {handed[-1]['date']})" if handed else ""
+    return p["owner"]["name"] + since
+
+
+def _strongest(p: dict) -> str | None:
+    """The team member with the strongest relationship, as `srm who` ranks them."""
+    best = p.get("strongest_link")
+    if not best:
+        return None
+    return (
+        f"{best['member']['name']} (score {best['score']:.2f}:"
+        f" {plural(best['interactions'], 'interaction')}, last {best['last']})"
+    )
+
+
+def _handoffs(p: dict) -> None:
+    if not p.get("handoffs"):
+        return
+    t = table("date", "from", "to", "note", title="Hand-offs")
+    for h in p["handoffs"]:
+        t.add_row(
+            h["date"],
+            esc(h["from"]["name"]) if h["from"] else "nobody",
+            esc(h["to"]["name"]) if h["to"] else "nobody",
+            esc(h["note"]),
+        )
+    show(t)
 
 
 def _followups(p: dict) -> None:
@@ -114,7 +153,8 @@ def _followups(p: dict) -> None:
     if open_f:
         t = table("id", "due", "follow-up", title="Open follow-ups")
         for f in open_f:
-            t.add_row(str(f["id"]), f["due"], esc(f["text"]))
+            by = f" [dim]· {esc(f['made_by']['name'])}[/]" if f.get("made_by") else ""
+            t.add_row(str(f["id"]), f["due"], esc(f["text"]) + by)
         show(t)
 
 
@@ -189,6 +229,8 @@ def brief(p: dict) -> None:
             ("Last", p["last_interaction"] or "never"),
             ("Next due", p["next_due"]),
             ("Give/ask", _ledger(p.get("ledger"))),
+            ("Owner", _owner(p)),
+            ("Knows best", _strongest(p)),
             ("Note", p["note"]),
         ]
     )
@@ -196,6 +238,7 @@ def brief(p: dict) -> None:
         _interactions(p["interactions"], "Last interactions", full_notes=True)
     _followups(p)
     _relationship(p)
+    _handoffs(p)
 
 
 def _cadence(p: dict) -> str:

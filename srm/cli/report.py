@@ -58,6 +58,14 @@ def report(
     segment: Annotated[
         str | None, typer.Option("--segment", "-s", help="Only contacts in this segment.")
     ] = None,
+    owner: Annotated[
+        str | None,
+        typer.Option(
+            "--owner",
+            metavar="NAME",
+            help="Only the contacts this team member owns ('me': yours, 'none': nobody's).",
+        ),
+    ] = None,
     trend: Annotated[
         int,
         typer.Option(
@@ -113,9 +121,13 @@ def report(
     segment, the most neglected relationships, ideas delivered, goals confirmed, negative
     interactions and whether each was repaired, then the details.
 
+    On a team's store, coverage is shown by owner too; --owner cuts the report to one
+    member's contacts.
+
     Examples:
       srm report -o q4.html --open
       srm report --period 2026Q3 --anonymise -o q3.md
+      srm report --owner ben --format markdown
     """
     from srm.domain import report as dr
     from srm.domain import segments as ds
@@ -129,7 +141,14 @@ def report(
     chosen = dr.choose(app.today, period=period, start=start, end=end, last=last)
     store = app.store
     seg = ds.get(store, segment) if segment else None
-    data = dr.build(store, app.config, chosen, seg, trend=trend, generated_on=app.today)
+    owners = None
+    if owner is not None:
+        from srm.domain import team
+
+        owners = team.owned_by(store, owner)
+    data = dr.build(
+        store, app.config, chosen, seg, owners=owners, trend=trend, generated_on=app.today
+    )
     if anonymise:
         from srm.domain import report_anonymise
 

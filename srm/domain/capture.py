@@ -428,7 +428,7 @@ def capture(store: Store, kind: str, occasions: list[Occasion], summary: Summary
         return summary
     with store.write() as conn:
         summary.outcomes = _plan(store, conn, kind, occasions, summary)
-        _write(conn, kind, summary.outcomes)
+        _write(conn, kind, summary.outcomes, store.member_id)
     return summary
 
 
@@ -497,7 +497,11 @@ def _logged_by_hand(conn: sqlite3.Connection, matched: list) -> dict[tuple, int]
     return out
 
 
-def _write(conn: sqlite3.Connection, kind: str, outcomes: list[Outcome]) -> None:
+def _write(
+    conn: sqlite3.Connection, kind: str, outcomes: list[Outcome], member_id: int | None
+) -> None:
+    """Log the planned interactions, as logged by `member_id` (team mode: your calendar and
+    your mail are your interactions)."""
     now = now_utc()
     sources: list[tuple] = []
     joined: list[tuple] = []
@@ -509,9 +513,9 @@ def _write(conn: sqlite3.Connection, kind: str, outcomes: list[Outcome]) -> None
         if new:
             iid = conn.execute(
                 "INSERT INTO interaction (uuid, occurred_on, channel, kind, sentiment, summary,"
-                " note, idea_id, created_at, captured)"
-                " VALUES (?, ?, ?, 'checkin', 'neutral', ?, '', NULL, ?, ?)",
-                (new_uuid(), day, o.channel, o.summary, now, kind),
+                " note, idea_id, created_at, captured, logged_by_id)"
+                " VALUES (?, ?, ?, 'checkin', 'neutral', ?, '', NULL, ?, ?, ?)",
+                (new_uuid(), day, o.channel, o.summary, now, kind, member_id),
             ).lastrowid
             for link in new:
                 link.interaction_id = iid

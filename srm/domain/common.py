@@ -44,12 +44,16 @@ _ESCAPES = re.compile(
     r"|\x9b[0-?]*[ -/]*[@-~]?"
     r"|\x9d[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"
 )
-# Every C0 and C1 control character and DEL; \t and \n are dealt with by the callers. Lone
-# surrogates (bytes that weren't UTF-8, as Python hands them over) can be neither stored nor
-# printed: they become U+FFFD.
-_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Every C0 and C1 control character and DEL; \t and \n are dealt with by the callers. And the
+# bidirectional embeddings, overrides and isolates (U+202A-E, U+2066-9): no name or note needs
+# them (right-to-left scripts are ordered by the text itself), and they can make a terminal
+# show text other than what is stored ("Trojan Source", CVE-2021-42574). Lone surrogates (bytes
+# that weren't UTF-8, as Python hands them over) can be neither stored nor printed: they
+# become U+FFFD.
+_BIDI = "\u202a-\u202e\u2066-\u2069"
+_CONTROLS = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f{_BIDI}]")
 _SURROGATES = re.compile("[\ud800-\udfff]")
-_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+_UNSAFE = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff{_BIDI}]")
 
 MAX_ID = 2**63 - 1  # SQLite's largest integer: no row id is above it
 
@@ -83,12 +87,14 @@ def strip_escapes(text: str) -> str:
 
 
 # Characters a JSON encoder leaves raw that a terminal acts on (DEL, C1 controls such as the
-# 8-bit CSI) or that can't be encoded (lone surrogates); U+2028/9 end lines in JavaScript.
-_JSON_RAW = re.compile("[\x7f-\x9f\ud800-\udfff\u2028\u2029]")
+# 8-bit CSI, bidirectional overrides) or that can't be encoded (lone surrogates); U+2028/9 end
+# lines in JavaScript.
+_JSON_RAW = re.compile(f"[\x7f-\x9f\ud800-\udfff\u2028\u2029{_BIDI}]")
 
 # The UTF-8 bytes that begin each character of _UNSAFE and _JSON_RAW (the C1 controls are
-# C2 80-9F, U+2028/9 are E2 80 A8/A9; a lone surrogate can't be encoded at all).
-_UNSAFE_BYTES = bytes([*range(0x00, 0x09), *range(0x0B, 0x20), 0x7F, 0xC2])
+# C2 80-9F; U+2028/9 and the bidirectional controls begin with E2; a lone surrogate can't be
+# encoded at all).
+_UNSAFE_BYTES = bytes([*range(0x00, 0x09), *range(0x0B, 0x20), 0x7F, 0xC2, 0xE2])
 _JSON_RAW_BYTES = bytes([0x7F, 0xC2, 0xE2])
 _ALL_BYTES = bytes(range(256))
 _LONG = 65_536  # shorter texts: the regular expression alone is as quick

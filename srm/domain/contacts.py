@@ -10,6 +10,7 @@ from collections.abc import Callable, Container, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from json.encoder import encode_basestring  # the C one, without ASCII escapes
+from typing import TYPE_CHECKING
 
 from srm import cadence as cad
 from srm.domain import details as dd
@@ -26,6 +27,9 @@ from srm.domain.common import (
 )
 from srm.errors import Ambiguous, Duplicate, NotFound, UsageError
 from srm.store.db import Store
+
+if TYPE_CHECKING:
+    from srm.domain.team import Owners
 
 # Letters NFKD does not decompose into ASCII.
 _FOLD = str.maketrans({"ß": "ss", "æ": "ae", "ø": "o", "ł": "l", "đ": "d", "þ": "th", "œ": "oe"})
@@ -74,6 +78,7 @@ class Contact:
     updated_at: str
     segments: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
+    owner: dict | None = None  # the team member who looks after them: {"id", "name", "email"}
     nickname: str | None = None
     # emails, phones, urls, socials, addresses: see srm.domain.details
     details: dict[str, list[dict]] = field(default_factory=dd.empty)
@@ -107,6 +112,7 @@ class Contact:
             "archived_at": self.archived_at,
             "created_at": self.created_at,
             "updated_at": self.updated_at,
+            "owner": self.owner,
         }
 
 
@@ -288,8 +294,8 @@ def add(
         now = now_utc()
         cur = c.execute(
             "INSERT INTO contact (uuid, handle, name, email, phone, org, team, role, cadence,"
-            " since, connected_on, note, created_at, updated_at, nickname)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " since, connected_on, note, created_at, updated_at, nickname, owner_id)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 new_uuid(),
                 unique_handle(c, name, email),
@@ -306,6 +312,7 @@ def add(
                 now,
                 now,
                 nickname,
+                store.member_id,  # who adds someone looks after them, until a hand-off
             ),
         )
         cid = cur.lastrowid
@@ -388,6 +395,7 @@ def _hydrate(store: Store, rows: list[sqlite3.Row]) -> list[Contact]:
             chunk,
         ):
             tags.setdefault(r[0], []).append(r[1])
+    owners = _owners(store) if any(r["owner_id"] is not None for r in rows) else {}
     return [
         Contact(
             id=r["id"],
@@ -409,11 +417,20 @@ def _hydrate(store: Store, rows: list[sqlite3.Row]) -> list[Contact]:
             updated_at=r["updated_at"],
             segments=segs.get(r["id"], []),
             tags=tags.get(r["id"], []),
+            owner=owners.get(r["owner_id"]),
             nickname=r["nickname"],
             details=more[r["id"]],
         )
         for r in rows
     ]
+
+
+def _owners(store: Store) -> dict[int, dict]:
+    """Team members by id, as a contact's `owner` shows them (a team is a few dozen people)."""
+    return {
+        m[0]: {"id": m[0], "name": m[1], "email": m[2]}
+        for m in store.conn.execute("SELECT id, name, email FROM member")
+    }
 
 
 def resolve(store: Store, ref: str) -> Contact:
@@ -596,9 +613,14 @@ def _search_where(
     query: str | None,
     archived: bool,
     stage: str | None,
+    owners: Owners | None = None,
 ) -> tuple[str, list[object]]:
     where = ["c.archived_at IS NOT NULL" if archived else "c.archived_at IS NULL"]
     params: list[object] = []
+    if owners is not None:  # team mode: one member's contacts (`none`: nobody's)
+        cond, more = owners.sql("c.owner_id")
+        where.append(cond)
+        params += more
     if segment:
         s = seg.get(store, segment)
         where.append("c.id IN (SELECT contact_id FROM contact_segment WHERE segment_id = ?)")
@@ -633,8 +655,9 @@ def search(
     query: str | None = None,
     archived: bool = False,
     stage: str | None = None,
+    owners: Owners | None = None,
 ) -> list[Contact]:
-    where, params = _search_where(store, segment, tag, query, archived, stage)
+    where, params = _search_where(store, segment, tag, query, archived, stage, owners)
     rows = store.conn.execute(
         f"SELECT c.* FROM contact c WHERE {where} ORDER BY c.name COLLATE NOCASE, c.id", params
     ).fetchall()
@@ -651,6 +674,7 @@ class Listed:
     org: str | None
     segments: list[str]
     tags: list[str]
+    owner: str | None = None  # the owner's name (team mode)
 
 
 def listing(
@@ -661,17 +685,22 @@ def listing(
     query: str | None = None,
     archived: bool = False,
     stage: str | None = None,
+    owners: Owners | None = None,
 ) -> list[Listed]:
     """The contacts `search` finds, in its order, with only what a listing shows: three
     statements whatever the count (no Contact objects, no dates parsed)."""
-    where, params = _search_where(store, segment, tag, query, archived, stage)
+    where, params = _search_where(store, segment, tag, query, archived, stage, owners)
     segs, tags = _memberships(store, where, params)
     rows = store.conn.execute(
-        f"SELECT c.id, c.handle, c.name, c.org FROM contact c WHERE {where}"
+        f"SELECT c.id, c.handle, c.name, c.org, c.owner_id FROM contact c WHERE {where}"
         " ORDER BY c.name COLLATE NOCASE, c.id",
         params,
     )
-    return [Listed(*r, segs.get(r[0], []), tags.get(r[0], [])) for r in rows]
+    names = {mid: m["name"] for mid, m in _owners(store).items()}
+    return [
+        Listed(cid, handle, name, org, segs.get(cid, []), tags.get(cid, []), names.get(owner))
+        for cid, handle, name, org, owner in rows
+    ]
 
 
 def listing_json_lines(
@@ -683,6 +712,7 @@ def listing_json_lines(
     query: str | None = None,
     archived: bool = False,
     stage: str | None = None,
+    owners: Owners | None = None,
 ) -> Iterator[str]:
     """The contacts `search` finds, in its order, each as the JSON text `json.dumps` makes of
     `Contact.as_json` (ASCII left as is), followed by the keys `more` gives it (its figures
@@ -690,7 +720,7 @@ def listing_json_lines(
     (`common.json_safe`). Built from the stored text with the C string encoder, a contact at
     a time: at 10k contacts, building Contact objects or dicts and encoding them cost most of
     `srm contacts --json`."""
-    where, params = _search_where(store, segment, tag, query, archived, stage)
+    where, params = _search_where(store, segment, tag, query, archived, stage, owners)
     cur = store.conn.cursor()
     cur.row_factory = None
     order = f"FROM contact c WHERE {where} ORDER BY c.name COLLATE NOCASE, c.id"
@@ -702,10 +732,15 @@ def listing_json_lines(
     rows = cur.execute(
         "SELECT c.id, c.uuid, c.handle, c.name, c.email, c.phone, c.nickname, c.org, c.team,"
         " c.role, c.cadence, c.since, c.connected_on, c.note, c.snoozed_until, c.archived_at,"
-        f" c.created_at, c.updated_at {order}",
+        f" c.created_at, c.updated_at, c.owner_id {order}",
         params,
     )
-    return _contact_lines(rows, segs, tags, details, extra)
+    owners_json = {mid: _encode(m) for mid, m in _owners(store).items()}
+    return _contact_lines(rows, segs, tags, details, owners_json, extra)
+
+
+# One encoder: json.dumps with options builds a new one per call.
+_encode = json.JSONEncoder(ensure_ascii=False, default=str).encode
 
 
 def _contact_lines(
@@ -713,12 +748,12 @@ def _contact_lines(
     segs: dict[int, list[str]],
     tags: dict[int, list[str]],
     details: dict[int, str],
+    owners: dict[int, str],
     extra: dict[int, dict],
 ) -> Iterator[str]:
     s = encode_basestring
     none = "null"
     no_details = _json_lists({})
-    tail = json.JSONEncoder(ensure_ascii=False, default=str).encode
     for (
         cid,
         uuid,
@@ -738,6 +773,7 @@ def _contact_lines(
         archived_at,
         created_at,
         updated_at,
+        owner,
     ) in rows:
         more = extra.get(cid)
         yield (
@@ -758,8 +794,8 @@ def _contact_lines(
             f' "snoozed_until": {none if snoozed_until is None else s(snoozed_until)},'
             f' "archived": {"false" if archived_at is None else "true"},'
             f' "archived_at": {none if archived_at is None else s(archived_at)},'
-            f' "created_at": {s(created_at)}, "updated_at": {s(updated_at)}'
-            + (f", {tail(more)[1:]}" if more else "}")
+            f' "created_at": {s(created_at)}, "updated_at": {s(updated_at)},'
+            f' "owner": {owners.get(owner, none)}' + (f", {_encode(more)[1:]}" if more else "}")
         )
 
 

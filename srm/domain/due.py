@@ -25,6 +25,7 @@ from srm.config import Config
 from srm.domain import followups as fu
 from srm.domain import goals, ideas, important_dates, repair, schedule, state
 from srm.domain.common import plural
+from srm.domain.team import Owners
 from srm.store.db import Store
 
 FOLLOWUP_BONUS = 0.5  # per open follow-up: a promised contact is more urgent
@@ -71,6 +72,7 @@ class Query:
     segment_id: int | None = None
     tag: str | None = None
     contact_ids: list[int] | None = None  # only these (the ranked path walks a few this way)
+    owners: Owners | None = None  # team mode: only the contacts (and follow-ups) of an owner
 
     @property
     def until(self) -> date:
@@ -82,7 +84,7 @@ class Query:
         for all sources (the reference path: the ranked one reads the stored state instead)."""
         return schedule.history_schedules(
             self.store, self.config.default_cadence, self.on, contact_ids=self.contact_ids,
-            segment_id=self.segment_id, tag=self.tag,
+            segment_id=self.segment_id, tag=self.tag, owners=self.owners,
         )  # fmt: skip
 
     @cached_property
@@ -93,7 +95,20 @@ class Query:
         return replace(self, contact_ids=ids) if ids else None
 
     def contact_filter_sql(self, column: str) -> tuple[str, list]:
-        """A WHERE fragment limiting `column` (a contact id) to the segment/tag asked for."""
+        """A WHERE fragment limiting `column` (a contact id) to the segment/tag (and owner)
+        asked for."""
+        return self._filter_sql(column, by_owner=True)
+
+    def followup_filter_sql(self) -> tuple[str, list]:
+        """The same for follow-up `f`; with an owner, a follow-up goes with who made it (else
+        with its contact's owner), not with its contact."""
+        extra, params = self._filter_sql("f.contact_id", by_owner=False)
+        if self.owners is not None:
+            cond, more = self.owners.of_followup("f", "f.contact_id")
+            extra, params = f"{extra} AND {cond}", params + more
+        return extra, params
+
+    def _filter_sql(self, column: str, *, by_owner: bool) -> tuple[str, list]:
         parts, params = [], []
         if self.segment_id is not None:
             parts.append(
@@ -103,6 +118,10 @@ class Query:
         if self.tag is not None:
             parts.append(f"{column} IN (SELECT contact_id FROM contact_tag WHERE tag = ?)")
             params.append(self.tag)
+        if by_owner and self.owners is not None:
+            cond, more = self.owners.of_contact(column)
+            parts.append(cond)
+            params += more
         return (" AND " + " AND ".join(parts) if parts else ""), params
 
 
@@ -232,7 +251,7 @@ def checkins(q: Query, refs: dict[int, dict], weights: dict[int, float]) -> list
 
 def followups(q: Query, refs: dict[int, dict], weights: dict[int, float]) -> list[Item]:
     items = []
-    for f in fu.open_due_by(q.store, q.until, q.contact_filter_sql("c.id")):
+    for f in fu.open_due_by(q.store, q.until, q.followup_filter_sql()):
         cid = f["contact"]["id"]
         refs[cid] = f["contact"]
         items.append(
@@ -312,7 +331,7 @@ JOIN contact_state s ON s.contact_id = f.contact_id WHERE f.id IN ({keys})
 
 
 def ranked_followups(q: Query, limit: int | None) -> tuple[list[Item], int]:
-    extra, params = q.contact_filter_sql("f.contact_id")
+    extra, params = q.followup_filter_sql()
     ranked, total = ranked_rows(
         q.store,
         "f.id,"

@@ -1,7 +1,7 @@
 """Erasing a person (`srm rm`, GDPR art. 17), so that nothing about them is left behind.
 
 One transaction deletes the contact and everything only about them (interactions with nobody
-else, their follow-ups, ideas, goals, dates and stages go by cascade), optionally replaces
+else, their follow-ups, ideas, goals, dates, stages and hand-offs go by cascade), optionally replaces
 mentions of them in other records' free text, records *that* an erasure happened (the date and
 the contact's UUID, never a name), and runs every function in `PURGES`. Then the write-ahead
 log is checkpointed and truncated: with `secure_delete` on, the freed space is zeroed, so none
@@ -80,6 +80,7 @@ _ROWS = (
     ),
     ("stage_change", "json_array(id)", "contact_id = :cid"),
     ("important_date", "json_array(id)", "contact_id = :cid"),
+    ("handoff", "json_array(id)", "contact_id = :cid"),
     ("capture_source", "json_array(id)", "contact_id = :cid"),
 )
 
@@ -155,6 +156,7 @@ _FREE_TEXT = (
     ("idea", "text", "idea {id}", "t.contact_id IS NOT :cid"),
     ("goal", "text", "goal {id} of {handle}", "t.contact_id != :cid"),
     ("important_date", "label", "date {id} of {handle}", "t.contact_id != :cid"),
+    ("handoff", "note", "hand-off note {id} of {handle}", "t.contact_id != :cid"),
 )
 _DAY = {"interaction": "t.occurred_on"}
 _HANDLE = {
@@ -162,6 +164,7 @@ _HANDLE = {
     "followup": "(SELECT handle FROM contact WHERE id = t.contact_id)",
     "goal": "(SELECT handle FROM contact WHERE id = t.contact_id)",
     "important_date": "(SELECT handle FROM contact WHERE id = t.contact_id)",
+    "handoff": "(SELECT handle FROM contact WHERE id = t.contact_id)",
 }
 
 

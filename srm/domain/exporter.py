@@ -224,6 +224,7 @@ def _json(store: Store, where: Scope, out: TextIO) -> int:
     }
     sections = {
         "segments": _segments,
+        "members": _members,
         "contacts": lambda s, w: counted(_contacts(s, w)),
         "important_dates": _important_dates,
         "ideas": _ideas,
@@ -231,6 +232,7 @@ def _json(store: Store, where: Scope, out: TextIO) -> int:
         "followups": _followups,
         "goals": _goals,
         "stage_changes": _stage_changes,
+        "handoffs": _handoffs,
     }
     srm_json.write(
         out, header, ((name, sections[name](store, where)) for name in srm_json.SECTIONS)
@@ -247,20 +249,49 @@ def _segments(store: Store, where: Scope) -> Iterator[dict]:
         yield dict(r)
 
 
+def _members(store: Store, where: Scope) -> Iterator[dict]:
+    """The team (all of it; a scoped export: the members its records name)."""
+    sql = "SELECT uuid, name, email, created_at FROM member"
+    params: tuple = ()
+    if where.subquery is not None:
+        named = []
+        for column, table, contact in (
+            ("owner_id", "contact", "id"),
+            ("made_by_id", "followup", "contact_id"),
+            ("from_member_id", "handoff", "contact_id"),
+            ("to_member_id", "handoff", "contact_id"),
+            ("by_member_id", "handoff", "contact_id"),
+        ):
+            cond, more = where.where(contact)
+            named.append(f"SELECT {column} FROM {table} WHERE {cond}")
+            params += more
+        cond, more = where.where("ic.contact_id")
+        named.append(
+            "SELECT logged_by_id FROM interaction WHERE id IN"
+            f" (SELECT ic.interaction_id FROM interaction_contact ic WHERE {cond})"
+        )
+        params += more
+        sql += f" WHERE id IN ({' UNION '.join(named)})"
+    # By when they joined, not by id: a copy's ids may come in another order.
+    for r in store.conn.execute(sql + " ORDER BY created_at, uuid", params):
+        yield dict(r)
+
+
 def _contacts(store: Store, where: Scope) -> Iterator[dict]:
     cond, params = where.where("c.id")
     sql = f"""
-        SELECT c.*,
+        SELECT c.*, m.uuid AS owner,
           (SELECT group_concat(s.uuid, '{_SEP}') FROM contact_segment cs
              JOIN segment s ON s.id = cs.segment_id WHERE cs.contact_id = c.id) AS segment_uuids,
           (SELECT group_concat(t.tag, '{_SEP}') FROM contact_tag t
              WHERE t.contact_id = c.id) AS tag_list
-        FROM contact c WHERE {cond} ORDER BY c.id"""
+        FROM contact c LEFT JOIN member m ON m.id = c.owner_id WHERE {cond} ORDER BY c.id"""
     cursor = store.conn.execute(sql, params)
     while batch := cursor.fetchmany(500):  # details for 500 contacts in one query each
         lists = dd.load(store.conn, [r["id"] for r in batch])
         for r in batch:
             row = dict(r)
+            del row["owner_id"]  # the owner is named by the member's UUID (`owner`)
             row["segments"] = _split(row.pop("segment_uuids"))
             row["tags"] = _split(row.pop("tag_list"))
             row.update(dd.as_json(lists[row.pop("id")]))
@@ -305,6 +336,7 @@ def _scoped_interactions(store: Store, where: Scope) -> Iterator[dict]:
     sql = f"""
         SELECT i.uuid, i.occurred_on, i.channel, i.kind, i.sentiment, i.summary, i.note,
           CASE WHEN {idea_cond} THEN idea.uuid END AS idea, i.created_at,
+          (SELECT m.uuid FROM member m WHERE m.id = i.logged_by_id) AS logged_by,
           (SELECT group_concat(c.uuid, '{_SEP}') FROM interaction_contact ic
              JOIN contact c ON c.id = ic.contact_id
             WHERE ic.interaction_id = i.id AND {link_cond}) AS contact_uuids
@@ -324,7 +356,7 @@ def _scoped_interactions(store: Store, where: Scope) -> Iterator[dict]:
 
 def _all_interactions(store: Store) -> Iterator[str]:
     """The same for the whole store, as two scans side by side: interactions in id order and
-    their links in the same order (the links' primary key), with contact and idea
+    their links in the same order (the links' primary key), with contact, idea and member
     UUIDs from a dict. A lookup per interaction into the links and contacts made a 1M export
     take seconds. Each record comes already encoded (srm_json.interactions)."""
     from srm.formats.srm_json import interactions
@@ -332,6 +364,7 @@ def _all_interactions(store: Store) -> Iterator[str]:
     conn = store.conn
     contacts = dict(conn.execute("SELECT id, uuid FROM contact"))
     ideas = dict(conn.execute("SELECT id, uuid FROM idea"))
+    members = dict(conn.execute("SELECT id, uuid FROM member"))
     links = conn.cursor()
     links.row_factory = None
     links.execute(
@@ -341,16 +374,17 @@ def _all_interactions(store: Store) -> Iterator[str]:
     rows.row_factory = None
     rows.execute(
         "SELECT id, uuid, occurred_on, channel, kind, sentiment, summary, note, idea_id,"
-        " created_at FROM interaction ORDER BY id"
+        " created_at, logged_by_id FROM interaction ORDER BY id"
     )
-    return interactions(rows, links, contacts, ideas)
+    return interactions(rows, links, contacts, ideas, members)
 
 
 def _followups(store: Store, where: Scope) -> Iterator[dict]:
     cond, params = where.where("f.contact_id")
     sql = f"""
         SELECT f.uuid, c.uuid AS contact, i.uuid AS interaction, f.text, f.due_on, f.status,
-               f.created_on, f.closed_on
+               f.created_on, f.closed_on,
+               (SELECT m.uuid FROM member m WHERE m.id = f.made_by_id) AS made_by
         FROM followup f JOIN contact c ON c.id = f.contact_id
         LEFT JOIN interaction i ON i.id = f.interaction_id WHERE {cond} ORDER BY f.id"""
     for r in store.conn.execute(sql, params):
@@ -381,6 +415,18 @@ def _stage_changes(store: Store, where: Scope) -> Iterator[dict]:
         SELECT sc.uuid, c.uuid AS contact, sc.from_stage, sc.stage, sc.changed_on
         FROM stage_change sc JOIN contact c ON c.id = sc.contact_id WHERE {cond}
         ORDER BY sc.id"""
+    for r in store.conn.execute(sql, params):
+        yield dict(r)
+
+
+def _handoffs(store: Store, where: Scope) -> Iterator[dict]:
+    cond, params = where.where("h.contact_id")
+    sql = f"""
+        SELECT h.uuid, c.uuid AS contact, f.uuid AS "from", t.uuid AS "to", b.uuid AS by,
+               h.note, h.handed_on, h.created_at
+        FROM handoff h JOIN contact c ON c.id = h.contact_id
+        LEFT JOIN member f ON f.id = h.from_member_id LEFT JOIN member t ON t.id = h.to_member_id
+        LEFT JOIN member b ON b.id = h.by_member_id WHERE {cond} ORDER BY h.id"""
     for r in store.conn.execute(sql, params):
         yield dict(r)
 

@@ -10,8 +10,10 @@ from srm.store.db import Store
 
 _SELECT = (
     "SELECT f.id, f.uuid, f.text, f.due_on, f.status, f.created_on, f.closed_on,"
-    " f.interaction_id, c.id AS cid, c.uuid AS cuuid, c.handle, c.name"
+    " f.interaction_id, c.id AS cid, c.uuid AS cuuid, c.handle, c.name,"
+    " m.id AS mid, m.name AS mname, m.email AS memail"
     " FROM followup f JOIN contact c ON c.id = f.contact_id"
+    " LEFT JOIN member m ON m.id = f.made_by_id"
 )
 
 
@@ -26,6 +28,8 @@ def _json(r) -> dict:
         "closed_on": r["closed_on"],
         "interaction_id": r["interaction_id"],
         "contact": {"id": r["cid"], "uuid": r["cuuid"], "handle": r["handle"], "name": r["name"]},
+        # Who promised it (team mode), or null.
+        "made_by": {"id": r["mid"], "name": r["mname"], "email": r["memail"]} if r["mid"] else None,
     }
 
 
@@ -87,9 +91,9 @@ def add(store: Store, contact_id: int, text: str, *, due: date, on: date) -> dic
         raise UsageError(f"the follow-up is due {due}, before today ({on}): give a later --due")
     with store.write() as conn:
         fid = conn.execute(
-            "INSERT INTO followup (uuid, contact_id, text, due_on, status, created_on)"
-            " VALUES (?, ?, ?, ?, 'open', ?)",
-            (new_uuid(), contact_id, text, due.isoformat(), on.isoformat()),
+            "INSERT INTO followup (uuid, contact_id, text, due_on, status, created_on, made_by_id)"
+            " VALUES (?, ?, ?, ?, 'open', ?, ?)",
+            (new_uuid(), contact_id, text, due.isoformat(), on.isoformat(), store.member_id),
         ).lastrowid
     return get(store, fid)
 

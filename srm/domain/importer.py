@@ -264,6 +264,9 @@ def run(
             job = _Import(
                 conn, config, options, summary, prepared.extra_segments, prepared.extra_tags
             )
+            # Who imports owns what is new (team mode); one who joins the team with this
+            # import and is in the file becomes the member the file knows.
+            job.member_id, job.joined = store.member_id, store.joined
             if prepared.source.format == "json":
                 sections = _Sections(job)
                 for item in prepared.source.items:
@@ -552,6 +555,8 @@ class _Import:
         self.segment_cadences = dict(self.segments.values())
         self.check = _Checker(options, self.segments, extra_segments, extra_tags)
         self.staggered: list[tuple[int, cad.Cadence]] = []
+        self.member_id: int | None = None
+        self.joined = False
         # New contacts' details, segments, tags and dates, inserted a table at a time (flush)
         # rather than a statement per contact and table.
         self.pending: list[tuple[int, dict]] = []
@@ -660,6 +665,8 @@ class _Import:
             "updated_at": changed,
             "nickname": fields["nickname"],
             "card_uid": card_uid,
+            # An export's own owner (or none) when it names one; else who adds them here.
+            "owner_id": keep.get("owner_id", self.member_id),
         }
         cid = self.conn.execute(
             f"INSERT INTO contact ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
@@ -929,6 +936,7 @@ class _Sections:
     def __init__(self, job: _Import):
         self.job, self.conn = job, job.conn
         self.segment_ids: dict[str, int] = {}
+        self.member_ids: dict[str, int] = {}
         self.contact_ids: dict[str, int] = {}
         self.idea_ids: dict[str, int] = {}
         self.by_uuid = {r[0]: r[1] for r in self.conn.execute("SELECT uuid, id FROM contact")}
@@ -1007,6 +1015,46 @@ class _Sections:
         self.job.segment_cadences[sid] = row[1]
         self.segment_ids[rec["uuid"]] = sid
 
+    def members(self, rec: dict) -> None:
+        """A team member: the one here with the same uuid or address, else a new one."""
+        from srm.domain.team import person
+
+        who = person(_text(rec, "email"))
+        if who is None:
+            raise ValueError(f"its email {rec.get('email')!r} is not an address")
+        name = one_line(_text(rec, "name", who[0]), "the name", NAME_MAX) or who[0]
+        row = self.conn.execute(
+            "SELECT id FROM member WHERE uuid = ? OR email = ? ORDER BY uuid = ? DESC",
+            (rec["uuid"], who[1], rec["uuid"]),
+        ).fetchone()
+        if row is not None:
+            if row[0] == self.job.member_id and self.job.joined:
+                self.conn.execute(
+                    "UPDATE member SET uuid = ?, created_at = ? WHERE id = ?",
+                    (rec["uuid"], _text(rec, "created_at", self.job.now), row[0]),
+                )
+            self.job.count("members", "present")
+            self.member_ids[rec["uuid"]] = row[0]
+            return
+        self.member_ids[rec["uuid"]] = self._insert(
+            "members",
+            "member",
+            {
+                "uuid": rec["uuid"],
+                "name": name,
+                "email": who[1],
+                "created_at": _text(rec, "created_at", self.job.now),
+            },
+        )
+
+    def _member(self, rec: dict, key: str) -> int | None:
+        uid = rec.get(key)
+        if uid is None:
+            return None
+        if uid not in self.member_ids:
+            raise ValueError(f"its {key} is member {uid}, who isn't in the file")
+        return self.member_ids[uid]
+
     def contacts(self, rec: dict) -> None:
         job = self.job
         record = {
@@ -1053,6 +1101,8 @@ class _Sections:
             "created_at": rec.get("created_at"),
             "updated_at": rec.get("updated_at"),
         }
+        if "owner" in rec:  # an export from before team mode has none: the importer owns them
+            keep["owner_id"] = self._member(rec, "owner")
         cid = job.create(fields, keep)
         self.by_uuid[rec["uuid"]] = cid
         self.contact_ids[rec["uuid"]] = cid
@@ -1117,6 +1167,7 @@ class _Sections:
                 "note": note_text(_text(rec, "note", "", raw=True)),
                 "idea_id": idea_id,
                 "created_at": _text(rec, "created_at", self.job.now),
+                "logged_by_id": self._member(rec, "logged_by"),
             },
         )
         if iid is not None:
@@ -1144,6 +1195,7 @@ class _Sections:
                 "status": _text(rec, "status", "open"),
                 "created_on": _iso(_date(rec, "created_on", required=True)),
                 "closed_on": _iso(_date(rec, "closed_on")),
+                "made_by_id": self._member(rec, "made_by"),
             },
         )
 
@@ -1178,6 +1230,22 @@ class _Sections:
                 "from_stage": _text(rec, "from_stage") if rec.get("from_stage") else None,
                 "stage": _text(rec, "stage"),
                 "changed_on": _iso(_date(rec, "changed_on", required=True)),
+            },
+        )
+
+    def handoffs(self, rec: dict) -> None:
+        self._insert(
+            "handoffs",
+            "handoff",
+            {
+                "uuid": rec["uuid"],
+                "contact_id": self._contact(rec.get("contact")),
+                "from_member_id": self._member(rec, "from"),
+                "to_member_id": self._member(rec, "to"),
+                "by_member_id": self._member(rec, "by"),
+                "note": note_text(_text(rec, "note", "", raw=True)),
+                "handed_on": _iso(_date(rec, "handed_on", required=True)),
+                "created_at": _text(rec, "created_at", self.job.now),
             },
         )
 

@@ -93,8 +93,19 @@ def log(
             kind = _idea_give(conn, idea_id, kind, contacts, on)
         cur = conn.execute(
             "INSERT INTO interaction (uuid, occurred_on, channel, kind, sentiment, summary, note,"
-            " idea_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (uid, on.isoformat(), ch, kind, sentiment, summary, note, idea_id, now_utc()),
+            " idea_id, created_at, logged_by_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                uid,
+                on.isoformat(),
+                ch,
+                kind,
+                sentiment,
+                summary,
+                note,
+                idea_id,
+                now_utc(),
+                store.member_id,
+            ),
         )
         iid = cur.lastrowid
         conn.executemany(
@@ -110,7 +121,7 @@ def log(
             # One promise, one follow-up: it belongs to the first contact named.
             fid = conn.execute(
                 "INSERT INTO followup (uuid, contact_id, interaction_id, text, due_on, status,"
-                " created_on) VALUES (?, ?, ?, ?, ?, 'open', ?)",
+                " created_on, made_by_id) VALUES (?, ?, ?, ?, ?, 'open', ?, ?)",
                 (
                     new_uuid(),
                     contacts[0].id,
@@ -118,6 +129,7 @@ def log(
                     follow_up,
                     due.isoformat(),
                     on.isoformat(),
+                    store.member_id,
                 ),
             ).lastrowid
         if idea_id is not None:
@@ -163,6 +175,7 @@ def _idea_give(conn, idea_id: int, kind: str, contacts: list[Contact], on: date)
 
 _ITEM = """
 SELECT i.id, i.uuid, i.occurred_on, i.channel, i.kind, i.sentiment, i.summary, i.note, i.idea_id,
+       i.logged_by_id,
        i.captured,
        (SELECT json_group_array(json_object('id', c.id, 'uuid', c.uuid, 'handle', c.handle,
                                             'name', c.name))
@@ -171,7 +184,8 @@ SELECT i.id, i.uuid, i.occurred_on, i.channel, i.kind, i.sentiment, i.summary, i
 """
 
 
-def _item(r, exclude: int | None = None) -> dict:
+def _item(r, team: dict[int, dict], exclude: int | None = None) -> dict:
+    """An interaction as JSON; `team` maps member ids to their short form (srm.domain.team)."""
     people = sorted(json.loads(r["people"]), key=lambda p: (p["name"].casefold(), p["id"]))
     item = {
         "id": r["id"],
@@ -185,6 +199,7 @@ def _item(r, exclude: int | None = None) -> dict:
         "idea_id": r["idea_id"],
         "captured": r["captured"],  # 'calendar' or 'mail' when srm capture logged it
         "contacts": people,
+        "logged_by": team.get(r["logged_by_id"]),
     }
     if exclude is not None:  # a contact's own timeline names only the others
         item["with"] = [p["handle"] for p in people if p["id"] != exclude]
@@ -251,8 +266,9 @@ def history(
     sql = _ITEM + f.source() + where + f" ORDER BY {f.date_column} DESC, i.id DESC"
     if limit is not None:
         sql += f" LIMIT {int(limit)}"
+    members = _members(store)
     for r in store.conn.execute(sql, params):
-        yield _item(r, exclude=contact_id)
+        yield _item(r, members, exclude=contact_id)
 
 
 def count(store: Store, **filters) -> int:
@@ -266,7 +282,13 @@ def get(store: Store, interaction_id: int) -> dict:
     row = row.fetchone()
     if row is None:
         raise NotFound(f"no interaction with id {interaction_id} (srm timeline lists them)")
-    return _item(row)
+    return _item(row, _members(store))
+
+
+def _members(store: Store) -> dict[int, dict]:
+    from srm.domain import team
+
+    return team.refs(store)
 
 
 def edit(

@@ -25,6 +25,7 @@ MOVED_TABLES = {
     "stage_change": "moved and put in date order; a change to the stage already current goes",
     "contact_segment": "union",
     "contact_tag": "union",
+    "handoff": "moved: the hand-offs of both, in one history",
     "contact_detail": "union: emails, phones, web pages and profiles the kept contact lacks join"
     " it; its preferred ones stay preferred",
     "contact_address": "union, as contact_detail",
@@ -75,6 +76,7 @@ class Plan:
     date_years: int = 0  # of those, keep's had no year and takes other's
     stages: int = 0  # moved
     stages_dropped: int = 0  # a change to the stage already current at its date
+    handoffs: int = 0
     segments: list[str] = field(default_factory=list)  # new to keep
     tags: list[str] = field(default_factory=list)
     # emails, phones, urls, socials, addresses new to keep: {list name: [values]}
@@ -103,6 +105,7 @@ class Plan:
                 "date_years_filled": self.date_years,
                 "stage_changes": self.stages,
                 "stage_changes_dropped": self.stages_dropped,
+                "handoffs": self.handoffs,
                 "segments": self.segments,
                 "tags": self.tags,
                 "details": self.details,
@@ -141,7 +144,14 @@ def merge(store: Store, keep: dc.Contact, other: dc.Contact) -> Plan:
             " (SELECT source FROM capture_source WHERE contact_id = ?)",
             (o, k),
         )
-        for table in ("interaction_contact", "followup", "idea", "goal", "capture_source"):
+        for table in (
+            "interaction_contact",
+            "followup",
+            "idea",
+            "goal",
+            "capture_source",
+            "handoff",
+        ):
             conn.execute(f"UPDATE {table} SET contact_id = ? WHERE contact_id = ?", (k, o))
         for keep_date, other_date, year in p._date_twins:
             conn.execute("DELETE FROM important_date WHERE id = ?", (other_date,))
@@ -181,6 +191,7 @@ def _plan(conn: sqlite3.Connection, keep: dc.Contact, other: dc.Contact) -> Plan
     p.followups = _count(conn, "SELECT count(*) FROM followup WHERE contact_id = ?", o)
     p.ideas = _count(conn, "SELECT count(*) FROM idea WHERE contact_id = ?", o)
     p.goals = _count(conn, "SELECT count(*) FROM goal WHERE contact_id = ?", o)
+    p.handoffs = _count(conn, "SELECT count(*) FROM handoff WHERE contact_id = ?", o)
     p.confirmations = _count(
         conn,
         "SELECT count(*) FROM goal_confirmation WHERE goal_id IN"
@@ -285,6 +296,11 @@ def _plan_fields(p: Plan) -> None:
             p.conflicts.append(Conflict(name, mine, theirs))
     if keep.name != other.name:
         p.conflicts.insert(0, Conflict("name", keep.name, other.name))
+    # The owner (team mode): kept, else taken from the other, like the fields above.
+    if other.owner and not keep.owner:
+        p.changes["owner_id"] = other.owner["id"]
+    elif other.owner and keep.owner and other.owner["id"] != keep.owner["id"]:
+        p.conflicts.append(Conflict("owner", keep.owner["name"], other.owner["name"]))
     if other.since < keep.since:
         p.changes["since"] = other.since.isoformat()
     if other.snoozed_until and (not keep.snoozed_until or other.snoozed_until > keep.snoozed_until):

@@ -14,6 +14,7 @@ from srm.domain import (
     interactions,
     schedule,
     stages,
+    team,
 )
 from srm.domain.contacts import Contact
 from srm.store.db import Store
@@ -37,6 +38,8 @@ def build(store: Store, config: Config, contact: Contact, on: date, limit: int |
             ),
             "ideas": ideas.list_ideas(store, open_only=True, contact=contact),
             "dates": important_dates.upcoming(store, on, contact_id=contact.id),
+            "handoffs": team.handoffs_of(store, contact.id),
+            "strongest_link": team.strongest(store, config, contact.id, on),
             **extra,
         }
     )

@@ -32,7 +32,9 @@ from functools import lru_cache
 from srm import cadence as cad
 from srm.config import Config
 from srm.dates import check_range
+from srm.domain import team
 from srm.domain.segments import Segment
+from srm.domain.team import Owners
 from srm.errors import UsageError
 from srm.store.db import Store
 
@@ -191,26 +193,29 @@ def build(
     period: Period,
     segment: Segment | None = None,
     *,
+    owners: Owners | None = None,
     trend: int = TREND_PERIODS,
     generated_on: date | None = None,
 ) -> dict:
     """The report: this period's figures, the previous period's, and the change in each number.
 
-    With a segment, only its contacts (and the interactions, ideas, goals … involving them).
+    With a segment, only its contacts (and the interactions, ideas, goals … involving them);
+    with `owners` (team mode, `--owner`), only the contacts one member owns today, likewise.
     `trend` periods (this one and those before it) carry the key figures for line charts.
     """
     if not 2 <= trend <= MAX_TREND:
         raise UsageError(f"--trend takes 2 to {MAX_TREND} periods (this one and those before)")
     seg_id = segment.id if segment else None
     periods = history(period, trend)
-    current = figures(store, config, period, seg_id)
-    previous = figures(store, config, period.previous(), seg_id)
-    older = trend_figures(store, config, periods[:-2], seg_id)
+    current = figures(store, config, period, seg_id, owners)
+    previous = figures(store, config, period.previous(), seg_id, owners)
+    older = trend_figures(store, config, periods[:-2], seg_id, owners)
     return {
         "segment": segment.name if segment else None,
         **current,
         "previous": previous,
         "change": change(current, previous),
+        "owned_by": owners.name if owners else None,  # the --owner cut (team mode)
         "owner": config.owner.strip() or None,
         "generated_on": (generated_on or date.today()).isoformat(),
         "trend": [*older, _trend_point(previous, periods[-2]), _trend_point(current, period)],
@@ -256,12 +261,13 @@ def _ratio(gives: int, asks: int) -> float | None:
 
 @dataclass
 class _Scope:
-    """One period (and optional segment) as SQL parameters and filters."""
+    """One period (and optional segment, and owner) as SQL parameters and filters."""
 
     store: Store
     config: Config
     period: Period
     segment_id: int | None
+    owners: Owners | None = None
 
     @property
     def params(self) -> dict:
@@ -269,23 +275,39 @@ class _Scope:
             "from": self.period.start.isoformat(),
             "to": self.period.end.isoformat(),
             "seg": self.segment_id,
+            **(_owner_params(self.owners)),
         }
 
-    def in_segment(self, column: str) -> str:
-        """`AND column IN (the segment's contacts)`, or nothing without a segment."""
+    def in_segment(self, column: str, *, by_period: bool = False) -> str:
+        """`AND column IN (the segment's contacts)` (and the owner's), or nothing without.
+
+        `by_period`: the query should be driven by the period's interactions, not by the
+        owner's contacts (whose whole histories an IN list would have SQLite walk)."""
+        sql = _owned(self.owners, column, correlated=by_period)
         if self.segment_id is None:
-            return ""
-        return f" AND {column} IN (SELECT contact_id FROM contact_segment WHERE segment_id = :seg)"
+            return sql
+        return (
+            f" AND {column} IN (SELECT contact_id FROM contact_segment WHERE segment_id = :seg)"
+            + sql
+        )
 
     @property
     def interactions(self) -> str:
-        """WHERE clause for interaction `i` in the period (and touching the segment)."""
+        """WHERE clause for interaction `i` in the period (and touching the segment, and the
+        owner's contacts)."""
         sql = "i.occurred_on BETWEEN :from AND :to"
         if self.segment_id is not None:
             sql += (
                 " AND i.id IN (SELECT ic.interaction_id FROM contact_segment cs"
                 " JOIN interaction_contact ic ON ic.contact_id = cs.contact_id"
                 " AND ic.occurred_on BETWEEN :from AND :to WHERE cs.segment_id = :seg)"
+            )
+        if self.owners is not None:
+            cond, _ = self.owners.sql("o.owner_id", named=True)
+            sql += (
+                " AND i.id IN (SELECT ic.interaction_id FROM contact o"
+                " JOIN interaction_contact ic ON ic.contact_id = o.id"
+                f" AND ic.occurred_on BETWEEN :from AND :to WHERE {cond})"
             )
         return sql
 
@@ -296,9 +318,37 @@ class _Scope:
         return cur.execute(sql, {**self.params, **extra}).fetchall()
 
 
-def figures(store: Store, config: Config, period: Period, segment_id: int | None = None) -> dict:
+def _owned(owners: Owners | None, column: str, *, correlated: bool = False) -> str:
+    """`AND column IN (the owner's contacts)`, or nothing without an owner (:owner bound).
+
+    Inside a correlated subquery SQLite builds an IN list again for every outer row (a
+    quarter's interactions × a member's contacts); there, `correlated` looks up the contact's
+    owner by primary key instead.
+    """
+    if owners is None:
+        return ""
+    if correlated:
+        cond, _ = owners.sql(
+            f"(SELECT o.owner_id FROM contact o WHERE o.id = {column})", named=True
+        )
+        return f" AND {cond}"
+    cond, _ = owners.sql("o.owner_id", named=True)
+    return f" AND {column} IN (SELECT o.id FROM contact o WHERE {cond})"
+
+
+def _owner_params(owners: Owners | None) -> dict:
+    return owners.sql(named=True)[1] if owners is not None else {}
+
+
+def figures(
+    store: Store,
+    config: Config,
+    period: Period,
+    segment_id: int | None = None,
+    owners: Owners | None = None,
+) -> dict:
     """Every figure of one period, as plain JSON-ready data."""
-    s = _Scope(store, config, period, segment_id)
+    s = _Scope(store, config, period, segment_id, owners)
     totals = _totals(s)
     activity = _contact_activity(s)
     people = _people(s, activity)
@@ -312,6 +362,7 @@ def figures(store: Store, config: Config, period: Period, segment_id: int | None
         "by_channel": totals["by_channel"],
         "coverage": people.coverage(people.tracked),
         "by_segment": _by_segment(s, people, activity),
+        "by_owner": _by_owner(s, people),
         "activity": _activity(s),
         "most_engaged": people.most_engaged(),
         "least_engaged": people.least_engaged(),
@@ -342,7 +393,11 @@ def _trend_point(figs: dict, period: Period) -> dict:
 
 
 def trend_figures(
-    store: Store, config: Config, periods: list[Period], segment_id: int | None = None
+    store: Store,
+    config: Config,
+    periods: list[Period],
+    segment_id: int | None = None,
+    owners: Owners | None = None,
 ) -> list[dict]:
     """The key figures of several periods, in one query: interactions, asks, gives, negative
     ones, and coverage (tracked, touched, kept on cadence, overdue at the end) as figures()
@@ -355,7 +410,7 @@ def trend_figures(
         " AND c.id IN (SELECT contact_id FROM contact_segment WHERE segment_id = :seg)"
         if segment_id is not None
         else ""
-    )
+    ) + _owned(owners, "c.id")
     cur = store.conn.cursor()
     cur.row_factory = None
     cadence_of = _cadences(store, config.default_cadence)
@@ -364,7 +419,12 @@ def trend_figures(
     for cid, own in cur.execute(
         "SELECT c.id, c.cadence FROM contact c WHERE c.since <= :last"
         " AND (c.archived_at IS NULL OR substr(c.archived_at, 1, 10) > :first)" + in_segment,
-        {"first": first.isoformat(), "last": last.isoformat(), "seg": segment_id},
+        {
+            "first": first.isoformat(),
+            "last": last.isoformat(),
+            "seg": segment_id,
+            **_owner_params(owners),
+        },
     ):
         c = cadence_of(cid, own)
         if c is not None:
@@ -376,6 +436,12 @@ def trend_figures(
             " ON ys.contact_id = y.contact_id AND ys.segment_id = :seg"
             " WHERE y.interaction_id = i.id)"
         )
+    if owners is not None:
+        segment += (
+            " AND EXISTS (SELECT 1 FROM interaction_contact y WHERE y.interaction_id = i.id"
+            + _owned(owners, "y.contact_id", correlated=True)
+            + ")"
+        )
     _register(store)
     rows = cur.execute(
         _TREND_SQL.format(segment=segment),
@@ -383,6 +449,7 @@ def trend_figures(
             "periods": json.dumps([[p.start.isoformat(), p.end.isoformat()] for p in periods]),
             "pop": json.dumps(pop),
             "seg": segment_id,
+            **_owner_params(owners),
         },
     ).fetchall()
     out = []
@@ -550,11 +617,11 @@ class _Person:
     """A contact active at the period's end, as of that end."""
 
     __slots__ = ("ref", "last", "cadence", "due", "days_since", "overdue", "neglected")
-    __slots__ += ("touches", "fell_overdue")
+    __slots__ += ("touches", "fell_overdue", "owner")
 
     def __init__(
         self, ref: dict, last: date | None, cadence: cad.Cadence | None, due: date | None,
-        days_since: int, end: date,
+        days_since: int, end: date, owner: int | None = None,
     ) -> None:  # fmt: skip
         self.ref = ref
         self.last = last  # the last interaction up to the end
@@ -566,6 +633,7 @@ class _Person:
         self.neglected = self.overdue and cadence.after(due) < end  # type: ignore[union-attr]
         self.touches = 0  # interactions in the period
         self.fell_overdue = self.overdue  # at any time in the period
+        self.owner = owner  # the member who owns them today (team mode)
 
     @property
     def tracked(self) -> bool:
@@ -675,7 +743,8 @@ def _people(s: _Scope, activity: dict[int, tuple[int, int, int]]) -> _People:
     else:
         last, join = seek, ""
     rows = s.rows(
-        f"SELECT c.id, c.uuid, c.handle, c.name, c.since, c.cadence, {last} FROM contact c{join}"
+        "SELECT c.id, c.uuid, c.handle, c.name, c.owner_id, c.since, c.cadence,"
+        f" {last} FROM contact c{join}"
         " WHERE c.since <= :to AND (c.archived_at IS NULL OR substr(c.archived_at, 1, 10) > :to)"
         + s.in_segment("c.id")
     )
@@ -685,7 +754,7 @@ def _people(s: _Scope, activity: dict[int, tuple[int, int, int]]) -> _People:
     people = {}
     walk = []
     names: dict[cad.Cadence, str] = {}  # str() of a cadence walks the named ones: once each
-    for cid, uuid, handle, name, since, own, last in rows:
+    for cid, uuid, handle, name, owner, since, own, last in rows:
         cadence = cadence_of(cid, own)
         start = last or since
         start_day = days.get(start) or days.setdefault(start, date.fromisoformat(start))
@@ -701,6 +770,7 @@ def _people(s: _Scope, activity: dict[int, tuple[int, int, int]]) -> _People:
             due,
             (end - start_day).days,
             end,
+            owner,
         )
         p.touches = activity.get(cid, _QUIET)[0]
         # Overdue at the end means it fell overdue; untouched all period means its due date
@@ -760,7 +830,7 @@ def _contact_activity(s: _Scope) -> dict[int, tuple[int, int, int]]:
             # The link's own copy of the date too: with a segment, the planner starts from the
             # segment's contacts, and then reads only the period of each one's history.
             " AND ic.occurred_on BETWEEN :from AND :to"
-            + s.in_segment("ic.contact_id")
+            + s.in_segment("ic.contact_id", by_period=True)
             + " GROUP BY ic.contact_id"
         )
     }
@@ -776,12 +846,12 @@ SELECT sa.segment_id, count(*), count(*) FILTER (WHERE i.kind = 'ask'),
 FROM interaction i
 JOIN interaction_contact a ON a.interaction_id = i.id
 JOIN contact_segment sa ON sa.contact_id = a.contact_id
-WHERE i.occurred_on BETWEEN :from AND :to {segment}
+WHERE i.occurred_on BETWEEN :from AND :to {segment}{owned_a}
   AND EXISTS (SELECT 1 FROM interaction_contact y WHERE y.interaction_id = i.id LIMIT 1 OFFSET 1)
   AND EXISTS (SELECT 1 FROM interaction_contact b
               JOIN contact_segment sb ON sb.contact_id = b.contact_id
                AND sb.segment_id = sa.segment_id
-              WHERE b.interaction_id = i.id AND b.contact_id < a.contact_id)
+              WHERE b.interaction_id = i.id AND b.contact_id < a.contact_id{owned_b})
 GROUP BY sa.segment_id
 """
 
@@ -808,7 +878,12 @@ def _by_segment(s: _Scope, people: _People, activity: dict[int, tuple[int, int, 
         p = people.all.get(cid)
         if p is not None and p.tracked:
             tracked[sid].append(p)
-    for sid, *extra in s.rows(_REPEATS_SQL.format(segment=repeats)):
+    repeats_sql = _REPEATS_SQL.format(
+        segment=repeats,
+        owned_a=_owned(s.owners, "a.contact_id", correlated=True),
+        owned_b=_owned(s.owners, "b.contact_id", correlated=True),
+    )
+    for sid, *extra in s.rows(repeats_sql):
         sums[sid] = [n - r for n, r in zip(sums[sid], extra, strict=True)]
     out = {}
     for sid, name in segments:
@@ -822,6 +897,45 @@ def _by_segment(s: _Scope, people: _People, activity: dict[int, tuple[int, int, 
             "gives_per_ask": _ratio(gives, asks),
         }
     return out
+
+
+UNOWNED = "(unowned)"  # by_owner's key for the contacts nobody owns
+
+
+def _by_owner(s: _Scope, people: _People) -> dict:
+    """Team mode: coverage of each member's tracked contacts (owners as of today), and the
+    interactions each logged in the period (in scope). Keyed by name, every member and
+    UNOWNED in every period, so that changes compare like with like; empty on a store
+    without members, where every contact is unowned."""
+    names = {m.id: m.name for m in team.members(s.store)}
+    if not names:
+        return {}
+    counted: dict[str, int] = {}
+    for n in names.values():
+        counted[n] = counted.get(n, 0) + 1
+    keys = {
+        mid: name if counted[name] == 1 else f"{name} <{email}>"
+        for mid, name, email in s.rows("SELECT id, name, email FROM member")
+    }
+    tracked: dict[int | None, list[_Person]] = {}
+    for p in people.all.values():
+        if p.tracked:
+            tracked.setdefault(p.owner, []).append(p)
+    logged = dict(
+        s.rows(
+            f"SELECT i.logged_by_id, count(*) FROM interaction i WHERE {s.interactions}"
+            " AND i.logged_by_id IS NOT NULL GROUP BY i.logged_by_id"
+        )
+    )
+    owners = sorted(keys, key=lambda m: (keys[m].casefold(), m))
+    return {
+        keys[m] if m is not None else UNOWNED: {
+            **people.coverage(tracked.get(m, [])),
+            "neglected": sum(1 for p in tracked.get(m, []) if p.neglected),
+            "logged": logged.get(m, 0),
+        }
+        for m in [*owners, None]
+    }
 
 
 def _activity(s: _Scope) -> dict:
@@ -893,6 +1007,8 @@ def _ideas(s: _Scope) -> dict:
             " AND (d.segment_id = :seg OR d.contact_id IN"
             " (SELECT contact_id FROM contact_segment WHERE segment_id = :seg))"
         )
+    # An owner's ideas are those for their contacts (a segment's are nobody's in particular).
+    target += _owned(s.owners, "d.contact_id")
     open_at_end = "d.created_on <= :to AND (d.closed_on IS NULL OR d.closed_on > :to)"
     added, delivered, dropped, still_open = s.rows(
         "SELECT count(*) FILTER (WHERE d.created_on BETWEEN :from AND :to),"

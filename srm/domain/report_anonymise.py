@@ -31,9 +31,24 @@ _FREE_TEXT = ("summary", "text")
 
 
 def anonymise(store: Store, report: dict) -> dict:
-    """A copy of the report with every contact named by alias, in its lists and its text."""
+    """A copy of the report with every contact named by alias, in its lists and its text;
+    team members (coverage by owner, the --owner cut) become "Member 1", "Member 2" …"""
     people = _People.load(store, report.get("segment"))
-    return people.visit(report)
+    out = people.visit(report)
+    members: dict[str, str] = {}
+
+    def member(name: str) -> str:
+        return members.setdefault(name, f"Member {len(members) + 1}")
+
+    if out.get("owned_by") and out["owned_by"] != "nobody":
+        out["owned_by"] = member(out["owned_by"])
+    for part in (out, out["previous"], out["change"]):
+        if part.get("by_owner"):
+            part["by_owner"] = {
+                name if name.startswith("(") else member(name): figures
+                for name, figures in part["by_owner"].items()
+            }
+    return out
 
 
 def _digits(text: str) -> str:

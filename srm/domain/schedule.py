@@ -12,10 +12,14 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from srm import cadence as cad
 from srm.config import Config
 from srm.store.db import Store
+
+if TYPE_CHECKING:
+    from srm.domain.team import Owners
 
 
 @dataclass
@@ -81,6 +85,7 @@ def schedules(
     include_archived: bool = False,
     segment_id: int | None = None,
     tag: str | None = None,
+    owners: Owners | None = None,
     with_last: bool = False,
 ) -> dict[int, Schedule]:
     """Schedules for all (or the given) contacts, as of `on` (later interactions are ignored)."""
@@ -88,7 +93,7 @@ def schedules(
 
     if contact_ids is not None and not contact_ids:
         return {}
-    where, params = _where(contact_ids, include_archived, segment_id, tag)
+    where, params = _where(contact_ids, include_archived, segment_id, tag, owners)
     if state.usable(store, config, on):
         out = _from_state(store.conn, where, params)
         walk = [cid for cid in state.ahead(store, on) if cid in out]
@@ -119,16 +124,21 @@ def history_schedules(
     include_archived: bool = False,
     segment_id: int | None = None,
     tag: str | None = None,
+    owners: Owners | None = None,
 ) -> dict[int, Schedule]:
     """The reference: schedules walked from the history (all of it when `on` is None)."""
     if contact_ids is not None and not contact_ids:
         return {}
-    where, params = _where(contact_ids, include_archived, segment_id, tag)
+    where, params = _where(contact_ids, include_archived, segment_id, tag, owners)
     return from_history(store.conn, default_cadence, on, where, params, contact_ids, with_last=True)
 
 
 def _where(
-    contact_ids: list[int] | None, include_archived: bool, segment_id: int | None, tag: str | None
+    contact_ids: list[int] | None,
+    include_archived: bool,
+    segment_id: int | None,
+    tag: str | None,
+    owners: Owners | None = None,
 ) -> tuple[list[str], dict[str, object]]:
     where = ["1"] if include_archived else ["c.archived_at IS NULL"]
     params: dict[str, object] = {}
@@ -140,6 +150,10 @@ def _where(
     if tag is not None:
         where.append("c.id IN (SELECT contact_id FROM contact_tag WHERE tag = :tag)")
         params["tag"] = tag
+    if owners is not None:  # team mode: one member's contacts (and/or nobody's)
+        cond, values = owners.sql("c.owner_id", named=True)
+        where.append(cond)
+        params.update(values)
     return where, params
 
 

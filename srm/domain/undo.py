@@ -39,15 +39,41 @@ class Preview:
         }
 
 
+class _NoCommands(Exception):
+    """The config's `me` has never written to this store: none of its commands are theirs."""
+
+
+def _whose(store: Store) -> int | None:
+    """Whose commands `srm undo` reverts: the member the config's `me` names, or None (the
+    commands run without `me`), so that on a shared store you only take back your own."""
+    if store.author is None:
+        return None
+    from srm.store import members
+
+    found = members.find(store.conn, store.author[1])
+    if found is None:
+        raise _NoCommands
+    return found
+
+
 def history(store: Store, limit: int = 20) -> list[dict]:
     """Commands `srm undo` can still revert, newest first."""
-    return log.commands(store.conn, limit)
+    try:
+        return log.commands(store.conn, limit, _whose(store))
+    except _NoCommands:
+        return []
 
 
 def preview(store: Store) -> Preview:
-    cmd = log.latest(store.conn)
+    try:
+        cmd = log.latest(store.conn, _whose(store))
+    except _NoCommands:
+        cmd = None
     if cmd is None:
-        raise NotFound("nothing to undo: no command has changed the store since the undo log began")
+        mine = f" of yours ({store.author[1]})" if store.author else ""
+        raise NotFound(
+            f"nothing to undo: no command{mine} has changed the store since the undo log began"
+        )
     return Preview(cmd, *_lines(cmd))
 
 
@@ -74,7 +100,7 @@ def _lines(cmd: log.Command) -> tuple[list[str], int]:
 def undo(store: Store, command_id: int) -> log.Command:
     """Revert command `command_id`, which must still be the latest one (as previewed)."""
     with store.write(undoable=False) as conn:
-        cmd = log.latest(conn)
+        cmd = log.latest(conn, _whose(store))
         if cmd is None or cmd.id != command_id:
             raise SrmError(
                 "another command changed the store since the preview; run srm undo again"

@@ -138,8 +138,15 @@ def bar(value: float, top: float, width: int) -> str:
 
 
 def title(report: dict) -> str:
-    segment = f" — {report['segment']}" if report.get("segment") else ""
-    return f"Relationship review: {report['period']['label']}{segment}"
+    return f"Relationship review: {report['period']['label']}{cut(report, ' — ')}"
+
+
+def cut(report: dict, sep: str) -> str:
+    """The part of the store the report covers: " — partners", " — Ben Bauer's contacts"."""
+    parts = [report["segment"]] if report.get("segment") else []
+    if report.get("owned_by"):
+        parts.append(f"{report['owned_by']}'s contacts")
+    return "".join(sep + p for p in parts)
 
 
 def subtitle(report: dict) -> str:
@@ -364,6 +371,7 @@ def sections(report: dict) -> list[Section]:
         Section("Key figures", [Note((tiles := headline(report)).summary), tiles], key="headline"),
         Section(f"Trend over the last {_periods(report)}", [trend(report)], key="trend"),
         _coverage(report),
+        *_by_owner(report),
         _give_and_ask(report),
         _neglected(report),
         _sentiment(report),
@@ -447,6 +455,60 @@ def _coverage(report: dict) -> Section:
         ],
         key="coverage",
     )
+
+
+def _by_owner(report: dict) -> list[Section]:
+    """Team mode: coverage of each owner's contacts, when the contacts have several owners
+    (nobody counting as one); members who own no tracked contact are left out."""
+    owners = {name: o for name, o in (report.get("by_owner") or {}).items() if o["tracked"]}
+    if len(owners) < 2:
+        return []
+    before = report["previous"].get("by_owner") or {}
+    changes = report["change"].get("by_owner") or {}
+
+    def cell(name: str, key: str, show=number) -> str:
+        figure = show(owners[name][key])
+        change = (changes.get(name) or {}).get(key)
+        return figure if change is None else f"{figure} ({delta(change)})"
+
+    rows = [
+        [
+            name,
+            cell(name, "tracked"),
+            cell(name, "touched_pct", pct),
+            cell(name, "kept_on_cadence_pct", pct),
+            cell(name, "overdue_pct", pct),
+            cell(name, "neglected"),
+            cell(name, "logged"),
+        ]
+        for name in owners
+    ]
+    chart = Compare(
+        "Touched in the period, by owner",
+        short_label(report["period"]),
+        short_label(report["previous"]["period"]),
+        [
+            (name, o["touched_pct"], (before.get(name) or {}).get("touched_pct"))
+            for name, o in owners.items()
+        ],
+        pct,
+        +1,
+    )
+    columns = ["owner", "tracked", "touched", "kept on cadence", "overdue at end", "neglected"]
+    return [
+        Section(
+            "Coverage by owner",
+            [
+                chart,
+                Table("", [*columns, "logged"], rows),
+                Note(
+                    "Each team member's contacts (owners as they are today; (unowned): nobody's),"
+                    " covered as above. Logged: the interactions they logged in the period."
+                ),
+            ],
+            key="coverage",
+        )
+    ]
 
 
 def _activity(report: dict) -> Section:

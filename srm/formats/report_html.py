@@ -181,7 +181,7 @@ def _header(report: dict) -> str:
     label = report["period"]["label"]
     name, _, cut = label.partition(" (")
     cut_html = f' <span class="cut">{escape(cut.rstrip(")"))}</span>' if cut else ""
-    segment = f" · {escape(report['segment'])}" if report.get("segment") else ""
+    segment = escape(layout.cut(report, " · "))
     return (
         "<header>"
         '<p class="eyebrow">Relationship review</p>'

@@ -20,6 +20,7 @@ VERSION = 1
 # In dependency order: each section refers only to records of the sections before it.
 SECTIONS = (
     "segments",
+    "members",
     "contacts",
     "important_dates",
     "ideas",
@@ -27,6 +28,7 @@ SECTIONS = (
     "followups",
     "goals",
     "stage_changes",
+    "handoffs",
 )
 
 
@@ -72,6 +74,7 @@ def interactions(
     links: Iterable[tuple[int, int]],
     contacts: dict[int, str],
     ideas: dict[int, str],
+    members: dict[int, str],
 ) -> Iterator[str]:
     """Interaction records' JSON, exactly as `write` encodes their dicts (keys in this order),
     built with the C string encoder and each repeating value encoded once: a whole-store export
@@ -79,16 +82,17 @@ def interactions(
     walking the dict.
 
     `rows` are (id, uuid, occurred_on, channel, kind, sentiment, summary, note, idea id,
-    created_at) in id order; `links` (interaction id, contact id) in the same order;
-    `contacts` and `ideas` map ids to UUIDs.
+    created_at, logged_by id) in id order; `links` (interaction id, contact id) in the same
+    order; `contacts`, `ideas` and `members` map ids to UUIDs.
     """
     s = encode_basestring
     known = _Encoded()  # dates, channels, kinds, sentiments, empty notes
     people = {cid: s(uuid) for cid, uuid in contacts.items()}
     idea_json = {iid: s(uuid) for iid, uuid in ideas.items()}
+    member_json = {mid: s(uuid) for mid, uuid in members.items()}
     links = iter(links)
     link = next(links, None)
-    for iid, uuid, occurred_on, channel, kind, sentiment, summary, note, idea, created in rows:
+    for iid, uuid, occurred_on, channel, kind, sentiment, summary, note, idea, created, by in rows:
         while link is not None and link[0] < iid:  # a link to no interaction: none, but safe
             link = next(links, None)
         who = ""
@@ -109,7 +113,9 @@ def interactions(
             f' "sentiment": {known[sentiment]}, "summary": {s(summary)},'
             f' "note": {s(note) if note else known[note]},'
             f' "idea": {"null" if idea is None else idea_json[idea]},'
-            f' "created_at": {s(created)}, "contacts": [{who}]}}'
+            f' "created_at": {s(created)},'
+            f' "logged_by": {member_json.get(by, "null")},'
+            f' "contacts": [{who}]}}'
         )
 
 

@@ -10,7 +10,7 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from srm.errors import StoreError
-from srm.store import migrations
+from srm.store import members, migrations
 from srm.store.migrations import CORE_TABLES, MIGRATIONS, now_utc
 from srm.store.undo import Journal
 
@@ -31,6 +31,11 @@ class Store:
         self.read_only = read_only
         # Set by the CLI to the command line: this process's writes then form one undo command.
         self.journal: Journal | None = None
+        # Who writes (team mode): (name, address) from the config's `me`, and their member id,
+        # known once a write has made them a member.
+        self.author: tuple[str, str] | None = None
+        self.member_id: int | None = None
+        self.joined = False  # whether the current write made them a member
         # Run inside every write transaction just before it commits, after the caller's changes
         # (the CLI keeps each contact's derived state current this way: srm.domain.state).
         self.before_commit: list[Callable[[Store], None]] = []
@@ -38,6 +43,11 @@ class Store:
     def record_undo(self, label: str) -> None:
         """Record this process's writes as one command `srm undo` can revert."""
         self.journal = Journal(label)
+
+    def write_as(self, name: str, email: str) -> None:
+        """Record this process's writes as made by the team member with this address; they
+        become a member with their first write. What they log and add is theirs."""
+        self.author = (name, email)
 
     @classmethod
     def open(cls, path: Path, *, migrate: bool = True, read_only: bool = False) -> Store:
@@ -79,8 +89,11 @@ class Store:
         journal = self.journal if undoable else None
         self.conn.execute("BEGIN IMMEDIATE")
         try:
+            if self.author is not None:
+                # Before the journal starts: joining the team is not a command to undo.
+                self.member_id, self.joined = members.ensure(self.conn, *self.author, now_utc())
             if journal is not None:
-                journal.begin(self.conn, now_utc())
+                journal.begin(self.conn, now_utc(), self.member_id)
             yield self.conn
             for hook in self.before_commit if hooks else ():
                 hook(self)
@@ -88,6 +101,8 @@ class Store:
                 journal.end(self.conn)
         except BaseException:
             self.conn.execute("ROLLBACK")
+            if self.author is not None:
+                self.member_id = None  # it may have been added by this transaction
             if journal is not None:
                 journal.rolled_back()
             raise

@@ -562,6 +562,51 @@ def _contact_details(conn: sqlite3.Connection) -> None:
     )
 
 
+# Team mode: the people who share a store (known by their address), who owns each contact,
+# who logged each interaction and made each follow-up, and the contact's hand-offs between
+# them. Rows from before stay without an author or owner (NULL): srm doesn't guess.
+SCHEMA_TEAM = """
+CREATE TABLE member (
+    id INTEGER NOT NULL,
+    uuid VARCHAR NOT NULL,
+    name VARCHAR NOT NULL,
+    email VARCHAR NOT NULL,
+    created_at VARCHAR NOT NULL,
+    PRIMARY KEY (id),
+    UNIQUE (uuid),
+    UNIQUE (email)
+);
+ALTER TABLE contact ADD COLUMN owner_id INTEGER REFERENCES member (id) ON DELETE SET NULL;
+CREATE INDEX ix_contact_owner_id ON contact (owner_id);
+ALTER TABLE interaction ADD COLUMN logged_by_id INTEGER REFERENCES member (id) ON DELETE SET NULL;
+CREATE INDEX ix_interaction_logged_by ON interaction (logged_by_id, occurred_on);
+ALTER TABLE followup ADD COLUMN made_by_id INTEGER REFERENCES member (id) ON DELETE SET NULL;
+ALTER TABLE undo_command ADD COLUMN member_id INTEGER REFERENCES member (id) ON DELETE SET NULL;
+CREATE TABLE handoff (
+    id INTEGER NOT NULL,
+    uuid VARCHAR NOT NULL,
+    contact_id INTEGER NOT NULL,
+    from_member_id INTEGER,
+    to_member_id INTEGER,
+    by_member_id INTEGER,
+    note VARCHAR NOT NULL,
+    handed_on DATE NOT NULL,
+    created_at VARCHAR NOT NULL,
+    PRIMARY KEY (id),
+    UNIQUE (uuid),
+    FOREIGN KEY(contact_id) REFERENCES contact (id) ON DELETE CASCADE,
+    FOREIGN KEY(from_member_id) REFERENCES member (id) ON DELETE SET NULL,
+    FOREIGN KEY(to_member_id) REFERENCES member (id) ON DELETE SET NULL,
+    FOREIGN KEY(by_member_id) REFERENCES member (id) ON DELETE SET NULL
+);
+CREATE INDEX ix_handoff_contact_date ON handoff (contact_id, handed_on);
+"""
+
+
+def _team(conn: sqlite3.Connection) -> None:
+    _run(conn, SCHEMA_TEAM)
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
     ("initial schema", _initial),
     ("undo log", _undo_log),
@@ -570,6 +615,7 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
     ("capture sources", _capture_sources),
     ("contact state", _contact_state),
     ("contact details", _contact_details),
+    ("team", _team),
 ]
 
 

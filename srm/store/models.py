@@ -31,6 +31,17 @@ class Segment(SQLModel, table=True):
     created_at: str
 
 
+class Member(SQLModel, table=True):
+    """A person on the team sharing the store, known by their address (the config's `me`)."""
+
+    __tablename__ = "member"
+    id: int | None = Field(default=None, primary_key=True)
+    uuid: str = Field(unique=True)
+    name: str
+    email: str = Field(unique=True)  # lower-case
+    created_at: str
+
+
 class Contact(SQLModel, table=True):
     __tablename__ = "contact"
     id: int | None = Field(default=None, primary_key=True)
@@ -50,10 +61,15 @@ class Contact(SQLModel, table=True):
     archived_at: str | None = None
     created_at: str
     updated_at: str
-    nickname: str | None = None  # (this and card_uid were added by a later step: the last columns)
+    # Later steps added the columns below, in this order, at the end of the table.
+    nickname: str | None = None
     # The UID of the vCard the contact came from (a phone's, khard's), when it isn't srm's own
     # urn:uuid:<uuid>: exports write the contact under it, so a sync updates that card.
     card_uid: str | None = None
+    # The team member who looks after them (default: who added them); NULL: nobody.
+    owner_id: int | None = Field(
+        default=None, foreign_key="member.id", index=True, ondelete="SET NULL"
+    )
 
     __table_args__ = (Index("ux_contact_card_uid", "card_uid", unique=True),)
 
@@ -152,6 +168,8 @@ class Interaction(SQLModel, table=True):
         Index(
             "ix_interaction_negative", "occurred_on", sqlite_where=text("sentiment = 'negative'")
         ),
+        # `srm team`: each member's latest interaction is one seek.
+        Index("ix_interaction_logged_by", "logged_by_id", "occurred_on"),
         # Asks and gives (a fifth of the history) by date, for the ledger's last 90 days
         # without reading the check-ins around them; and by id, to tell a contact's asks and
         # gives from the narrow index instead of each wide row. Both covering (the kind).
@@ -176,6 +194,8 @@ class Interaction(SQLModel, table=True):
     )
     created_at: str
     captured: str | None = None  # 'calendar' or 'mail' when `srm capture` made it; NULL: logged
+    # Who logged it (team mode); NULL: logged before, or without `me` in the config.
+    logged_by_id: int | None = Field(default=None, foreign_key="member.id", ondelete="SET NULL")
 
 
 class CaptureSource(SQLModel, table=True):
@@ -233,6 +253,8 @@ class FollowUp(SQLModel, table=True):
     status: str = "open"
     created_on: date
     closed_on: date | None = None
+    # Who promised it (team mode); NULL: unknown, the contact's owner sees it.
+    made_by_id: int | None = Field(default=None, foreign_key="member.id", ondelete="SET NULL")
 
 
 class Goal(SQLModel, table=True):
@@ -302,6 +324,8 @@ class UndoCommand(SQLModel, table=True):
     command: str  # as typed, e.g. log maria "venue shortlist"
     created_at: str
     undone_at: str | None = None
+    # Who ran it (team mode): `srm undo` reverts only your own; NULL: run without `me`.
+    member_id: int | None = Field(default=None, foreign_key="member.id", ondelete="SET NULL")
 
 
 class UndoChange(SQLModel, table=True):
@@ -340,6 +364,22 @@ class Erasure(SQLModel, table=True):
     interactions: int  # interactions only about them, erased with them
     mentions: int  # other records whose text still named them when they were erased
     redacted: bool  # whether those mentions were replaced (and are again after a restore)
+    created_at: str
+
+
+class Handoff(SQLModel, table=True):
+    """A contact passed from one team member to another (`srm handoff`), with a note."""
+
+    __tablename__ = "handoff"
+    __table_args__ = (Index("ix_handoff_contact_date", "contact_id", "handed_on"),)
+    id: int | None = Field(default=None, primary_key=True)
+    uuid: str = Field(unique=True)
+    contact_id: int = Field(foreign_key="contact.id", ondelete="CASCADE")
+    from_member_id: int | None = Field(default=None, foreign_key="member.id", ondelete="SET NULL")
+    to_member_id: int | None = Field(default=None, foreign_key="member.id", ondelete="SET NULL")
+    by_member_id: int | None = Field(default=None, foreign_key="member.id", ondelete="SET NULL")
+    note: str = ""
+    handed_on: date
     created_at: str
 
 

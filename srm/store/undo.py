@@ -29,6 +29,9 @@ UNTRACKED = frozenset(
         "undo_command",
         "undo_change",
         "undo_state",
+        # A member joins with their first write, outside any command; one named in a hand-off
+        # stays on the team when the hand-off is undone.
+        "member",
         # Each contact's derived state is recomputed from the records by the write that
         # changes them (an undo included), never restored from images.
         "contact_state",
@@ -168,13 +171,16 @@ class Journal:
     def __init__(self, label: str):
         self.label = label
         self.command_id: int | None = None
+        self.member_id: int | None = None
         self._created_now = False
 
-    def begin(self, conn: sqlite3.Connection, now: str) -> None:
+    def begin(self, conn: sqlite3.Connection, now: str, member_id: int | None = None) -> None:
         self._created_now = self.command_id is None
+        self.member_id = member_id
         if self.command_id is None:
             self.command_id = conn.execute(
-                "INSERT INTO undo_command (command, created_at) VALUES (?, ?)", (self.label, now)
+                "INSERT INTO undo_command (command, created_at, member_id) VALUES (?, ?, ?)",
+                (self.label, now, member_id),
             ).lastrowid
         conn.execute("UPDATE undo_state SET command_id = ? WHERE id = 1", (self.command_id,))
 
@@ -188,10 +194,12 @@ class Journal:
                 conn.execute("DELETE FROM undo_command WHERE id = ?", (self.command_id,))
                 self.command_id = None
                 return
+            # Each member keeps their own last KEEP_COMMANDS (NULL: those run without `me`).
             conn.execute(
-                "DELETE FROM undo_command WHERE id <= (SELECT id FROM undo_command"
+                "DELETE FROM undo_command WHERE member_id IS NOT DISTINCT FROM ?"
+                " AND id <= (SELECT id FROM undo_command WHERE member_id IS NOT DISTINCT FROM ?"
                 " ORDER BY id DESC LIMIT 1 OFFSET ?)",
-                (KEEP_COMMANDS,),
+                (self.member_id, self.member_id, KEEP_COMMANDS),
             )
 
     def rolled_back(self) -> None:
@@ -224,14 +232,18 @@ class Command:
     changes: list[RowChange] = field(default_factory=list)
 
 
-def commands(conn: sqlite3.Connection, limit: int, *, include_undone: bool = False) -> list[dict]:
-    """The most recent commands, newest first, with how many rows each touched."""
-    where = "" if include_undone else "WHERE c.undone_at IS NULL"
+def commands(
+    conn: sqlite3.Connection, limit: int, member_id: int | None, *, include_undone: bool = False
+) -> list[dict]:
+    """The most recent commands of one member (None: those run without `me`), newest first,
+    with how many rows each touched."""
+    where = "" if include_undone else " AND c.undone_at IS NULL"
     rows = conn.execute(
         f"SELECT c.id, c.command, c.created_at, c.undone_at,"
         f" (SELECT count(*) FROM undo_change x WHERE x.command_id = c.id)"
-        f" FROM undo_command c {where} ORDER BY c.id DESC LIMIT ?",
-        (limit,),
+        f" FROM undo_command c WHERE c.member_id IS NOT DISTINCT FROM ?{where}"
+        " ORDER BY c.id DESC LIMIT ?",
+        (member_id, limit),
     ).fetchall()
     return [
         {"id": r[0], "command": r[1], "created_at": r[2], "undone_at": r[3], "rows": r[4]}
@@ -261,8 +273,13 @@ def load(conn: sqlite3.Connection, command_id: int) -> Command | None:
     return cmd
 
 
-def latest(conn: sqlite3.Connection) -> Command | None:
-    row = conn.execute("SELECT max(id) FROM undo_command WHERE undone_at IS NULL").fetchone()
+def latest(conn: sqlite3.Connection, member_id: int | None) -> Command | None:
+    """The member's (None: run without `me`) most recent command not undone yet."""
+    row = conn.execute(
+        "SELECT max(id) FROM undo_command"
+        " WHERE undone_at IS NULL AND member_id IS NOT DISTINCT FROM ?",
+        (member_id,),
+    ).fetchone()
     return load(conn, row[0]) if row and row[0] is not None else None
 
 
@@ -297,8 +314,7 @@ def revert(conn: sqlite3.Connection, cmd: Command, now: str) -> None:
         if _current(conn, s, ch.key) != ch.after:
             raise UndoConflict(
                 f"can't undo #{cmd.id} ({cmd.command}): {describe_row(ch)} has changed since"
-                " (a later command or another srm changed it); undo that first, or correct it"
-                " by hand"
+                f" ({_changed_by(conn, cmd.id, ch)}); undo that first, or correct it by hand"
             )
     # Parents may come back after their children: foreign keys are checked at commit.
     conn.execute("PRAGMA defer_foreign_keys = ON")
@@ -337,6 +353,21 @@ def revert(conn: sqlite3.Connection, cmd: Command, now: str) -> None:
             )
     conn.execute("DELETE FROM undo_command WHERE id = ?", (scratch,))
     conn.execute("UPDATE undo_command SET undone_at = ? WHERE id = ?", (now, cmd.id))
+
+
+def _changed_by(conn: sqlite3.Connection, after: int, ch: RowChange) -> str:
+    """Which later command changed the row, and whose it was (on a shared store)."""
+    key = json.dumps(ch.key, separators=(",", ":"), ensure_ascii=False)
+    row = conn.execute(
+        "SELECT c.id, c.command, m.name FROM undo_change x JOIN undo_command c"
+        " ON c.id = x.command_id LEFT JOIN member m ON m.id = c.member_id"
+        " WHERE x.tbl = ? AND x.pk = ? AND x.command_id > ? ORDER BY x.id DESC LIMIT 1",
+        (ch.table, key, after),
+    ).fetchone()
+    if row is None:
+        return "another srm or a program changed it"
+    who = f", by {row[2]}" if row[2] else ""
+    return f"#{row[0]} ({row[1]}{who}) changed it later"
 
 
 # How a row is named to a person: the table's noun and its most telling column.
