@@ -24,7 +24,9 @@ import bisect
 import heapq
 import json
 import re
+import sqlite3
 import statistics
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
@@ -310,6 +312,12 @@ class _Scope:
                 f" AND ic.occurred_on BETWEEN :from AND :to WHERE {cond})"
             )
         return sql
+
+    def cursor(self, sql: str, **extra: object) -> sqlite3.Cursor:
+        """The rows as plain tuples, read as they are iterated."""
+        cur = self.store.conn.cursor()
+        cur.row_factory = None
+        return cur.execute(sql, {**self.params, **extra})
 
     def rows(self, sql: str, **extra: object) -> list[tuple]:
         # Plain tuples: thousands of sqlite3.Row objects cost more than the query.
@@ -616,14 +624,17 @@ ORDER BY a.k
 class _Person:
     """A contact active at the period's end, as of that end."""
 
-    __slots__ = ("ref", "last", "cadence", "due", "days_since", "overdue", "neglected")
+    # Slots, and the id and name only (the lists read the rest of a contact's reference for
+    # the few they show): at 100k contacts, a dict per contact cost 25 MiB a period.
+    __slots__ = ("id", "name", "last", "cadence", "due", "days_since", "overdue", "neglected")
     __slots__ += ("touches", "fell_overdue", "owner")
 
     def __init__(
-        self, ref: dict, last: date | None, cadence: cad.Cadence | None, due: date | None,
-        days_since: int, end: date, owner: int | None = None,
+        self, cid: int, name: str, last: date | None, cadence: cad.Cadence | None,
+        due: date | None, days_since: int, end: date, owner: int | None = None,
     ) -> None:  # fmt: skip
-        self.ref = ref
+        self.id = cid
+        self.name = name
         self.last = last  # the last interaction up to the end
         self.cadence = cadence  # None: not tracked
         self.due = due
@@ -646,6 +657,11 @@ class _People:
 
     end: date
     all: dict[int, _Person]
+    store: Store
+
+    def refs(self, people: Iterable[_Person]) -> dict[int, dict]:
+        """The references (id, uuid, handle, name) of the few contacts a list shows."""
+        return _refs(self.store, [p.id for p in people])
 
     @property
     def tracked(self) -> list[_Person]:
@@ -673,19 +689,21 @@ class _People:
         busy = heapq.nsmallest(
             ENGAGED_LIMIT,
             (p for p in self.all.values() if p.touches),
-            key=lambda p: (-p.touches, p.ref["name"].casefold(), p.ref["id"]),
+            key=lambda p: (-p.touches, p.name.casefold(), p.id),
         )
-        return [{"contact": p.ref, "interactions": p.touches} for p in busy]
+        refs = self.refs(busy)
+        return [{"contact": refs[p.id], "interactions": p.touches} for p in busy]
 
     def least_engaged(self) -> list[dict]:
         quiet = heapq.nsmallest(
             ENGAGED_LIMIT,
             self.tracked,
-            key=lambda p: (p.touches, -p.days_since, p.ref["name"].casefold(), p.ref["id"]),
+            key=lambda p: (p.touches, -p.days_since, p.name.casefold(), p.id),
         )
+        refs = self.refs(quiet)
         return [
             {
-                "contact": p.ref,
+                "contact": refs[p.id],
                 "interactions": p.touches,
                 "last_interaction": _iso(p.last),
                 "days_since_touch": p.days_since,
@@ -701,15 +719,16 @@ class _People:
             late,
             key=lambda p: (
                 -(self.end - p.due).days / p.cadence.days,
-                p.ref["name"].casefold(),
-                p.ref["id"],
+                p.name.casefold(),
+                p.id,
             ),
         )
+        refs = self.refs(worst)
         return {
             "count": len(late),
             "contacts": [
                 {
-                    "contact": p.ref,
+                    "contact": refs[p.id],
                     "cadence": str(p.cadence),
                     "last_interaction": _iso(p.last),
                     "due": p.due.isoformat(),
@@ -742,19 +761,18 @@ def _people(s: _Scope, activity: dict[int, tuple[int, int, int]]) -> _People:
         )
     else:
         last, join = seek, ""
-    rows = s.rows(
-        "SELECT c.id, c.uuid, c.handle, c.name, c.owner_id, c.since, c.cadence,"
-        f" {last} FROM contact c{join}"
+    cadence_of = _cadences(s.store, s.config.default_cadence)
+    rows = s.cursor(  # read as they come: at 100k contacts, a list of the rows is 30 MiB
+        f"SELECT c.id, c.name, c.owner_id, c.since, c.cadence, {last} FROM contact c{join}"
         " WHERE c.since <= :to AND (c.archived_at IS NULL OR substr(c.archived_at, 1, 10) > :to)"
         + s.in_segment("c.id")
     )
-    cadence_of = _cadences(s.store, s.config.default_cadence)
     days: dict[str, date] = {}  # each date text parsed once
     due_on: dict[tuple[cad.Cadence, str], date] = {}  # calendar arithmetic once per start
     people = {}
     walk = []
     names: dict[cad.Cadence, str] = {}  # str() of a cadence walks the named ones: once each
-    for cid, uuid, handle, name, owner, since, own, last in rows:
+    for cid, name, owner, since, own, last in rows:
         cadence = cadence_of(cid, own)
         start = last or since
         start_day = days.get(start) or days.setdefault(start, date.fromisoformat(start))
@@ -764,7 +782,8 @@ def _people(s: _Scope, activity: dict[int, tuple[int, int, int]]) -> _People:
             if due is None:
                 due = due_on[cadence, start] = cadence.after(start_day)
         p = people[cid] = _Person(
-            {"id": cid, "uuid": uuid, "handle": handle, "name": name},
+            cid,
+            name,
             start_day if last else None,
             cadence,
             due,
@@ -781,7 +800,7 @@ def _people(s: _Scope, activity: dict[int, tuple[int, int, int]]) -> _People:
     _register(s.store)
     for (cid,) in s.rows(_OVERDUE_SQL, pop=json.dumps(walk)):
         people[cid].fell_overdue = True
-    return _People(end, people)
+    return _People(end, people, s.store)
 
 
 def _cadences(store: Store, default: str):
@@ -991,11 +1010,12 @@ def _asked_never_given(
     found = heapq.nsmallest(
         LIST_LIMIT,
         ((people.all[cid], activity[cid][1]) for (cid,) in never),
-        key=lambda pa: (-pa[1], pa[0].ref["name"].casefold(), pa[0].ref["id"]),
+        key=lambda pa: (-pa[1], pa[0].name.casefold(), pa[0].id),
     )
+    refs = people.refs(p for p, _ in found)
     return {
         "count": len(never),
-        "contacts": [{"contact": p.ref, "asks": asks} for p, asks in found],
+        "contacts": [{"contact": refs[p.id], "asks": asks} for p, asks in found],
     }
 
 
