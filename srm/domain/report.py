@@ -757,7 +757,7 @@ def _people(s: _Scope, activity: dict[int, tuple[int, int, int]]) -> _People:
     if state.fresh(s.store):  # then the state's latest interaction is the history's
         last, join = (
             f"CASE WHEN t.last_on <= :to THEN t.last_on ELSE {seek} END",
-            (" JOIN contact_state t ON t.contact_id = c.id"),
+            " LEFT JOIN contact_state t ON t.contact_id = c.id",
         )
     else:
         last, join = seek, ""
