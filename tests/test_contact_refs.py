@@ -92,3 +92,16 @@ def test_log_warns_when_the_date_is_before_tracking_began(srm):
     assert "warning" not in r.stderr
     r = srm("log", "ann", "call", "--on", "2025-12-31", "--json")
     assert r.exit_code == 0 and "warning" in r.stderr and r.stdout.startswith("{")
+
+
+def test_a_handle_is_ambiguous_with_a_name_that_holds_it_only_once_accents_are_folded(srm):
+    """The names that could hold a handle are narrowed in SQL before they are graded: an
+    accented one must still be found (SQLite's lower() leaves "Ë" as is)."""
+    srm.ok("add", "Zoe Adams")
+    srm.ok("add", "ZOË Brown")
+    srm.ok("add", "Zoey Clark")
+    assert {c["handle"] for c in srm.json("contacts")} == {"zoe", "zoe-b", "zoey"}
+    r = srm.fails("show", "zoe", code=4, match="matches 2 contacts")
+    assert "@zoe (Zoe Adams, by handle)" in r.stderr and "@zoe-b (ZOË Brown)" in r.stderr
+    assert srm.json("show", "@zoe")["name"] == "Zoe Adams"
+    assert srm.json("show", "zoey")["name"] == "Zoey Clark"  # its own handle, no namesake

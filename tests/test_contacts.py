@@ -1,8 +1,12 @@
 """Contacts: add, find by id/handle/part of name, edit, archive, erase; segments."""
 
+import json
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+
+from srm.domain.common import json_dumps
 
 
 def test_add_shows_every_field_in_json(srm):
@@ -81,6 +85,41 @@ def test_list_filters_by_segment_tag_and_search(srm):
     assert [c["handle"] for c in srm.json("contacts", "--tag", "VIP")] == ["ann"]
     assert [c["handle"] for c in srm.json("contacts", "--search", "acme")] == ["ann"]
     srm.fails("contacts", "--segment", "nosuch", code=3, match="known segments")
+
+
+def test_contacts_json_is_each_contact_as_show_prints_it(srm):
+    """`srm contacts --json` writes each contact's text directly (not through json.dumps):
+    every kind of detail, addresses, quotes, backslashes, non-ASCII and characters a terminal
+    acts on must come out as `srm show --json` has them, and as json.dumps writes them."""
+    srm.ok(
+        "add", 'Zoë "Z" Back\\slash', "--email", "work:z@x.example", "--email", "z@home.example",
+        "--phone", "mobile:+49 30 1234567", "--url", "blog:https://z.example/ü", "--social",
+        "github:zoe", "--address", "home:Main St 1;Berlin;;10115;DE", "--address",
+        "Second 2;Paris", "--nickname", "Zo", "--org", "Acme\u2028Ltd", "--segment", "partners",
+        "--segment", "members", "--tag", "b", "--tag", "a", "--cadence", "45d",
+        "--note", "two\nlines\twith a tab",
+    )  # fmt: skip
+    srm.ok("add", "Ann Lee")
+    srm.ok("log", "ann", "coffee", "--ask")
+    srm.ok("archive", "ann")
+    srm.ok("add", "Bo", "--cadence", "none")
+    for args in ([], ["--archived"]):
+        out = srm.ok("contacts", "--json", *args).stdout
+        listed = json.loads(out)
+        assert listed, args
+        for c in listed:
+            shown = srm.json("show", str(c["id"]))
+            for key, value in c.items():
+                if key not in ("last_interaction", "next_due", "effective_cadence", "ledger"):
+                    assert shown[key] == value, key
+        assert out == json_dumps(listed) + "\n"
+    zoe = srm.json("contacts", "--search", "zoe")[0]
+    assert [e["label"] for e in zoe["emails"]] == ["work", ""]
+    assert zoe["socials"] == [
+        {"service": "github", "value": "https://github.com/zoe", "preferred": True}
+    ]
+    assert [a["locality"] for a in zoe["addresses"]] == ["Berlin", "Paris"]
+    assert zoe["tags"] == ["a", "b"] and zoe["segments"] == ["members", "partners"]
 
 
 def test_edit_changes_and_clears_fields(srm):

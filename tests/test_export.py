@@ -357,24 +357,48 @@ def test_a_whole_store_export_encodes_interactions_as_a_scoped_one_does(workspac
     assert fast == [srm_json._encode(r) for r in generic]
 
 
-@given(st.lists(st.text(), min_size=8, max_size=8), st.none() | st.text(), st.none() | st.text())
-def test_the_direct_interaction_encoding_is_json_dumps(texts, idea, logged_by):
+_RECORD = st.tuples(
+    st.lists(st.text(), min_size=8, max_size=8),
+    st.none() | st.text(),
+    st.none() | st.integers(0, 2),  # who logged it: a member's id
+    st.lists(st.integers(0, 3), max_size=4, unique=True),
+)
+
+
+@given(
+    st.lists(_RECORD, max_size=6),
+    st.lists(st.text(), min_size=4, max_size=4),
+    st.lists(st.text(), min_size=2, max_size=2),
+)
+def test_the_direct_interaction_encoding_is_json_dumps(records, people, members):
+    """Records in a row share the encoded dates, channels, kinds (encoded once each): every
+    line must still be what json.dumps makes of its own record."""
     from srm.formats import srm_json
 
-    uid, day, channel, kind, mood, summary, note, stamp = texts
-    record = {
-        "uuid": uid,
-        "occurred_on": day,
-        "channel": channel,
-        "kind": kind,
-        "sentiment": mood,
-        "summary": summary,
-        "note": note,
-        "idea": idea,
-        "created_at": stamp,
-        "logged_by": logged_by,
-        "contacts": sorted(texts[:3]),
-    }
-    line = srm_json.interaction(*record.values())
-    assert line == json.dumps(record, ensure_ascii=False)
-    assert json.loads(line) == record
+    contacts, team = dict(enumerate(people)), dict(enumerate(members))  # member 2: gone
+    ideas, rows, links, expected = {}, [], [], []
+    for iid, (texts, idea, by, who) in enumerate(records, start=1):
+        uid, day, channel, kind, mood, summary, note, stamp = texts
+        if idea is not None:
+            ideas[100 + iid] = idea
+        rows.append((iid, uid, day, channel, kind, mood, summary, note,
+                     None if idea is None else 100 + iid, stamp, by))  # fmt: skip
+        links += [(iid, cid) for cid in who]
+        expected.append(
+            {
+                "uuid": uid,
+                "occurred_on": day,
+                "channel": channel,
+                "kind": kind,
+                "sentiment": mood,
+                "summary": summary,
+                "note": note,
+                "idea": idea,
+                "created_at": stamp,
+                "logged_by": team.get(by),
+                "contacts": sorted(people[cid] for cid in who),
+            }
+        )
+    lines = list(srm_json.interactions(rows, links, contacts, ideas, team))
+    assert lines == [json.dumps(record, ensure_ascii=False) for record in expected]
+    assert [json.loads(line) for line in lines] == expected

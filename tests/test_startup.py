@@ -99,6 +99,9 @@ def test_due_imports_its_own_command_and_no_rich(store):
     assert {"srm.cli.daily", "srm.domain.due"} <= modules
     assert unwanted(modules, own="srm.cli.daily") == []
     assert "srm.cli.help" not in modules
+    # The morning list reads stored state and ranks it in SQL: no contact lookup, no details,
+    # no segments (imported where they are used: adding a contact, --segment …).
+    assert not modules & {"srm.domain.contacts", "srm.domain.details", "srm.domain.segments"}
 
 
 def test_log_imports_its_own_command_and_no_date_parser(store):

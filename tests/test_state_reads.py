@@ -10,6 +10,7 @@ history.
 from __future__ import annotations
 
 import importlib.util
+import json
 import sqlite3
 import sys
 from datetime import date
@@ -146,13 +147,25 @@ def _stamped(text: str) -> str:
 
 
 def test_the_contacts_listing_json_is_each_contact_as_json(generated):
+    """`srm contacts --json` writes each contact's JSON text directly: byte for byte what
+    json.dumps makes of Contact.as_json (and of the figures other modules add)."""
     from srm.domain import contacts as dc
+
+    def more(ids: list[int]) -> dict[int, dict]:
+        return {cid: {"n": cid, "text": f'"{cid}"\u2028', "none": None, "x": {"ok": True}}
+                for cid in ids[::2]}  # fmt: skip
 
     store = Store.open(generated)
     try:
         for filters in ({}, {"archived": True}, {"segment": "partners"}, {"query": "an"}):
             want = [c.as_json() for c in dc.search(store, **filters)]
-            assert dc.listing_json(store, **filters) == want
+            assert list(dc.listing_json_lines(store, **filters)) == [
+                json.dumps(c, ensure_ascii=False) for c in want
+            ]
+            extra = more([c["id"] for c in want])
+            assert list(dc.listing_json_lines(store, more, **filters)) == [
+                json.dumps({**c, **extra.get(c["id"], {})}, ensure_ascii=False) for c in want
+            ]
             assert [(c.id, c.segments, c.tags) for c in dc.listing(store, **filters)] == [
                 (c["id"], c["segments"], c["tags"]) for c in want
             ]

@@ -10,7 +10,6 @@ import os
 import re
 import sqlite3
 import sys
-from difflib import get_close_matches
 from typing import Annotated, Any
 
 import typer
@@ -261,6 +260,8 @@ def _plain(message: str) -> str:
 
 def _did_you_mean(name: str, known: list[str]) -> str:
     """ "; did you mean --limit?" when one known name is close to a mistyped one."""
+    from difflib import get_close_matches
+
     bare = {k.lstrip("-"): k for k in known}
     close = get_close_matches(name.lstrip("-"), list(bare), n=3, cutoff=0.6)
     if not close:

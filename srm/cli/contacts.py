@@ -9,7 +9,7 @@ import typer
 from srm.cadence import HELP as CADENCE_HELP
 from srm.cli.context import ctx_of
 from srm.cli.options import ContactArg, JsonOpt
-from srm.cli.output import esc, message, print_json, show_rows
+from srm.cli.output import esc, message, print_json, print_json_array, show_rows
 from srm.domain.common import plural
 
 PANEL = "Contacts"
@@ -202,14 +202,14 @@ def contacts(
         "owners": owners,
     }
     if as_json:
-        found = dc.listing_json(store, **filters, stage=stage)
-        ids = [c["id"] for c in found]
-        plans = schedule.texts(store, app.config, app.today, ids)
-        extra = _listing_extras(store, ids, app.today)
-        for c in found:
-            c["effective_cadence"], c["last_interaction"], c["next_due"] = plans[c["id"]]
-            c.update(extra.get(c["id"], {}))
-        print_json(found)
+
+        def figures(ids: list[int]) -> dict[int, dict]:
+            plans = schedule.texts(store, app.config, app.today, ids)
+            extra = _listing_extras(store, ids, app.today)
+            keys = ("effective_cadence", "last_interaction", "next_due")
+            return {cid: {**dict(zip(keys, plans[cid], strict=True)), **extra[cid]} for cid in ids}
+
+        print_json_array(dc.listing_json_lines(store, figures, **filters, stage=stage))
         return
     listed = dc.listing(store, **filters, stage=stage)
     if not listed:

@@ -245,11 +245,14 @@ def _due_query(
     mine: bool | None = None,
 ):
     from srm.domain import due as dd
-    from srm.domain import segments as ds
 
     when = app.date(on, prefer="future")
     store = app.store
-    seg_id = ds.get(store, segment).id if segment else None
+    seg_id = None
+    if segment:
+        from srm.domain import segments as ds
+
+        seg_id = ds.get(store, segment).id
     owners = None
     if mine if mine is not None else app.config.due_scope == "mine":
         from srm.domain import team

@@ -120,6 +120,26 @@ def print_json(data: Any) -> None:
     sys.stdout.write(json_text(data, indent) + "\n")
 
 
+def print_json_array(items: Iterable[str]) -> None:
+    """A JSON array from its items' JSON text (as `json.dumps` would write each), written as
+    they come, a batch at a time, exactly as `print_json` would write the list; indented (each
+    item read back) for a person at a terminal."""
+    if sys.stdout.isatty():
+        import json
+
+        print_json([json.loads(item) for item in items])
+        return
+    from srm.domain.common import json_safe
+
+    items = iter(items)
+    out = sys.stdout
+    sep = "["
+    while batch := list(itertools.islice(items, 500)):
+        out.write(json_safe(sep + ", ".join(batch)))
+        sep = ", "
+    out.write("[]\n" if sep == "[" else "]\n")
+
+
 def json_text(data: Any, indent: int | None = None) -> str:
     """JSON as srm prints it: control characters escaped (srm.domain.common.json_dumps)."""
     from srm.domain.common import json_dumps

@@ -6,9 +6,10 @@ import json
 import re
 import sqlite3
 import unicodedata
-from collections.abc import Callable, Container, Iterable
+from collections.abc import Callable, Container, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from json.encoder import encode_basestring  # the C one, without ASCII escapes
 from typing import TYPE_CHECKING
 
 from srm import cadence as cad
@@ -477,14 +478,11 @@ def resolve(store: Store, ref: str) -> Contact:
             raise NotFound(f"no contact with id {text} (srm contacts --json lists ids)")
         return _hydrate(store, [row])[0]
     owner = conn.execute("SELECT * FROM contact WHERE handle = ?", (text.lower(),)).fetchone()
-    graded = _graded(conn, text)
     if owner is not None:
         # Written as typed, hyphens and all: "maria-g" is not Maria G. Rossi's name.
         typed = re.compile(rf"(?<![^\W_]){re.escape(_fold(text))}(?![^\W_])")
         others = [
-            r
-            for g, r in graded
-            if g >= WORD and r["id"] != owner["id"] and typed.search(_fold(r["name"]))
+            r for g, r in _graded(conn, text, typed.search) if g >= WORD and r["id"] != owner["id"]
         ]
         if not others:
             return _hydrate(store, [owner])[0]
@@ -492,6 +490,7 @@ def resolve(store: Store, ref: str) -> Contact:
             f"{ref!r} matches {1 + len(others)} contacts: {_listing([owner], ', by handle')},"
             f" {_listing(others)}; type @{owner['handle']} for the handle, or another handle or id"
         )
+    graded = _graded(conn, text)
     if not graded:
         raise NotFound(f"no contact matches {ref!r} (srm contacts --search lists contacts)")
     for tier in (EXACT, WORD, PART):
@@ -539,15 +538,46 @@ WHERE strpos(lower(name), :first) > 0 OR strpos(lower(name), :needle) > 0
 """,
 }
 
+# Contacts whose name may hold the folded text, and the candidates' emails by id.
+_NAMED = {
+    "sqlite": "SELECT id, name FROM contact WHERE instr(lower(name), ?)"
+    " OR length(name) < length(CAST(name AS BLOB))",
+    "postgresql": "SELECT id, name FROM contact WHERE strpos(lower(name), ?) > 0"
+    " OR length(name) < octet_length(name)",
+}
+_CANDIDATES_BY_ID = {
+    "sqlite": f"SELECT id, name, {_EMAILS} FROM contact WHERE id IN (SELECT value FROM {{ids}})",
+    "postgresql": "SELECT id, name, coalesce((SELECT string_agg(d.value, chr(31))"
+    " FROM contact_detail d WHERE d.contact_id = contact.id AND d.kind = 'email'), email, '')"
+    " FROM contact WHERE id IN (SELECT value FROM {ids})",
+}
 
-def _graded(conn: sqlite3.Connection, text: str) -> list[tuple[int, sqlite3.Row]]:
-    """(grade, row) for every contact `text` matches at all, by name, then id."""
+
+def _graded(
+    conn: sqlite3.Connection, text: str, named: Callable[[str], object] | None = None
+) -> list[tuple[int, sqlite3.Row]]:
+    """(grade, row) for every contact `text` matches at all, by name, then id; with `named`,
+    only those whose folded name it is true of (and holds the folded text), tested first: the
+    grading, and each candidate's emails, cost more."""
     first = name_key(text).split(" ", 1)[0] or None
-    candidates = conn.execute(
-        engine_sql(conn, _CANDIDATES), {"needle": _fold(text), "first": first}
-    )
+    needle = _fold(text)
+    if named is None:
+        candidates = conn.execute(engine_sql(conn, _CANDIDATES), {"needle": needle, "first": first})
+    else:  # the folded name must hold `needle`: in an ASCII name (folded by lower()), as typed
+        ids = [
+            cid
+            for cid, name in conn.execute(engine_sql(conn, _NAMED), (needle,))
+            if named(_fold(name))
+        ]
+        candidates = conn.execute(
+            engine_sql(conn, _CANDIDATES_BY_ID).format(ids=dialect_of(conn).json_ids("?")),
+            (json.dumps(ids),),
+        )
     grade = _grader(text)
-    grades = {r[0]: g for r in candidates if (g := grade(_fold(r[1]), _fold(r[2])))}
+    grades = {}
+    for cid, name, mails in candidates:
+        if g := grade(_fold(name), _fold(mails)):
+            grades[cid] = g
     if not grades:
         return []
     rows = conn.execute(
@@ -735,8 +765,9 @@ def listing(
     ]
 
 
-def listing_json(
+def listing_json_lines(
     store: Store,
+    more: Callable[[list[int]], dict[int, dict]] | None = None,
     *,
     segment: str | None = None,
     tag: str | None = None,
@@ -744,105 +775,139 @@ def listing_json(
     archived: bool = False,
     stage: str | None = None,
     owners: Owners | None = None,
-) -> list[dict]:
-    """The contacts `search` finds, each as `Contact.as_json` gives it, built from the stored
-    text: at 10k contacts, building and formatting Contact objects cost half of
+) -> Iterator[str]:
+    """The contacts `search` finds, in its order, each as the JSON text `json.dumps` makes of
+    `Contact.as_json` (ASCII left as is), followed by the keys `more` gives it (its figures
+    from other modules); characters a terminal acts on are left to the caller to escape
+    (`common.json_safe`). Built from the stored text with the C string encoder, a contact at
+    a time: at 10k contacts, building Contact objects or dicts and encoding them cost most of
     `srm contacts --json`."""
     where, params = _search_where(store, segment, tag, query, archived, stage, owners)
-    segs, tags = _memberships(store, where, params)
-    more = _details_of(store, where, params)
     cur = store.conn.cursor()
     cur.row_factory = None
+    order = f"FROM contact c WHERE {where} ORDER BY {store.dialect.nocase('c.name')}, c.id"
+    extra = {}
+    if more is not None:
+        extra = more([r[0] for r in cur.execute(f"SELECT c.id {order}", params)])
+    segs, tags = _memberships(store, where, params)
+    details = _details_json(store, where, params)
     rows = cur.execute(
-        "SELECT c.id, c.uuid, c.handle, c.name, c.email, c.phone, c.org, c.team, c.role,"
-        " c.cadence, c.since, c.connected_on, c.note, c.snoozed_until, c.archived_at,"
-        f" c.created_at, c.updated_at, c.nickname, c.owner_id FROM contact c WHERE {where}"
-        f" ORDER BY {store.dialect.nocase('c.name')}, c.id",
+        "SELECT c.id, c.uuid, c.handle, c.name, c.email, c.phone, c.nickname, c.org, c.team,"
+        " c.role, c.cadence, c.since, c.connected_on, c.note, c.snoozed_until, c.archived_at,"
+        f" c.created_at, c.updated_at, c.owner_id {order}",
         params,
     )
-    owners_by_id = _owners(store)
-    return [
-        {
-            "id": cid,
-            "uuid": uuid,
-            "handle": handle,
-            "name": name,
-            "email": email,
-            "phone": phone,
-            "nickname": nickname,
-            **more.get(cid, _NO_DETAILS),
-            "org": org,
-            "team": team,
-            "role": role,
-            "segments": segs.get(cid, []),
-            "tags": tags.get(cid, []),
-            "cadence": cadence,
-            "since": since,
-            "connected_on": connected_on,
-            "note": note,
-            "snoozed_until": snoozed_until,
-            "archived": archived_at is not None,
-            "archived_at": archived_at,
-            "created_at": created_at,
-            "updated_at": updated_at,
-            "owner": owners_by_id.get(owner),
-        }
-        for (
-            cid,
-            uuid,
-            handle,
-            name,
-            email,
-            phone,
-            org,
-            team,
-            role,
-            cadence,
-            since,
-            connected_on,
-            note,
-            snoozed_until,
-            archived_at,
-            created_at,
-            updated_at,
-            nickname,
-            owner,
-        ) in rows
-    ]
+    owners_json = {mid: _encode(m) for mid, m in _owners(store).items()}
+    return _contact_lines(rows, segs, tags, details, owners_json, extra)
 
 
-_NO_DETAILS = dd.as_json(dd.empty())
+# One encoder: json.dumps with options builds a new one per call.
+_encode = json.JSONEncoder(ensure_ascii=False, default=str).encode
 
 
-def _details_of(store: Store, where: str, params: list[object]) -> dict[int, dict]:
-    """The emails, phones, web pages, profiles and addresses of the contacts matching `where`,
-    as `Contact.as_json` has them, in two statements."""
-    chosen = f"(SELECT c.id FROM contact c WHERE {where})"
-    out: dict[int, dict] = {}
-    for cid, kind, label, value, preferred in store.conn.execute(
-        "SELECT contact_id, kind, label, value, preferred FROM contact_detail"
-        f" WHERE contact_id IN {chosen} ORDER BY contact_id, kind, position, id",
-        params,
-    ):
-        lists = out.setdefault(cid, dd.as_json(dd.empty()))
-        entry = {"label": label, "value": value, "preferred": bool(preferred)}
-        if kind == "social":
-            entry = {"service": label, "value": value, "preferred": bool(preferred)}
-        lists[dd.LISTS[kind]].append(entry)
-    for r in store.conn.execute(
-        "SELECT contact_id, label, street, locality, region, postal_code, country, preferred"
-        f" FROM contact_address WHERE contact_id IN {chosen} ORDER BY contact_id, position, id",
-        params,
-    ):
-        lists = out.setdefault(r[0], dd.as_json(dd.empty()))
-        lists[dd.ADDRESSES].append(
-            {
-                "label": r[1],
-                **dict(zip(dd.ADDRESS_PARTS, r[2:7], strict=True)),
-                "preferred": bool(r[7]),
-            }
+def _contact_lines(
+    rows: Iterable[tuple],
+    segs: dict[int, list[str]],
+    tags: dict[int, list[str]],
+    details: dict[int, str],
+    owners: dict[int, str],
+    extra: dict[int, dict],
+) -> Iterator[str]:
+    s = encode_basestring
+    none = "null"
+    no_details = _json_lists({})
+    for (
+        cid,
+        uuid,
+        handle,
+        name,
+        email,
+        phone,
+        nickname,
+        org,
+        team,
+        role,
+        cadence,
+        since,
+        connected_on,
+        note,
+        snoozed_until,
+        archived_at,
+        created_at,
+        updated_at,
+        owner,
+    ) in rows:
+        more = extra.get(cid)
+        yield (
+            f'{{"id": {cid}, "uuid": {s(uuid)}, "handle": {s(handle)}, "name": {s(name)},'
+            f' "email": {none if email is None else s(email)},'
+            f' "phone": {none if phone is None else s(phone)},'
+            f' "nickname": {none if nickname is None else s(nickname)},'
+            f" {details.get(cid, no_details)},"
+            f' "org": {none if org is None else s(org)},'
+            f' "team": {none if team is None else s(team)},'
+            f' "role": {none if role is None else s(role)},'
+            f' "segments": [{", ".join(map(s, segs.get(cid, ())))}],'
+            f' "tags": [{", ".join(map(s, tags.get(cid, ())))}],'
+            f' "cadence": {none if cadence is None else s(cadence)},'
+            f' "since": {s(since)},'
+            f' "connected_on": {none if connected_on is None else s(connected_on)},'
+            f' "note": {s(note)},'
+            f' "snoozed_until": {none if snoozed_until is None else s(snoozed_until)},'
+            f' "archived": {"false" if archived_at is None else "true"},'
+            f' "archived_at": {none if archived_at is None else s(archived_at)},'
+            f' "created_at": {s(created_at)}, "updated_at": {s(updated_at)},'
+            f' "owner": {owners.get(owner, none)}' + (f", {_encode(more)[1:]}" if more else "}")
         )
-    return out
+
+
+_LIST_KEYS = (*dd.LISTS.values(), dd.ADDRESSES)
+
+
+def _json_lists(lists: dict[str, list[str]]) -> str:
+    """`"emails": [...], …, "addresses": [...]` from each list's encoded entries."""
+    return ", ".join([f'"{k}": [{", ".join(lists[k]) if k in lists else ""}]' for k in _LIST_KEYS])
+
+
+def _details_json(store: Store, where: str, params: list[object]) -> dict[int, str]:
+    """The emails, phones, web pages, profiles and addresses of the contacts matching `where`,
+    as the JSON text of `Contact.as_json`'s lists, in two statements."""
+    s = encode_basestring
+    found: dict[int, dict[str, list[str]]] = {}
+    for cid, kind, label, value, preferred in store.conn.execute(
+        "SELECT d.contact_id, d.kind, d.label, d.value, d.preferred FROM contact c"
+        f" JOIN contact_detail d ON d.contact_id = c.id WHERE {where}"
+        " ORDER BY d.contact_id, d.kind, d.position, d.id",
+        params,
+    ):
+        lists = found.get(cid)
+        if lists is None:
+            lists = found[cid] = {}
+        key = "service" if kind == "social" else "label"
+        entry = (
+            f'{{"{key}": {s(label)}, "value": {s(value)}, "preferred": {_BOOL[bool(preferred)]}}}'
+        )
+        lists.setdefault(dd.LISTS[kind], []).append(entry)
+    for r in store.conn.execute(
+        "SELECT a.contact_id, a.label, a.street, a.locality, a.region, a.postal_code,"
+        f" a.country, a.preferred FROM contact c JOIN contact_address a ON a.contact_id = c.id"
+        f" WHERE {where} ORDER BY a.contact_id, a.position, a.id",
+        params,
+    ):
+        lists = found.get(r[0])
+        if lists is None:
+            lists = found[r[0]] = {}
+        parts = ", ".join(
+            f'"{k}": {"null" if v is None else s(v)}'
+            for k, v in zip(dd.ADDRESS_PARTS, r[2:7], strict=True)
+        )
+        lists.setdefault(dd.ADDRESSES, []).append(
+            f'{{"label": {s(r[1])}, {parts}, "preferred": {_BOOL[bool(r[7])]}}}'
+        )
+    return {cid: _json_lists(lists) for cid, lists in found.items()}
+
+
+_BOOL = {False: "false", True: "true"}
 
 
 def _memberships(
@@ -851,16 +916,19 @@ def _memberships(
     """Segment names and tags (each sorted) of the contacts matching `where`, in two statements
     read in storage order (a contact has one or two of each: sorting those in Python is
     cheaper than SQLite sorting every row)."""
-    chosen = f"(SELECT c.id FROM contact c WHERE {where})"
     names = dict(store.conn.execute("SELECT id, name FROM segment"))
     segs: dict[int, list[str]] = {}
     for cid, sid in store.conn.execute(
-        f"SELECT contact_id, segment_id FROM contact_segment WHERE contact_id IN {chosen}", params
+        "SELECT s.contact_id, s.segment_id FROM contact c"
+        f" JOIN contact_segment s ON s.contact_id = c.id WHERE {where}",
+        params,
     ):
         segs.setdefault(cid, []).append(names[sid])
     tags: dict[int, list[str]] = {}
     for cid, t in store.conn.execute(
-        f"SELECT contact_id, tag FROM contact_tag WHERE contact_id IN {chosen}", params
+        f"SELECT t.contact_id, t.tag FROM contact c JOIN contact_tag t ON t.contact_id = c.id"
+        f" WHERE {where}",
+        params,
     ):
         tags.setdefault(cid, []).append(t)
     for found in (segs, tags):

@@ -19,14 +19,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from srm import cadence as cad
 from srm.config import Config
 from srm.domain import followups as fu
 from srm.domain import goals, ideas, important_dates, repair, schedule, state
 from srm.domain.common import plural
-from srm.domain.team import Owners
 from srm.store.db import Store
+
+if TYPE_CHECKING:
+    from srm.domain.team import Owners
 
 FOLLOWUP_BONUS = 0.5  # per open follow-up: a promised contact is more urgent
 FOLLOWUP_SCALE_DAYS = 7  # a follow-up a week late counts like a check-in one cadence late

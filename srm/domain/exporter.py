@@ -361,13 +361,13 @@ def _scoped_interactions(store: Store, where: Scope) -> Iterator[dict]:
 
 def _all_interactions(store: Store) -> Iterator[str]:
     """The same for the whole store, as two scans side by side: interactions in id order and
-    their links in the same order (the links' primary key), with contact and idea UUIDs from a
-    dict. A lookup per interaction into the links and contacts made a 1M export take seconds.
-    Each record comes already encoded (srm_json.interaction)."""
-    from srm.formats.srm_json import interaction
+    their links in the same order (the links' primary key), with contact, idea and member
+    UUIDs from a dict. A lookup per interaction into the links and contacts made a 1M export
+    take seconds. Each record comes already encoded (srm_json.interactions)."""
+    from srm.formats.srm_json import interactions
 
     conn = store.conn
-    uuids = dict(conn.execute("SELECT id, uuid FROM contact"))
+    contacts = dict(conn.execute("SELECT id, uuid FROM contact"))
     ideas = dict(conn.execute("SELECT id, uuid FROM idea"))
     members = dict(conn.execute("SELECT id, uuid FROM member"))
     links = conn.cursor()
@@ -375,32 +375,13 @@ def _all_interactions(store: Store) -> Iterator[str]:
     links.execute(
         "SELECT interaction_id, contact_id FROM interaction_contact ORDER BY interaction_id"
     )
-    link = next(links, None)
     rows = conn.cursor()
     rows.row_factory = None
     rows.execute(
         "SELECT id, uuid, occurred_on, channel, kind, sentiment, summary, note, idea_id,"
         " created_at, logged_by_id FROM interaction ORDER BY id"
     )
-    for iid, uid, occurred, channel, kind, sentiment, summary, note, idea, created, by in rows:
-        people = []
-        while link is not None and link[0] <= iid:
-            if link[0] == iid:
-                people.append(uuids[link[1]])
-            link = next(links, None)
-        yield interaction(
-            uid,
-            occurred,
-            channel,
-            kind,
-            sentiment,
-            summary,
-            note,
-            ideas.get(idea),
-            created,
-            members.get(by),
-            people if len(people) < 2 else sorted(people),
-        )
+    return interactions(rows, links, contacts, ideas, members)
 
 
 def _followups(store: Store, where: Scope) -> Iterator[dict]:

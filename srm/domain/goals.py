@@ -7,11 +7,11 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from srm.domain.common import new_uuid, one_line, update_row
-from srm.domain.contacts import Contact
 from srm.errors import NotFound, UsageError
 from srm.store.db import Store
 
 if TYPE_CHECKING:
+    from srm.domain.contacts import Contact
     from srm.domain.due import Item, Query
 
 # A goal re-check rides along a conversation: it weighs half a check-in as late.

@@ -6,13 +6,12 @@ import json
 from datetime import date
 from typing import TYPE_CHECKING
 
-from srm.domain import segments as seg
 from srm.domain.common import new_uuid, one_line, update_row
-from srm.domain.contacts import Contact
 from srm.errors import NotFound, UsageError
 from srm.store.db import Store
 
 if TYPE_CHECKING:
+    from srm.domain.contacts import Contact
     from srm.domain.due import Item, Query
 
 _SELECT = (
@@ -54,6 +53,8 @@ def add(
     segment: str | None = None,
 ) -> dict:
     """Record an idea for one contact or for everyone in a segment (exactly one of the two)."""
+    from srm.domain import segments as seg
+
     if (contact is None) == (segment is None):
         raise UsageError("an idea is for a CONTACT or a --segment S: give exactly one")
     text = one_line(text, "the idea")
@@ -84,6 +85,8 @@ def list_ideas(
     segment: str | None = None,
 ) -> list[dict]:
     """Ideas, open ones first. For a contact: theirs and those for any of their segments."""
+    from srm.domain import segments as seg
+
     if contact is not None and segment is not None:
         raise UsageError("list ideas by --contact or by --segment, not both")
     where, params = [], []
@@ -112,6 +115,8 @@ def edit(
     on: date | None = None,
 ) -> dict:
     """Reword an idea, move it to another contact or segment, or correct when you had it."""
+    from srm.domain import segments as seg
+
     if contact is not None and segment is not None:
         raise UsageError("an idea is for a contact or a segment, not both")
     changes: dict[str, object] = {}

@@ -8,11 +8,11 @@ from typing import TYPE_CHECKING
 
 from srm.dates import next_occurrence, parse_month_day
 from srm.domain.common import LABEL_MAX, new_uuid, one_line
-from srm.domain.contacts import Contact
 from srm.errors import NotFound, UsageError
 from srm.store.db import Store
 
 if TYPE_CHECKING:
+    from srm.domain.contacts import Contact
     from srm.domain.due import Item, Query
 
 KNOWN_LABELS = ("birthday", "anniversary", "promotion")

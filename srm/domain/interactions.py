@@ -6,12 +6,15 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from srm.config import Config
 from srm.domain.common import new_uuid, note_text, now_utc, one_line, update_row
-from srm.domain.contacts import Contact
 from srm.errors import NotFound, UsageError
 from srm.store.db import Store
+
+if TYPE_CHECKING:
+    from srm.domain.contacts import Contact
 
 KINDS = ("checkin", "ask", "give")
 SENTIMENTS = ("positive", "neutral", "negative")

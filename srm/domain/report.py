@@ -24,7 +24,9 @@ import bisect
 import heapq
 import json
 import re
+import sqlite3
 import statistics
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
@@ -32,7 +34,7 @@ from functools import lru_cache
 from srm import cadence as cad
 from srm.config import Config
 from srm.dates import check_range
-from srm.domain import schedule, team
+from srm.domain import team
 from srm.domain.segments import Segment
 from srm.domain.team import Owners
 from srm.errors import UsageError
@@ -208,12 +210,9 @@ def build(
         raise UsageError(f"--trend takes 2 to {MAX_TREND} periods (this one and those before)")
     seg_id = segment.id if segment else None
     periods = history(period, trend)
-    # The report reads the same pages in several passes: through a map they cost no read()
-    # call each (a quarter on a 1M-interaction store: 5 % faster, 25 % with scattered rows).
-    with store.memory_mapped():
-        current = figures(store, config, period, seg_id, owners)
-        previous = figures(store, config, period.previous(), seg_id, owners)
-        older = trend_figures(store, config, periods[:-2], seg_id, owners)
+    current = figures(store, config, period, seg_id, owners)
+    previous = figures(store, config, period.previous(), seg_id, owners)
+    older = trend_figures(store, config, periods[:-2], seg_id, owners)
     return {
         "segment": segment.name if segment else None,
         **current,
@@ -314,6 +313,12 @@ class _Scope:
                 f" AND ic.occurred_on BETWEEN :from AND :to WHERE {cond})"
             )
         return sql
+
+    def cursor(self, sql: str, **extra: object) -> sqlite3.Cursor:
+        """The rows as plain tuples, read as they are iterated."""
+        cur = self.store.conn.cursor()
+        cur.row_factory = None
+        return cur.execute(sql, {**self.params, **extra})
 
     def rows(self, sql: str, **extra: object) -> list[tuple]:
         # Plain tuples: thousands of sqlite3.Row objects cost more than the query.
@@ -417,14 +422,8 @@ def trend_figures(
     ) + _owned(owners, "c.id")
     cur = store.conn.cursor()
     cur.row_factory = None
-    # Each contact's effective cadence, worked out once per combination of its own and its
-    # segments' (one pass over the memberships: cheaper than a subquery per contact).
-    segment_cadences: dict[int, tuple[str | None, ...]] = {}
-    for cid, cadence in cur.execute(
-        "SELECT cs.contact_id, g.cadence FROM contact_segment cs JOIN segment g ON g.id = cs.segment_id"
-    ):
-        segment_cadences[cid] = (*segment_cadences.get(cid, ()), cadence)
-    effective: dict[tuple, str | None] = {}
+    cadence_of = _cadences(store, config.default_cadence)
+    names: dict[cad.Cadence, str] = {}  # str() of a cadence walks the named ones: once each
     pop = {}
     for cid, own in cur.execute(
         "SELECT c.id, c.cadence FROM contact c WHERE c.since <= :last"
@@ -436,12 +435,9 @@ def trend_figures(
             **_owner_params(owners),
         },
     ):
-        key = (own, segment_cadences.get(cid, ()))
-        if key not in effective:
-            c = cad.effective(own, list(key[1]), config.default_cadence)
-            effective[key] = str(c) if c else None
-        if effective[key] is not None:
-            pop[cid] = effective[key]
+        c = cadence_of(cid, own)
+        if c is not None:
+            pop[cid] = names.get(c) or names.setdefault(c, str(c))
     segment = ""
     if segment_id is not None:
         segment = (
@@ -703,36 +699,34 @@ _TREND = {"sqlite": _TREND_SQL, "postgresql": _TREND_SQL_PG}
 _OVERDUE = {"sqlite": _OVERDUE_SQL, "postgresql": _OVERDUE_SQL_PG}
 
 
-@dataclass
 class _Person:
     """A contact active at the period's end, as of that end."""
 
-    ref: dict
-    plan: schedule.Schedule
-    days_since: int  # since the last interaction up to the end, else since `since`
-    overdue: bool
-    neglected: bool  # overdue by more than a full cadence
-    touches: int = 0  # interactions in the period
-    fell_overdue: bool = False  # at any time in the period
-    owner: int | None = None  # the member who owns them today (team mode)
+    # Slots, and the id and name only (the lists read the rest of a contact's reference for
+    # the few they show): at 100k contacts, a dict per contact cost 25 MiB a period.
+    __slots__ = ("id", "name", "last", "cadence", "due", "days_since", "overdue", "neglected")
+    __slots__ += ("touches", "fell_overdue", "owner")
+
+    def __init__(
+        self, cid: int, name: str, last: date | None, cadence: cad.Cadence | None,
+        due: date | None, days_since: int, end: date, owner: int | None = None,
+    ) -> None:  # fmt: skip
+        self.id = cid
+        self.name = name
+        self.last = last  # the last interaction up to the end
+        self.cadence = cadence  # None: not tracked
+        self.due = due
+        self.days_since = days_since  # since the last interaction up to the end, else `since`
+        self.overdue = due is not None and due < end
+        # overdue by more than a full cadence
+        self.neglected = self.overdue and cadence.after(due) < end  # type: ignore[union-attr]
+        self.touches = 0  # interactions in the period
+        self.fell_overdue = self.overdue  # at any time in the period
+        self.owner = owner  # the member who owns them today (team mode)
 
     @property
     def tracked(self) -> bool:
-        return self.plan.cadence is not None
-
-
-def _person(
-    ref: dict, since: date, plan: schedule.Schedule, end: date, owner: int | None = None
-) -> _Person:
-    overdue = plan.due is not None and plan.due < end
-    return _Person(
-        ref,
-        plan,
-        (end - (plan.last or since)).days,
-        overdue,
-        overdue and plan.cadence.after(plan.due) < end,
-        owner=owner,
-    )
+        return self.cadence is not None
 
 
 @dataclass
@@ -741,6 +735,11 @@ class _People:
 
     end: date
     all: dict[int, _Person]
+    store: Store
+
+    def refs(self, people: Iterable[_Person]) -> dict[int, dict]:
+        """The references (id, uuid, handle, name) of the few contacts a list shows."""
+        return _refs(self.store, [p.id for p in people])
 
     @property
     def tracked(self) -> list[_Person]:
@@ -768,21 +767,23 @@ class _People:
         busy = heapq.nsmallest(
             ENGAGED_LIMIT,
             (p for p in self.all.values() if p.touches),
-            key=lambda p: (-p.touches, p.ref["name"].casefold(), p.ref["id"]),
+            key=lambda p: (-p.touches, p.name.casefold(), p.id),
         )
-        return [{"contact": p.ref, "interactions": p.touches} for p in busy]
+        refs = self.refs(busy)
+        return [{"contact": refs[p.id], "interactions": p.touches} for p in busy]
 
     def least_engaged(self) -> list[dict]:
         quiet = heapq.nsmallest(
             ENGAGED_LIMIT,
             self.tracked,
-            key=lambda p: (p.touches, -p.days_since, p.ref["name"].casefold(), p.ref["id"]),
+            key=lambda p: (p.touches, -p.days_since, p.name.casefold(), p.id),
         )
+        refs = self.refs(quiet)
         return [
             {
-                "contact": p.ref,
+                "contact": refs[p.id],
                 "interactions": p.touches,
-                "last_interaction": _iso(p.plan.last),
+                "last_interaction": _iso(p.last),
                 "days_since_touch": p.days_since,
             }
             for p in quiet
@@ -795,20 +796,21 @@ class _People:
             LIST_LIMIT,
             late,
             key=lambda p: (
-                -(self.end - p.plan.due).days / p.plan.cadence.days,
-                p.ref["name"].casefold(),
-                p.ref["id"],
+                -(self.end - p.due).days / p.cadence.days,
+                p.name.casefold(),
+                p.id,
             ),
         )
+        refs = self.refs(worst)
         return {
             "count": len(late),
             "contacts": [
                 {
-                    "contact": p.ref,
-                    "cadence": str(p.plan.cadence),
-                    "last_interaction": _iso(p.plan.last),
-                    "due": p.plan.due.isoformat(),
-                    "days_overdue": (self.end - p.plan.due).days,
+                    "contact": refs[p.id],
+                    "cadence": str(p.cadence),
+                    "last_interaction": _iso(p.last),
+                    "due": p.due.isoformat(),
+                    "days_overdue": (self.end - p.due).days,
                     "days_since_touch": p.days_since,
                 }
                 for p in worst
@@ -821,43 +823,89 @@ def _iso(d: date | None) -> str | None:
 
 
 def _people(s: _Scope, activity: dict[int, tuple[int, int, int]]) -> _People:
+    """Each contact active at the period's end: its last interaction up to the end (one index
+    seek, or the stored state's when that is no later than the end), cadence and due date."""
+    from srm.domain import state
+
     end = s.period.end
-    rows = s.rows(
-        "SELECT c.id, c.uuid, c.handle, c.name, c.owner_id, c.since FROM contact c"
+    seek = (
+        "(SELECT max(x.occurred_on) FROM interaction_contact x"
+        " WHERE x.contact_id = c.id AND x.occurred_on <= :to)"
+    )
+    if state.fresh(s.store):  # then the state's latest interaction is the history's
+        last, join = (
+            f"CASE WHEN t.last_on <= :to THEN t.last_on ELSE {seek} END",
+            " LEFT JOIN contact_state t ON t.contact_id = c.id",
+        )
+    else:
+        last, join = seek, ""
+    cadence_of = _cadences(s.store, s.config.default_cadence)
+    rows = s.cursor(  # read as they come: at 100k contacts, a list of the rows is 30 MiB
+        f"SELECT c.id, c.name, c.owner_id, c.since, c.cadence, {last} FROM contact c{join}"
         " WHERE c.since <= :to AND (c.archived_at IS NULL OR substr(c.archived_at, 1, 10) > :to)"
         + s.in_segment("c.id")
     )
-    plans = schedule.schedules(
-        s.store, s.config, end, include_archived=True, segment_id=s.segment_id, owners=s.owners
-    )
-    people = {
-        cid: _person(
-            {"id": cid, "uuid": uuid, "handle": handle, "name": name},
-            date.fromisoformat(since),
-            plans[cid],
+    days: dict[str, date] = {}  # each date text parsed once
+    due_on: dict[tuple[cad.Cadence, str], date] = {}  # calendar arithmetic once per start
+    people = {}
+    walk = []
+    names: dict[cad.Cadence, str] = {}  # str() of a cadence walks the named ones: once each
+    for cid, name, owner, since, own, last in rows:
+        cadence = cadence_of(cid, own)
+        start = last or since
+        start_day = days.get(start) or days.setdefault(start, date.fromisoformat(start))
+        due = None
+        if cadence is not None:
+            due = due_on.get((cadence, start))
+            if due is None:
+                due = due_on[cadence, start] = cadence.after(start_day)
+        p = people[cid] = _Person(
+            cid,
+            name,
+            start_day if last else None,
+            cadence,
+            due,
+            (end - start_day).days,
             end,
             owner,
         )
-        for cid, uuid, handle, name, owner, since in rows
-    }
-    for cid, p in people.items():
         p.touches = activity.get(cid, _QUIET)[0]
-        p.fell_overdue = p.overdue
-    # Overdue at the end means it fell overdue; untouched all period means its due date never
-    # moved, so on time at the end is on time throughout. Only the others need the walk.
-    names: dict[cad.Cadence, str] = {}  # str() of a cadence walks the named ones: once each
-    walk = []
-    for cid, *_, since in rows:
-        p = people[cid]
-        if p.touches and p.tracked and not p.overdue:
-            c = p.plan.cadence
-            walk.append([cid, names.get(c) or names.setdefault(c, str(c)), since])
+        # Overdue at the end means it fell overdue; untouched all period means its due date
+        # never moved, so on time at the end is on time throughout. Only the others need the
+        # walk.
+        if p.touches and cadence is not None and not p.overdue:
+            walk.append([cid, names.get(cadence) or names.setdefault(cadence, str(cadence)), since])
     _register(s.store)
     for (cid,) in s.rows(engine_sql(s.store.conn, _OVERDUE), pop=json.dumps(walk)):
         people[cid].fell_overdue = True
-    return _People(end, people)
+    return _People(end, people, s.store)
 
 
+def _cadences(store: Store, default: str):
+    """cadence_of(contact id, its own cadence text): its effective cadence (its own, else the
+    shortest of its segments', else `default`), worked out once per combination of its own and
+    its segments' (one pass over the memberships: cheaper than a subquery per contact)."""
+    segment_cadences: dict[int, tuple[str | None, ...]] = {}
+    cur = store.conn.cursor()
+    cur.row_factory = None
+    for cid, cadence in cur.execute(
+        "SELECT cs.contact_id, g.cadence FROM contact_segment cs"
+        " JOIN segment g ON g.id = cs.segment_id"
+    ):
+        segment_cadences[cid] = (*segment_cadences.get(cid, ()), cadence)
+    known: dict[tuple, cad.Cadence | None] = {}
+
+    def cadence_of(cid: int, own: str | None) -> cad.Cadence | None:
+        key = (own, segment_cadences.get(cid, ()))
+        found = known.get(key, _UNKNOWN)
+        if found is _UNKNOWN:
+            found = known[key] = cad.effective(own, list(key[1]), default)
+        return found  # type: ignore[return-value]
+
+    return cadence_of
+
+
+_UNKNOWN = object()
 _QUIET = (0, 0, 0)
 
 
@@ -876,6 +924,9 @@ def _contact_activity(s: _Scope) -> dict[int, tuple[int, int, int]]:
             " count(*) FILTER (WHERE i.kind = 'give') FROM interaction i"
             " JOIN interaction_contact ic ON ic.interaction_id = i.id"
             " WHERE i.occurred_on BETWEEN :from AND :to AND i.kind != 'checkin'"
+            # The link's own copy of the date too: with a segment, the planner starts from the
+            # segment's contacts, and then reads only the period of each one's history.
+            " AND ic.occurred_on BETWEEN :from AND :to"
             + s.in_segment("ic.contact_id", by_period=True)
             + " GROUP BY ic.contact_id"
         )
@@ -905,6 +956,9 @@ GROUP BY sa.segment_id
 def _by_segment(s: _Scope, people: _People, activity: dict[int, tuple[int, int, int]]) -> dict:
     """Coverage of each segment's tracked contacts, and the interactions involving them."""
     only = " AND sa.segment_id = :seg" if s.segment_id is not None else ""
+    # With a segment, the link's own copy of the date too: the planner starts from the
+    # segment's contacts, and then reads only the period of each one's history.
+    repeats = only + (" AND a.occurred_on BETWEEN :from AND :to" if only else "")
     segments = s.rows(
         "SELECT id, name FROM segment"
         + (" WHERE id = :seg" if s.segment_id is not None else "")
@@ -924,12 +978,12 @@ def _by_segment(s: _Scope, people: _People, activity: dict[int, tuple[int, int, 
         if p is not None and p.tracked:
             tracked[sid].append(p)
     repeats_sql = _REPEATS_SQL.format(
-        segment=only,
+        segment=repeats,
         owned_a=_owned(s.owners, "a.contact_id", correlated=True),
         owned_b=_owned(s.owners, "b.contact_id", correlated=True),
     )
-    for sid, *repeats in s.rows(repeats_sql):
-        sums[sid] = [n - r for n, r in zip(sums[sid], repeats, strict=True)]
+    for sid, *extra in s.rows(repeats_sql):
+        sums[sid] = [n - r for n, r in zip(sums[sid], extra, strict=True)]
     out = {}
     for sid, name in segments:
         n, asks, gives = sums[sid]
@@ -1017,21 +1071,31 @@ def _asked_never_given(
 
     Only those with an ask and no give in the period have their history searched for a give.
     """
+    from srm.domain import state
+
     asked = [cid for cid in people.all if activity.get(cid, _QUIET)[1] and not activity[cid][2]]
+    # Gives told by their id in the narrow partial index of asks and gives, not by each
+    # interaction's row; a contact the current state says never gave (all time) needs no search.
+    never_gave, join = "FALSE", ""
+    if state.fresh(s.store):
+        never_gave, join = "t.gives = 0", " LEFT JOIN contact_state t ON t.contact_id = value"
     never = s.rows(
-        f"SELECT value FROM {s.store.dialect.json_ids(':ids')} WHERE NOT EXISTS (SELECT 1"
-        " FROM interaction_contact x JOIN interaction j ON j.id = x.interaction_id"
-        " WHERE x.contact_id = value AND x.occurred_on < :from AND j.kind = 'give')",
+        f"SELECT value FROM {s.store.dialect.json_ids(':ids')}{join} WHERE {never_gave} OR"
+        " NOT EXISTS (SELECT 1 FROM interaction_contact x"
+        " JOIN interaction j INDEXED BY ix_interaction_ask_give_id ON j.id = x.interaction_id"
+        " WHERE x.contact_id = value AND x.occurred_on < :from"
+        " AND j.kind != 'checkin' AND j.kind = 'give')",
         ids=json.dumps(asked),
     )
     found = heapq.nsmallest(
         LIST_LIMIT,
         ((people.all[cid], activity[cid][1]) for (cid,) in never),
-        key=lambda pa: (-pa[1], pa[0].ref["name"].casefold(), pa[0].ref["id"]),
+        key=lambda pa: (-pa[1], pa[0].name.casefold(), pa[0].id),
     )
+    refs = people.refs(p for p, _ in found)
     return {
         "count": len(never),
-        "contacts": [{"contact": p.ref, "asks": asks} for p, asks in found],
+        "contacts": [{"contact": refs[p.id], "asks": asks} for p, asks in found],
     }
 
 

@@ -21,12 +21,15 @@ the history and take the place of their stored rows.
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from srm import cadence as cad
 from srm.config import Config
 from srm.domain.common import plural
-from srm.store.check import Finding
 from srm.store.db import Store
+
+if TYPE_CHECKING:  # srm.store.check imports backups, temp files …: only `srm doctor` needs it
+    from srm.store.check import Finding
 
 # Recomputing this many contacts at once reads every contact's history in one statement.
 _ALL = 2000
@@ -240,6 +243,8 @@ SHOWN = 10  # contacts whose wrong state `srm doctor` names before "… and N mo
 
 def findings(store: Store) -> list[Finding]:
     """What `srm doctor` says about the stored state (it only reads)."""
+    from srm.store.check import Finding
+
     conn = store.conn
     rebuild = "srm db rebuild-state recomputes it from the history now"
     if conn.execute("SELECT 1 FROM contact_state_meta").fetchone() is None:

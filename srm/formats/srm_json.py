@@ -60,31 +60,63 @@ def write(out: TextIO, header: dict, sections: Iterable[tuple[str, Iterable[dict
     out.write("\n}\n")
 
 
-def interaction(
-    uuid: str,
-    occurred_on: str,
-    channel: str,
-    kind: str,
-    sentiment: str,
-    summary: str,
-    note: str,
-    idea: str | None,
-    created_at: str,
-    logged_by: str | None,
-    contacts: list[str],
-) -> str:
-    """An interaction record's JSON, exactly as `write` encodes its dict (keys in this order),
-    built with the C string encoder: a whole-store export holds a million of them, and the
-    generic encoder spends most of its time per record walking the dict."""
+class _Encoded(dict):
+    """Each string's JSON, encoded the first time it is asked for: for the values that repeat
+    (dates, channels, kinds, contacts' UUIDs)."""
+
+    def __missing__(self, key: str) -> str:
+        text = self[key] = encode_basestring(key)
+        return text
+
+
+def interactions(
+    rows: Iterable[tuple],
+    links: Iterable[tuple[int, int]],
+    contacts: dict[int, str],
+    ideas: dict[int, str],
+    members: dict[int, str],
+) -> Iterator[str]:
+    """Interaction records' JSON, exactly as `write` encodes their dicts (keys in this order),
+    built with the C string encoder and each repeating value encoded once: a whole-store export
+    holds a million of them, and the generic encoder spends most of its time per record
+    walking the dict.
+
+    `rows` are (id, uuid, occurred_on, channel, kind, sentiment, summary, note, idea id,
+    created_at, logged_by id) in id order; `links` (interaction id, contact id) in the same
+    order; `contacts`, `ideas` and `members` map ids to UUIDs.
+    """
     s = encode_basestring
-    return (
-        f'{{"uuid": {s(uuid)}, "occurred_on": {s(occurred_on)}, "channel": {s(channel)},'
-        f' "kind": {s(kind)}, "sentiment": {s(sentiment)}, "summary": {s(summary)},'
-        f' "note": {s(note)}, "idea": {"null" if idea is None else s(idea)},'
-        f' "created_at": {s(created_at)},'
-        f' "logged_by": {"null" if logged_by is None else s(logged_by)},'
-        f' "contacts": [{", ".join(map(s, contacts))}]}}'
-    )
+    known = _Encoded()  # dates, channels, kinds, sentiments, empty notes
+    people = {cid: s(uuid) for cid, uuid in contacts.items()}
+    idea_json = {iid: s(uuid) for iid, uuid in ideas.items()}
+    member_json = {mid: s(uuid) for mid, uuid in members.items()}
+    links = iter(links)
+    link = next(links, None)
+    for iid, uuid, occurred_on, channel, kind, sentiment, summary, note, idea, created, by in rows:
+        while link is not None and link[0] < iid:  # a link to no interaction: none, but safe
+            link = next(links, None)
+        who = ""
+        if link is not None and link[0] == iid:
+            first = link[1]
+            link = next(links, None)
+            if link is None or link[0] != iid:
+                who = people[first]
+            else:  # several contacts: in UUID order
+                uuids = [contacts[first]]
+                while link is not None and link[0] == iid:
+                    uuids.append(contacts[link[1]])
+                    link = next(links, None)
+                who = ", ".join(map(s, sorted(uuids)))
+        yield (
+            f'{{"uuid": {s(uuid)}, "occurred_on": {known[occurred_on]},'
+            f' "channel": {known[channel]}, "kind": {known[kind]},'
+            f' "sentiment": {known[sentiment]}, "summary": {s(summary)},'
+            f' "note": {s(note) if note else known[note]},'
+            f' "idea": {"null" if idea is None else idea_json[idea]},'
+            f' "created_at": {s(created)},'
+            f' "logged_by": {member_json.get(by, "null")},'
+            f' "contacts": [{who}]}}'
+        )
 
 
 def read(text: str, name: str) -> tuple[int, Iterator[dict]]:

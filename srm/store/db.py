@@ -189,23 +189,6 @@ class Store:
                 " it; copy it to a writable folder to make changes"
             )
 
-    @contextmanager
-    def memory_mapped(self, size: int = 1 << 30) -> Iterator[None]:
-        """Read the file through a memory map (up to `size` bytes) for a while, then as before.
-
-        For long read-only passes such as reports; the mapped pages are the OS cache's, shared.
-        A PostgreSQL server caches pages itself: nothing to do there.
-        """
-        if self.url is not None:
-            yield
-            return
-        before = self.conn.execute("PRAGMA mmap_size").fetchone()[0]
-        self.conn.execute(f"PRAGMA mmap_size = {int(size)}")
-        try:
-            yield
-        finally:
-            self.conn.execute(f"PRAGMA mmap_size = {int(before)}")
-
     def schema_version(self) -> int:
         return dialect_of(self.conn).schema_version(self.conn)
 
