@@ -131,6 +131,8 @@ def test_only_a_person_at_a_terminal_gets_rich(store):
         ("search", "intro"),
         ("segments",),
         ("dates",),
+        ("report",),
+        ("report", "--period", "2026Q1", "-o", "report.txt"),
     ],
     ids=" ".join,
 )
