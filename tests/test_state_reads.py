@@ -146,10 +146,14 @@ def _stamped(text: str) -> str:
     return "\n".join(line for line in text.splitlines() if not line.startswith("DTSTAMP"))
 
 
-def test_the_contacts_listing_json_is_each_contact_as_json(generated):
+@pytest.mark.parametrize("many", [1000, 0], ids=["sought", "read-whole"])
+def test_the_contacts_listing_json_is_each_contact_as_json(generated, monkeypatch, many):
     """`srm contacts --json` writes each contact's JSON text directly: byte for byte what
-    json.dumps makes of Contact.as_json (and of the figures other modules add)."""
+    json.dumps makes of Contact.as_json (and of the figures other modules add); memberships
+    sought per listed contact, or (a listing of thousands) read whole, alike."""
     from srm.domain import contacts as dc
+
+    monkeypatch.setattr(dc, "MANY", many)
 
     def more(ids: list[int]) -> dict[int, dict]:
         return {cid: {"n": cid, "text": f'"{cid}"\u2028', "none": None, "x": {"ok": True}}

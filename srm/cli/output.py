@@ -222,7 +222,9 @@ def show_rows(
     def one_line(block: list[list[str]]) -> list[list[str]]:
         # One cell, one line: line ends and control characters in stored text would break the
         # columns or reach the terminal. One search over the block finds whether any needs it.
-        if _UNSAFE_CELL.search("".join(c for r in block for c in r)):
+        # (Each of those is unprintable: printable text, nearly all of it, needs no search.)
+        joined = "".join(c for r in block for c in r)
+        if not joined.isprintable() and _UNSAFE_CELL.search(joined):
             return [
                 [" ".join(strip_controls(c, keep_lines=False).split()) for c in r] for r in block
             ]

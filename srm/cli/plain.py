@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import unicodedata
+from functools import cache
 from typing import Any
 
 
@@ -31,12 +32,14 @@ def cell_len(text: str) -> int:
     """Columns `text` takes on a terminal: wide (CJK, emoji) characters two, marks none."""
     if text.isascii():
         return len(text)
-    width = 0
-    for c in text:
-        if unicodedata.category(c) in ("Mn", "Me", "Cf"):
-            continue
-        width += 2 if unicodedata.east_asian_width(c) in ("W", "F") else 1
-    return width
+    return sum(map(_char_width, text))
+
+
+@cache
+def _char_width(c: str) -> int:
+    if unicodedata.category(c) in ("Mn", "Me", "Cf"):
+        return 0
+    return 2 if unicodedata.east_asian_width(c) in ("W", "F") else 1
 
 
 _WORD = re.compile(r"\s*\S+\s*")

@@ -690,12 +690,14 @@ def listing(
     """The contacts `search` finds, in its order, with only what a listing shows: three
     statements whatever the count (no Contact objects, no dates parsed)."""
     where, params = _search_where(store, segment, tag, query, archived, stage, owners)
-    segs, tags = _memberships(store, where, params)
-    rows = store.conn.execute(
+    cur = store.conn.cursor()
+    cur.row_factory = None
+    rows = cur.execute(
         f"SELECT c.id, c.handle, c.name, c.org, c.owner_id FROM contact c WHERE {where}"
         " ORDER BY c.name COLLATE NOCASE, c.id",
         params,
-    )
+    ).fetchall()
+    segs, tags = _memberships(store, where, params, len(rows))
     names = {mid: m["name"] for mid, m in _owners(store).items()}
     return [
         Listed(cid, handle, name, org, segs.get(cid, []), tags.get(cid, []), names.get(owner))
@@ -724,10 +726,9 @@ def listing_json_lines(
     cur = store.conn.cursor()
     cur.row_factory = None
     order = f"FROM contact c WHERE {where} ORDER BY c.name COLLATE NOCASE, c.id"
-    extra = {}
-    if more is not None:
-        extra = more([r[0] for r in cur.execute(f"SELECT c.id {order}", params)])
-    segs, tags = _memberships(store, where, params)
+    ids = [r[0] for r in cur.execute(f"SELECT c.id {order}", params)]
+    extra = more(ids) if more is not None else {}
+    segs, tags = _memberships(store, where, params, len(ids))
     details = _details_json(store, where, params)
     rows = cur.execute(
         "SELECT c.id, c.uuid, c.handle, c.name, c.email, c.phone, c.nickname, c.org, c.team,"
@@ -846,29 +847,43 @@ def _details_json(store: Store, where: str, params: list[object]) -> dict[int, s
 
 
 _BOOL = {False: "false", True: "true"}
+# More contacts listed than this: their memberships are read whole rather than sought.
+MANY = 1000
 
 
 def _memberships(
-    store: Store, where: str, params: list[object]
+    store: Store, where: str, params: list[object], count: int
 ) -> tuple[dict[int, list[str]], dict[int, list[str]]]:
-    """Segment names and tags (each sorted) of the contacts matching `where`, in two statements
-    read in storage order (a contact has one or two of each: sorting those in Python is
-    cheaper than SQLite sorting every row)."""
+    """Segment names and tags (each sorted) of the `count` contacts matching `where`, in two
+    statements read in storage order (a contact has one or two of each: sorting those in
+    Python is cheaper than SQLite sorting every row). For many contacts, every membership
+    is read, without a seek per row to test its contact (extra rows are never looked up)."""
     names = dict(store.conn.execute("SELECT id, name FROM segment"))
+    many = count > MANY
     segs: dict[int, list[str]] = {}
     for cid, sid in store.conn.execute(
-        "SELECT s.contact_id, s.segment_id FROM contact c"
+        "SELECT contact_id, segment_id FROM contact_segment"
+        if many
+        else "SELECT s.contact_id, s.segment_id FROM contact c"
         f" JOIN contact_segment s ON s.contact_id = c.id WHERE {where}",
-        params,
+        () if many else params,
     ):
-        segs.setdefault(cid, []).append(names[sid])
+        if (found := segs.get(cid)) is None:
+            segs[cid] = [names[sid]]
+        else:
+            found.append(names[sid])
     tags: dict[int, list[str]] = {}
     for cid, t in store.conn.execute(
-        f"SELECT t.contact_id, t.tag FROM contact c JOIN contact_tag t ON t.contact_id = c.id"
-        f" WHERE {where}",
-        params,
+        "SELECT contact_id, tag FROM contact_tag"
+        if many
+        else "SELECT t.contact_id, t.tag FROM contact c JOIN contact_tag t"
+        f" ON t.contact_id = c.id WHERE {where}",
+        () if many else params,
     ):
-        tags.setdefault(cid, []).append(t)
+        if (found := tags.get(cid)) is None:
+            tags[cid] = [t]
+        else:
+            found.append(t)
     for found in (segs, tags):
         for values in found.values():
             if len(values) > 1:
