@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING
 
 from srm import cadence as cad
 from srm.domain import details as dd
-from srm.domain import segments as seg
 from srm.domain.common import (
     LABEL_MAX,
     NAME_MAX,
@@ -283,6 +282,8 @@ def add(
     note = note_text(note)
     stored_cadence = _stored_cadence(cadence)
     tag_list = normalise_tags(list(tags))
+    from srm.domain import segments as seg
+
     segment_ids = seg.resolve_ids(store, list(segments))
 
     emails = [e["value"] for e in lists["emails"]]
@@ -646,6 +647,8 @@ def _search_where(
         where.append(cond)
         params += more
     if segment:
+        from srm.domain import segments as seg
+
         s = seg.get(store, segment)
         where.append("c.id IN (SELECT contact_id FROM contact_segment WHERE segment_id = ?)")
         params.append(s.id)
@@ -963,6 +966,8 @@ def edit(
         )
     if note is not None:
         changes["note"] = note_text(note)
+    from srm.domain import segments as seg
+
     plus = seg.resolve_ids(store, list(add_segments))
     minus = seg.resolve_ids(store, list(remove_segments))
     tags_plus = normalise_tags(list(add_tags))
