@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 
 def test_a_handle_that_is_also_another_persons_name_is_ambiguous(srm):
     srm.ok("add", "Maria García")
@@ -105,3 +108,24 @@ def test_a_handle_is_ambiguous_with_a_name_that_holds_it_only_once_accents_are_f
     assert "@zoe (Zoe Adams, by handle)" in r.stderr and "@zoe-b (ZOË Brown)" in r.stderr
     assert srm.json("show", "@zoe")["name"] == "Zoe Adams"
     assert srm.json("show", "zoey")["name"] == "Zoey Clark"  # its own handle, no namesake
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.text(
+            st.one_of(
+                st.characters(blacklist_categories=["Cs"]),
+                st.sampled_from("ßæøłđþœÆØŁĐÞŒẞΣςİ\u0301\u0327\u0308\x00 -"),
+            ),
+            max_size=12,
+        ),
+        max_size=8,
+    )
+)
+def test_names_folded_together_fold_as_one_by_one(names):
+    """Resolving a handle folds every accented name in one pass: the same folds as each alone
+    (case, accents, ligatures, marks in any order, a NUL a hand-edited store might hold)."""
+    from srm.domain.contacts import _fold, _fold_many
+
+    assert _fold_many(names) == [_fold(n) for n in names]

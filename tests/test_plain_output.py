@@ -115,3 +115,55 @@ def test_a_piped_grid_is_what_rich_would_write(rows):
     for label, value in rows:
         g.add_row(label, value)
     assert "\n".join(g.lines()) + "\n" == rich_writes(g)
+
+
+def rich_writes_at(renderable, width: int) -> str:
+    buffer = io.StringIO()
+    console = Console(
+        file=buffer, width=width, highlight=False, soft_wrap=False, color_system=None, emoji=False
+    )
+    console.print(renderable)
+    return buffer.getvalue()
+
+
+words = st.lists(st.sampled_from(["word", "a", "longer", "Zoë", "漢字", "x" * 14, "12,345 (+6)"]),
+                 max_size=6).map(" ".join)  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    columns=st.sampled_from(
+        [
+            ["segment", "tracked", "touched", "kept on cadence", "overdue at end"],
+            ["contact", "when", "what", "urgency"],
+            ["name", "note"],
+            ["id", "summary"],
+        ]  # fmt: skip
+    ),
+    title=st.one_of(st.none(), words),
+    cells=st.lists(st.lists(words), min_size=1, max_size=5),
+    right=st.booleans(),
+    page=st.integers(12, 90),
+)
+def test_a_table_wider_than_the_page_wraps_as_richs(columns, title, cells, right, page):
+    """Wider than the page (a report's table at 110 columns), the columns that may wrap
+    narrow and wrap as Rich's do; where a column that may not wrap would be cut, it's Rich's."""
+    t = PipeTable(*columns, title=title)
+    if right:
+        for column in t.columns[1:]:
+            column.justify = "right"
+    for row in cells:
+        t.add_row(*(row + [""] * len(columns))[: len(columns)])
+    lines = t.lines(page)
+    if lines is not None:
+        assert "\n".join(lines) + "\n" == rich_writes_at(t, page)
+
+
+def test_a_table_wider_than_the_page_is_written_plainly():
+    """The common case needs no Rich: free-text columns narrow, the rest stays whole."""
+    t = PipeTable("segment", "tracked", "kept on cadence", "median days since touch")
+    t.add_row("all tracked contacts", "9,145 (+446)", "73.2% (+0.3)", "9.0 (−1.0)")
+    t.add_row("customers", "2,838 (+148)", "76.8% (+0.7)", "10.0 (±0)")
+    lines = t.lines(40)
+    assert lines is not None and max(map(len, lines)) <= 40
+    assert "\n".join(lines) + "\n" == rich_writes_at(t, 40)

@@ -109,6 +109,7 @@ def test_log_imports_its_own_command_and_no_date_parser(store):
     assert {"srm.cli.daily", "srm.domain.interactions"} <= modules
     assert unwanted(modules, own="srm.cli.daily") == []
     assert not [m for m in modules if m.startswith("dateutil")], "an ISO date needs no parser"
+    assert "srm.domain.segments" not in modules, "a contact is found without its segments' rules"
 
 
 def test_only_a_person_at_a_terminal_gets_rich(store):
@@ -131,6 +132,8 @@ def test_only_a_person_at_a_terminal_gets_rich(store):
         ("search", "intro"),
         ("segments",),
         ("dates",),
+        ("report",),
+        ("report", "--period", "2026Q1", "-o", "report.txt"),
     ],
     ids=" ".join,
 )

@@ -146,10 +146,14 @@ def _stamped(text: str) -> str:
     return "\n".join(line for line in text.splitlines() if not line.startswith("DTSTAMP"))
 
 
-def test_the_contacts_listing_json_is_each_contact_as_json(generated):
+@pytest.mark.parametrize("many", [1000, 0], ids=["sought", "read-whole"])
+def test_the_contacts_listing_json_is_each_contact_as_json(generated, monkeypatch, many):
     """`srm contacts --json` writes each contact's JSON text directly: byte for byte what
-    json.dumps makes of Contact.as_json (and of the figures other modules add)."""
+    json.dumps makes of Contact.as_json (and of the figures other modules add); memberships
+    sought per listed contact, or (a listing of thousands) read whole, alike."""
     from srm.domain import contacts as dc
+
+    monkeypatch.setattr(dc, "MANY", many)
 
     def more(ids: list[int]) -> dict[int, dict]:
         return {cid: {"n": cid, "text": f'"{cid}"\u2028', "none": None, "x": {"ok": True}}
@@ -186,3 +190,42 @@ def test_a_read_never_refreshes_the_state(srm, generated):
     conn = sqlite3.connect(db)
     assert conn.execute("SELECT count(*) FROM contact_state_dirty").fetchone()[0] == 0
     conn.close()
+
+
+@pytest.mark.parametrize("many", [1000, 20], ids=["few", "many"])
+@pytest.mark.parametrize("filters", [[], ["--archived"], ["--segment", "partners"]], ids=str)
+def test_the_contacts_listing_figures_are_the_dicts_json_dumps_writes(
+    srm, generated, monkeypatch, filters, many
+):
+    """`srm contacts --json` writes each contact's figures (cadence, last and next, stage,
+    ledger) as text: byte for byte json.dumps of them as dicts, the way `srm show` has them;
+    read from the state (thousands: all at once) and walked (a contact marked)."""
+    from srm.cli.output import json_text
+    from srm.domain import contacts as dc
+    from srm.domain import extras, schedule
+
+    monkeypatch.setattr(extras, "MANY", many)  # the all-contacts paths, on a small store
+
+    db = str(generated)
+    srm.ok("--db", db, "db", "rebuild-state")
+    for marked in (False, True):
+        _mark_one_contact(generated, marked)
+        store = Store.open(generated)
+        try:
+            cfg = Config()
+            wanted = [c.as_json() for c in dc.search(
+                store, archived="--archived" in filters,
+                segment=filters[1] if "--segment" in filters else None,
+            )]  # fmt: skip
+            ids = [c["id"] for c in wanted]
+            plans = schedule.texts(store, cfg, TODAY, ids)
+            more = extras.for_contacts(store, ids, TODAY)
+            keys = ("effective_cadence", "last_interaction", "next_due")
+            for c in wanted:
+                c.update(zip(keys, plans[c["id"]], strict=True), **more[c["id"]])
+        finally:
+            store.close()
+        out = srm.ok("--db", db, "contacts", "--json", *filters).stdout
+        assert out == json_text(wanted) + "\n"
+        assert wanted and all("ledger" in c for c in wanted)
+    _mark_one_contact(generated, False)

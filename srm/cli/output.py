@@ -19,7 +19,16 @@ from collections.abc import Iterable
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from srm.cli.plain import cell_len, divide_line, escape, is_terminal, unmarkup
+from srm.cli.plain import (
+    cell_len,
+    collapse_widths,
+    divide_line,
+    escape,
+    is_terminal,
+    ratio_reduce,
+    unmarkup,
+    wrap_line,
+)
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -213,7 +222,9 @@ def show_rows(
     def one_line(block: list[list[str]]) -> list[list[str]]:
         # One cell, one line: line ends and control characters in stored text would break the
         # columns or reach the terminal. One search over the block finds whether any needs it.
-        if _UNSAFE_CELL.search("".join(c for r in block for c in r)):
+        # (Each of those is unprintable: printable text, nearly all of it, needs no search.)
+        joined = "".join(c for r in block for c in r)
+        if not joined.isprintable() and _UNSAFE_CELL.search(joined):
             return [
                 [" ".join(strip_controls(c, keep_lines=False).split()) for c in r] for r in block
             ]
@@ -313,10 +324,12 @@ class PipeTable:
             t.add_row(*cells, style=style)
         return t
 
-    def lines(self) -> list[str] | None:
-        """Rich's SIMPLE_HEAD table at PIPE_WIDTH: the title, a blank edge, the header, a
-        rule, the rows, a blank edge. None where only Rich can tell: a cell that isn't markup,
-        a tab (Rich measures it as nothing, then expands it), a table wider than the page."""
+    def lines(self, page: int = PIPE_WIDTH) -> list[str] | None:
+        """Rich's SIMPLE_HEAD table on a console `page` columns wide: the title, a blank edge,
+        the header, a rule, the rows, a blank edge. Wider than the page, the columns that may
+        wrap give up width as Rich's do (the widest first) and their cells are word-wrapped.
+        None where only Rich can tell: a cell that isn't markup, a tab (Rich measures it as
+        nothing, then expands it), a column that may not wrap cut short."""
         grid = [[c.header for c in self.columns], *(list(cells) for cells, _ in self.rows)]
         if "\t" in (self.title or "") or any(
             not isinstance(cell, str) or "\t" in cell for row in grid for cell in row
@@ -325,16 +338,29 @@ class PipeTable:
         cells = [[safe(unmarkup(cell)).split("\n") for cell in row] for row in grid]
         n = len(self.columns)
         pads = [(0 if i == 0 else 1, 0 if i == n - 1 else 1) for i in range(n)]
-        widths = []
-        for i, c in enumerate(self.columns):
-            w = max(cell_len(line) for row in cells for line in row[i]) + sum(pads[i])
-            if c.min_width is not None:
-                w = max(w, c.min_width + sum(pads[i]))
-            widths.append(w or 1)
-        inner = sum(widths) + n - 1  # cells and the one-space rules between them
+        room = page - (n + 1)  # the table's edges and the one-space rules between its cells
+        longest = [
+            max(cell_len(line) for row in cells for line in row[i]) + sum(pads[i]) for i in range(n)
+        ]
+        widths = self._widths([min(w, room) for w in longest], pads, room)
+        if sum(widths) > room:
+            wrapable = [not c.no_wrap for c in self.columns]
+            widths = collapse_widths(widths, wrapable, room)
+            if sum(widths) > room:
+                excess = sum(widths) - room
+                widths = ratio_reduce(excess, [1] * n, widths, widths)
+            widths = self._widths([min(a, b) for a, b in zip(longest, widths, strict=True)], pads)
+            for i, c in enumerate(self.columns):
+                space = widths[i] - sum(pads[i])
+                if space < 1 or longest[i] > widths[i] and c.no_wrap:
+                    return None  # Rich would cut a cell short
+                if longest[i] > widths[i]:
+                    for row in cells:
+                        row[i] = [p for line in row[i] for p in wrap_line(line, space) or [None]]
+                        if None in row[i]:
+                            return None
+        inner = sum(widths) + n - 1
         width = inner + 2  # and the table's edges
-        if width > PIPE_WIDTH:
-            return None
         out = []
         for piece in safe(unmarkup(self.title or "")).split("\n") if self.title else []:
             cuts = [0, *divide_line(piece, width), len(piece)]
@@ -344,10 +370,13 @@ class PipeTable:
                 out.append(part + " " * (width - cell_len(part)))
         out.append(" " * width)
         for k, row in enumerate(cells):
-            for j in range(max(len(cell) for cell in row)):
+            height = max(len(cell) for cell in row)
+            for j in range(height):
                 parts = []
                 for i, cell in enumerate(row):
-                    text = cell[j] if j < len(cell) else ""
+                    # The header sits on the rule (Rich aligns it to the bottom), rows at the top.
+                    at = j - (height - len(cell)) if k == 0 else j
+                    text = cell[at] if 0 <= at < len(cell) else ""
                     right = self.columns[i].justify == "right"
                     text = text.rstrip() if right else text  # as Rich's right justify does
                     space = " " * (widths[i] - sum(pads[i]) - cell_len(text))
@@ -357,6 +386,16 @@ class PipeTable:
             if k == 0:
                 out.append(" " + "─" * inner + " ")
         out.append(" " * width)
+        return out
+
+    def _widths(self, widths: list[int], pads: list[tuple[int, int]], room: int = 0) -> list[int]:
+        """Rich's measure of each column: its widest cell (as given), never under the column's
+        minimum; with `room`, a column of nothing is one wide."""
+        out = []
+        for c, w, pad in zip(self.columns, widths, pads, strict=True):
+            if c.min_width is not None:
+                w = max(w, c.min_width + sum(pad))
+            out.append(w or 1 if room else w)
         return out
 
 

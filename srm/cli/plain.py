@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import unicodedata
+from functools import cache
 from typing import Any
 
 
@@ -31,12 +32,14 @@ def cell_len(text: str) -> int:
     """Columns `text` takes on a terminal: wide (CJK, emoji) characters two, marks none."""
     if text.isascii():
         return len(text)
-    width = 0
-    for c in text:
-        if unicodedata.category(c) in ("Mn", "Me", "Cf"):
-            continue
-        width += 2 if unicodedata.east_asian_width(c) in ("W", "F") else 1
-    return width
+    return sum(map(_char_width, text))
+
+
+@cache
+def _char_width(c: str) -> int:
+    if unicodedata.category(c) in ("Mn", "Me", "Cf"):
+        return 0
+    return 2 if unicodedata.east_asian_width(c) in ("W", "F") else 1
 
 
 _WORD = re.compile(r"\s*\S+\s*")
@@ -70,6 +73,69 @@ def divide_line(text: str, width: int, fold: bool = True) -> list[int]:
             breaks.append(start)
             offset = cell_len(word)
     return breaks
+
+
+def wrap_line(line: str, width: int) -> list[str] | None:
+    """One line of a Text as Rich wraps it to `width` cells: broken between words (a word
+    wider than the width folded), each piece's trailing spaces past the width dropped (counted
+    in characters, as Rich's rstrip_end counts them); None if a piece is still too wide (a
+    wide character in a column one cell wide)."""
+    cuts = [0, *divide_line(line, width, fold=True), len(line)]
+    pieces = []
+    for a, b in zip(cuts, cuts[1:], strict=False):
+        piece = line[a:b]
+        if len(piece) > width:
+            spaces = len(piece) - len(piece.rstrip())
+            piece = piece[: len(piece) - min(spaces, len(piece) - width)]
+        if cell_len(piece) > width:
+            return None
+        pieces.append(piece)
+    return pieces
+
+
+def collapse_widths(widths: list[int], wrapable: list[bool], max_width: int) -> list[int]:
+    """rich.table.Table._collapse_widths: the widest columns that may wrap narrowed, evenly,
+    until the table fits `max_width` or they are as narrow as the next."""
+    total = sum(widths)
+    excess = total - max_width
+    if any(wrapable):
+        while total and excess > 0:
+            widest = max(w for w, can in zip(widths, wrapable, strict=True) if can)
+            second = max(
+                w if can and w != widest else 0 for w, can in zip(widths, wrapable, strict=True)
+            )
+            difference = widest - second
+            ratios = [
+                1 if w == widest and can else 0 for w, can in zip(widths, wrapable, strict=True)
+            ]
+            if not any(ratios) or not difference:
+                break
+            widths = ratio_reduce(excess, ratios, [min(excess, difference)] * len(widths), widths)
+            total = sum(widths)
+            excess = total - max_width
+    return widths
+
+
+def ratio_reduce(
+    total: int, ratios: list[int], maximums: list[int], values: list[int]
+) -> list[int]:
+    """rich._ratio.ratio_reduce: `total` taken from `values` in proportion to `ratios`, at
+    most `maximums` from each."""
+    ratios = [r if m else 0 for r, m in zip(ratios, maximums, strict=True)]
+    total_ratio = sum(ratios)
+    if not total_ratio:
+        return values[:]
+    remaining = total
+    result = []
+    for ratio, maximum, value in zip(ratios, maximums, values, strict=True):
+        if ratio and total_ratio > 0:
+            distributed = min(maximum, round(ratio * remaining / total_ratio))
+            result.append(value - distributed)
+            remaining -= distributed
+            total_ratio -= ratio
+        else:
+            result.append(value)
+    return result
 
 
 def chop(word: str, width: int) -> list[str]:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -253,7 +256,11 @@ def _render(kind: str, data: dict, *, to_file: bool) -> str | None:
         render_text(out(), data)
         return None
     # A file or a pipe: plain text as wide as a page (a pipe's console is as wide as its
-    # longest row, which would draw every rule thousands of characters long).
+    # longest row, which would draw every rule thousands of characters long). Written without
+    # Rich, as Rich would write it; by Rich where only it can tell (a table wider than the page).
+    text = plain_text(data, TEXT_WIDTH)
+    if text is not None:
+        return text
     from io import StringIO
 
     from srm.cli.output import console as make_console
@@ -269,10 +276,15 @@ def render_text(console: Console, data: dict) -> None:
     Cells are Text objects, not markup: user text needs no escaping and Rich parses nothing.
     Changes are green when better and red when worse, and say so in words too.
     """
+    from rich.cells import cell_len
     from rich.rule import Rule
     from rich.text import Text
 
+    from srm.cli.output import table
     from srm.formats import report as layout
+
+    def cell(text: str, style: str = "") -> Text:
+        return Text(text, style=style)
 
     console.print(Text(layout.title(data), style="bold"))
     console.print(Text(layout.subtitle(data), style="dim"))
@@ -283,85 +295,182 @@ def render_text(console: Console, data: dict) -> None:
         for block in section.blocks:
             if isinstance(block, layout.Note):
                 console.print(Text(block.text, style="dim"))
-            elif isinstance(block, layout.Chart):
-                console.print(_chart(block))
-            elif isinstance(block, layout.Tiles):
-                console.print(_tiles(block))
-            elif isinstance(block, layout.Trend):
-                console.print(_trend(block))
-            elif isinstance(block, layout.Compare):
-                if block.rows:
-                    console.print(_compare(block))
-            elif isinstance(block, layout.Pairs):
-                console.print(_pairs(block))
+            elif isinstance(block, layout.Chart | layout.Compare | layout.Pairs):
+                if not isinstance(block, layout.Compare) or block.rows:
+                    (text, style), *rest = _bars(block, cell_len)
+                    drawn = Text(text, style=style)
+                    for text, style in rest:
+                        drawn.append(text, style=style)
+                    console.print(drawn)
             else:
-                console.print(_table(block))
+                console.print(_grid(block, table, cell))
+
+
+def plain_text(data: dict, width: int) -> str | None:
+    """What `render_text` writes on a Rich console `width` columns wide with no colour, written
+    without Rich (its import and layout cost a tenth of a second); None where only Rich can
+    tell: a table or a line of bars wider than the page, a section title that Rich would cut,
+    text with tabs or characters a terminal acts on, a table title with an emoji code."""
+    from srm.cli.output import PipeTable, esc
+    from srm.cli.plain import cell_len, wrap_line
+    from srm.formats import report as layout
+
+    out: list[str] = []
+
+    def text(value: str) -> bool:
+        """`value` as Rich prints a Text: each line word-wrapped to the width."""
+        if not _measurable(value):
+            return False
+        for line in value.split("\n"):
+            lines = wrap_line(line, width)
+            if lines is None:
+                return False
+            out.extend(lines)
+        return True
+
+    measurable = True
+
+    def cell(value: str, style: str = "") -> str:
+        nonlocal measurable
+        measurable = measurable and _measurable(value)
+        return esc(value)
+
+    heads = (layout.title(data), layout.subtitle(data), layout.byline(data))
+    if not all(map(text, heads)):
+        return None
+    for section in layout.sections(data):
+        title = section.title
+        if "\n" in title or not _measurable(title) or cell_len(title) > width - 2:
+            return None
+        out.append("")
+        out.append(f"{title} {'─' * (width - cell_len(title) - 1)}")
+        for block in section.blocks:
+            if isinstance(block, layout.Note):
+                if not text(block.text):
+                    return None
+            elif isinstance(block, layout.Chart | layout.Compare | layout.Pairs):
+                if (not isinstance(block, layout.Compare) or block.rows) and not text(
+                    "".join(t for t, _ in _bars(block, cell_len))
+                ):
+                    return None
+            else:
+                t = _grid(block, PipeTable, cell)
+                heads = [t.title or "", *(c.header for c in t.columns)]
+                if not measurable or not all(map(_measurable, heads)):
+                    return None
+                if t.title and _EMOJI.search(t.title):
+                    return None  # Rich would draw the emoji the code names
+                lines = t.lines(width)
+                if lines is None:
+                    return None
+                out.extend(lines)
+    return "\n".join(out) + "\n"
+
+
+def _measurable(text: str) -> bool:
+    """Whether srm.cli.plain measures each line of `text` as Rich does: no tabs or characters a terminal
+    acts on, and only characters whose width the two agree on (letters, marks, punctuation,
+    the report's own symbols; not CJK, emoji, spacing marks or format characters, which
+    Rich's own width table decides)."""
+    return all(
+        line.isascii() and line.isprintable() or all(map(_plain_width, line))
+        for line in text.split("\n")
+    )
+
+
+@cache
+def _plain_width(c: str) -> bool:
+    if c.isascii():
+        return c.isprintable()
+    return c in _SYMBOLS or unicodedata.category(c) in _CATEGORIES
+
+
+# Where srm.cli.plain's widths are Rich's (tests/test_report_plain.py checks every character
+# of them against rich.cells).
+_CATEGORIES = frozenset(
+    {"Lu", "Ll", "Lt", "Lm", "Mn", "Me", "Nd", "Nl", "Pc", "Pd", "Ps", "Pe", "Pi", "Pf", "Po",
+     "Sm", "Sc", "Zs"}
+)  # fmt: skip
+_SYMBOLS = frozenset("▲▼│█▉▊▋▌▍▎▏")
+
+# Rich's emoji codes (rich._emoji_replace): in a markup title it draws the emoji.
+_EMOJI = re.compile(r":(\S*?)(?:(?:\-)(emoji|text))?:")
 
 
 VERDICT_STYLE = {"better": "green", "worse": "red"}
 TONE_STYLE = {"good": "green", "bad": "red"}
 
 
-def _tiles(tiles):
-    from rich.text import Text
+def _grid(block, table, cell):
+    """Tiles, a trend or a table as a table made by `table(*columns, title=)`, with cells made
+    by `cell(text, style)`; None for a table without rows where Rich prints none either."""
+    from srm.formats import report as layout
 
-    from srm.cli.output import table
+    if isinstance(block, layout.Tiles):
+        return _tiles(block, table, cell)
+    if isinstance(block, layout.Trend):
+        return _trend(block, table, cell)
+    return _table(block, table, cell)
 
+
+def _tiles(tiles, table, cell):
     t = table("key figure", tiles.now, tiles.before, "change", "")
     for column in t.columns[1:4]:
         column.justify = "right"
     for tile in tiles.tiles:
         style = VERDICT_STYLE.get(tile.verdict, "")
         t.add_row(
-            Text(tile.label),
-            Text(tile.value, style="bold"),
-            Text(tile.before),
-            Text(f"{tile.arrow} {tile.change}".strip(), style=style),
-            Text(tile.verdict, style=style),
+            cell(tile.label),
+            cell(tile.value, "bold"),
+            cell(tile.before),
+            cell(f"{tile.arrow} {tile.change}".strip(), style),
+            cell(tile.verdict, style),
         )
     return t
 
 
-def _trend(trend):
-    from rich.text import Text
-
-    from srm.cli.output import table
-
+def _trend(trend, table, cell):
     t = table("period", *(s.short for s in trend.series))
     for column in t.columns[1:]:
         column.justify = "right"
     for i, period in enumerate(trend.periods):
         last = i == len(trend.periods) - 1
         t.add_row(
-            Text(period, style="bold" if last else ""),
-            *(Text(s.show(s.values[i]), style="bold" if last else "") for s in trend.series),
+            cell(period, "bold" if last else ""),
+            *(cell(s.show(s.values[i]), "bold" if last else "") for s in trend.series),
         )
     return t
 
 
-def _compare(chart):
-    """Two bars per label: this period's, and the previous period's below it, dimmed."""
-    from rich.cells import cell_len
-    from rich.text import Text
+def _bars(block, cell_len) -> list[tuple[str, str]]:
+    """A chart as (text, style) pieces, labels aligned by `cell_len`; the first piece's style
+    is the whole chart's."""
+    from srm.formats import report as layout
 
+    if isinstance(block, layout.Compare):
+        return _compare(block, cell_len)
+    if isinstance(block, layout.Pairs):
+        return _pairs(block, cell_len)
+    return _chart(block, cell_len)
+
+
+def _compare(chart, cell_len) -> list[tuple[str, str]]:
+    """Two bars per label: this period's, and the previous period's below it, dimmed."""
     from srm.formats import report as layout
 
     top = max((v or 0 for _, *pair in chart.rows for v in pair), default=0)
     label_w = max((cell_len(label) for label, *_ in chart.rows), default=0)
-    out = Text(f"{chart.title}: {chart.now}, then {chart.before} (dimmed)\n", style="italic")
+    out = [(f"{chart.title}: {chart.now}, then {chart.before} (dimmed)\n", "italic")]
     for label, now, before in chart.rows:
         for name, value, style in ((label, now, "cyan"), ("", before, "dim")):
-            out.append(name + " " * (label_w - cell_len(name) + 2))
-            out.append(layout.bar(value or 0, top, BAR_WIDTH).ljust(BAR_WIDTH), style=style)
-            out.append(f"  {chart.show(value):>6}\n", style="dim" if name == "" else "")
+            out.append((name + " " * (label_w - cell_len(name) + 2), ""))
+            out.append((layout.bar(value or 0, top, BAR_WIDTH).ljust(BAR_WIDTH), style))
+            out.append((f"  {chart.show(value):>6}\n", "dim" if name == "" else ""))
     return out
 
 
-def _pairs(chart):
+def _pairs(chart, cell_len) -> list[tuple[str, str]]:
     """Back-to-back bars: the left count grows leftwards from a centre line, the right one right."""
-    from rich.cells import cell_len
-    from rich.text import Text
-
     from srm.formats import report as layout
 
     half = BAR_WIDTH // 2
@@ -369,45 +478,38 @@ def _pairs(chart):
     label_w = max((cell_len(label) for label, *_ in chart.rows), default=0)
     value_w = max((len(layout.number(max(a, b))) for _, a, b in chart.rows), default=1)
     pad = " " * (label_w + 2)
-    out = Text(chart.title + "\n", style="italic")
-    out.append(f"{pad}{chart.left:>{half + value_w + 1}} │ {chart.right}\n", style="dim")
+    out = [(chart.title + "\n", "italic")]
+    out.append((f"{pad}{chart.left:>{half + value_w + 1}} │ {chart.right}\n", "dim"))
     for (label, left, right), note in zip(chart.rows, chart.notes, strict=True):
-        out.append(label + " " * (label_w - cell_len(label) + 2))
-        out.append(layout.bar(left, top, half).rjust(half), style="magenta")
-        out.append(f" {layout.number(left):>{value_w}} │ {layout.number(right):<{value_w}} ")
-        out.append(layout.bar(right, top, half).ljust(half), style="cyan")
-        out.append(f"  {note}\n", style="dim")
+        out.append((label + " " * (label_w - cell_len(label) + 2), ""))
+        out.append((layout.bar(left, top, half).rjust(half), "magenta"))
+        out.append((f" {layout.number(left):>{value_w}} │ {layout.number(right):<{value_w}} ", ""))
+        out.append((layout.bar(right, top, half).ljust(half), "cyan"))
+        out.append((f"  {note}\n", "dim"))
     return out
 
 
-def _chart(chart):
+def _chart(chart, cell_len) -> list[tuple[str, str]]:
     """Bars as plain lines: label, bar, value (cheaper than a table, and as readable)."""
-    from rich.cells import cell_len
-    from rich.text import Text
-
     from srm.formats import report as layout
 
     top = max((v for _, v in chart.bars), default=0)
     label_w = max((cell_len(label) for label, _ in chart.bars), default=0)
     value_w = max((len(layout.number(v)) for _, v in chart.bars), default=0)
-    out = Text(chart.title + "\n", style="italic")
+    out = [(chart.title + "\n", "italic")]
     for label, value in chart.bars:
-        out.append(label + " " * (label_w - cell_len(label) + 2))
-        out.append(layout.bar(value, top, BAR_WIDTH).ljust(BAR_WIDTH), style="cyan")
-        out.append(f"  {layout.number(value):>{value_w}}\n")
+        out.append((label + " " * (label_w - cell_len(label) + 2), ""))
+        out.append((layout.bar(value, top, BAR_WIDTH).ljust(BAR_WIDTH), "cyan"))
+        out.append((f"  {layout.number(value):>{value_w}}\n", ""))
     return out
 
 
-def _table(block):
-    from rich.text import Text
-
-    from srm.cli.output import table
-
+def _table(block, table, cell):
     t = table(*block.columns, title=block.title or None)
     for column, align in zip(t.columns, block.alignment(), strict=True):
         column.justify = "right" if align == "r" else "left"
     last = len(block.columns) - 1
     for i, row in enumerate(block.rows):
         tone = TONE_STYLE.get(block.tones[i], "") if block.tones else ""
-        t.add_row(*(Text(c, style=tone if j == last else "") for j, c in enumerate(row)))
+        t.add_row(*(cell(c, tone if j == last else "") for j, c in enumerate(row)))
     return t

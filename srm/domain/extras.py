@@ -66,6 +66,25 @@ def ledger(store: Store, ids: list[int], on: date, days: int = LEDGER_DAYS) -> d
     "Since the last give" counts asks on later dates than the latest give. The all-time figures
     come from the stored state when it is current (srm.domain.state), else from the history.
     """
+    return {
+        cid: {
+            "asks": asks,
+            "gives": gives,
+            f"asks_{days}d": asks_r,
+            f"gives_{days}d": gives_r,
+            "asks_since_give": since_give,
+        }
+        for cid, (asks, gives, asks_r, gives_r, since_give) in ledger_figures(
+            store, ids, on, days
+        ).items()
+    }
+
+
+def ledger_figures(
+    store: Store, ids: list[int], on: date, days: int = LEDGER_DAYS
+) -> dict[int, tuple[int, int, int, int, int]]:
+    """`ledger`'s figures as tuples (asks, gives, asks in the last `days`, gives in them, asks
+    since the last give): for listings of thousands, which write them straight out."""
     from srm.domain import state
 
     recent = ask_give_counts(store, ids, on, since=on - timedelta(days=days - 1))
@@ -80,18 +99,15 @@ def ledger(store: Store, ids: list[int], on: date, days: int = LEDGER_DAYS) -> d
         since_give = asks_since_give(store, walk, on)
         for cid in walk:
             stored[cid] = (*totals.get(cid, (0, 0)), since_give.get(cid, 0))
-    out = {}
-    for cid in ids:
-        asks, gives, since_give = stored.get(cid, (0, 0, 0))
-        asks_r, gives_r = recent.get(cid, (0, 0))
-        out[cid] = {
-            "asks": asks,
-            "gives": gives,
-            f"asks_{days}d": asks_r,
-            f"gives_{days}d": gives_r,
-            "asks_since_give": since_give,
-        }
-    return out
+    nothing = (0, 0)
+    return {
+        cid: (
+            *stored.get(cid, (0, 0, 0))[:2],
+            *recent.get(cid, nothing),
+            stored.get(cid, (0, 0, 0))[2],
+        )
+        for cid in ids
+    }
 
 
 _ASKS_SINCE_GIVE_SQL = """
