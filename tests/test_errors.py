@@ -72,6 +72,14 @@ def test_invalid_utf8_names_the_argument(srm, args, which):
     assert "\\x" in line  # the bad byte is shown, e.g. \xff
 
 
+@pytest.mark.parametrize("args", [["backup", "\x00"], ["import", "a\x00.csv"], ["add", "A\x00"]])
+def test_a_nul_character_in_an_argument_is_a_usage_error(srm, args):
+    """No real command line holds one (execve can't pass it); a program calling srm in-process
+    can, and gets the usage error, not a crash (os.stat refuses such a path)."""
+    line = one_line(srm.fails(*args, code=2))
+    assert line == "srm: an argument holds a NUL character, which no srm argument takes", line
+
+
 def test_a_file_name_may_be_any_bytes(srm, isolated):
     name = os.fsdecode(b"caf\xe9.csv")
     (isolated / name).write_text("name,email\nAnn Lee,ann@example.org\n")
