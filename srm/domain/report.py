@@ -1275,7 +1275,7 @@ WITH n AS MATERIALIZED (
 ), per AS (
     SELECT id, occurred_on, summary, bool_and(again IS NOT NULL) AS repaired,
            CASE WHEN bool_and(again IS NOT NULL) THEN max(again) END AS repaired_on,
-           string_agg(contact_id::text, ',') AS contacts
+           string_agg(contact_id::text, ',' ORDER BY contact_id) AS contacts
     FROM neg GROUP BY id, occurred_on, summary
 )
 SELECT id, occurred_on, summary, repaired, repaired_on, contacts,

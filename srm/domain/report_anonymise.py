@@ -89,12 +89,13 @@ class _People:
             "SELECT c.id, c.name, c.handle, c.email, c.phone,"
             f" (SELECT {names} FROM contact_segment cs"
             "   JOIN segment g ON g.id = cs.segment_id WHERE cs.contact_id = c.id)"
-            " FROM contact c"
+            " FROM contact c ORDER BY c.id"  # the oldest first, whatever the engine's scan
         )
         people = cls(rows, segment)
         # Every email and phone of theirs, not only the preferred ones the rows above carry.
         for cid, kind, value in cur.execute(
             "SELECT contact_id, kind, value FROM contact_detail WHERE kind IN ('email', 'phone')"
+            " ORDER BY id"
         ):
             if kind == "email":
                 people.emails.setdefault(value.casefold(), cid)
