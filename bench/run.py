@@ -11,6 +11,11 @@ with their spread), or an absolute limit (the median over rounds). Wall and CPU 
 system) of each process come from `wait4`; peak RSS from GNU time (`/usr/bin/time`), only for
 the commands a memory goal names. Missing or stale stores are generated
 first; Taskwarrior's store and install come from ../shared/tools/peer-bench.
+
+    .venv/bin/python bench/run.py --only pg --pg 'postgresql://postgres@/postgres?host=/tmp/pg'
+
+`--pg URL` adds the team-mode goals: the same commands on a PostgreSQL server (a role that may
+create databases), on a copy of the generated store made there once by `srm db copy`.
 """
 
 from __future__ import annotations
@@ -94,6 +99,12 @@ GOALS = [
          5),
     Goal("import", "`srm import` of 10k vCards into a new store (s)",
          "srm --db {scratch:import.db} import {vcards:10k}", None, "wall", 10),
+    # Team mode (with --pg URL): the same store on a PostgreSQL server, against the file.
+    Goal("pg", "`srm due` on PostgreSQL ÷ on SQLite (1M)", "srm --db {pg:1M} due",
+         "srm --db {store:1M} due", "wall", 1.3),
+    Goal("pg", "`srm log` on PostgreSQL ÷ on SQLite (1M)",
+         "srm --db {pgcopy:1M} log {busiest:1M} bench --on {today}",
+         "srm --db {copy:1M} log {busiest:1M} bench --on {today}", "wall", 1.3),
 ]  # fmt: skip
 
 # The stores: (contacts, interactions), built by generate.py.
@@ -130,21 +141,29 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument(
         "--no-pyc", action="store_true", help="no bytecode cache: compile srm on every run"
     )
+    ap.add_argument(
+        "--pg",
+        metavar="URL",
+        help="a PostgreSQL server for the team-mode goals (a role that may create databases,"
+        " e.g. postgresql://postgres@/postgres?host=/tmp/pg); without it they are left out",
+    )
     a = ap.parse_args(argv)
-    goals = GOALS
+    goals = GOALS if a.pg or a.list else [g for g in GOALS if "{pg" not in g.command]
     if a.only:
         keys = set(a.only.split(","))
         unknown = keys - {g.key for g in GOALS}
         if unknown:
             ap.error(f"unknown goal keys {sorted(unknown)}; see --list")
-        goals = [g for g in GOALS if g.key in keys]
+        goals = [g for g in goals if g.key in keys]
+        if not goals:
+            ap.error("the pg goals need --pg URL")
     if a.list:
         for g in goals:
             versus = f"  ÷  {g.versus}" if g.versus else ""
             print(f"{g.key:9s} {g.name}\n{'':9s}   {g.command}{versus}  [{g.metric} ≤ {g.limit}]")
         return
     with tempfile.TemporaryDirectory(prefix="srm-bench-") as tmp:
-        bench = Bench(Path(tmp), a.today, pyc=not a.no_pyc)
+        bench = Bench(Path(tmp), a.today, pyc=not a.no_pyc, server=a.pg)
         lines = dict.fromkeys(x for g in goals for x in (g.command, g.versus) if x)
         rss = {g.command for g in goals if g.metric == "rss"}
         commands = {line: bench.command(line, rss=line in rss) for line in lines}
@@ -156,8 +175,9 @@ def main(argv: list[str] | None = None) -> None:
 class Bench:
     """Fills in the fields of command lines: stores, copies, contacts, scratch files."""
 
-    def __init__(self, work: Path, today: str, pyc: bool):
+    def __init__(self, work: Path, today: str, pyc: bool, server: str | None = None):
         self.work = work
+        self.server = server
         self.today = today
         self.pyc = pyc
         self.env = bench_env(work, today, pyc)
@@ -201,7 +221,52 @@ class Bench:
             return str(path)
         if name == "vcards":
             return str(ensure_vcards(arg))
+        if name == "pg":  # the store copied to the server, once per generated store
+            return self.on_server(arg)
+        if name == "pgcopy":  # for commands that write, as `copy`
+            return self.on_server(arg, scratch=True)
         raise ValueError(f"unknown field {{{spec}}}")
+
+    @cache  # noqa: B019 (one Bench per run)
+    def on_server(self, label: str, scratch: bool = False) -> str:
+        """The URL of a database on --pg's server holding store `label`: copied there by
+        `srm db copy` when missing or built from another store (the fingerprint is the
+        database's comment); `scratch`, a copy of that made for this run."""
+        from urllib.parse import urlsplit, urlunsplit
+
+        import psycopg2
+
+        if self.server is None:
+            sys.exit("the pg goals need --pg URL")
+        kept = f"srm_bench_{label.lower()}"
+        path = ensure_store(label)
+        want = path.with_name(path.name + ".built").read_text().strip()
+        admin = psycopg2.connect(self.server)
+        admin.autocommit = True
+        cur = admin.cursor()
+
+        def url(name: str) -> str:
+            return urlunsplit(urlsplit(self.server)._replace(path="/" + name))
+
+        cur.execute(
+            "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s",
+            (kept,),
+        )
+        row = cur.fetchone()
+        if row is None or row[0] != want:
+            print(f"copying {path.name} to the server …", file=sys.stderr)
+            cur.execute(f'DROP DATABASE IF EXISTS "{kept}" WITH (FORCE)')
+            cur.execute(f'CREATE DATABASE "{kept}"')
+            copy = [*self.srm, "--db", str(path), "db", "copy", "--to", url(kept)]
+            subprocess.run(copy, env=self.env, stdin=subprocess.DEVNULL, check=True)
+            cur.execute(f"COMMENT ON DATABASE \"{kept}\" IS '{want}'")
+        name = kept
+        if scratch:
+            name = f"{kept}_scratch"
+            cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            cur.execute(f'CREATE DATABASE "{name}" TEMPLATE "{kept}"')
+        admin.close()
+        return url(name)
 
     @cache  # noqa: B019 (one Bench per run)
     def copy(self, label: str) -> Path:

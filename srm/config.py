@@ -9,6 +9,7 @@ from typing import Any
 
 from srm.dates import MAX_DAYS
 from srm.errors import ConfigError
+from srm.paths import is_url
 
 BUILTIN_CHANNELS = (
     "email",
@@ -43,7 +44,7 @@ class SegmentConfig:
 @dataclass(frozen=True)
 class Config:
     owner: str = ""
-    database: Path | None = None
+    database: Path | str | None = None  # a file, or a postgresql:// URL
     default_cadence: str = "quarterly"
     due_window_days: int = 7
     due_limit: int = 20
@@ -241,7 +242,10 @@ def from_dict(data: dict[str, Any], path: Path) -> Config:
         )
     if "database" in values:
         db = values["database"]
-        values["database"] = (path.parent / Path(db).expanduser()) if db else None
+        if is_url(db):
+            values["database"] = db
+        else:
+            values["database"] = (path.parent / Path(db).expanduser()) if db else None
     return Config(source=path, **values)
 
 

@@ -20,13 +20,22 @@ def user_config_file() -> Path:
     return user_config_path(APP, appauthor=False) / "config.toml"
 
 
-def database_path(flag: str | None, config_db: Path | None) -> Path:
-    """--db, else $SRM_DB, else `database` in the config, else the user data dir."""
-    if flag:
-        return Path(flag).expanduser()
-    env = os.environ.get("SRM_DB")
-    if env:
-        return Path(env).expanduser()
+URL_SCHEMES = ("postgresql://", "postgres://")
+
+
+def is_url(location: object) -> bool:
+    """Whether a store location is a PostgreSQL URL rather than an SQLite file."""
+    return isinstance(location, str) and location.startswith(URL_SCHEMES)
+
+
+def database_path(flag: str | None, config_db: Path | str | None) -> Path | str:
+    """--db, else $SRM_DB, else `database` in the config, else the user data dir.
+
+    A file's path, or a `postgresql://` URL (kept as text: libpq reads it).
+    """
+    for given in (flag, os.environ.get("SRM_DB")):
+        if given:
+            return given if is_url(given) else Path(given).expanduser()
     if config_db is not None:
         return config_db
     return user_data_dir() / "srm.db"

@@ -33,6 +33,9 @@ def mode(p: Path) -> int:
     return stat.S_IMODE(os.stat(p).st_mode)
 
 
+@pytest.mark.sqlite_only(
+    "backups by VACUUM INTO beside the store's file (a server's: tests/test_postgres.py)"
+)
 def test_backup_writes_a_private_consistent_copy_beside_the_store(srm, store, isolated):
     r = srm.ok("backup")
     (made,) = (isolated / "backups").iterdir()
@@ -46,6 +49,7 @@ def test_backup_writes_a_private_consistent_copy_beside_the_store(srm, store, is
     assert not Path(str(made) + "-wal").exists(), "one self-contained file"
 
 
+@pytest.mark.sqlite_only("backups beside the store's file (a server's: tests/test_postgres.py)")
 def test_backup_to_a_file_or_folder_never_overwrites(srm, store, isolated):
     srm.ok("backup", str(isolated / "copy.db"))
     assert sqlite3.connect(isolated / "copy.db").execute("SELECT count(*) FROM contact").fetchone()
@@ -57,6 +61,7 @@ def test_backup_to_a_file_or_folder_never_overwrites(srm, store, isolated):
     srm.fails("backup", str(isolated / "x.db"), "--keep", "2", code=2, match="give a folder")
 
 
+@pytest.mark.sqlite_only("backups beside the store's file")
 def test_backup_keep_rotates_only_plain_timestamped_backups(srm, store, isolated):
     folder = isolated / "backups"
     folder.mkdir()
@@ -96,6 +101,7 @@ def test_a_backup_taken_while_others_write_is_consistent(srm, store, isolated, t
         assert links == n + 1  # every interaction whole: the first one has two people
 
 
+@pytest.mark.sqlite_only("restore through SQLite's backup API (a server's: tests/test_postgres.py)")
 def test_restore_replaces_the_store_and_keeps_it_as_a_backup(srm, store, isolated):
     srm.ok("backup", str(isolated / "monday.db"))
     srm.ok("add", "Carl Jung")
@@ -161,6 +167,7 @@ def test_restore_checks_the_file_and_changes_nothing_when_it_is_bad(
     assert backup.listing(store) == [], "nothing is backed up for a restore that didn't happen"
 
 
+@pytest.mark.sqlite_only("the store's own file")
 def test_restore_refuses_the_store_itself(srm, store):
     srm.fails("restore", str(store), "--yes", code=2, match="the store itself")
 
@@ -180,6 +187,9 @@ def test_an_older_backup_is_migrated_when_restored(srm, store, isolated):
 # --- doctor --------------------------------------------------------------------------------
 
 
+@pytest.mark.sqlite_only(
+    "the file's checks: permissions, write-ahead log, backups beside it (a server's: tests/test_postgres.py)"
+)
 def test_doctor_on_a_healthy_store(srm, store):
     srm.ok("backup")
     r = srm.ok("doctor")
@@ -198,12 +208,16 @@ def test_doctor_on_a_healthy_store(srm, store):
     }
 
 
+@pytest.mark.sqlite_only("the store's file as its path")
 def test_db_check_is_doctor_and_keeps_its_json(srm, store):
     result = srm.json("db", "check")
     assert result["problems"] == [] and result["contacts"] == 2 and result["interactions"] == 1
     assert result["path"] == str(store)
 
 
+@pytest.mark.sqlite_only(
+    "damage done to the file with sqlite3 (a server's: tests/test_postgres.py)"
+)
 def test_doctor_names_each_problem_with_what_to_do(srm, store, isolated):
     srm.ok("backup")
     os.chmod(store, 0o644)
@@ -222,6 +236,7 @@ def test_doctor_names_each_problem_with_what_to_do(srm, store, isolated):
     assert "followup: index ix_followup_status_due is missing" in out
 
 
+@pytest.mark.sqlite_only("the file's bytes and modification time")
 def test_doctor_reads_and_never_writes(srm, store, isolated):
     os.chmod(store, 0o644)  # a problem doctor reports, and leaves alone
     before = store.read_bytes()
@@ -231,6 +246,7 @@ def test_doctor_reads_and_never_writes(srm, store, isolated):
     assert not (isolated / "none.db").exists()
 
 
+@pytest.mark.sqlite_only("SQLite's write-ahead log")
 def test_doctor_reports_a_write_ahead_log_that_keeps_growing(srm, store, monkeypatch):
     monkeypatch.setattr(doctor_checks, "WAL_LIMIT", 1)
     keep = Store.open(store)
@@ -242,6 +258,7 @@ def test_doctor_reports_a_write_ahead_log_that_keeps_growing(srm, store, monkeyp
     assert r.exit_code == 6 and "write-ahead log" in r.stdout and "close other srm" in r.stdout
 
 
+@pytest.mark.sqlite_only("a file that is not SQLite")
 def test_doctor_on_a_file_that_is_not_a_database(srm, isolated):
     (isolated / "srm.db").write_text("hello")
     r = srm("doctor")

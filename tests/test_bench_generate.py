@@ -15,6 +15,8 @@ from srm.store.check import doctor
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 import generate  # noqa: E402
 
+pytestmark = pytest.mark.engine_independent("the benchmark's SQLite stores")
+
 TODAY = date(2026, 11, 24)
 
 

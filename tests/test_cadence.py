@@ -9,6 +9,8 @@ from hypothesis import strategies as st
 from srm import cadence as cad
 from srm.errors import UsageError
 
+pytestmark = pytest.mark.engine_independent("cadence arithmetic in Python")
+
 
 @pytest.mark.parametrize(
     ("text", "expected"),

@@ -9,6 +9,7 @@ import time
 from email.message import EmailMessage
 
 import pytest
+from records import stored_bytes
 
 BODY_SECRET = "the body says: salary 123456"
 
@@ -132,7 +133,7 @@ def test_sent_mail_becomes_one_interaction_per_thread_and_day(srm, people, mbox,
         "mail:m1@example.org/2026-03-02",
         "mail:m1@example.org/2026-03-03",
     ]
-    store = (isolated / "srm.db").read_bytes()
+    store = stored_bytes()
     assert BODY_SECRET.encode() not in store and b"secret attachment" not in store
 
 
@@ -149,7 +150,7 @@ def test_received_logs_mail_from_contacts_too(srm, people, mbox):
 def test_no_subjects_keeps_no_text(srm, people, mbox, isolated):
     srm.ok("capture", "mail", mbox, "--no-subjects")
     assert {i["summary"] for i in srm.json("timeline")} == {"(subject not kept)"}
-    assert b"Venue shortlist" not in (isolated / "srm.db").read_bytes()
+    assert b"Venue shortlist" not in stored_bytes()
 
 
 def test_capturing_again_adds_nothing_and_undo_removes_it(srm, people, mbox):

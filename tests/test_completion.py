@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from records import counts, dump
 from typer.testing import CliRunner
 
 from srm.cli.app import app
@@ -70,6 +71,7 @@ def test_files_complete_in_every_shell(people, tmp_path):
     assert complete(f"srm import {tmp_path}/car", "fish") == found  # fish's script has --no-files
 
 
+@pytest.mark.sqlite_only("the store file's size and time")
 def test_completion_reads_and_never_writes_or_creates_a_store(srm, isolated):
     assert complete("srm show a") == []  # no store yet: nothing, and none made
     assert not (isolated / "srm.db").exists()
@@ -80,6 +82,18 @@ def test_completion_reads_and_never_writes_or_creates_a_store(srm, isolated):
     assert (db.stat().st_mtime_ns, db.stat().st_size) == before
     (isolated / "config.toml").write_text("this is = not [toml")
     assert complete("srm show a") == []  # a broken config: quiet, the command will say why
+
+
+@pytest.mark.postgresql
+def test_completion_on_a_server_reads_and_never_creates_tables(srm, isolated, monkeypatch):
+    assert complete("srm show a") == []  # an empty database: nothing, and no tables made
+    assert counts() == {}
+    srm.ok("add", "Ana Alves")
+    before = dump()
+    assert complete("srm show a") == ["ana"]
+    assert dump() == before
+    monkeypatch.setenv("SRM_DB", "postgresql://nobody@/none?host=/nonexistent")
+    assert complete("srm show a") == []  # no server there: quiet, the command will say why
 
 
 def test_show_completion_prints_each_shells_script(srm, monkeypatch):

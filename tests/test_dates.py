@@ -9,6 +9,8 @@ from hypothesis import strategies as st
 from srm.dates import next_occurrence, parse_date, parse_month_day
 from srm.errors import UsageError
 
+pytestmark = pytest.mark.engine_independent("the DATE parser")
+
 TODAY = date(2026, 11, 24)  # a Tuesday
 
 

@@ -2,6 +2,8 @@
 
 import sqlite3
 
+import pytest
+
 
 def test_demo_builds_its_own_workspace_and_shows_due(srm, isolated):
     target = isolated / "demo" / "demo.db"
@@ -30,6 +32,7 @@ def test_demo_runs_twice_and_replaces_the_old_workspace(srm, isolated):
     assert conn.execute("SELECT count(*) FROM contact WHERE handle = 'maria'").fetchone()[0] == 1
 
 
+@pytest.mark.sqlite_only("the demo's file and the store's")
 def test_demo_refuses_to_overwrite_the_users_database(srm, isolated):
     srm.ok("add", "Ann Lee")
     srm.fails("demo", "--path", str(isolated / "srm.db"), code=2)
@@ -50,6 +53,7 @@ def test_demo_refuses_to_overwrite_another_srm_database_unless_forced(srm, isola
     assert conn.execute("SELECT count(*) FROM contact WHERE handle = 'maria'").fetchone()[0] == 1
 
 
+@pytest.mark.sqlite_only("the demo's file and the store's")
 def test_demo_never_writes_the_users_database_even_through_links_or_with_force(srm, isolated):
     srm.ok("add", "Ann Lee")
     (isolated / "link.db").symlink_to(isolated / "srm.db")

@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 import pytest
+from records import connect
 
 
 def one_line(r) -> str:
@@ -69,6 +70,14 @@ def test_invalid_utf8_names_the_argument(srm, args, which):
     line = one_line(srm.fails(*args, code=2))
     assert line.startswith(f"srm: {which} is not valid UTF-8: '"), line
     assert "\\x" in line  # the bad byte is shown, e.g. \xff
+
+
+@pytest.mark.parametrize("args", [["backup", "\x00"], ["import", "a\x00.csv"], ["add", "A\x00"]])
+def test_a_nul_character_in_an_argument_is_a_usage_error(srm, args):
+    """No real command line holds one (execve can't pass it); a program calling srm in-process
+    can, and gets the usage error, not a crash (os.stat refuses such a path)."""
+    line = one_line(srm.fails(*args, code=2))
+    assert line == "srm: an argument holds a NUL character, which no srm argument takes", line
 
 
 def test_a_file_name_may_be_any_bytes(srm, isolated):
@@ -160,10 +169,8 @@ def test_the_extremes_of_the_range_work(srm):
 
 def test_a_stored_date_at_the_end_of_the_calendar_is_never_due(srm, isolated):
     """A store written by hand or an older srm: arithmetic stops at the calendar's end."""
-    import sqlite3
-
     srm.ok("add", "Ann Lee", "--cadence", "yearly")
-    with sqlite3.connect(isolated / "srm.db") as db:
+    with connect() as db:
         db.execute("UPDATE contact SET since = '9999-12-31'")
     assert srm.json("show", "ann")["next_due"] == "9999-12-31"
     srm.ok("due")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import stat
 from pathlib import Path
 
@@ -345,7 +346,7 @@ def test_a_whole_store_export_encodes_interactions_as_a_scoped_one_does(workspac
     from srm.formats import srm_json
     from srm.store.db import Store
 
-    store = Store.open(isolated / "srm.db")
+    store = Store.open(os.environ["SRM_DB"])
     try:
         fast = list(exporter._all_interactions(store))
         generic = list(exporter._scoped_interactions(store, exporter.Scope("all")))

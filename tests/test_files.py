@@ -53,6 +53,7 @@ def contacts_in(db: Path) -> int:
         conn.close()
 
 
+@pytest.mark.sqlite_only("the store's file and its -wal/-shm")
 @pytest.mark.parametrize("command", OUTPUTS, ids=lambda c: f"{c[0]}-{c[2]}")
 def test_output_never_replaces_the_open_database(srm, store: Path, command):
     before = store.read_bytes()
@@ -63,6 +64,7 @@ def test_output_never_replaces_the_open_database(srm, store: Path, command):
     assert contacts_in(store) == 1
 
 
+@pytest.mark.sqlite_only("links to the store's file")
 def test_output_through_a_symlink_or_hard_link_to_the_database_is_refused(
     srm, store: Path, isolated: Path
 ):

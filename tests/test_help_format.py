@@ -15,6 +15,8 @@ from typer import _click as click
 
 from srm.cli.app import COMMANDS, app
 
+pytestmark = pytest.mark.engine_independent("help screens")
+
 # What decides width and colour, for Rich and for srm.cli.help alike.
 SCREEN_VARS = (
     "COLUMNS", "LINES", "TERMINAL_WIDTH", "NO_COLOR", "FORCE_COLOR", "PY_COLORS",

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import sqlite3
-
-from records import counts, dump, search_ok
+from records import connect, counts, dump, pointing_at, search_ok
 
 from srm.domain.merge import MOVED_TABLES
 
@@ -153,16 +151,9 @@ def test_merge_into_an_archived_contact_makes_it_active(srm):
 def test_merge_handles_every_table_that_points_at_a_contact(srm):
     """Deleting the merged contact cascades: a table merge doesn't know would lose records."""
     srm.ok("segments")
-    import os
 
-    conn = sqlite3.connect(os.environ["SRM_DB"])
-    tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
-    pointing = {
-        t
-        for t in tables
-        for fk in conn.execute(f'PRAGMA foreign_key_list("{t}")')
-        if fk[2] == "contact"
-    }
+    conn = connect()
+    pointing = pointing_at(conn, "contact")
     conn.close()
     assert pointing == set(MOVED_TABLES)
 

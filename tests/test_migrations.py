@@ -96,6 +96,9 @@ def _damage(path, sql: str) -> None:
         ("PRAGMA user_version = 1", f"schema version is 1 but its migration record lists {HEAD}"),
     ],
 )
+@pytest.mark.sqlite_only(
+    "PRAGMA user_version beside the migration record (a server's record is its version: tests/test_postgres.py)"
+)
 def test_a_store_whose_version_record_and_tables_disagree_is_refused(srm, isolated, damage, says):
     srm.ok("add", "Ann Lee")
     _damage(isolated / "srm.db", damage)
@@ -106,6 +109,7 @@ def test_a_store_whose_version_record_and_tables_disagree_is_refused(srm, isolat
     assert says in r.stdout
 
 
+@pytest.mark.sqlite_only("another program's SQLite file")
 def test_another_programs_sqlite_database_is_not_taken_over(srm, isolated):
     conn = sqlite3.connect(isolated / "srm.db")
     conn.execute("CREATE TABLE photos (id INTEGER PRIMARY KEY, path TEXT)")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rich.console import Console
@@ -12,6 +13,8 @@ from rich.text import Text
 from srm.cli import output
 from srm.cli.output import PIPE_WIDTH, PipeTable, esc
 from srm.cli.plain import escape, unmarkup
+
+pytestmark = pytest.mark.engine_independent("what is written to pipes")
 
 # User text at its most awkward: brackets that look like tags, backslashes, wide and
 # combining characters, line ends, spaces at the ends.

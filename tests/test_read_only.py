@@ -169,6 +169,7 @@ def test_a_store_opened_read_only_reads_and_refuses_writes(tmp_path):
         store.conn.execute("DELETE FROM contact")
 
 
+@pytest.mark.sqlite_only("read-only files and folders")
 def test_srm_reads_a_store_it_judges_read_only_and_says_why_a_write_fails(
     srm, isolated, monkeypatch
 ):

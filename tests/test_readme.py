@@ -5,6 +5,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.engine_independent("the README's text")
+
 ROOT = Path(__file__).resolve().parents[1]
 
 

@@ -18,14 +18,12 @@ Cadences: partners bimonthly, customers/members/influencers quarterly, employees
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 import pytest
+from conftest import load_store, save_store
 
 from srm.store.db import Store
-
-_TEMPLATE: dict[str, Path] = {}
 
 
 def _build(srm) -> None:
@@ -92,7 +90,7 @@ def _build(srm) -> None:
     srm.ok("archive", "gus")
 
     # The CLI dates a drop and an archive today; move them back into the scenario.
-    store = Store.open(Path(os.environ["SRM_DB"]))
+    store = Store.open(os.environ["SRM_DB"])
     with store.write() as conn:
         conn.execute("UPDATE idea SET closed_on = '2025-12-01' WHERE id = ?", (news["id"],))
         conn.execute(
@@ -102,16 +100,11 @@ def _build(srm) -> None:
 
 
 @pytest.fixture
-def scenario(srm, isolated: Path, tmp_path_factory) -> Path:
-    """The scenario's store, built once and copied into each test's own database file."""
-    db = isolated / "srm.db"
-    if "db" in _TEMPLATE:
-        shutil.copy(_TEMPLATE["db"], db)
-    else:
+def scenario(srm, isolated: Path, tmp_path_factory) -> None:
+    """The scenario's store, built once and copied into each test's own database."""
+    if not load_store("report-scenario"):
         _build(srm)
-        _TEMPLATE["db"] = tmp_path_factory.mktemp("report") / "scenario.db"
-        shutil.copy(db, _TEMPLATE["db"])
-    return db
+        save_store("report-scenario", tmp_path_factory)
 
 
 def report(srm, *args: str) -> dict:
@@ -448,7 +441,7 @@ def test_goals_of_archived_contacts_are_no_longer_active_or_stale(srm):
     srm.ok("add", "Ana", "-s", "partners", "--since", "2025-01-01")
     srm.json("goal", "add", "ana", "grow membership", "--on", "2025-06-01")
     srm.ok("archive", "ana")
-    store = Store.open(Path(os.environ["SRM_DB"]))
+    store = Store.open(os.environ["SRM_DB"])
     with store.write() as conn:
         conn.execute("UPDATE contact SET archived_at = '2025-11-15T09:00:00+00:00'")
     store.close()

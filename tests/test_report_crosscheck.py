@@ -15,7 +15,6 @@ import random
 import statistics
 from collections import defaultdict
 from datetime import date, timedelta
-from pathlib import Path
 
 import pytest
 
@@ -40,7 +39,7 @@ def world(srm) -> dict:
     """A seeded random store, and what was written to it."""
     srm.ok("contacts")  # creates the store with its default segments
     rnd = random.Random(20260315)
-    store = Store.open(Path(os.environ["SRM_DB"]))
+    store = Store.open(os.environ["SRM_DB"])
     config = Config()
     people = []
     for n in range(30):
@@ -227,7 +226,7 @@ def test_trend_matches_a_recount_for_every_period(srm, world, args, start, end):
 
 def test_trend_query_matches_the_full_figures(srm, world):
     """trend_figures() counts as figures() does, on the same periods (here, every month)."""
-    store = Store.open(Path(os.environ["SRM_DB"]))
+    store = Store.open(os.environ["SRM_DB"])
     months = report.history(report.named("2026-02", TODAY), 14)
     quick = report.trend_figures(store, Config(), months)
     for period, point in zip(months, quick, strict=True):

@@ -3,14 +3,13 @@ them to an existing one only through `srm segment sync`, never as a side effect 
 
 from __future__ import annotations
 
-import sqlite3
+from records import everything
 
 PARTNERS_MONTHLY = '[segments.partners]\ncadence = "monthly"\n'
 
 
 def dump(isolated) -> list[str]:
-    with sqlite3.connect(isolated / "srm.db") as db:
-        return list(db.iterdump())
+    return everything()
 
 
 def partners(srm) -> dict:

@@ -10,13 +10,14 @@ with `srm due` walked from the history.
 from __future__ import annotations
 
 import json
-import sqlite3
 import uuid
 from datetime import date, timedelta
 from pathlib import Path
 
+from conftest import new_store_location
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from records import connect
 
 from srm.config import Config
 from srm.domain import due as dd
@@ -81,7 +82,7 @@ STEPS = st.one_of(
 
 
 def _ids(db: str, sql: str) -> list[int]:
-    conn = sqlite3.connect(db)
+    conn = connect(db)
     try:
         return [r[0] for r in conn.execute(sql)]
     finally:
@@ -175,7 +176,7 @@ def _due_json(q: dd.Query, result: dd.Result) -> str:
 
 
 def _check(db: str, config: Config) -> None:
-    store = Store.open(Path(db))
+    store = Store.open(db)
     try:
         assert store.conn.execute("SELECT count(*) FROM contact_state_dirty").fetchone()[0] == 0
         assert state.problems(store) == []
@@ -205,7 +206,7 @@ def _check(db: str, config: Config) -> None:
 )
 @given(steps=st.lists(STEPS, min_size=1, max_size=12))
 def test_stored_state_equals_the_history_after_any_sequence_of_writes(srm, tmp_path, steps):
-    db = str(tmp_path / f"{uuid.uuid4().hex}.db")
+    db = new_store_location(tmp_path, uuid.uuid4().hex)
     _setup(srm, db)
     config = Config()
     _check(db, config)
@@ -216,7 +217,7 @@ def test_stored_state_equals_the_history_after_any_sequence_of_writes(srm, tmp_p
 
 def test_every_kind_of_step_really_writes(srm, tmp_path):
     """The property test's steps are not all refusals: each kind succeeds on the setup store."""
-    db = str(tmp_path / "steps.db")
+    db = new_store_location(tmp_path, "steps")
     _setup(srm, db)
     steps = [
         ("log", [0, 1], "2026-03-01", "negative", "--ask", True),
@@ -259,7 +260,7 @@ def test_doctor_checks_the_state_and_rebuild_state_repairs_it(srm, isolated):
     srm.ok("add", "Ann Lee", "--segment", "partners", "--since", "2026-01-01")
     srm.ok("log", "@ann", "coffee", "--on", "2026-03-01")
     assert "contact state: stored for 1 contact, as their history says" in srm.ok("doctor").stdout
-    conn = sqlite3.connect(isolated / "srm.db")
+    conn = connect()
     with conn:  # a state gone wrong (it never is by srm's own writes)
         conn.execute("UPDATE contact_state SET next_due = '2020-01-01'")
     r = srm.fails("doctor", code=6)

@@ -1,12 +1,14 @@
 """The store: migrations match the models, safe pragmas, private file, concurrent writers."""
 
 import os
-import sqlite3
 import stat
 import subprocess
 import sys
 from pathlib import Path
 
+from records import connect
+
+from srm.paths import is_url
 from srm.store.check import describe_db, describe_models, diff
 from srm.store.db import Store
 from srm.store.migrations import MIGRATIONS
@@ -47,17 +49,27 @@ def test_default_segments_have_fixed_uuids_across_stores(tmp_path):
 
 
 def test_database_from_a_newer_srm_is_refused(srm, isolated):
-    db = isolated / "srm.db"
     srm.ok("add", "Ann Lee")
-    conn = sqlite3.connect(db)
-    conn.execute(f"PRAGMA user_version = {len(MIGRATIONS) + 1}")
+    conn = connect()
+    if is_url(os.environ["SRM_DB"]):  # a server's version is its migration record's
+        conn.execute(
+            "INSERT INTO schema_migration VALUES (?, 'a newer step', '')", (len(MIGRATIONS) + 1,)
+        )
+    else:
+        conn.execute(f"PRAGMA user_version = {len(MIGRATIONS) + 1}")
     conn.close()
     srm.fails("contacts", code=6, match="written by a newer srm")
 
 
-def test_a_file_that_is_not_a_database_is_a_clear_error(srm, isolated):
-    (isolated / "srm.db").write_bytes(b"this is not sqlite" * 100)
-    srm.fails("contacts", code=6, match="database")
+def test_a_database_that_is_not_srms_is_a_clear_error(srm, isolated):
+    if is_url(os.environ["SRM_DB"]):
+        conn = connect()
+        conn.execute("CREATE TABLE invoices (id INTEGER PRIMARY KEY)")
+        conn.close()
+        srm.fails("contacts", code=6, match="isn't an srm database")
+    else:
+        (isolated / "srm.db").write_bytes(b"this is not sqlite" * 100)
+        srm.fails("contacts", code=6, match="database")
 
 
 def test_failed_write_leaves_nothing_behind(srm):

@@ -4,12 +4,11 @@ and who knows a contact best, with the score's formula checked on fixed dates.""
 from __future__ import annotations
 
 import json
-import sqlite3
 from datetime import date
 from pathlib import Path
 
 import pytest
-from records import dump
+from records import connect, dump
 from test_report_crosscheck import world  # noqa: F401  (its seeded random store)
 
 from srm.domain import team
@@ -51,7 +50,7 @@ def ben(srm, isolated: Path) -> Member:
 def rows(sql: str) -> list[tuple]:
     import os
 
-    conn = sqlite3.connect(os.environ["SRM_DB"])
+    conn = connect(os.environ["SRM_DB"])
     try:
         return conn.execute(sql).fetchall()
     finally:
@@ -635,7 +634,7 @@ def test_a_report_cut_by_owner_equals_the_report_of_a_segment_of_the_same_contac
 
     from srm.store.db import Store
 
-    store = Store.open(Path(os.environ["SRM_DB"]))
+    store = Store.open(os.environ["SRM_DB"])
     rnd = random.Random(7)
     with store.write() as conn:
         for name, email in (("Ana Ortiz", "ana@example.org"), ("Ben Bauer", "ben@example.org")):
@@ -702,7 +701,7 @@ def test_due_mine_ranked_over_the_stored_state_equals_the_walk_of_the_history(an
     ana.ok("followup", "add", "person 3", "c", "--due", "2026-03-16")
     ana.ok("handoff", "person 4", "--to", "none")
     ben.ok("goal", "add", "person 5", "grow", "--on", "2025-01-01")
-    store = Store.open(Path(os.environ["SRM_DB"]))
+    store = Store.open(os.environ["SRM_DB"])
     config = Config()
     on = date(2026, 3, 15)
     try:

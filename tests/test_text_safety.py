@@ -4,9 +4,9 @@ text has limits a person never reaches."""
 from __future__ import annotations
 
 import re
-import sqlite3
 
 import pytest
+from records import connect
 
 from srm.cli import output
 
@@ -16,7 +16,7 @@ EVIL = "\x1b]0;pwned\x07\x1b[2JEve"
 
 
 def stored(isolated, sql: str) -> list[tuple]:
-    with sqlite3.connect(isolated / "srm.db") as db:
+    with connect() as db:
         return db.execute(sql).fetchall()
 
 
@@ -70,7 +70,7 @@ def test_stored_control_characters_never_reach_the_screen(srm, isolated, monkeyp
     srm.ok("idea", "add", "ann", "intro")
     srm.ok("goal", "add", "ann", "grow")
     srm.ok("date", "add", "ann", "birthday", "03-16")
-    with sqlite3.connect(isolated / "srm.db") as db:
+    with connect() as db:
         db.execute("UPDATE contact SET name = ?, org = ?, note = ?", (EVIL, "\x9b2JOrg", EVIL))
         for table, column in [("interaction", "summary"), ("followup", "text"), ("idea", "text")]:
             db.execute(f"UPDATE {table} SET {column} = ?", (EVIL,))

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import os
-import sqlite3
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from records import dump, search_ok
+from records import connect, dump, search_ok
 
 
 def test_undo_log_restores_the_rows_before_it(srm):
@@ -76,7 +75,7 @@ def test_undo_refuses_when_a_later_change_touched_the_same_record(srm):
     srm.ok("add", "Ann Lee")
     srm.ok("edit", "ann", "--org", "Acme")
     # Another program (the sqlite3 shell, a script) changes the same contact afterwards.
-    conn = sqlite3.connect(os.environ["SRM_DB"])
+    conn = connect()
     conn.execute("UPDATE contact SET org = 'Initech' WHERE id = 1")
     conn.commit()
     conn.close()
@@ -87,7 +86,7 @@ def test_undo_refuses_when_a_later_change_touched_the_same_record(srm):
 
 def test_undo_refuses_when_it_would_cascade_into_later_records(srm):
     srm.ok("add", "Ann Lee")
-    conn = sqlite3.connect(os.environ["SRM_DB"])
+    conn = connect()
     conn.execute(
         "INSERT INTO interaction (uuid, occurred_on, channel, kind, sentiment, summary, note,"
         " created_at) VALUES ('u1', '2026-03-01', 'email', 'checkin', 'neutral', 'later', '', 'x')"

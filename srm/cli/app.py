@@ -149,6 +149,8 @@ class SrmGroup(TyperGroup):
         return code
 
     def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:
+        if any("\x00" in a for a in args):  # no command line holds one; a caller's bug
+            raise _NotUtf8("an argument holds a NUL character, which no srm argument takes", ctx)
         problem = _not_utf8(self, ctx, args)
         if problem is not None:
             what, value = problem

@@ -3,9 +3,11 @@
 `srm --install-completion` / `--show-completion` (bash, zsh, fish; typer's scripts) make the
 shell run srm with _SRM_COMPLETE set; click completes command and option names from the
 command tree, and `attach` gives the parameters that name records these completers. They read
-the store with the stdlib sqlite3, read-only: completion never creates, migrates or locks a
-store, and imports nothing beyond what a command's start-up imports. A store that can't be read
-completes nothing rather than printing an error into the command line.
+the store with the stdlib sqlite3, read-only (a team's store on a server through srm's adapter,
+in a read-only session that gives up after 2 s): completion never creates, migrates or locks a
+store, and imports nothing beyond what a command's start-up imports (the PostgreSQL driver only
+for a server's URL). A store that can't be read completes nothing rather than printing an error
+into the command line.
 """
 
 from __future__ import annotations
@@ -30,8 +32,9 @@ def _item(value: str, help: str | None = None):
     return CompletionItem(value, help=help or None)
 
 
-def _store_path(ctx: Any) -> Path | None:
-    """The store the command line would open: --db, $SRM_DB, the config's, the default."""
+def _store_path(ctx: Any) -> Path | str | None:
+    """The store the command line would open: --db, $SRM_DB, the config's, the default (a
+    file's path, or a server's URL)."""
     root = ctx.find_root()
     try:
         from srm.config import find_config_file, load
@@ -45,6 +48,8 @@ def _store_path(ctx: Any) -> Path | None:
 
 def _rows(ctx: Any, sql: str, params: tuple = ()) -> list[tuple]:
     path = _store_path(ctx)
+    if isinstance(path, str):
+        return _server_rows(path, sql, params)
     if path is None or not path.is_file():
         return []
     try:
@@ -54,6 +59,23 @@ def _rows(ctx: Any, sql: str, params: tuple = ()) -> list[tuple]:
     try:
         return conn.execute(sql, params).fetchall()
     except sqlite3.Error:  # an older schema, a busy or damaged file: nothing to offer
+        return []
+    finally:
+        conn.close()
+
+
+def _server_rows(url: str, sql: str, params: tuple) -> list[tuple]:
+    try:
+        from srm.store.postgres import connect
+    except ImportError:  # the driver isn't installed: the command will say so
+        return []
+    try:
+        conn = connect(url, read_only=True, timeout=2)
+    except Exception:  # unreachable, refused, no such database
+        return []
+    try:
+        return [tuple(r) for r in conn.execute(sql, params).fetchall()]
+    except sqlite3.Error:  # the adapter's errors are sqlite3's: no tables yet, an older schema
         return []
     finally:
         conn.close()

@@ -490,6 +490,7 @@ def rm(
                 "redacted": done.redacted,
                 "purged": done.purged,
                 "backups": [str(p) for p in done.backups],
+                "elsewhere": done.elsewhere,
             }
         )
     _report_erasure(c, done)
@@ -545,11 +546,19 @@ def _report_erasure(c, done) -> None:
         )
         for m in done.mentions:
             message(f"  {esc(m.what)}")
-    if not done.purged:
+    if not done.purged and done.elsewhere is None:
         message(
             "[yellow]Another srm is still reading the store: the erased data stays in the"
             " store's files until that srm exits.[/]"
         )
+    elif not done.purged:
+        message(
+            "[yellow]VACUUM was refused (srm's role doesn't own the tables): the freed space"
+            " keeps the erased rows until the server reuses it; ask the database owner to run"
+            " VACUUM.[/]"
+        )
+    if done.elsewhere:
+        message(f"[yellow]Beyond srm's reach:[/] {esc(done.elsewhere)}.")
     if done.backups:
         message(
             f"[yellow]{len(done.backups)} backup(s) still hold their data:[/] delete them, or"

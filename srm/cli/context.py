@@ -39,10 +39,21 @@ class AppContext:
         return load(self.config_path)
 
     @cached_property
-    def db_path(self) -> Path:
+    def db_path(self) -> Path | str:
         from srm.paths import database_path
 
         return database_path(self.db_flag, self.config.database)
+
+    @property
+    def db_name(self) -> str:
+        """The store as named in messages: its file, or its URL without a password."""
+        from srm.paths import is_url
+
+        if is_url(self.db_path):
+            from srm.store.postgres import display
+
+            return display(str(self.db_path))
+        return str(self.db_path)
 
     @cached_property
     def today(self) -> date:
@@ -66,13 +77,11 @@ class AppContext:
             from srm.store.db import Store
 
             config = self.config  # a broken config fails before the database is touched
-            path = self.db_path
-            new = not path.exists() or path.stat().st_size == 0
-            self._store = Store.open(path)
+            self._store = Store.open(self.db_path)
             from srm.domain import state
 
             state.keep(self._store, config)  # each write recomputes the contacts it changed
-            if new and config.segments:  # part of creating the store, not of the command
+            if self._store.created and config.segments:  # part of creating the store
                 from srm.domain.segments import sync_config
 
                 sync_config(self._store, config)

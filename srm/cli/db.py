@@ -37,7 +37,9 @@ def path(ctx: typer.Context) -> None:
 
     # As the bytes of the file name (which need not be UTF-8), so $(srm db path) finds it.
     sys.stdout.flush()
-    sys.stdout.buffer.write(os.fsencode(ctx_of(ctx).db_path) + b"\n")
+    app = ctx_of(ctx)
+    shown = app.db_name if isinstance(app.db_path, str) else app.db_path  # a URL: no password
+    sys.stdout.buffer.write(os.fsencode(shown) + b"\n")
 
 
 def backup(
@@ -46,7 +48,7 @@ def backup(
         Path | None,
         typer.Argument(
             help="Where to write it: a new file, or a folder for a timestamped one"
-            " (default: backups/ beside the store).",
+            " (default: backups/ beside the store; for a server, in srm's data folder).",
             metavar="[FILE]",
         ),
     ] = None,
@@ -62,6 +64,9 @@ def backup(
 ) -> None:
     """Back up the store: a consistent copy made while srm may be in use, readable by you only.
 
+    A store on a PostgreSQL server is copied into an SQLite file (as srm db copy does): a
+    personal, offline snapshot; the server's own backups are its administrator's.
+
     Examples: srm backup ; srm backup --keep 14 (e.g. daily from cron) ; srm backup /media/usb/
     """
     from srm.errors import UsageError
@@ -73,9 +78,9 @@ def backup(
         raise UsageError("--keep rotates the timestamped backups in a folder: give a folder")
     store = app.store
     made = bk.make(store, target)
-    message(f"Backed up {esc(app.db_path)} to [bold]{esc(made)}[/].")
+    message(f"Backed up {esc(app.db_name)} to [bold]{esc(made)}[/].")
     if keep is not None:
-        gone = bk.rotate(store.path, made.parent, keep)
+        gone = bk.rotate(store.path or store.url, made.parent, keep)
         if gone:
             message(f"Deleted {len(gone)} older backup(s), keeping the newest {keep}.")
 
@@ -98,14 +103,14 @@ def restore(
     source = file.expanduser()
     store = app.store
     if not yes and not typer.confirm(
-        f"Replace everything in {app.db_path} with {source}? (The store as it is now is"
+        f"Replace everything in {app.db_name} with {source}? (The store as it is now is"
         " backed up first.)",
         err=True,
     ):
         raise typer.Exit(1)
     done = bk.restore(store, source)
     again = erasure.reapply(store, done.erasures, app.today)
-    message(f"Restored [bold]{esc(source)}[/] into {esc(app.db_path)}.")
+    message(f"Restored [bold]{esc(source)}[/] into {esc(app.db_name)}.")
     if done.safety is not None:
         message(f"The store as it was is in {esc(done.safety)}.")
     if again:
@@ -147,7 +152,7 @@ def _doctor(ctx: typer.Context, as_json: bool) -> None:
         if report.contacts is not None:
             counts = f", {report.contacts} contacts, {report.interactions} interactions"
         if report.schema_version is not None:
-            print(f"{app.db_path}: schema {report.schema_version}{counts}")
+            print(f"{app.db_name}: schema {report.schema_version}{counts}")
         for f in report.findings:
             line = f"{f.status:<8} {f.check}: {f.message}"
             print(line + (f" → {f.advice}" if f.advice else ""))
@@ -155,7 +160,53 @@ def _doctor(ctx: typer.Context, as_json: bool) -> None:
     if problems:
         from srm.domain.common import plural
 
-        raise StoreError(f"{plural(len(problems), 'problem')} found in {app.db_path}")
+        raise StoreError(f"{plural(len(problems), 'problem')} found in {app.db_name}")
+
+
+@db_app.command("copy")
+def copy(
+    ctx: typer.Context,
+    to: Annotated[
+        str,
+        typer.Option(
+            "--to",
+            metavar="TARGET",
+            help="Where to copy the store: a postgresql:// URL or an SQLite file (created if"
+            " missing).",
+        ),
+    ],
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="Replace everything in a target that already holds records."),
+    ] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Copy the whole store into another database, across engines; counts are verified.
+
+    Start a team's shared store from your file, or take a personal or offline copy of a
+    team's server. The target must be new or empty (--force replaces its contents).
+
+    Examples:
+      srm db copy --to postgresql://ana@db.example.org/crm
+      srm --db postgresql://ana@db.example.org/crm db copy --to ~/crm-copy.db
+    """
+    from srm.domain.common import plural
+    from srm.paths import is_url
+    from srm.store import copy as cp
+
+    app = ctx_of(ctx)
+    target = to if is_url(to) else Path(to).expanduser()
+    done = cp.copy(app.store, target, force=force)
+    if as_json:
+        print_json({"from": done.source, "to": done.target, "rows": done.rows})
+        return
+    contacts, interactions = done.rows.get("contact", 0), done.rows.get("interaction", 0)
+    others = sum(done.rows.values()) - contacts - interactions
+    message(
+        f"Copied {plural(contacts, 'contact')}, {plural(interactions, 'interaction')} and"
+        f" {plural(others, 'other record')} from {esc(done.source)} to [bold]{esc(done.target)}[/];"
+        " every table's count matches."
+    )
 
 
 def _state_findings(path: Path, report) -> None:

@@ -36,6 +36,7 @@ from srm.domain import contacts as dc
 from srm.domain.common import LINE_MAX, new_uuid, now_utc, one_line
 from srm.errors import ImportError_, UsageError
 from srm.store.db import Store
+from srm.store.dialect import dialect_of
 
 KINDS = ("calendar", "mail")
 SUGGEST_MIN = 3
@@ -472,7 +473,7 @@ def _known_sources(conn: sqlite3.Connection, sources: list[str]) -> dict[str, di
     for source, cid, iid, captured in conn.execute(
         "SELECT s.source, s.contact_id, s.interaction_id, i.captured IS NOT NULL"
         " FROM capture_source s LEFT JOIN interaction i ON i.id = s.interaction_id"
-        " WHERE s.source IN (SELECT value FROM json_each(?))",
+        f" WHERE s.source IN (SELECT value FROM {dialect_of(conn).json_values('?')})",
         (json.dumps(sources),),
     ):
         out[source][cid] = (iid, bool(captured))
@@ -489,7 +490,7 @@ def _logged_by_hand(conn: sqlite3.Connection, matched: list) -> dict[tuple, int]
     for cid, day, channel, iid in conn.execute(
         "SELECT ic.contact_id, ic.occurred_on, i.channel, i.id FROM interaction_contact ic"
         " JOIN interaction i ON i.id = ic.interaction_id"
-        " WHERE ic.contact_id IN (SELECT value FROM json_each(?))"
+        f" WHERE ic.contact_id IN (SELECT value FROM {dialect_of(conn).json_ids('?')})"
         " AND ic.occurred_on BETWEEN ? AND ? AND i.captured IS NULL ORDER BY i.id",
         (json.dumps(ids), first, last),
     ):
@@ -526,13 +527,13 @@ def _write(
             if link.action in ("created", "added", "linked"):
                 sources.append((o.source, link.contact["id"], link.interaction_id))
     conn.executemany(
-        "INSERT OR IGNORE INTO interaction_contact (interaction_id, contact_id, occurred_on)"
-        " VALUES (?, ?, ?)",
+        "INSERT INTO interaction_contact (interaction_id, contact_id, occurred_on)"
+        " VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
         joined,
     )
     conn.executemany(
-        "INSERT OR IGNORE INTO interaction_contact (interaction_id, contact_id, occurred_on)"
-        " SELECT ?, ?, occurred_on FROM interaction WHERE id = ?",
+        "INSERT INTO interaction_contact (interaction_id, contact_id, occurred_on)"
+        " SELECT ?, ?, occurred_on FROM interaction WHERE id = ? ON CONFLICT DO NOTHING",
         added,
     )
     conn.executemany(

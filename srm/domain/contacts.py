@@ -26,6 +26,7 @@ from srm.domain.common import (
 )
 from srm.errors import Ambiguous, Duplicate, NotFound, UsageError
 from srm.store.db import Store
+from srm.store.dialect import dialect_of, engine_sql
 
 if TYPE_CHECKING:
     from srm.domain.team import Owners
@@ -219,7 +220,8 @@ def by_emails(store: Store, addresses: Iterable[str]) -> dict[str, dict]:
     for address, cid, uid, handle, name in store.conn.execute(
         "SELECT lower(d.value), c.id, c.uuid, c.handle, c.name FROM contact_detail d"
         " JOIN contact c ON c.id = d.contact_id"
-        " WHERE d.kind = 'email' AND lower(d.value) IN (SELECT value FROM json_each(?))"
+        " WHERE d.kind = 'email' AND lower(d.value) IN"
+        f" (SELECT value FROM {store.dialect.json_values('?')})"
         " ORDER BY c.archived_at IS NOT NULL, d.preferred DESC, c.id",
         (json.dumps(wanted),),
     ):
@@ -339,18 +341,34 @@ def _refuse_duplicate(conn: sqlite3.Connection, name: str, emails: list[str]) ->
     """Raise Duplicate naming the contacts with one of these emails (any case, any of theirs)
     or this folded name."""
     key = name_key(name)
-    conn.create_function("srm_name_key", 1, name_key, deterministic=True)
     wanted = [e.lower() for e in emails]
-    marks = ",".join("?" * len(wanted))
-    rows = conn.execute(
-        "SELECT id, handle, name, email, archived_at, (SELECT d.value FROM contact_detail d"
-        f"   WHERE d.contact_id = contact.id AND d.kind = 'email' AND lower(d.value) IN ({marks})"
-        "   LIMIT 1) AS same_email"
-        " FROM contact WHERE srm_name_key(name) = ? OR id IN (SELECT contact_id FROM"
-        f"   contact_detail WHERE kind = 'email' AND lower(value) IN ({marks}))"
-        " ORDER BY same_email IS NULL, id",
-        (*wanted, key or None, *wanted),
-    ).fetchall()
+    if dialect_of(conn).python_functions:
+        conn.create_function("srm_name_key", 1, name_key, deterministic=True)
+        marks = ",".join("?" * len(wanted))
+        rows = conn.execute(
+            "SELECT id, handle, name, email, archived_at, (SELECT d.value FROM contact_detail d"
+            f"   WHERE d.contact_id = contact.id AND d.kind = 'email' AND lower(d.value) IN ({marks})"
+            "   LIMIT 1) AS same_email"
+            " FROM contact WHERE srm_name_key(name) = ? OR id IN (SELECT contact_id FROM"
+            f"   contact_detail WHERE kind = 'email' AND lower(value) IN ({marks}))"
+            " ORDER BY same_email IS NULL, id",
+            (*wanted, key or None, *wanted),
+        ).fetchall()
+    else:  # the server can't call name_key: the names come here
+        same = [
+            r[0]
+            for r in conn.execute("SELECT id, name FROM contact")
+            if key and name_key(r[1]) == key
+        ]
+        rows = conn.execute(
+            "SELECT * FROM (SELECT id, handle, name, email, archived_at, (SELECT d.value"
+            "   FROM contact_detail d WHERE d.contact_id = contact.id AND d.kind = 'email'"
+            "   AND lower(d.value) = ANY(?) LIMIT 1) AS same_email"
+            " FROM contact WHERE id = ANY(?) OR id IN (SELECT contact_id FROM"
+            "   contact_detail WHERE kind = 'email' AND lower(value) = ANY(?))) AS found"
+            " ORDER BY same_email IS NULL, id",
+            (wanted, same, wanted),
+        ).fetchall()
     if not rows:
         return
     first = rows[0]
@@ -498,14 +516,42 @@ _EMAILS = (
     "coalesce((SELECT group_concat(d.value, char(31)) FROM contact_detail d"
     " WHERE d.contact_id = contact.id AND d.kind = 'email'), email, '')"
 )
-_CANDIDATES = f"""
+_CANDIDATES = {
+    "sqlite": f"""
 SELECT id, name, {_EMAILS} AS emails FROM contact
 WHERE instr(lower(name), :first) OR instr(lower(name), :needle)
    OR length(name) < length(CAST(name AS BLOB))
    OR instr(lower(ifnull(email, '')), :needle) OR length(email) < length(CAST(email AS BLOB))
    OR id IN (SELECT contact_id FROM contact_detail WHERE kind = 'email'
              AND (instr(lower(value), :needle) OR length(value) < length(CAST(value AS BLOB))))
-"""
+""",
+    # The same test in PostgreSQL's words: lower() of a COLLATE "C" column folds ASCII only,
+    # as SQLite's does; octet_length counts the bytes.
+    "postgresql": """
+SELECT id, name, coalesce((SELECT string_agg(d.value, chr(31)) FROM contact_detail d
+         WHERE d.contact_id = contact.id AND d.kind = 'email'), email, '') AS emails
+FROM contact
+WHERE strpos(lower(name), :first) > 0 OR strpos(lower(name), :needle) > 0
+   OR length(name) < octet_length(name)
+   OR strpos(lower(coalesce(email, '')), :needle) > 0 OR length(email) < octet_length(email)
+   OR id IN (SELECT contact_id FROM contact_detail WHERE kind = 'email'
+             AND (strpos(lower(value), :needle) > 0 OR length(value) < octet_length(value)))
+""",
+}
+
+# Contacts whose name may hold the folded text, and the candidates' emails by id.
+_NAMED = {
+    "sqlite": "SELECT id, name FROM contact WHERE instr(lower(name), ?)"
+    " OR length(name) < length(CAST(name AS BLOB))",
+    "postgresql": "SELECT id, name FROM contact WHERE strpos(lower(name), ?) > 0"
+    " OR length(name) < octet_length(name)",
+}
+_CANDIDATES_BY_ID = {
+    "sqlite": f"SELECT id, name, {_EMAILS} FROM contact WHERE id IN (SELECT value FROM {{ids}})",
+    "postgresql": "SELECT id, name, coalesce((SELECT string_agg(d.value, chr(31))"
+    " FROM contact_detail d WHERE d.contact_id = contact.id AND d.kind = 'email'), email, '')"
+    " FROM contact WHERE id IN (SELECT value FROM {ids})",
+}
 
 
 def _graded(
@@ -517,17 +563,13 @@ def _graded(
     first = name_key(text).split(" ", 1)[0] or None
     needle = _fold(text)
     if named is None:
-        candidates = conn.execute(_CANDIDATES, {"needle": needle, "first": first})
+        candidates = conn.execute(engine_sql(conn, _CANDIDATES), {"needle": needle, "first": first})
     else:  # the folded name must hold `needle`: in an ASCII name (folded by lower()), as typed
-        rows = conn.execute(
-            "SELECT id, name FROM contact WHERE instr(lower(name), ?)"
-            " OR length(name) < length(CAST(name AS BLOB))",
-            (needle,),
-        ).fetchall()
+        rows = conn.execute(engine_sql(conn, _NAMED), (needle,)).fetchall()
         folded = _fold_many([name for _, name in rows])
         ids = [cid for (cid, _), name in zip(rows, folded, strict=True) if named(name)]
         candidates = conn.execute(
-            f"SELECT id, name, {_EMAILS} FROM contact WHERE id IN (SELECT value FROM json_each(?))",
+            engine_sql(conn, _CANDIDATES_BY_ID).format(ids=dialect_of(conn).json_ids("?")),
             (json.dumps(ids),),
         )
     grade = _grader(text)
@@ -538,7 +580,8 @@ def _graded(
     if not grades:
         return []
     rows = conn.execute(
-        "SELECT * FROM contact WHERE id IN (SELECT value FROM json_each(?)) ORDER BY name, id",
+        f"SELECT * FROM contact WHERE id IN (SELECT value FROM {dialect_of(conn).json_ids('?')})"
+        " ORDER BY name, id",
         (json.dumps(list(grades)),),
     )
     return [(grades[r["id"]], r) for r in rows]
@@ -655,7 +698,7 @@ def _search_where(
     if tag:
         where.append("c.id IN (SELECT contact_id FROM contact_tag WHERE tag = ?)")
         params.append(tag.strip().lower().lstrip("#"))
-    if query:
+    if query and store.dialect.python_functions:
         store.conn.create_function("srm_fold", 1, _fold, deterministic=True)
         where.append(
             "(instr(srm_fold(c.name), ?) > 0 OR instr(srm_fold(coalesce(c.org, '')), ?) > 0"
@@ -665,6 +708,24 @@ def _search_where(
         )
         q = _fold(query)
         params += [q, q, q, q, q]
+    elif query:  # the server can't fold: the few columns come here, the matching ids go back
+        q = _fold(query)
+        where.append("c.id = ANY(?)")
+        params.append(
+            [
+                r[0]
+                for r in store.conn.execute(
+                    "SELECT c.id, c.name, c.org, c.handle, c.nickname,"
+                    " string_agg(d.value, chr(31)) FROM contact c LEFT JOIN contact_detail d"
+                    " ON d.contact_id = c.id AND d.kind = 'email' GROUP BY c.id"
+                )
+                if q in _fold(r[1])
+                or q in _fold(r[2])
+                or q in r[3]
+                or q in _fold(r[4])
+                or any(q in _fold(e) for e in (r[5] or "").split("\x1f"))
+            ]
+        )
     if stage:
         where.append(
             "(SELECT sc.stage FROM stage_change sc WHERE sc.contact_id = c.id"
@@ -686,7 +747,8 @@ def search(
 ) -> list[Contact]:
     where, params = _search_where(store, segment, tag, query, archived, stage, owners)
     rows = store.conn.execute(
-        f"SELECT c.* FROM contact c WHERE {where} ORDER BY c.name COLLATE NOCASE, c.id", params
+        f"SELECT c.* FROM contact c WHERE {where} ORDER BY {store.dialect.nocase('c.name')}, c.id",
+        params,
     ).fetchall()
     return _hydrate(store, rows)
 
@@ -721,7 +783,7 @@ def listing(
     cur.row_factory = None
     rows = cur.execute(
         f"SELECT c.id, c.handle, c.name, c.org, c.owner_id FROM contact c WHERE {where}"
-        " ORDER BY c.name COLLATE NOCASE, c.id",
+        f" ORDER BY {store.dialect.nocase('c.name')}, c.id",
         params,
     ).fetchall()
     segs, tags = _memberships(store, where, params, len(rows))
@@ -752,7 +814,7 @@ def listing_json_lines(
     where, params = _search_where(store, segment, tag, query, archived, stage, owners)
     cur = store.conn.cursor()
     cur.row_factory = None
-    order = f"FROM contact c WHERE {where} ORDER BY c.name COLLATE NOCASE, c.id"
+    order = f"FROM contact c WHERE {where} ORDER BY {store.dialect.nocase('c.name')}, c.id"
     ids = [r[0] for r in cur.execute(f"SELECT c.id {order}", params)]
     extra = more(ids) if more is not None else {}
     segs, tags = _memberships(store, where, params, len(ids))
@@ -979,7 +1041,8 @@ def edit(
         sets = ", ".join(f"{k} = ?" for k in changes)
         conn.execute(f"UPDATE contact SET {sets} WHERE id = ?", (*changes.values(), contact.id))
         conn.executemany(
-            "INSERT OR IGNORE INTO contact_segment (contact_id, segment_id) VALUES (?, ?)",
+            "INSERT INTO contact_segment (contact_id, segment_id) VALUES (?, ?)"
+            " ON CONFLICT DO NOTHING",
             [(contact.id, s) for s in plus],
         )
         conn.executemany(
@@ -987,7 +1050,7 @@ def edit(
             [(contact.id, s) for s in minus],
         )
         conn.executemany(
-            "INSERT OR IGNORE INTO contact_tag (contact_id, tag) VALUES (?, ?)",
+            "INSERT INTO contact_tag (contact_id, tag) VALUES (?, ?) ON CONFLICT DO NOTHING",
             [(contact.id, t) for t in tags_plus],
         )
         conn.executemany(

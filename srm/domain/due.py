@@ -174,7 +174,9 @@ def by_key(store: Store, sql: str, keys: list) -> dict:
     """Rows of `sql`, whose `{keys}` stands for the keys' list, by their first column."""
     cur = store.conn.cursor()
     cur.row_factory = None
-    cur.execute(sql.format(keys="SELECT value FROM json_each(?)"), [json.dumps(keys)])
+    cur.execute(
+        sql.format(keys=f"SELECT value FROM {store.dialect.json_ids('?')}"), [json.dumps(keys)]
+    )
     return {r[0]: r for r in cur}
 
 

@@ -21,6 +21,7 @@ from pathlib import Path
 from srm.domain.common import new_uuid, now_utc
 from srm.domain.contacts import Contact
 from srm.store.db import Store
+from srm.store.dialect import dialect_of
 
 REDACTION = "[erased]"
 MIN_TERM = 3  # shorter names or numbers would match ordinary words
@@ -49,8 +50,11 @@ def _forget_undo_commands(conn: sqlite3.Connection, doomed: Doomed) -> None:
 
 def _rewrite_search_index(conn: sqlite3.Connection, doomed: Doomed) -> None:
     """FTS5 marks deleted entries but keeps their words in its segments until they are merged:
-    'optimize' rewrites the index as one segment without them."""
-    if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'search_index'").fetchone():
+    'optimize' rewrites the index as one segment without them. (PostgreSQL's index is an
+    ordinary table: its rows went with the records, and the VACUUM after the erasure clears
+    them from the GIN index.)"""
+    tables = dialect_of(conn).tables(conn)
+    if tables.get("search_index", "").upper().startswith("CREATE VIRTUAL"):
         conn.execute("INSERT INTO search_index (search_index) VALUES ('optimize')")
 
 
@@ -62,32 +66,29 @@ PURGES: list[Callable[[sqlite3.Connection, Doomed], None]] = [
     _rewrite_search_index,
 ]
 
-# A person's rows, keyed as the undo log keys them: (table, SQL of the key, which rows).
+# A person's rows, keyed as the undo log keys them: (table, key columns, which rows).
 _ROWS = (
-    ("contact", "json_array(id)", "id = :cid"),
-    ("contact_segment", "json_array(contact_id, segment_id)", "contact_id = :cid"),
-    ("contact_tag", "json_array(contact_id, tag)", "contact_id = :cid"),
-    ("contact_detail", "json_array(id)", "contact_id = :cid"),
-    ("contact_address", "json_array(id)", "contact_id = :cid"),
-    ("interaction_contact", "json_array(interaction_id, contact_id)", "contact_id = :cid"),
-    ("followup", "json_array(id)", "contact_id = :cid"),
-    ("idea", "json_array(id)", "contact_id = :cid"),
-    ("goal", "json_array(id)", "contact_id = :cid"),
-    (
-        "goal_confirmation",
-        "json_array(id)",
-        "goal_id IN (SELECT id FROM goal WHERE contact_id = :cid)",
-    ),
-    ("stage_change", "json_array(id)", "contact_id = :cid"),
-    ("important_date", "json_array(id)", "contact_id = :cid"),
-    ("handoff", "json_array(id)", "contact_id = :cid"),
-    ("capture_source", "json_array(id)", "contact_id = :cid"),
+    ("contact", ("id",), "id = :cid"),
+    ("contact_segment", ("contact_id", "segment_id"), "contact_id = :cid"),
+    ("contact_tag", ("contact_id", "tag"), "contact_id = :cid"),
+    ("contact_detail", ("id",), "contact_id = :cid"),
+    ("contact_address", ("id",), "contact_id = :cid"),
+    ("interaction_contact", ("interaction_id", "contact_id"), "contact_id = :cid"),
+    ("followup", ("id",), "contact_id = :cid"),
+    ("idea", ("id",), "contact_id = :cid"),
+    ("goal", ("id",), "contact_id = :cid"),
+    ("goal_confirmation", ("id",), "goal_id IN (SELECT id FROM goal WHERE contact_id = :cid)"),
+    ("stage_change", ("id",), "contact_id = :cid"),
+    ("important_date", ("id",), "contact_id = :cid"),
+    ("handoff", ("id",), "contact_id = :cid"),
+    ("capture_source", ("id",), "contact_id = :cid"),
 )
 
 
 def _rows_of(conn: sqlite3.Connection, contact_id: int, only: list[int]) -> set[tuple[str, str]]:
     rows = {("interaction", f"[{int(i)}]") for i in only}
-    for table, key, where in _ROWS:
+    for table, columns, where in _ROWS:
+        key = dialect_of(conn).json_key(*columns)
         for r in conn.execute(f"SELECT {key} FROM {table} WHERE {where}", {"cid": contact_id}):
             rows.add((table, r[0]))
     return rows
@@ -129,6 +130,8 @@ class Erasure:
     redacted: bool
     purged: bool  # False: another process's read kept old pages in the -wal for now
     backups: list[Path] = field(default_factory=list)  # backups that still hold the person
+    # Where copies may remain that srm can't reach (a PostgreSQL server's log and backups).
+    elsewhere: str | None = None
 
 
 def terms(contact: Contact) -> list[str]:
@@ -186,9 +189,20 @@ def _mentions(
     pattern = _matcher(words)
     if pattern is None:
         return []
-    conn.create_function(
-        "srm_mentions", 1, lambda s: bool(s) and pattern.search(s) is not None, deterministic=True
-    )
+    params: dict[str, object] = {"cid": contact.id}
+    if dialect_of(conn).python_functions:
+        conn.create_function(
+            "srm_mentions",
+            1,
+            lambda s: bool(s) and pattern.search(s) is not None,
+            deterministic=True,
+        )
+        test = "srm_mentions(t.{column})"
+    else:
+        # The server can't run the pattern: a LIKE that every match also matches narrows the
+        # rows down (case-insensitive, the words in order), the pattern decides here.
+        params["likes"] = ["%" + "%".join(_like_escape(w) for w in t.split()) + "%" for t in words]
+        test = "t.{column} ILIKE ANY(:likes)"
     found = []
     ids = ",".join(str(int(i)) for i in only) or "NULL"
     for table, column, what, condition in _FREE_TEXT:
@@ -196,13 +210,19 @@ def _mentions(
         handle = _HANDLE.get(table, "NULL")
         rows = conn.execute(
             f"SELECT t.id, t.{column}, {day}, {handle} FROM {table} t"
-            f" WHERE {condition.format(only=ids)} AND srm_mentions(t.{column}) ORDER BY t.id",
-            {"cid": contact.id},
+            f" WHERE {condition.format(only=ids)} AND {test.format(column=column)} ORDER BY t.id",
+            params,
         ).fetchall()
         for r in rows:
+            if not pattern.search(r[1] or ""):
+                continue
             label = what.format(id=r[0], day=r[2], handle=r[3])
             found.append(Mention(table, r[0], column, label, r[1]))
     return found
+
+
+def _like_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def preview(store: Store, contact: Contact) -> Preview:
@@ -261,14 +281,25 @@ def erase(
         doomed = Doomed(contact.id, contact.uuid, only, words, rows)
         for purge in PURGES:
             purge(conn, doomed)
+    touched = {"interaction", "undo_change", "undo_command", "search_index", "erasure"}
+    touched |= {"contact_state", "contact_state_dirty"}  # their rows went with the contact
+    touched |= {table for table, _ in rows}
     return Erasure(
         erased_on=date.fromisoformat(record["erased_on"]) if record else today,
         interactions=len(only),
         mentions=mentions,
         redacted=redact,
-        purged=store.checkpoint(),
+        purged=store.reclaim(sorted(touched)),
         backups=backups_holding(store, contact.uuid),
+        elsewhere=SERVER_COPIES if store.url is not None else None,
     )
+
+
+SERVER_COPIES = (
+    "the PostgreSQL server's write-ahead log, its WAL archive and its backups (pg_dump, base"
+    " backups, replicas' lag) keep the erased rows until they are recycled or expire; see"
+    " README, Team mode"
+)
 
 
 def _redact(conn: sqlite3.Connection, mentions: list[Mention], words: list[str]) -> None:
@@ -309,7 +340,7 @@ def backups_holding(store: Store, contact_uuid: str) -> list[Path]:
     from srm.store import backup
 
     holding = []
-    for path in backup.listing(store.path):
+    for path in backup.listing(store.path or store.url):
         try:
             conn = backup.open_copy(path)
         except Exception:

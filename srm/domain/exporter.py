@@ -89,7 +89,7 @@ class Scope:
     def where(self, column: str) -> tuple[str, tuple]:
         """A condition limiting `column` (a contact id) to the scope, and its parameters."""
         if self.subquery is None:
-            return "1", ()
+            return "TRUE", ()
         return f"{column} IN ({self.subquery})", self.params
 
 
@@ -281,9 +281,9 @@ def _contacts(store: Store, where: Scope) -> Iterator[dict]:
     cond, params = where.where("c.id")
     sql = f"""
         SELECT c.*, m.uuid AS owner,
-          (SELECT group_concat(s.uuid, '{_SEP}') FROM contact_segment cs
+          (SELECT {_concat(store, "s.uuid")} FROM contact_segment cs
              JOIN segment s ON s.id = cs.segment_id WHERE cs.contact_id = c.id) AS segment_uuids,
-          (SELECT group_concat(t.tag, '{_SEP}') FROM contact_tag t
+          (SELECT {_concat(store, "t.tag")} FROM contact_tag t
              WHERE t.contact_id = c.id) AS tag_list
         FROM contact c LEFT JOIN member m ON m.id = c.owner_id WHERE {cond} ORDER BY c.id"""
     cursor = store.conn.execute(sql, params)
@@ -296,6 +296,11 @@ def _contacts(store: Store, where: Scope) -> Iterator[dict]:
             row["tags"] = _split(row.pop("tag_list"))
             row.update(dd.as_json(lists[row.pop("id")]))
             yield row
+
+
+def _concat(store: Store, expr: str) -> str:
+    """The values of `expr` in one text, joined by _SEP."""
+    return store.dialect.group_concat(expr, f"'{_SEP}'")
 
 
 def _split(text: str | None) -> list[str]:
@@ -337,7 +342,7 @@ def _scoped_interactions(store: Store, where: Scope) -> Iterator[dict]:
         SELECT i.uuid, i.occurred_on, i.channel, i.kind, i.sentiment, i.summary, i.note,
           CASE WHEN {idea_cond} THEN idea.uuid END AS idea, i.created_at,
           (SELECT m.uuid FROM member m WHERE m.id = i.logged_by_id) AS logged_by,
-          (SELECT group_concat(c.uuid, '{_SEP}') FROM interaction_contact ic
+          (SELECT {_concat(store, "c.uuid")} FROM interaction_contact ic
              JOIN contact c ON c.id = ic.contact_id
             WHERE ic.interaction_id = i.id AND {link_cond}) AS contact_uuids
         FROM interaction i LEFT JOIN idea ON idea.id = i.idea_id"""
@@ -438,11 +443,11 @@ def _contact_rows(store: Store, where: Scope) -> list:
     cond, params = where.where("c.id")
     sql = f"""
         SELECT c.*,
-          (SELECT group_concat(s.name, '{_SEP}') FROM contact_segment cs
+          (SELECT {_concat(store, "s.name")} FROM contact_segment cs
              JOIN segment s ON s.id = cs.segment_id WHERE cs.contact_id = c.id) AS segment_names,
-          (SELECT group_concat(t.tag, '{_SEP}') FROM contact_tag t
+          (SELECT {_concat(store, "t.tag")} FROM contact_tag t
              WHERE t.contact_id = c.id) AS tag_list
-        FROM contact c WHERE {cond} ORDER BY c.name COLLATE NOCASE, c.id"""
+        FROM contact c WHERE {cond} ORDER BY {store.dialect.nocase("c.name")}, c.id"""
     return store.conn.execute(sql, params).fetchall()
 
 
@@ -494,9 +499,10 @@ def _interactions_csv(store: Store, where: Scope, out: TextIO) -> int:
     from srm.formats import contacts_csv
 
     link_cond, link_params = where.where("ic.contact_id")
+    people = _concat(store, f"c.name || '{_SEP}' || c.handle")
     sql = f"""
         SELECT i.uuid, i.occurred_on, i.channel, i.kind, i.sentiment, i.summary, i.note,
-          (SELECT group_concat(c.name || '{_SEP}' || c.handle, '{_SEP}')
+          (SELECT {people}
              FROM interaction_contact ic JOIN contact c ON c.id = ic.contact_id
             WHERE ic.interaction_id = i.id AND {link_cond}) AS people
         FROM interaction i"""

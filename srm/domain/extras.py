@@ -13,7 +13,7 @@ MANY = 1000
 _ALL_TIME = "9999-12-31"
 
 _COUNTS = """
-SELECT ic.contact_id, sum(i.kind = 'ask'), sum(i.kind = 'give')
+SELECT ic.contact_id, {asks}, {gives}
 """
 # A few contacts: walk each one's history on the (contact, date, interaction) index, telling
 # asks and gives by their id in a narrow index rather than by each interaction's row (3,500
@@ -49,10 +49,14 @@ def ask_give_counts(
         "since": since.isoformat() if since else "",
         "on": on.isoformat() if on else _ALL_TIME,
     }
+    counts = {
+        "asks": store.dialect.count_if("i.kind = 'ask'"),
+        "gives": store.dialect.count_if("i.kind = 'give'"),
+    }
     if ids is None or len(ids) > MANY:
-        sql = _ALL_SQL
+        sql = _ALL_SQL.format(**counts)
     else:
-        sql = _FEW_SQL.format(ids=",".join(str(int(c)) for c in ids))
+        sql = _FEW_SQL.format(ids=",".join(str(int(c)) for c in ids), **counts)
     return {cid: (asks, gives) for cid, asks, gives in store.conn.execute(sql, params)}
 
 
@@ -107,7 +111,7 @@ def ledger_figures(
 
 
 _ASKS_SINCE_GIVE_SQL = """
-WITH ids(cid) AS (SELECT value FROM json_each(:ids)),
+WITH ids(cid) AS (SELECT value FROM {ids}),
 last_give(cid, day) AS (
     SELECT cid, coalesce((SELECT ic.occurred_on FROM interaction_contact ic
                             JOIN interaction i INDEXED BY ix_interaction_ask_give_id
@@ -136,7 +140,8 @@ def asks_since_give(store: Store, ids: list[int], on: date | None) -> dict[int, 
     if not ids:
         return {}
     day = on.isoformat() if on is not None else _ALL_TIME
-    rows = store.conn.execute(_ASKS_SINCE_GIVE_SQL, {"ids": json.dumps(ids), "on": day})
+    sql = _ASKS_SINCE_GIVE_SQL.format(ids=store.dialect.json_ids(":ids"))
+    rows = store.conn.execute(sql, {"ids": json.dumps(ids), "on": day})
     return dict(rows.fetchall())
 
 

@@ -97,7 +97,7 @@ def list_goals(
     include_closed: bool = False,
 ) -> list[dict]:
     """Goals as of `on`: active ones first, then by contact and in the order recorded."""
-    where, params = ["c.archived_at IS NULL" if contact_id is None else "1"], []
+    where, params = ["c.archived_at IS NULL" if contact_id is None else "TRUE"], []
     if not include_closed:
         where.append("g.status = 'active'")
     if contact_id is not None:
@@ -105,7 +105,7 @@ def list_goals(
         params.append(contact_id)
     rows = store.conn.execute(
         _SELECT + f" WHERE {' AND '.join(where)}"
-        " ORDER BY g.status = 'active' DESC, c.name COLLATE NOCASE, c.id, g.id",
+        f" ORDER BY g.status = 'active' DESC, {store.dialect.nocase('c.name')}, c.id, g.id",
         params,
     ).fetchall()
     return _hydrate(store, rows, on, max_age)
@@ -176,10 +176,18 @@ def confirm(store: Store, goal_id: int, on: date, today: date, max_age: int) -> 
     return get(store, goal_id, today, max_age)
 
 
+def _last_confirmed(store: Store) -> str:
+    """A goal's last confirmation up to the parameter's date, or when it was recorded."""
+    confirmed = (
+        "coalesce((SELECT max(gc.confirmed_on) FROM goal_confirmation gc"
+        " WHERE gc.goal_id = g.id AND gc.confirmed_on <= ?), '')"
+    )
+    return store.dialect.greatest("g.recorded_on", confirmed)
+
+
 _STALE_SQL = """
 SELECT g.id, g.contact_id, g.text,
-       max(g.recorded_on, coalesce((SELECT max(gc.confirmed_on) FROM goal_confirmation gc
-                                     WHERE gc.goal_id = g.id AND gc.confirmed_on <= ?), ''))
+       {last}
 FROM goal g JOIN contact c ON c.id = g.contact_id
 WHERE g.status = 'active' AND g.recorded_on <= ? AND c.archived_at IS NULL{extra}
 """
@@ -222,7 +230,7 @@ def due_items(q: Query, refs: dict[int, dict], weights: dict[int, float]) -> lis
     items = []
     on = q.on.isoformat()
     for gid, cid, text, last in q.store.conn.execute(
-        _STALE_SQL.format(extra=extra), [on, on, *params]
+        _STALE_SQL.format(extra=extra, last=_last_confirmed(q.store)), [on, on, *params]
     ):
         if date.fromisoformat(last) + timedelta(days=max_age) > q.until:
             continue
@@ -232,18 +240,25 @@ def due_items(q: Query, refs: dict[int, dict], weights: dict[int, float]) -> lis
 
 _RANKED = """
 FROM (SELECT g.id, g.contact_id,
-             max(g.recorded_on, coalesce((SELECT max(gc.confirmed_on) FROM goal_confirmation gc
-                                           WHERE gc.goal_id = g.id AND gc.confirmed_on <= ?), ''))
-               AS last
+             {last} AS last
         FROM goal g WHERE g.status = 'active' AND g.recorded_on <= ?) g
 CROSS JOIN contact_state s INDEXED BY ix_contact_state_weight ON s.contact_id = g.contact_id
-WHERE s.archived = 0 AND julianday(g.last) + ? <= julianday(?){extra}
+WHERE s.archived = 0 AND g.last <= ?{extra}
 """
 _DETAILS = """
 SELECT g.id, g.text, c.id, c.uuid, c.handle, c.name, s.weight
 FROM goal g JOIN contact c ON c.id = g.contact_id JOIN contact_state s ON s.contact_id = c.id
 WHERE g.id IN ({keys})
 """
+
+
+def _stale_before(until: date, max_age: int) -> str:
+    """The latest confirmation date that is `max_age` days old by `until`, as ISO text: a
+    plain comparison of the ISO dates (no date arithmetic per goal on either engine)."""
+    try:
+        return (until - timedelta(days=max_age)).isoformat()
+    except OverflowError:  # before the first day there is: no confirmation is that old
+        return ""
 
 
 def ranked_items(q: Query, limit: int | None) -> tuple[list[Item], int]:
@@ -258,8 +273,8 @@ def ranked_items(q: Query, limit: int | None) -> tuple[list[Item], int]:
         q.store,
         f"g.id, g.last, s.weight * {float(GOAL_FACTOR)} * (1 + ({late}) / {float(max_age)})"
         " AS urgency",
-        _RANKED.format(extra=extra),
-        [on, on, max_age, q.until.isoformat(), *params],
+        _RANKED.format(extra=extra, last=_last_confirmed(q.store)),
+        [on, on, _stale_before(q.until, max_age), *params],
         limit,
     )
     rows = by_key(q.store, _DETAILS, [r[0] for r in ranked])

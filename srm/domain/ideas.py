@@ -182,7 +182,8 @@ def oldest_open(store: Store, contact_ids: list[int]) -> dict[int, dict]:
     out: dict[int, dict] = {}
     for cid, iid, text in store.conn.execute(
         "SELECT contact_id, id, text FROM idea WHERE status = 'open'"
-        " AND contact_id IN (SELECT value FROM json_each(?)) ORDER BY created_on, id",
+        f" AND contact_id IN (SELECT value FROM {store.dialect.json_ids('?')})"
+        " ORDER BY created_on, id",
         (ids,),
     ):
         out.setdefault(cid, {"id": iid, "text": text})
@@ -202,7 +203,7 @@ def oldest_open(store: Store, contact_ids: list[int]) -> dict[int, dict]:
     best: dict[int, tuple[int, dict]] = {}
     for cid, sid in store.conn.execute(
         "SELECT contact_id, segment_id FROM contact_segment"
-        " WHERE contact_id IN (SELECT value FROM json_each(?))",
+        f" WHERE contact_id IN (SELECT value FROM {store.dialect.json_ids('?')})",
         (json.dumps(wanted),),
     ):
         if sid in by_segment and (cid not in best or by_segment[sid][0] < best[cid][0]):

@@ -187,7 +187,8 @@ def ranked_items(q: Query, limit: int | None) -> tuple[list[Item], int]:
         scored = [s for s in scored if s[0] >= floor]
     weights = {did: w for _, did, w in scored}
     rows = q.store.conn.execute(
-        f"{_SELECT} WHERE d.id IN (SELECT value FROM json_each(?))", [json.dumps(list(weights))]
+        f"{_SELECT} WHERE d.id IN (SELECT value FROM {q.store.dialect.json_ids('?')})",
+        [json.dumps(list(weights))],
     )
     items = [item(q.on, d, weights[d["id"]]) for d in (_json(r, q.on) for r in rows)]
     return items, total

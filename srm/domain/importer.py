@@ -883,11 +883,12 @@ class _Import:
     def _link_all(self, contacts: list[tuple[int, dict]]) -> None:
         """Segments, tags and dates of these contacts."""
         self.conn.executemany(
-            "INSERT OR IGNORE INTO contact_segment (contact_id, segment_id) VALUES (?, ?)",
+            "INSERT INTO contact_segment (contact_id, segment_id) VALUES (?, ?)"
+            " ON CONFLICT DO NOTHING",
             [(cid, s) for cid, fields in contacts for s in fields["segment_ids"]],
         )
         self.conn.executemany(
-            "INSERT OR IGNORE INTO contact_tag (contact_id, tag) VALUES (?, ?)",
+            "INSERT INTO contact_tag (contact_id, tag) VALUES (?, ?) ON CONFLICT DO NOTHING",
             [(cid, t) for cid, fields in contacts for t in fields["tags"]],
         )
         self.conn.executemany(

@@ -180,11 +180,18 @@ _ITEM = """
 SELECT i.id, i.uuid, i.occurred_on, i.channel, i.kind, i.sentiment, i.summary, i.note, i.idea_id,
        i.logged_by_id,
        i.captured,
-       (SELECT json_group_array(json_object('id', c.id, 'uuid', c.uuid, 'handle', c.handle,
-                                            'name', c.name))
+       (SELECT {people}
           FROM interaction_contact x JOIN contact c ON c.id = x.contact_id
          WHERE x.interaction_id = i.id) AS people
 """
+
+
+def _item_sql(store: Store) -> str:
+    return _ITEM.format(
+        people=store.dialect.json_rows(
+            "'id', c.id, 'uuid', c.uuid, 'handle', c.handle, 'name', c.name"
+        )
+    )
 
 
 def _item(r, team: dict[int, dict], exclude: int | None = None) -> dict:
@@ -266,7 +273,7 @@ def history(
     """Interactions newest first (same day: the one logged last first), as they are read."""
     f = Filter(contact_id=contact_id, **filters)
     where, params = f.sql()
-    sql = _ITEM + f.source() + where + f" ORDER BY {f.date_column} DESC, i.id DESC"
+    sql = _item_sql(store) + f.source() + where + f" ORDER BY {f.date_column} DESC, i.id DESC"
     if limit is not None:
         sql += f" LIMIT {int(limit)}"
     members = _members(store)
@@ -281,7 +288,9 @@ def count(store: Store, **filters) -> int:
 
 
 def get(store: Store, interaction_id: int) -> dict:
-    row = store.conn.execute(_ITEM + " FROM interaction i WHERE i.id = ?", (interaction_id,))
+    row = store.conn.execute(
+        _item_sql(store) + " FROM interaction i WHERE i.id = ?", (interaction_id,)
+    )
     row = row.fetchone()
     if row is None:
         raise NotFound(f"no interaction with id {interaction_id} (srm timeline lists them)")
@@ -353,8 +362,8 @@ def edit(
             )
         day = changes.get("occurred_on", current["date"])
         conn.executemany(
-            "INSERT OR IGNORE INTO interaction_contact (interaction_id, contact_id, occurred_on)"
-            " VALUES (?, ?, ?)",
+            "INSERT INTO interaction_contact (interaction_id, contact_id, occurred_on)"
+            " VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
             [(interaction_id, c.id, day) for c in add],
         )
         conn.executemany(
@@ -410,7 +419,7 @@ def last_details(store: Store, contact_ids: list[int], on: date) -> dict[int, di
     One statement: an index seek per contact on (contact_id, occurred_on), then a row lookup.
     """
     sql = """
-    WITH ids(cid) AS (SELECT value FROM json_each(?)),
+    WITH ids(cid) AS (SELECT value FROM {ids}),
     latest(cid, iid) AS (
         SELECT cid, (SELECT ic.interaction_id FROM interaction_contact ic
                       WHERE ic.contact_id = ids.cid AND ic.occurred_on <= ?
@@ -422,5 +431,7 @@ def last_details(store: Store, contact_ids: list[int], on: date) -> dict[int, di
     """
     return {
         cid: {"date": d, "channel": ch, "sentiment": se, "summary": su}
-        for cid, d, ch, se, su in store.conn.execute(sql, (json.dumps(contact_ids), on.isoformat()))
+        for cid, d, ch, se, su in store.conn.execute(
+            sql.format(ids=store.dialect.json_ids("?")), (json.dumps(contact_ids), on.isoformat())
+        )
     }

@@ -167,8 +167,8 @@ def merge(store: Store, keep: dc.Contact, other: dc.Contact) -> Plan:
         dd.write(conn, k, p._lists)
         for table, col in (("contact_segment", "segment_id"), ("contact_tag", "tag")):
             conn.execute(
-                f"INSERT OR IGNORE INTO {table} (contact_id, {col})"
-                f" SELECT ?, {col} FROM {table} WHERE contact_id = ?",
+                f"INSERT INTO {table} (contact_id, {col})"
+                f" SELECT ?, {col} FROM {table} WHERE contact_id = ? ON CONFLICT DO NOTHING",
                 (k, o),
             )
         changes = {**p.changes, "updated_at": now_utc()}
@@ -182,8 +182,8 @@ def _plan(conn: sqlite3.Connection, keep: dc.Contact, other: dc.Contact) -> Plan
     k, o = keep.id, other.id
     p = Plan(keep, other)
     p.interactions, p.shared = conn.execute(
-        "SELECT count(*), coalesce(sum(interaction_id IN (SELECT interaction_id"
-        " FROM interaction_contact WHERE contact_id = ?)), 0)"
+        "SELECT count(*), count(*) FILTER (WHERE interaction_id IN (SELECT interaction_id"
+        " FROM interaction_contact WHERE contact_id = ?))"
         " FROM interaction_contact WHERE contact_id = ?",
         (k, o),
     ).fetchone()

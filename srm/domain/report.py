@@ -39,6 +39,7 @@ from srm.domain.segments import Segment
 from srm.domain.team import Owners
 from srm.errors import UsageError
 from srm.store.db import Store
+from srm.store.dialect import engine_sql
 
 FORMS = (
     "--period 2026Q3 (a quarter), 2026-03 (a month) or 2026 (a year); "
@@ -452,7 +453,7 @@ def trend_figures(
         )
     _register(store)
     rows = cur.execute(
-        _TREND_SQL.format(segment=segment),
+        engine_sql(store.conn, _TREND).format(segment=segment),
         {
             "periods": json.dumps([[p.start.isoformat(), p.end.isoformat()] for p in periods]),
             "pop": json.dumps(pop),
@@ -575,6 +576,41 @@ WITH RECURSIVE start(k, cid, cadence, until, start) AS (
 SELECT cid FROM walk WHERE due = before
 """
 
+# PostgreSQL's text of the same walk: GREATEST for SQLite's scalar max, JSON read with its
+# operators, srm_cadence_after a SQL function (migration "initial schema").
+_WALK_PG = """
+walk(k, cid, cadence, until, start, due, before) AS (
+    SELECT k, cid, cadence, until, start, srm_cadence_after(start, cadence),
+           NULL::text COLLATE "C"
+    FROM start
+    UNION ALL
+    SELECT k, cid, cadence, until, start,
+           srm_cadence_after(GREATEST(start, coalesce(
+               (SELECT max(x.occurred_on) FROM interaction_contact x
+                 WHERE x.contact_id = walk.cid AND x.occurred_on <= walk.due), start)), cadence),
+           due
+    FROM walk
+    WHERE due < until AND (before IS NULL OR due > before)
+)
+"""
+_LAST_BEFORE_PG = """coalesce((SELECT max(x.occurred_on) FROM interaction_contact x
+                  WHERE x.contact_id = {cid} AND x.occurred_on < GREATEST({start}, {since})),
+                  {since})"""
+_OVERDUE_SQL_PG = f"""
+WITH RECURSIVE start(k, cid, cadence, until, start) AS (
+    SELECT 0, (value ->> 0)::bigint, value ->> 1, CAST(:to AS text) COLLATE "C",
+           {
+    _LAST_BEFORE_PG.format(
+        cid="(value ->> 0)::bigint",
+        start='CAST(:from AS text) COLLATE "C"',
+        since='(value ->> 2) COLLATE "C"',
+    )
+}
+    FROM json_array_elements(CAST(:pop AS json))
+), {_WALK_PG}
+SELECT cid FROM walk WHERE due = before
+"""
+
 # The trend's figures for several periods at once. `p` holds the periods (k, from, to); `pop`
 # every contact tracked at some period's end ({contact id: effective cadence}). For each
 # period and each contact then tracked, one index seek: the last touch up to its end, which
@@ -619,6 +655,48 @@ FROM activity a LEFT JOIN coverage c ON c.k = a.k
 LEFT JOIN fell ON fell.k = a.k
 ORDER BY a.k
 """
+_TREND_SQL_PG = f"""
+WITH RECURSIVE p(k, f, t) AS MATERIALIZED (
+    SELECT n - 1, (e ->> 0) COLLATE "C", (e ->> 1) COLLATE "C"
+    FROM json_array_elements(CAST(:periods AS json)) WITH ORDINALITY AS x(e, n)
+), pop(cid, cadence, since, gone) AS MATERIALIZED (
+    SELECT c.id, j.value, c.since, substr(c.archived_at, 1, 10)
+    FROM json_each_text(CAST(:pop AS json)) j JOIN contact c ON c.id = j.key::bigint
+), last(k, f, t, cid, cadence, since, last) AS (
+    SELECT p.k, p.f, p.t, pop.cid, pop.cadence, pop.since,
+           (SELECT max(x.occurred_on) FROM interaction_contact x
+             WHERE x.contact_id = pop.cid AND x.occurred_on <= p.t)
+    FROM p CROSS JOIN pop
+    WHERE pop.since <= p.t AND (pop.gone IS NULL OR pop.gone > p.t)
+), state(k, f, t, cid, cadence, since, touched, due) AS MATERIALIZED (
+    SELECT k, f, t, cid, cadence, since, coalesce(last >= f, false),
+           srm_cadence_after(coalesce(last, since), cadence)
+    FROM last
+), start(k, cid, cadence, until, start) AS (
+    SELECT k, cid, cadence, t, {_LAST_BEFORE_PG.format(cid="cid", start="f", since="since")}
+    FROM state WHERE touched AND due >= t
+), {_WALK_PG}, activity(k, counts, negative) AS (
+    SELECT p.k,
+           (SELECT json_build_array(count(*), count(*) FILTER (WHERE i.kind = 'ask'),
+                                    count(*) FILTER (WHERE i.kind = 'give'))
+              FROM interaction i WHERE i.occurred_on BETWEEN p.f AND p.t {{segment}}),
+           (SELECT count(*) FROM interaction i
+             WHERE i.sentiment = 'negative' AND i.occurred_on BETWEEN p.f AND p.t {{segment}})
+    FROM p
+), coverage(k, tracked, touched, overdue) AS (
+    SELECT k, count(*), count(*) FILTER (WHERE touched), count(*) FILTER (WHERE due < t)
+    FROM state GROUP BY k
+), fell(k, n) AS (
+    SELECT k, count(*) FROM walk WHERE due = before GROUP BY k
+)
+SELECT a.counts, a.negative, coalesce(c.tracked, 0), coalesce(c.touched, 0),
+       coalesce(c.overdue, 0), coalesce(fell.n, 0)
+FROM activity a LEFT JOIN coverage c ON c.k = a.k
+LEFT JOIN fell ON fell.k = a.k
+ORDER BY a.k
+"""
+_TREND = {"sqlite": _TREND_SQL, "postgresql": _TREND_SQL_PG}
+_OVERDUE = {"sqlite": _OVERDUE_SQL, "postgresql": _OVERDUE_SQL_PG}
 
 
 class _Person:
@@ -798,7 +876,7 @@ def _people(s: _Scope, activity: dict[int, tuple[int, int, int]]) -> _People:
         if p.touches and cadence is not None and not p.overdue:
             walk.append([cid, names.get(cadence) or names.setdefault(cadence, str(cadence)), since])
     _register(s.store)
-    for (cid,) in s.rows(_OVERDUE_SQL, pop=json.dumps(walk)):
+    for (cid,) in s.rows(engine_sql(s.store.conn, _OVERDUE), pop=json.dumps(walk)):
         people[cid].fell_overdue = True
     return _People(end, people, s.store)
 
@@ -837,7 +915,7 @@ def _contact_activity(s: _Scope) -> dict[int, tuple[int, int, int]]:
     counts = s.rows(
         "SELECT c.id, count(*) FROM contact c CROSS JOIN interaction_contact ic"
         " ON ic.contact_id = c.id AND ic.occurred_on BETWEEN :from AND :to"
-        " WHERE 1" + s.in_segment("c.id") + " GROUP BY c.id"
+        " WHERE TRUE" + s.in_segment("c.id") + " GROUP BY c.id"
     )
     kinds = {
         cid: (asks, gives)
@@ -888,7 +966,9 @@ def _by_segment(s: _Scope, people: _People, activity: dict[int, tuple[int, int, 
     )
     tracked: dict[int, list[_Person]] = {sid: [] for sid, _ in segments}
     sums = {sid: [0, 0, 0] for sid, _ in segments}
-    for cid, sid in s.rows("SELECT contact_id, segment_id FROM contact_segment sa WHERE 1" + only):
+    for cid, sid in s.rows(
+        "SELECT contact_id, segment_id FROM contact_segment sa WHERE TRUE" + only
+    ):
         if sid not in sums:
             continue
         if cid in activity:
@@ -996,12 +1076,12 @@ def _asked_never_given(
     asked = [cid for cid in people.all if activity.get(cid, _QUIET)[1] and not activity[cid][2]]
     # Gives told by their id in the narrow partial index of asks and gives, not by each
     # interaction's row; a contact the current state says never gave (all time) needs no search.
-    never_gave, join = "0", ""
+    never_gave, join = "FALSE", ""
     if state.fresh(s.store):
         never_gave, join = "t.gives = 0", " LEFT JOIN contact_state t ON t.contact_id = value"
     never = s.rows(
-        f"SELECT value FROM json_each(:ids){join} WHERE {never_gave} OR NOT EXISTS (SELECT 1"
-        " FROM interaction_contact x"
+        f"SELECT value FROM {s.store.dialect.json_ids(':ids')}{join} WHERE {never_gave} OR"
+        " NOT EXISTS (SELECT 1 FROM interaction_contact x"
         " JOIN interaction j INDEXED BY ix_interaction_ask_give_id ON j.id = x.interaction_id"
         " WHERE x.contact_id = value AND x.occurred_on < :from"
         " AND j.kind != 'checkin' AND j.kind = 'give')",
@@ -1034,7 +1114,7 @@ def _ideas(s: _Scope) -> dict:
         "SELECT count(*) FILTER (WHERE d.created_on BETWEEN :from AND :to),"
         " count(*) FILTER (WHERE d.status = 'delivered' AND d.closed_on BETWEEN :from AND :to),"
         " count(*) FILTER (WHERE d.status = 'dropped' AND d.closed_on BETWEEN :from AND :to),"
-        f" count(*) FILTER (WHERE {open_at_end}) FROM idea d WHERE 1{target}"
+        f" count(*) FILTER (WHERE {open_at_end}) FROM idea d WHERE TRUE{target}"
     )[0]
     oldest = s.rows(
         "SELECT d.id, d.text, d.created_on, c.id, c.uuid, c.handle, c.name, g.name"
@@ -1092,16 +1172,17 @@ def _goals(s: _Scope) -> dict:
         " AND (g.status = 'active' OR g.closed_on IS NOT NULL) AND g.contact_id NOT IN"
         " (SELECT id FROM contact WHERE substr(archived_at, 1, 10) <= :to)"
     )
-    last_confirmed = (
-        "max(g.recorded_on, coalesce((SELECT max(gc.confirmed_on) FROM goal_confirmation gc"
-        " WHERE gc.goal_id = g.id AND gc.confirmed_on <= :to), g.recorded_on))"
+    last_confirmed = s.store.dialect.greatest(
+        "g.recorded_on",
+        "coalesce((SELECT max(gc.confirmed_on) FROM goal_confirmation gc"
+        " WHERE gc.goal_id = g.id AND gc.confirmed_on <= :to), g.recorded_on)",
     )
     recorded, active_n, stale = s.rows(
         "SELECT count(*) FILTER (WHERE g.recorded_on BETWEEN :from AND :to),"
         f" count(*) FILTER (WHERE {active}),"
         f" count(*) FILTER (WHERE {active}"
-        f" AND julianday(:to) - julianday({last_confirmed}) > :max_age)"
-        " FROM goal g WHERE 1" + s.in_segment("g.contact_id"),
+        f" AND {s.store.dialect.days_between(':to', last_confirmed)} > :max_age)"
+        " FROM goal g WHERE TRUE" + s.in_segment("g.contact_id"),
         max_age=s.config.goal_max_age_days,
     )[0]
     confirmed = s.rows(
@@ -1114,7 +1195,7 @@ def _goals(s: _Scope) -> dict:
         " FROM goal_confirmation gc JOIN goal g ON g.id = gc.goal_id"
         " JOIN contact c ON c.id = g.contact_id WHERE gc.confirmed_on BETWEEN :from AND :to"
         + s.in_segment("g.contact_id")
-        + " GROUP BY g.id ORDER BY max(gc.confirmed_on) DESC, g.id DESC LIMIT :limit",
+        + " GROUP BY g.id, c.id ORDER BY max(gc.confirmed_on) DESC, g.id DESC LIMIT :limit",
         limit=LIST_LIMIT,
     )
     return {
@@ -1181,10 +1262,32 @@ SELECT id, occurred_on, summary, repaired, repaired_on, contacts,
        count(*) OVER (), sum(repaired) OVER ()
 FROM per ORDER BY repaired, occurred_on DESC, id DESC LIMIT {limit}
 """
+_NEGATIVES_SQL_PG = """
+WITH n AS MATERIALIZED (
+    SELECT i.id, i.occurred_on, i.summary FROM interaction i
+    WHERE i.sentiment = 'negative' AND {where}
+), neg AS (
+    SELECT n.id, n.occurred_on, n.summary, ic.contact_id,
+           (SELECT min(x.occurred_on) FROM interaction_contact x
+             WHERE x.contact_id = ic.contact_id AND x.occurred_on BETWEEN n.occurred_on AND :to
+               AND (x.occurred_on > n.occurred_on OR x.interaction_id > n.id)) AS again
+    FROM n JOIN interaction_contact ic ON ic.interaction_id = n.id
+), per AS (
+    SELECT id, occurred_on, summary, bool_and(again IS NOT NULL) AS repaired,
+           CASE WHEN bool_and(again IS NOT NULL) THEN max(again) END AS repaired_on,
+           string_agg(contact_id::text, ',' ORDER BY contact_id) AS contacts
+    FROM neg GROUP BY id, occurred_on, summary
+)
+SELECT id, occurred_on, summary, repaired, repaired_on, contacts,
+       count(*) OVER (), count(*) FILTER (WHERE repaired) OVER ()
+FROM per ORDER BY repaired, occurred_on DESC, id DESC LIMIT {limit}
+"""
+_NEGATIVES = {"sqlite": _NEGATIVES_SQL, "postgresql": _NEGATIVES_SQL_PG}
 
 
 def _negatives(s: _Scope) -> dict:
-    rows = s.rows(_NEGATIVES_SQL.format(where=s.interactions, limit=LIST_LIMIT))
+    sql = engine_sql(s.store.conn, _NEGATIVES)
+    rows = s.rows(sql.format(where=s.interactions, limit=LIST_LIMIT))
     ids = sorted({int(c) for r in rows for c in r[5].split(",")})
     refs = _refs(s.store, ids)
     repaired = rows[0][7] if rows else 0

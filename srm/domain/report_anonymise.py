@@ -84,16 +84,18 @@ class _People:
     def load(cls, store: Store, segment: str | None) -> _People:
         cur = store.conn.cursor()
         cur.row_factory = None
+        names = store.dialect.group_concat("g.name", "'\x1f'")
         rows = cur.execute(
             "SELECT c.id, c.name, c.handle, c.email, c.phone,"
-            " (SELECT group_concat(g.name, char(31)) FROM contact_segment cs"
+            f" (SELECT {names} FROM contact_segment cs"
             "   JOIN segment g ON g.id = cs.segment_id WHERE cs.contact_id = c.id)"
-            " FROM contact c"
+            " FROM contact c ORDER BY c.id"  # the oldest first, whatever the engine's scan
         )
         people = cls(rows, segment)
         # Every email and phone of theirs, not only the preferred ones the rows above carry.
         for cid, kind, value in cur.execute(
             "SELECT contact_id, kind, value FROM contact_detail WHERE kind IN ('email', 'phone')"
+            " ORDER BY id"
         ):
             if kind == "email":
                 people.emails.setdefault(value.casefold(), cid)

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from srm import cadence as cad
 from srm.config import Config
 from srm.store.db import Store
+from srm.store.dialect import engine_sql
 
 if TYPE_CHECKING:
     from srm.domain.team import Owners
@@ -57,7 +58,8 @@ WHERE {where}
 # last; a link row's own rowid changes when undo puts it back, an interaction's id never does).
 # `srm due` needs it for repairs and the last channel; ~15 ms more at 10k contacts, whatever the
 # history's length.
-_SQL_WITH_LAST = """
+_SQL_WITH_LAST = {
+    "sqlite": """
 SELECT c.id, c.cadence, c.since, c.snoozed_until, c.archived_at IS NOT NULL, l.occurred_on,
        l.interaction_id, i.sentiment, i.channel
 FROM contact c
@@ -67,7 +69,20 @@ LEFT JOIN interaction_contact l ON l.rowid = (
      ORDER BY ic.occurred_on DESC, ic.interaction_id DESC LIMIT 1)
 LEFT JOIN interaction i ON i.id = l.interaction_id
 WHERE {where}
-"""
+""",
+    # No rowid: the same walk down the (contact, date, interaction) index as a lateral join.
+    "postgresql": """
+SELECT c.id, c.cadence, c.since, c.snoozed_until, c.archived_at IS NOT NULL, l.occurred_on,
+       l.interaction_id, i.sentiment, i.channel
+FROM contact c
+LEFT JOIN LATERAL (
+    SELECT ic.occurred_on, ic.interaction_id FROM interaction_contact ic
+     WHERE ic.contact_id = c.id AND ic.occurred_on <= :on
+     ORDER BY ic.occurred_on DESC, ic.interaction_id DESC LIMIT 1) l ON true
+LEFT JOIN interaction i ON i.id = l.interaction_id
+WHERE {where}
+""",
+}
 _FROM_STATE = """
 SELECT c.id, s.cadence, s.next_due, s.weight, s.snoozed_until, s.last_on, s.last_id,
        s.last_sentiment, s.last_channel, s.cadence_default, s.archived
@@ -140,7 +155,7 @@ def _where(
     tag: str | None,
     owners: Owners | None = None,
 ) -> tuple[list[str], dict[str, object]]:
-    where = ["1"] if include_archived else ["c.archived_at IS NULL"]
+    where = ["TRUE"] if include_archived else ["c.archived_at IS NULL"]
     params: dict[str, object] = {}
     if contact_ids is not None:
         where.append(f"c.id IN ({','.join(str(int(i)) for i in contact_ids)})")
@@ -172,7 +187,9 @@ def from_history(
     # Many contacts share a cadence and a start date; calendar arithmetic is done once for each.
     due_on: dict[tuple[cad.Cadence, str], date] = {}
     out: dict[int, Schedule] = {}
-    sql = (_SQL_WITH_LAST if with_last else _SQL).format(where=" AND ".join(where))
+    sql = (engine_sql(conn, _SQL_WITH_LAST) if with_last else _SQL).format(
+        where=" AND ".join(where)
+    )
     params = {**params, "on": on.isoformat() if on is not None else "9999-12-31"}
     for cid, own, since, snoozed, archived, last, last_id, sentiment, channel in _tuples(
         conn, sql, params

@@ -87,7 +87,7 @@ def pipeline(store: Store, config: Config) -> list[dict]:
         store.conn.execute(
             "SELECT cur, count(*) FROM (SELECT (SELECT sc.stage FROM stage_change sc"
             " WHERE sc.contact_id = c.id ORDER BY sc.changed_on DESC, sc.id DESC LIMIT 1) AS cur"
-            " FROM contact c WHERE c.archived_at IS NULL) GROUP BY cur"
+            " FROM contact c WHERE c.archived_at IS NULL) AS now GROUP BY cur"
         ).fetchall()
     )
     unstaged = counts.pop(None, 0)

@@ -73,17 +73,16 @@ def usable(store: Store, config: Config, on: date) -> bool:
     """Whether the stored state answers for `on` under `config`: nothing is marked for
     recomputing, it was computed with this default cadence, and at most AHEAD_LIMIT contacts
     have an interaction after `on` (those are walked from the history: see `ahead`)."""
-    conn = store.conn
-    if not fresh(store):
-        return False
-    meta = conn.execute("SELECT default_cadence FROM contact_state_meta WHERE id = 1").fetchone()
-    if meta is None or meta[0] != default_of(config):
-        return False
-    n = conn.execute(
-        "SELECT count(*) FROM (SELECT 1 FROM contact_state WHERE last_on > ? LIMIT ?)",
+    # One statement (one round trip to a server) for the three checks.
+    dirty, default, n = store.conn.execute(
+        "SELECT EXISTS (SELECT 1 FROM contact_state_dirty),"
+        " (SELECT default_cadence FROM contact_state_meta WHERE id = 1),"
+        " (SELECT count(*) FROM (SELECT 1 FROM contact_state WHERE last_on > ? LIMIT ?) AS ahead)",
         (on.isoformat(), AHEAD_LIMIT + 1),
-    ).fetchone()[0]
-    return n <= AHEAD_LIMIT
+    ).fetchone()
+    return (
+        not dirty and default is not None and default == default_of(config) and (n <= AHEAD_LIMIT)
+    )
 
 
 def ahead(store: Store, on: date, *, include_archived: bool = True) -> list[int]:
@@ -125,8 +124,8 @@ def refresh(store: Store, config: Config) -> int:
     meta = conn.execute("SELECT default_cadence FROM contact_state_meta WHERE id = 1").fetchone()
     if meta is None or meta[0] != default:
         conn.execute(
-            "INSERT OR IGNORE INTO contact_state_dirty (contact_id)"
-            " SELECT contact_id FROM contact_state WHERE cadence_default"
+            "INSERT INTO contact_state_dirty (contact_id)"
+            " SELECT contact_id FROM contact_state WHERE cadence_default ON CONFLICT DO NOTHING"
         )
         conn.execute(
             "INSERT INTO contact_state_meta (id, default_cadence) VALUES (1, ?)"
@@ -142,8 +141,9 @@ def refresh(store: Store, config: Config) -> int:
     )
     marked = set(ids)
     conn.executemany(
-        f"INSERT OR REPLACE INTO contact_state ({', '.join(_COLUMNS)})"
-        f" VALUES ({', '.join('?' * len(_COLUMNS))})",
+        f"INSERT INTO contact_state ({', '.join(_COLUMNS)})"
+        f" VALUES ({', '.join('?' * len(_COLUMNS))}) ON CONFLICT (contact_id) DO UPDATE SET "
+        + ", ".join(f"{c} = excluded.{c}" for c in _COLUMNS[1:]),
         (r for r in rows if r[0] in marked),
     )
     conn.execute("DELETE FROM contact_state_dirty")
@@ -196,7 +196,8 @@ def rebuild(store: Store, config: Config) -> int:
     with store.write() as conn:
         conn.execute("DELETE FROM contact_state")
         conn.execute(
-            "INSERT OR IGNORE INTO contact_state_dirty (contact_id) SELECT id FROM contact"
+            "INSERT INTO contact_state_dirty (contact_id) SELECT id FROM contact WHERE TRUE"
+            " ON CONFLICT DO NOTHING"
         )
         refresh(store, config)
         return conn.execute("SELECT count(*) FROM contact_state").fetchone()[0]

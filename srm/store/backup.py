@@ -12,11 +12,13 @@ from __future__ import annotations
 import os
 import re
 import sqlite3
+import tempfile
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 from srm.errors import StoreError, UsageError
+from srm.paths import is_url
 from srm.store import files
 from srm.store.db import Store, make_private_dirs, version_problems
 from srm.store.migrations import MIGRATIONS
@@ -25,12 +27,21 @@ FOLDER = "backups"
 _STAMP = "%Y-%m-%dT%H%M%SZ"  # UTC: names sort in the order the backups were made
 
 
-def folder(store_path: Path) -> Path:
-    """The default backup folder: `backups/` beside the (real) store file."""
+def folder(store_path: Path | str | None) -> Path:
+    """The default backup folder: `backups/` beside the (real) store file; for a store on a
+    PostgreSQL server (its URL), `backups/` in srm's data folder."""
+    if store_path is None or is_url(store_path):
+        from srm.paths import user_data_dir
+
+        return user_data_dir() / FOLDER
     return Path(os.path.realpath(store_path)).parent / FOLDER
 
 
-def _stem(store_path: Path) -> str:
+def _stem(store_path: Path | str) -> str:
+    if is_url(store_path):  # a server's URL: its database name
+        from urllib.parse import urlsplit
+
+        return re.sub(r"[^A-Za-z0-9_.-]+", "_", urlsplit(store_path).path.strip("/")) or "srm"
     return Path(os.path.realpath(store_path)).stem
 
 
@@ -40,7 +51,7 @@ def _pattern(stem: str) -> re.Pattern:
     )
 
 
-def listing(store_path: Path, directory: Path | None = None) -> list[Path]:
+def listing(store_path: Path | str, directory: Path | None = None) -> list[Path]:
     """This store's timestamped backups in `directory` (default: its backup folder), oldest first."""
     directory = directory or folder(store_path)
     pattern = _pattern(_stem(store_path))
@@ -69,7 +80,7 @@ def make(
     created 0700). A file `target` must not exist: a backup never overwrites anything.
     """
     if target is None or target.is_dir():
-        directory = target or folder(store.path)
+        directory = target or folder(store.path or store.url)
         try:
             make_private_dirs(directory)
         except OSError as e:
@@ -77,15 +88,18 @@ def make(
                 f"can't back up into {directory}: {e.strerror}; give a folder or file elsewhere"
                 " (srm backup /path/to/folder)"
             ) from None
-        target = _new_name(store.path, directory, label, when or datetime.now(UTC))
+        target = _new_name(store.path or store.url, directory, label, when or datetime.now(UTC))
     elif target.exists() or target.is_symlink():
         raise UsageError(f"{target} already exists: a backup never overwrites a file")
-    if files.is_database_file(target, store.path):
+    if store.path is not None and files.is_database_file(target, store.path):
         raise UsageError(f"{target} is srm's database or one of its files: choose another file")
     try:
         fd, tmp = files.private_temp(target.parent, "srm-backup")
     except OSError as e:
         raise StoreError(f"can't back up to {target}: {e.strerror}") from None
+    if store.url is not None:
+        os.close(fd)
+        return _server_copy(store, tmp, target)
     os.close(fd)  # VACUUM INTO writes into a new or empty file and keeps its mode
     try:
         try:
@@ -110,7 +124,32 @@ def make(
     return target
 
 
-def _new_name(store_path: Path, directory: Path, label: str | None, when: datetime) -> Path:
+def _server_copy(store: Store, tmp: Path, target: Path) -> Path:
+    """A server's store as an SQLite file (srm db copy into a new file), renamed into place."""
+    from srm.store.copy import copy
+
+    try:
+        tmp.unlink()  # the copy creates its store file itself, 0600
+        copy(store, tmp)
+        # One file without sidecars, as VACUUM INTO leaves a backup.
+        single = sqlite3.connect(tmp, isolation_level=None)
+        try:
+            single.execute("PRAGMA journal_mode = DELETE")
+        finally:
+            single.close()
+        if target.exists():
+            raise StoreError(f"{target} appeared while the backup was made; not replaced")
+        os.replace(tmp, target)
+    except OSError as e:
+        raise StoreError(f"can't back up to {target}: {e.strerror or e}") from None
+    finally:
+        for leftover in (tmp, *(Path(f"{tmp}{s}") for s in files.SIDECARS)):
+            leftover.unlink(missing_ok=True)
+    files.fsync_dir(target.parent)
+    return target
+
+
+def _new_name(store_path: Path | str, directory: Path, label: str | None, when: datetime) -> Path:
     base = f"{_stem(store_path)}-{when.astimezone(UTC).strftime(_STAMP)}"
     tail = f"-{label}.db" if label else ".db"
     candidate, n = directory / f"{base}{tail}", 1
@@ -120,7 +159,7 @@ def _new_name(store_path: Path, directory: Path, label: str | None, when: dateti
     return candidate
 
 
-def rotate(store_path: Path, directory: Path, keep: int) -> list[Path]:
+def rotate(store_path: Path | str, directory: Path, keep: int) -> list[Path]:
     """Delete all but the newest `keep` plain backups of this store in `directory`.
 
     Only files named as `srm backup` names them are touched; the copies srm made before a
@@ -186,7 +225,7 @@ def restore(store: Store, source: Path) -> Restored:
     apply again (a backup taken before someone was erased still holds them).
     """
     store.check_writable()
-    if files.is_database_file(source, store.path):
+    if store.path is not None and files.is_database_file(source, store.path):
         raise UsageError(f"{source} is the store itself: choose a backup to restore")
     src = open_copy(source)
     try:
@@ -201,6 +240,9 @@ def restore(store: Store, source: Path) -> Restored:
         there = _erasure_uuids(src)
         erasures = [e for e in _erasures(store.conn) if e["uuid"] not in there]
         safety = make(store, label="before-restore") if _has_data(store.conn) else None
+        if store.url is not None:
+            _restore_to_server(store, src, source)
+            return Restored(source, schema, safety, erasures)
         try:
             # One step: the whole copy is one write transaction on the store.
             src.backup(store.conn, pages=-1)
@@ -213,8 +255,35 @@ def restore(store: Store, source: Path) -> Restored:
     return Restored(source, schema, safety, erasures)
 
 
+def _restore_to_server(store: Store, src: sqlite3.Connection, source: Path) -> None:
+    """A backup file into a server's store: upgraded to this srm's schema in a private temp
+    copy, then copied over the store's contents in one transaction (srm db copy --force)."""
+    from srm.store.copy import copy
+
+    fd, tmp = files.private_temp(Path(tempfile.gettempdir()), "srm-restore")
+    os.close(fd)
+    try:
+        dst = sqlite3.connect(tmp)
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+        upgraded = Store.open(tmp)
+        try:
+            copy(upgraded, store.url, force=True)  # type: ignore[arg-type]
+        finally:
+            upgraded.close()
+    except sqlite3.Error as e:
+        raise StoreError(f"can't restore {source}: {e}; nothing was changed") from None
+    finally:
+        for leftover in (tmp, *(Path(f"{tmp}{s}") for s in files.SIDECARS)):
+            leftover.unlink(missing_ok=True)
+
+
 def _has_data(conn: sqlite3.Connection) -> bool:
-    return conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] > 0
+    from srm.store.dialect import dialect_of
+
+    return bool(dialect_of(conn).tables(conn))
 
 
 def _erasures(conn: sqlite3.Connection) -> list[dict]:

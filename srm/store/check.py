@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from srm.errors import SrmError
+from srm.paths import is_url
 from srm.store import backup, files
 from srm.store.db import Store, version_problems, why_read_only
 from srm.store.migrations import MIGRATIONS
@@ -47,6 +48,86 @@ def describe_db(conn: sqlite3.Connection) -> dict[str, dict]:
             cols_i = [c[2] for c in conn.execute(f"PRAGMA index_info('{r[1]}')")]
             idx[r[1]] = (tuple(cols_i), bool(r[2]), bool(r[4]))
         out[t] = {"columns": cols, "foreign_keys": fks, "indexes": idx}
+    return out
+
+
+# PostgreSQL's types as the models name them (srm.store.migrations_pg maps them the other way).
+_PG_TYPES = {
+    "bigint": "INTEGER",
+    "integer": "INTEGER",
+    "text": "VARCHAR",
+    "character varying": "VARCHAR",
+    "iso_date": "DATE",
+    "double precision": "FLOAT",
+    "boolean": "BOOLEAN",
+}
+_PG_ON_DELETE = {
+    "a": "NO ACTION",
+    "r": "RESTRICT",
+    "c": "CASCADE",
+    "n": "SET NULL",
+    "d": "SET DEFAULT",
+}
+
+
+def describe_pg(conn) -> dict[str, dict]:
+    """describe_db's description of a PostgreSQL store, in the models' words (see canonical)."""
+    out: dict[str, dict] = {}
+    for (t,) in conn.execute(
+        "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"
+        " AND tablename <> 'search_index'"  # the search index: not in the models, as FTS5's
+    ):
+        cols = {}
+        for name, typ, notnull, pk in conn.execute(
+            "SELECT a.attname, coalesce(d.typname, format_type(a.atttypid, NULL)), a.attnotnull,"
+            " coalesce(array_position(i.indkey::int2[], a.attnum)"
+            " - array_lower(i.indkey::int2[], 1) + 1, 0)"
+            " FROM pg_attribute a LEFT JOIN pg_type d ON d.oid = a.atttypid AND d.typtype = 'd'"
+            " LEFT JOIN pg_index i ON i.indrelid = a.attrelid AND i.indisprimary"
+            " WHERE a.attrelid = to_regclass(quote_ident(?)) AND a.attnum > 0"
+            " AND NOT a.attisdropped ORDER BY a.attnum",
+            (t,),
+        ):
+            cols[name] = (_PG_TYPES.get(typ, typ.upper()), bool(notnull) or bool(pk), pk)
+        fks = sorted(
+            (r[0], r[1], r[2], _PG_ON_DELETE[r[3]])
+            for r in conn.execute(
+                "SELECT a.attname, p.relname, pa.attname, c.confdeltype FROM pg_constraint c"
+                " JOIN pg_class p ON p.oid = c.confrelid"
+                " JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]"
+                " JOIN pg_attribute pa ON pa.attrelid = c.confrelid AND pa.attnum = c.confkey[1]"
+                " WHERE c.contype = 'f' AND c.conrelid = to_regclass(quote_ident(?))",
+                (t,),
+            )
+        )
+        idx = {}
+        for name, columns, unique, partial, constraint in conn.execute(
+            # Key columns only (not INCLUDE); an expression's is None, as SQLite names it.
+            "SELECT ci.relname, array(SELECT a.attname FROM unnest(i.indkey) WITH ORDINALITY"
+            "  AS k(n, o) LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.n"
+            "  AND k.n <> 0 WHERE k.o <= i.indnkeyatts ORDER BY k.o), i.indisunique,"
+            " i.indpred IS NOT NULL,"
+            " EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)"
+            " FROM pg_index i JOIN pg_class ci ON ci.oid = i.indexrelid"
+            " WHERE i.indrelid = to_regclass(quote_ident(?)) AND NOT i.indisprimary",
+            (t,),
+        ):
+            key = f"unique({', '.join(columns)})" if constraint else name
+            idx[key] = (tuple(columns), bool(unique), bool(partial))
+        out[t] = {"columns": cols, "foreign_keys": fks, "indexes": idx}
+    return out
+
+
+def canonical(description: dict[str, dict]) -> dict[str, dict]:
+    """A description with SQLite's automatic names for UNIQUE constraints' indexes replaced by
+    what they index (`unique(uuid)`), as describe_pg names PostgreSQL's."""
+    out = {}
+    for t, d in description.items():
+        idx = {
+            (f"unique({', '.join(v[0])})" if k.startswith("sqlite_autoindex_") else k): v
+            for k, v in d["indexes"].items()
+        }
+        out[t] = {**d, "indexes": idx}
     return out
 
 
@@ -122,8 +203,10 @@ class Report:
         }
 
 
-def doctor(path: Path) -> Report:
-    """Every check on the store at `path`, opened read-only; the findings in order."""
+def doctor(path: Path | str) -> Report:
+    """Every check on the store at `path` (or URL), opened read-only; the findings in order."""
+    if is_url(path):
+        return _doctor_server(str(path))
     report = Report(Path(path), [])
     add = report.findings.append
     if not Path(path).exists():
@@ -155,7 +238,50 @@ def doctor(path: Path) -> Report:
     return report
 
 
-def _restore_advice(path: Path) -> str:
+def _doctor_server(url: str) -> Report:
+    """The same checks on a PostgreSQL store, less those about SQLite's files, plus who else
+    on the server may read it."""
+    from srm.store.postgres import display
+
+    report = Report(display(url), [])  # type: ignore[arg-type]
+    try:
+        store = Store.open(url, migrate=False, read_only=True)
+    except SrmError as e:
+        report.findings.append(Finding("problem", "connection", str(e), _SERVER_ADVICE))
+        return report
+    try:
+        for check in (
+            _version,
+            _integrity,
+            _foreign_keys,
+            _schema,
+            _undo_triggers,
+            _counts,
+            _privileges,
+        ):
+            check(store, report)
+    finally:
+        store.close()
+    report.findings.append(
+        Finding(
+            "note",
+            "backups",
+            "a server's backups are its administrator's (pg_dump, base backups)",
+            "srm backup also writes an SQLite copy you can open anywhere",
+        )
+    )
+    return report
+
+
+_SERVER_ADVICE = (
+    "check the URL, the server and your credentials (~/.pgpass, PGPASSWORD); psql with the"
+    " same URL says more"
+)
+
+
+def _restore_advice(path: Path | None) -> str:
+    if path is None:
+        return "restore the server's backup (pg_restore), or an srm backup: srm restore FILE"
     latest = backup.listing(path)
     if latest:
         return f"restore the latest backup: srm restore {latest[-1]}"
@@ -199,6 +325,12 @@ def _version(store: Store, report: Report) -> None:
 
 
 def _integrity(store: Store, report: Report) -> None:
+    if store.url is not None:
+        checksums = store.conn.execute("SHOW data_checksums").fetchone()[0]
+        report.findings.append(
+            Finding("ok", "integrity", f"the server keeps its pages (data checksums {checksums})")
+        )
+        return
     rows = [r[0] for r in store.conn.execute("PRAGMA integrity_check")]
     if rows == ["ok"]:
         report.findings.append(Finding("ok", "integrity", "SQLite finds no damage"))
@@ -209,10 +341,13 @@ def _integrity(store: Store, report: Report) -> None:
 
 
 def _foreign_keys(store: Store, report: Report) -> None:
-    rows = store.conn.execute(
-        'SELECT "table", parent, count(*) FROM pragma_foreign_key_check'
-        ' GROUP BY "table", parent ORDER BY "table", parent'
-    ).fetchall()
+    if store.url is not None:
+        rows = _orphans(store.conn)
+    else:
+        rows = store.conn.execute(
+            'SELECT "table", parent, count(*) FROM pragma_foreign_key_check'
+            ' GROUP BY "table", parent ORDER BY "table", parent'
+        ).fetchall()
     if not rows:
         report.findings.append(Finding("ok", "foreign keys", "every link points at a record"))
         return
@@ -228,12 +363,64 @@ def _foreign_keys(store: Store, report: Report) -> None:
         )
 
 
+def _orphans(conn) -> list[tuple[str, str, int]]:
+    """(table, parent, rows) for links that point at nothing: the server enforces its
+    foreign keys, but a superuser's session_replication_role or a disabled trigger doesn't."""
+    found = []
+    for table, column, parent, key in conn.execute(
+        "SELECT c.conrelid::regclass::text, a.attname, c.confrelid::regclass::text, pa.attname"
+        " FROM pg_constraint c"
+        " JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]"
+        " JOIN pg_attribute pa ON pa.attrelid = c.confrelid AND pa.attnum = c.confkey[1]"
+        " WHERE c.contype = 'f' AND c.connamespace = current_schema()::regnamespace"
+        " ORDER BY 1, 3"
+    ).fetchall():
+        n = conn.execute(
+            f'SELECT count(*) FROM "{table}" t WHERE t."{column}" IS NOT NULL AND NOT EXISTS'
+            f' (SELECT 1 FROM "{parent}" p WHERE p."{key}" = t."{column}")'
+        ).fetchone()[0]
+        if n:
+            found.append((table, parent, n))
+    return found
+
+
+def _privileges(store: Store, report: Report) -> None:
+    """Tables any role on the server may read: the store holds personal data."""
+    public = [
+        r[0]
+        for r in store.conn.execute(
+            "SELECT c.relname FROM pg_class c"
+            " WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind = 'r'"
+            " AND has_table_privilege('public', c.oid, 'SELECT') ORDER BY c.relname"
+        )
+    ]
+    if public:
+        report.findings.append(
+            Finding(
+                "problem",
+                "privileges",
+                f"every role on the server can read {', '.join(public)}; the store holds"
+                " personal data",
+                "REVOKE ALL ON ALL TABLES IN SCHEMA "
+                + store.conn.execute("SELECT current_schema()").fetchone()[0]
+                + " FROM PUBLIC (README, Team mode: roles)",
+            )
+        )
+    else:
+        report.findings.append(
+            Finding("ok", "privileges", "only roles granted access can read the store")
+        )
+
+
 def _schema(store: Store, report: Report) -> None:
     if report.schema_version != len(MIGRATIONS) or any(
         f.check == "migration record" for f in report.findings
     ):
         return  # an older schema differs from the models until it is upgraded
-    differences = diff(describe_db(store.conn), describe_models())
+    if store.url is not None:
+        differences = diff(describe_pg(store.conn), canonical(describe_models()))
+    else:
+        differences = diff(describe_db(store.conn), describe_models())
     if not differences:
         report.findings.append(Finding("ok", "schema", "tables and indexes match srm's models"))
     for d in differences:

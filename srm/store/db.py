@@ -1,4 +1,9 @@
-"""The SQLite store: one connection with safe pragmas, explicit write transactions, migrations."""
+"""The store: one connection with safe settings, explicit write transactions, migrations.
+
+An SQLite file (the default) or a PostgreSQL database (`postgresql://…`, team mode); the
+differences live in the connection's dialect (`srm.store.dialect`) and, for PostgreSQL, in the
+adapter `srm.store.postgres`, imported only when such a URL is opened.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +15,9 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from srm.errors import StoreError
+from srm.paths import is_url
 from srm.store import members, migrations
+from srm.store.dialect import SQLITE, dialect_of
 from srm.store.migrations import CORE_TABLES, MIGRATIONS, now_utc
 from srm.store.undo import Journal
 
@@ -18,15 +25,47 @@ BUSY_TIMEOUT_MS = 10_000
 CHECKPOINT_WAIT_S = 10.0  # how long an erasure waits for other readers before it gives up
 
 
+class SqliteConnection(sqlite3.Connection):
+    """sqlite3's connection, knowing its dialect (as the PostgreSQL adapter's does)."""
+
+    dialect = SQLITE
+
+    @contextmanager
+    def savepoint(self) -> Iterator[None]:
+        """A nested transaction: an error inside undoes only what it wrote."""
+        self.execute("SAVEPOINT srm_record")
+        try:
+            yield
+        except BaseException:
+            self.execute("ROLLBACK TO SAVEPOINT srm_record")
+            self.execute("RELEASE SAVEPOINT srm_record")
+            raise
+        self.execute("RELEASE SAVEPOINT srm_record")
+
+    def stream(self, sql: str) -> sqlite3.Cursor:
+        """A cursor over `sql` giving plain tuples, read as they are fetched."""
+        cur = self.cursor()
+        cur.row_factory = None
+        return cur.execute(sql)
+
+
 class Store:
     """An open srm database. Reads run in autocommit; every write goes through `write()`.
 
-    `read_only` says why the store can't be written (its folder or file is read-only), or is
-    None: such a store is opened read-only, reads work and `write()` fails with that reason.
+    `path` is the SQLite file, or None for a PostgreSQL store (`url`). `read_only` says why
+    the store can't be written (its folder or file is read-only), or is None: such a store is
+    opened read-only, reads work and `write()` fails with that reason.
     """
 
-    def __init__(self, path: Path, conn: sqlite3.Connection, read_only: str | None = None):
+    def __init__(
+        self,
+        path: Path | None,
+        conn: sqlite3.Connection,
+        read_only: str | None = None,
+        url: str | None = None,
+    ):
         self.path = path
+        self.url = url
         self.conn = conn
         self.read_only = read_only
         # Set by the CLI to the command line: this process's writes then form one undo command.
@@ -39,6 +78,20 @@ class Store:
         # Run inside every write transaction just before it commits, after the caller's changes
         # (the CLI keeps each contact's derived state current this way: srm.domain.state).
         self.before_commit: list[Callable[[Store], None]] = []
+        self.created = False  # migrate() made it from nothing
+
+    @property
+    def location(self) -> str:
+        """The store as named to the user: its file, or its URL without a password."""
+        if self.url is None:
+            return str(self.path)
+        from srm.store.postgres import display
+
+        return display(self.url)
+
+    @property
+    def dialect(self):
+        return dialect_of(self.conn)
 
     def record_undo(self, label: str) -> None:
         """Record this process's writes as one command `srm undo` can revert."""
@@ -50,12 +103,30 @@ class Store:
         self.author = (name, email)
 
     @classmethod
-    def open(cls, path: Path, *, migrate: bool = True, read_only: bool = False) -> Store:
-        """Open (creating it 0600 if need be) and migrate the store at `path`.
+    def open(cls, path: Path | str, *, migrate: bool = True, read_only: bool = False) -> Store:
+        """Open (creating it 0600 if need be) and migrate the store at `path` (or URL).
 
         `read_only` opens it for reading whatever its permissions (`srm doctor`); `migrate`
         False leaves the schema as it is, for tools that inspect a store without changing it.
         """
+        if is_url(path):
+            url = str(path)
+            try:
+                from srm.store import postgres
+            except ModuleNotFoundError as e:
+                raise StoreError(
+                    f"a store on PostgreSQL needs its driver ({e.name} is not installed):"
+                    " pip install 'srm[postgresql]'"
+                ) from None
+            conn = postgres.connect(url, read_only=read_only)
+            store = cls(None, conn, "opened for reading" if read_only else None, url=url)  # type: ignore[arg-type]
+            if migrate:
+                try:
+                    store.migrate()
+                except BaseException:
+                    store.close()
+                    raise
+            return store
         path = Path(path)
         real = Path(os.path.realpath(path))  # SQLite keeps -wal and -shm beside the real file
         why = "opened for reading" if read_only else why_read_only(real)
@@ -87,7 +158,7 @@ class Store:
         """
         self.check_writable()
         journal = self.journal if undoable else None
-        self.conn.execute("BEGIN IMMEDIATE")
+        dialect_of(self.conn).begin_write(self.conn)
         try:
             if self.author is not None:
                 # Before the journal starts: joining the team is not a command to undo.
@@ -111,13 +182,15 @@ class Store:
     def check_writable(self) -> None:
         """Fail with the reason when the store can only be read."""
         if self.read_only:
+            if self.url is not None:
+                raise StoreError(f"{self.location} was opened for reading: srm can't change it")
             raise StoreError(
                 f"{self.path} is read-only ({self.read_only}): srm can show it but not change"
                 " it; copy it to a writable folder to make changes"
             )
 
     def schema_version(self) -> int:
-        return self.conn.execute("PRAGMA user_version").fetchone()[0]
+        return dialect_of(self.conn).schema_version(self.conn)
 
     def checkpoint(self, wait: float | None = None) -> bool:
         """Copy the write-ahead log into the database file and truncate it to zero bytes.
@@ -125,8 +198,10 @@ class Store:
         Old page images (an erased person's, say) stay in the `-wal` file until then. Another
         connection in the middle of a read keeps its snapshot, so this retries until `wait`
         seconds (default CHECKPOINT_WAIT_S) have passed; False if a reader was still there (SQLite checkpoints when the
-        last connection closes).
+        last connection closes). A PostgreSQL server manages its own log: True.
         """
+        if self.url is not None:
+            return True
         if self.read_only:
             return False
         deadline = time.monotonic() + (CHECKPOINT_WAIT_S if wait is None else wait)
@@ -142,6 +217,22 @@ class Store:
         finally:
             self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
 
+    def reclaim(self, tables: list[str]) -> bool:
+        """Make deleted rows of `tables` unreadable in the store's files; False if it couldn't.
+
+        SQLite: the deleted records were zeroed (secure_delete); the -wal is checkpointed and
+        truncated. PostgreSQL: VACUUM the tables (dead rows and their index entries are
+        removed and the space is marked for reuse); False if the server refused it.
+        """
+        if self.url is None:
+            return self.checkpoint()
+        present = [t for t in tables if t in dialect_of(self.conn).tables(self.conn)]
+        try:
+            self.conn.execute("VACUUM " + ", ".join(f'"{t}"' for t in present))
+        except sqlite3.Error:
+            return False
+        return True
+
     def migrate(self, *, backup: bool = True) -> None:
         """Apply pending migrations, after a backup; refuse a newer or inconsistent database.
 
@@ -152,29 +243,32 @@ class Store:
             version = self.schema_version()
             problems = version_problems(self.conn, version)
         except sqlite3.DatabaseError as e:
-            raise StoreError(f"{self.path}: not an srm database ({e})") from None
+            raise StoreError(f"{self.location}: not an srm database ({e})") from None
         if version > known:
             raise StoreError(
-                f"{self.path} was written by a newer srm (schema {version}, this srm knows "
+                f"{self.location} was written by a newer srm (schema {version}, this srm knows "
                 f"{known}); upgrade srm (pip install --upgrade srm) to use it"
             )
         if problems:
             raise StoreError(
-                f"{self.path}: {problems[0]}; run `srm doctor` to see what is wrong and what to do"
+                f"{self.location}: {problems[0]}; run `srm doctor` to see what is wrong and what"
+                " to do"
             )
         if version == known:
             return
         if self.read_only:
             raise StoreError(
-                f"{self.path} has schema {version} and this srm needs {known}, but it can't be"
+                f"{self.location} has schema {version} and this srm needs {known}, but it can't be"
                 f" upgraded: it is read-only ({self.read_only}); copy it to a writable folder"
             )
-        if version > 0 and backup:
+        # A PostgreSQL server is backed up by its administrator (pg_dump; README, Team mode).
+        self.created = version == 0
+        if version > 0 and backup and self.url is None:
             self._backup_before(f"schema-{version + 1}")
         for number in range(version + 1, known + 1):
             with self.write(undoable=False, hooks=False) as conn:
                 # Another process may have migrated while we waited for the lock.
-                if conn.execute("PRAGMA user_version").fetchone()[0] >= number:
+                if dialect_of(conn).schema_version(conn) >= number:
                     continue
                 migrations.apply(conn, number)
 
@@ -190,17 +284,14 @@ class Store:
 
 def version_problems(conn: sqlite3.Connection, version: int) -> list[str]:
     """Where the schema version, the migration record and the tables disagree."""
-    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")} - {
-        "sqlite_sequence",
-        "sqlite_stat1",
-    }
+    tables = set(dialect_of(conn).tables(conn))
     if version == 0:
         if tables:
             return ["it has tables but no srm schema version: it isn't an srm database"]
         return []
     if "schema_migration" not in tables:
         return [f"its schema version is {version} but its migration record is missing"]
-    count, top = conn.execute("SELECT count(*), max(version) FROM schema_migration").fetchone()
+    count, top = dialect_of(conn).migration_record(conn)
     problems = []
     if count != version or (top or 0) != version:
         problems.append(
@@ -221,7 +312,12 @@ def _connect(real: Path, path: Path) -> sqlite3.Connection:
     try:
         # isolation_level=None: the driver never opens transactions behind our back; we
         # issue BEGIN IMMEDIATE ourselves so concurrent writers queue instead of losing data.
-        conn = sqlite3.connect(real, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+        conn = sqlite3.connect(
+            real,
+            isolation_level=None,
+            timeout=BUSY_TIMEOUT_MS / 1000,
+            factory=SqliteConnection,
+        )
         _pragmas(conn)
         conn.execute("PRAGMA synchronous = FULL")
         # Deleted records are overwritten with zeros, not just unlinked (erasure, `srm rm`).
@@ -250,7 +346,9 @@ def _connect_read_only(path: Path, real: Path, why: str) -> sqlite3.Connection:
     """
     uri = real.as_uri()
     try:
-        conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, isolation_level=None)
+        conn = sqlite3.connect(
+            f"{uri}?mode=ro", uri=True, isolation_level=None, factory=SqliteConnection
+        )
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except sqlite3.DatabaseError as first:
         wal = Path(str(real) + "-wal")
@@ -261,7 +359,9 @@ def _connect_read_only(path: Path, real: Path, why: str) -> sqlite3.Connection:
                 " writable folder"
             ) from None
         try:
-            conn = sqlite3.connect(f"{uri}?immutable=1", uri=True, isolation_level=None)
+            conn = sqlite3.connect(
+                f"{uri}?immutable=1", uri=True, isolation_level=None, factory=SqliteConnection
+            )
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         except sqlite3.DatabaseError as e:
             raise StoreError(

@@ -1,7 +1,8 @@
 """Versioned schema migrations: ordered steps, each applied with its record in one transaction.
 
 Never edit a step that has shipped; append a new one. `PRAGMA user_version` holds the number of
-steps applied, so the check on every start is one pragma read. The DDL of step 1 was generated
+steps applied, so the check on every start is one pragma read. Each step has a PostgreSQL form
+of the same name in `srm.store.migrations_pg`, applied under the same migration record. The DDL of step 1 was generated
 from `srm.store.models` and frozen here; `tests/test_migrations.py` keeps them in agreement.
 """
 
@@ -12,6 +13,8 @@ import sqlite3
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
+
+from srm.store.dialect import dialect_of
 
 # Fixed namespace so a default segment has the same UUID in every store (exports agree).
 SEGMENT_NAMESPACE = uuid.UUID("6b0b7c52-8f1e-4c63-9f43-2a7d1d0b5e11")
@@ -622,7 +625,7 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
 def apply(conn: sqlite3.Connection, number: int) -> None:
     """Run step `number` (1-based) and record it, inside the caller's transaction."""
     name, step = MIGRATIONS[number - 1]
-    step(conn)
+    dialect_of(conn).migration_step(name, step)(conn)
     conn.execute(
         "INSERT INTO schema_migration (version, name, applied_at) VALUES (?, ?, ?)",
         (number, name, now_utc()),
@@ -632,4 +635,4 @@ def apply(conn: sqlite3.Connection, number: int) -> None:
 
         # Tables a step added or changed get their undo triggers in the same step.
         sync_triggers(conn)
-    conn.execute(f"PRAGMA user_version = {number}")
+    dialect_of(conn).set_schema_version(conn, number)

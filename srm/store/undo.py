@@ -20,6 +20,7 @@ import sqlite3
 from dataclasses import dataclass, field
 
 from srm.errors import SrmError
+from srm.store.dialect import dialect_of
 
 # Tables whose rows are the user's records. Everything else (the undo log itself, the migration
 # record, the search index, derived state) is bookkeeping that follows from these.
@@ -29,6 +30,7 @@ UNTRACKED = frozenset(
         "undo_command",
         "undo_change",
         "undo_state",
+        "search_index",
         # A member joins with their first write, outside any command; one named in a hand-off
         # stays on the team when the hand-off is undone.
         "member",
@@ -51,11 +53,8 @@ class UndoConflict(SrmError):
 
 def tracked_tables(conn: sqlite3.Connection) -> list[str]:
     """Ordinary tables holding records: every table but bookkeeping and virtual/shadow tables."""
-    rows = conn.execute(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-        " ORDER BY name"
-    ).fetchall()
-    virtual = [r[0] for r in rows if (r[1] or "").upper().startswith("CREATE VIRTUAL")]
+    rows = sorted(dialect_of(conn).tables(conn).items())
+    virtual = [name for name, sql in rows if sql.upper().startswith("CREATE VIRTUAL")]
     return [
         name
         for name, _ in rows
@@ -73,7 +72,7 @@ class TableShape:
     key: tuple[str, ...]  # primary key columns, in key order
 
     def image(self, alias: str) -> str:
-        """SQL building the JSON image of row `alias` (NEW or OLD)."""
+        """SQL building the JSON image of row `alias` (NEW or OLD, or the table's name)."""
         pairs = ", ".join(f"'{c}', {alias}.\"{c}\"" for c in self.columns)
         return f"json_object({pairs})"
 
@@ -83,9 +82,9 @@ class TableShape:
 
 
 def shape(conn: sqlite3.Connection, table: str) -> TableShape:
-    info = conn.execute(f"PRAGMA table_info('{table}')").fetchall()
-    columns = tuple(r[1] for r in info)
-    key = tuple(r[1] for r in sorted((r for r in info if r[5]), key=lambda r: r[5]))
+    info = dialect_of(conn).columns(conn, table)
+    columns = tuple(name for name, _ in info)
+    key = tuple(name for name, at in sorted((c for c in info if c[1]), key=lambda c: c[1]))
     return TableShape(table, columns, key or ("rowid",))
 
 
@@ -120,10 +119,24 @@ def trigger_sql(s: TableShape) -> dict[str, str]:
     }
 
 
+def pg_trigger_sql(s: TableShape) -> dict[str, str]:
+    """PostgreSQL's one trigger a table: the generic function of migration step "undo log"
+    (srm_undo), told the table's key columns."""
+    key = ", ".join(f"'{c}'" for c in s.key)
+    return {
+        f"undo_{s.name}": f'CREATE TRIGGER undo_{s.name} AFTER INSERT OR UPDATE OR DELETE ON "{s.name}"'
+        f" FOR EACH ROW EXECUTE FUNCTION srm_undo({key})"
+    }
+
+
+TRIGGERS = {"sqlite": trigger_sql, "postgresql": pg_trigger_sql}
+
+
 def wanted_triggers(conn: sqlite3.Connection) -> dict[str, str]:
+    make = TRIGGERS[dialect_of(conn).name]
     out: dict[str, str] = {}
     for table in tracked_tables(conn):
-        out.update(trigger_sql(shape(conn, table)))
+        out.update(make(shape(conn, table)))
     return out
 
 
@@ -133,17 +146,11 @@ def sync_triggers(conn: sqlite3.Connection) -> bool:
     Returns whether anything changed. Runs inside the caller's transaction.
     """
     wanted = wanted_triggers(conn)
-    have = {
-        r[0]: r[1]
-        for r in conn.execute(
-            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'undo\\_%'"
-            " ESCAPE '\\'"
-        )
-    }
+    have = {k: v for k, v in dialect_of(conn).triggers(conn).items() if k.startswith("undo_")}
     changed = False
     for name, sql in have.items():
         if wanted.get(name) != sql:
-            conn.execute(f'DROP TRIGGER "{name}"')
+            dialect_of(conn).drop_trigger(conn, name)
             changed = True
     for name, sql in wanted.items():
         if have.get(name) != sql:
@@ -155,9 +162,7 @@ def sync_triggers(conn: sqlite3.Connection) -> bool:
 def trigger_problems(conn: sqlite3.Connection) -> list[str]:
     """What `srm doctor` reports: undo triggers missing or not matching their table."""
     wanted = wanted_triggers(conn)
-    have = {
-        r[0]: r[1] for r in conn.execute("SELECT name, sql FROM sqlite_master WHERE type='trigger'")
-    }
+    have = dialect_of(conn).triggers(conn)
     return [
         f"undo trigger {name} is {'missing' if name not in have else 'out of date'}"
         for name, sql in wanted.items()
@@ -293,7 +298,8 @@ def _where(s: TableShape, key: list) -> tuple[str, list]:
 
 def _current(conn: sqlite3.Connection, s: TableShape, key: list) -> dict | None:
     where, params = _where(s, key)
-    row = conn.execute(f'SELECT {s.image(s.name)} FROM "{s.name}" WHERE {where}', params).fetchone()
+    image = dialect_of(conn).row_json(s.name, s.columns)
+    row = conn.execute(f'SELECT {image} FROM "{s.name}" WHERE {where}', params).fetchone()
     return None if row is None else json.loads(row[0])
 
 
@@ -317,7 +323,7 @@ def revert(conn: sqlite3.Connection, cmd: Command, now: str) -> None:
                 f" ({_changed_by(conn, cmd.id, ch)}); undo that first, or correct it by hand"
             )
     # Parents may come back after their children: foreign keys are checked at commit.
-    conn.execute("PRAGMA defer_foreign_keys = ON")
+    dialect_of(conn).defer_foreign_keys(conn)
     scratch = conn.execute(
         "INSERT INTO undo_command (command, created_at) VALUES ('(undo in progress)', ?)", (now,)
     ).lastrowid
@@ -409,16 +415,17 @@ def purge(conn: sqlite3.Connection, rows: set[tuple[str, str]]) -> int:
     """
     if not rows:
         return 0
+    # A temporary table (unqualified: both engines look in the session's own schema first).
     conn.execute("CREATE TEMP TABLE IF NOT EXISTS erased_rows (tbl TEXT, pk TEXT)")
-    conn.execute("DELETE FROM temp.erased_rows")
-    conn.executemany("INSERT INTO temp.erased_rows VALUES (?, ?)", sorted(rows))
+    conn.execute("DELETE FROM erased_rows")
+    conn.executemany("INSERT INTO erased_rows VALUES (?, ?)", sorted(rows))
     ids = [
         r[0]
         for r in conn.execute(
-            "SELECT DISTINCT u.command_id FROM undo_change u JOIN temp.erased_rows e"
+            "SELECT DISTINCT u.command_id FROM undo_change u JOIN erased_rows e"
             " ON e.tbl = u.tbl AND e.pk = u.pk"
         )
     ]
     conn.executemany("DELETE FROM undo_command WHERE id = ?", [(i,) for i in ids])
-    conn.execute("DROP TABLE temp.erased_rows")
+    conn.execute("DROP TABLE erased_rows")
     return len(ids)
