@@ -22,7 +22,7 @@ from typing import Any
 from typer import _click as click
 from typer.core import TyperArgument, TyperGroup, TyperOption
 
-from srm.cli.plain import cell_len, divide_line, is_terminal
+from srm.cli.plain import cell_len, collapse_widths, divide_line, is_terminal, ratio_reduce
 
 # A style: (bold, dim, colour); None leaves the attribute to the style underneath.
 Style = tuple[bool | None, bool | None, str | None]
@@ -223,26 +223,7 @@ def blank(width: int, base: Style = PLAIN) -> Line:
     return [(" " * width, base)]
 
 
-# rich._ratio
-def ratio_reduce(
-    total: int, ratios: list[int], maximums: list[int], values: list[int]
-) -> list[int]:
-    ratios = [r if m else 0 for r, m in zip(ratios, maximums, strict=True)]
-    total_ratio = sum(ratios)
-    if not total_ratio:
-        return values[:]
-    remaining, result = total, []
-    for ratio, maximum, value in zip(ratios, maximums, values, strict=True):
-        if ratio and total_ratio > 0:
-            distributed = min(maximum, round(ratio * remaining / total_ratio))
-            result.append(value - distributed)
-            remaining -= distributed
-            total_ratio -= ratio
-        else:
-            result.append(value)
-    return result
-
-
+# rich._ratio (ratio_reduce is srm.cli.plain's, shared with pipes)
 def ratio_distribute(total: int, ratios: list[int], minimums: list[int] | None = None) -> list[int]:
     if minimums:
         ratios = [r if m else 0 for r, m in zip(ratios, minimums, strict=True)]
@@ -352,7 +333,7 @@ class Table:
             widths = [fixed[i] + next(shares) if flexible[i] else widths[i] for i in range(n)]
         if sum(widths) > width:
             wrapable = [c.width is None and not c.no_wrap for c in self.columns]
-            widths = _collapse(widths, wrapable, width)
+            widths = collapse_widths(widths, wrapable, width)
             if sum(widths) > width:
                 widths = ratio_reduce(sum(widths) - width, [1] * n, widths, widths)
             widths = [self._measure(i, w) or 0 for i, w in enumerate(widths)]
@@ -393,29 +374,6 @@ class Table:
                 c += [blank(w)] * (height - len(c))
             out += [[seg for c in cells for seg in c[k]] for k in range(height)]
         return out
-
-
-def _collapse(widths: list[int], wrapable: list[bool], max_width: int) -> list[int]:
-    """Table._collapse_widths: shrink the widest wrapping columns first."""
-    total = sum(widths)
-    excess = total - max_width
-    if any(wrapable):
-        while total and excess > 0:
-            widest = max(w for w, ok in zip(widths, wrapable, strict=True) if ok)
-            second = max(
-                w if ok and w != widest else 0 for w, ok in zip(widths, wrapable, strict=True)
-            )
-            ratios = [
-                1 if w == widest and ok else 0 for w, ok in zip(widths, wrapable, strict=True)
-            ]
-            if not any(ratios) or widest == second:
-                break
-            widths = ratio_reduce(
-                excess, ratios, [min(excess, widest - second)] * len(widths), widths
-            )
-            total = sum(widths)
-            excess = total - max_width
-    return widths
 
 
 def panel(title: str, table: Table, screen: Screen) -> list[Line]:
