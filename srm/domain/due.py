@@ -27,6 +27,7 @@ from srm.domain import followups as fu
 from srm.domain import goals, ideas, important_dates, repair, schedule, state
 from srm.domain.common import plural
 from srm.store.db import Store
+from srm.store.dialect import engine_sql
 
 if TYPE_CHECKING:
     from srm.domain.team import Owners
@@ -157,6 +158,10 @@ def ranked_rows(
     for the rows kept only (`by_key`)."""
     cur = store.conn.cursor()
     cur.row_factory = None
+    top = store.dialect.top_rows(f"SELECT {columns} {source}", limit, MARGIN) if limit else None
+    if top is not None:  # a server keeps them and counts the rest: ~20 rows come back, not all
+        rows = cur.execute(top, params).fetchall()
+        return [r[:-1] for r in rows], rows[0][-1] if rows else 0
     out: list[tuple] = []
     floor = None
     for row in cur.execute(f"SELECT {columns} {source} ORDER BY urgency DESC", params):
@@ -323,11 +328,22 @@ def ranked_checkins(q: Query, limit: int | None) -> tuple[list[Item], int]:
     return items, total
 
 
-_FOLLOWUPS = """
+_FOLLOWUPS = {
+    "sqlite": """
 FROM followup f CROSS JOIN contact_state s INDEXED BY ix_contact_state_weight
   ON s.contact_id = f.contact_id
 WHERE f.status = 'open' AND f.due_on <= ? AND s.archived = 0{extra}
-"""
+""",
+    # A contact's weight looked up per open follow-up (OFFSET 0 keeps the lookup a lookup), as
+    # SQLite's join order says: PostgreSQL's planner hashes all 10,000 states first (1M: 3.3
+    # -> 2.0 ms).
+    "postgresql": """
+FROM followup f JOIN LATERAL (
+  SELECT s.weight FROM contact_state s WHERE s.contact_id = f.contact_id AND s.archived = 0
+  OFFSET 0) s ON true
+WHERE f.status = 'open' AND f.due_on <= ?{extra}
+""",
+}
 _FOLLOWUP_DETAILS = """
 SELECT f.id, f.text, f.due_on, c.id, c.uuid, c.handle, c.name, s.weight
 FROM followup f JOIN contact c ON c.id = f.contact_id
@@ -342,7 +358,7 @@ def ranked_followups(q: Query, limit: int | None) -> tuple[list[Item], int]:
         "f.id,"
         f" s.weight * (1 + ({julian(q.on)} - julianday(f.due_on)) / {float(FOLLOWUP_SCALE_DAYS)})"
         " AS urgency",
-        _FOLLOWUPS.format(extra=extra),
+        engine_sql(q.store.conn, _FOLLOWUPS).format(extra=extra),
         [q.until.isoformat(), *params],
         limit,
     )

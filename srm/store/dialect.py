@@ -95,6 +95,12 @@ class SQLite:
         """A table's columns in order: (name, position in the primary key, 0 if not in it)."""
         return [(r[1], r[5]) for r in conn.execute(f"PRAGMA table_info('{table}')")]
 
+    def top_rows(self, select: str, limit: int, margin: float) -> str | None:
+        """SQL for the rows of `select` (its last column `urgency`) no lower than the `limit`-th
+        highest urgency less `margin`, in falling urgency, each with the count of all rows
+        appended; None where reading them in order and stopping is as cheap (SQLite)."""
+        return None
+
     # --- snippets --------------------------------------------------------------------------
 
     def group_concat(self, expr: str, sep: str) -> str:
@@ -248,6 +254,18 @@ class PostgreSQL(SQLite):
             )
         ]
 
+    def top_rows(self, select: str, limit: int, margin: float) -> str | None:
+        # Every candidate's row would cross the wire to be counted (1,690 check-ins at 1M):
+        # the server ranks them once, keeps the first ones and counts the rest.
+        return (
+            f"WITH r AS MATERIALIZED ({select}),"
+            f" kth AS (SELECT urgency FROM r ORDER BY urgency DESC LIMIT 1 OFFSET {int(limit) - 1})"
+            " SELECT r.*, (SELECT count(*) FROM r) FROM r"
+            f" WHERE NOT EXISTS (SELECT 1 FROM kth)"
+            f" OR r.urgency >= (SELECT urgency FROM kth) - {float(margin)!r}::float8"
+            " ORDER BY r.urgency DESC"
+        )
+
     def group_concat(self, expr: str, sep: str) -> str:
         return f"string_agg(({expr})::text, {sep})"
 
@@ -260,7 +278,11 @@ class PostgreSQL(SQLite):
         return f"('[' || {parts} || ']')"
 
     def json_ids(self, param: str) -> str:
-        return f"(SELECT e::bigint AS value FROM json_array_elements_text(({param})::json) e) AS j"
+        # An array literal, not json_array_elements: the planner then knows how many ids
+        # there are (a constant array's length) where it takes a set-returning function's 100,
+        # and a short list joins by index instead of hashing a whole table (`srm due`'s
+        # details of 20 rows: 1.1 -> 0.1 ms). The JSON holds integers only: '[1, 2]' -> '{1, 2}'.
+        return f"unnest(translate(({param})::text, '[]', '{{}}')::bigint[]) AS j(value)"
 
     def json_rows(self, pairs: str) -> str:
         return f"coalesce(json_agg(json_build_object({pairs})), '[]')"
