@@ -41,6 +41,7 @@ if _ssl_hidden:
     sys.modules["ssl"] = None  # type: ignore[assignment]
 try:
     import psycopg2
+    import psycopg2.errors
     import psycopg2.extensions as ext
 finally:
     if _ssl_hidden and "ssl" in sys.modules and sys.modules["ssl"] is None:
@@ -353,36 +354,49 @@ class Connection:
 
     def identity_tables(self) -> set[str]:
         """Tables whose `id` the server numbers (an INSERT into them returns it)."""
-        if self._identity is None:
-            cur = self.raw.cursor()
-            cur.execute(
-                "SELECT c.relname FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid"
-                " WHERE a.attname = 'id' AND a.attidentity <> ''"
-                " AND c.relnamespace = current_schema()::regnamespace"
-            )
-            self._identity = {r[0] for r in cur.fetchall()}
-        return self._identity
+        return self._catalog()[1]
 
     def forget_tables(self) -> None:
         self._identity = None
         self._record = None
 
     def record(self) -> tuple[dict[str, str], int, int]:
-        """The store's tables, and its migration record's steps and highest one: two round
-        trips when a store opens (they answer the version check and its consistency check)."""
-        if self._record is None:
-            rows = self.execute(
-                "SELECT relname FROM pg_class WHERE relkind IN ('r', 'p')"
-                " AND relnamespace = current_schema()::regnamespace"
-            ).fetchall()
-            tables = {r[0]: "" for r in rows}
+        """The store's tables, and its migration record's steps and highest one (they answer
+        the version check and its consistency check)."""
+        return self._catalog()[0]
+
+    def _catalog(self) -> tuple[tuple[dict[str, str], int, int], set[str]]:
+        """What the store has: read in one round trip when it opens (the tables, which number
+        their ids, the migration record); in two where there may be no record to read yet."""
+        if self._record is None or self._identity is None:
+            tables = (
+                "SELECT c.relname, EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid"
+                " AND a.attname = 'id' AND a.attidentity <> ''), NULL::bigint, NULL::bigint"
+                " FROM pg_class c WHERE c.relkind IN ('r', 'p')"
+                " AND c.relnamespace = current_schema()::regnamespace"
+            )
+            record = "SELECT NULL, NULL, count(*), coalesce(max(version), 0) FROM schema_migration"
+            cur = self.raw.cursor()
+            rows = None
+            if not self.in_transaction:  # where an error would abort nothing
+                try:
+                    cur.execute(f"{tables} UNION ALL {record}")
+                    rows = cur.fetchall()
+                except psycopg2.errors.UndefinedTable:  # a new store, or none of srm's
+                    pass
+            if rows is None:
+                cur.execute(tables)
+                rows = cur.fetchall()
+                if any(r[0] == "schema_migration" for r in rows):
+                    cur.execute(record)
+                    rows += cur.fetchall()
             count = top = 0
-            if "schema_migration" in tables:
-                count, top = self.execute(
-                    "SELECT count(*), coalesce(max(version), 0) FROM schema_migration"
-                ).fetchone()
-            self._record = (tables, count, top)
-        return self._record
+            for name, _, steps, highest in rows:
+                if name is None:
+                    count, top = steps, highest
+            self._record = ({r[0]: "" for r in rows if r[0] is not None}, count, top)
+            self._identity = {r[0] for r in rows if r[1]}
+        return self._record, self._identity
 
     @property
     def in_transaction(self) -> bool:
