@@ -158,10 +158,6 @@ def ranked_rows(
     for the rows kept only (`by_key`)."""
     cur = store.conn.cursor()
     cur.row_factory = None
-    top = store.dialect.top_rows(f"SELECT {columns} {source}", limit, MARGIN) if limit else None
-    if top is not None:  # a server keeps them and counts the rest: ~20 rows come back, not all
-        rows = cur.execute(top, params).fetchall()
-        return [r[:-1] for r in rows], rows[0][-1] if rows else 0
     out: list[tuple] = []
     floor = None
     for row in cur.execute(f"SELECT {columns} {source} ORDER BY urgency DESC", params):
@@ -173,6 +169,24 @@ def ranked_rows(
         if limit is not None and len(out) == limit:
             floor = row[-1] - MARGIN
     return out, len(out)
+
+
+def ranked_details(
+    store: Store, columns: str, source: str, params: list, limit: int | None, details: str
+) -> tuple[list[tuple], int, dict]:
+    """`ranked_rows`, and `by_key(store, details, …)` for the keys of the rows kept (their
+    first column): in one statement on a server."""
+    select = f"SELECT {columns} {source}"
+    sql = store.dialect.top_rows(select, limit, MARGIN, details) if limit else None
+    if sql is None:
+        ranked, total = ranked_rows(store, columns, source, params, limit)
+        return ranked, total, by_key(store, details, [r[0] for r in ranked])
+    cur = store.conn.cursor()
+    cur.row_factory = None
+    rows = cur.execute(sql, params).fetchall()
+    n = [d[0] for d in cur.description].index("srm_total")
+    total = rows[0][n] if rows else 0
+    return [r[:n] for r in rows], total, {r[n + 1]: r[n + 1 :] for r in rows}
 
 
 def by_key(store: Store, sql: str, keys: list) -> dict:
@@ -294,7 +308,7 @@ FROM contact_state s JOIN contact c ON c.id = s.contact_id WHERE s.contact_id IN
 def ranked_checkins(q: Query, limit: int | None) -> tuple[list[Item], int]:
     extra, params = q.contact_filter_sql("s.contact_id")
     on = q.on.isoformat()
-    ranked, total = ranked_rows(
+    _, total, rows = ranked_details(
         q.store,
         "s.contact_id,"
         f" s.weight * (1 + ({julian(q.on)} - julianday(s.next_due)) / s.cadence_days)"
@@ -302,8 +316,8 @@ def ranked_checkins(q: Query, limit: int | None) -> tuple[list[Item], int]:
         _CHECKINS.format(extra=extra),
         [q.until.isoformat(), on, on, *params],
         limit,
+        _CHECKIN_DETAILS,
     )
-    rows = by_key(q.store, _CHECKIN_DETAILS, [r[0] for r in ranked])
     cadences: dict[str, cad.Cadence] = {}
     items = []
     for cid, uuid, handle, name, due, last, cadence, weight, n_fu, channel, asks in rows.values():
@@ -353,7 +367,7 @@ JOIN contact_state s ON s.contact_id = f.contact_id WHERE f.id IN ({keys})
 
 def ranked_followups(q: Query, limit: int | None) -> tuple[list[Item], int]:
     extra, params = q.followup_filter_sql()
-    ranked, total = ranked_rows(
+    _, total, rows = ranked_details(
         q.store,
         "f.id,"
         f" s.weight * (1 + ({julian(q.on)} - julianday(f.due_on)) / {float(FOLLOWUP_SCALE_DAYS)})"
@@ -361,8 +375,8 @@ def ranked_followups(q: Query, limit: int | None) -> tuple[list[Item], int]:
         engine_sql(q.store.conn, _FOLLOWUPS).format(extra=extra),
         [q.until.isoformat(), *params],
         limit,
+        _FOLLOWUP_DETAILS,
     )
-    rows = by_key(q.store, _FOLLOWUP_DETAILS, [r[0] for r in ranked])
     items = [
         followup_item(
             q.on,

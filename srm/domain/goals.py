@@ -268,13 +268,13 @@ def _stale_before(until: date, max_age: int) -> str:
 
 def ranked_items(q: Query, limit: int | None) -> tuple[list[Item], int]:
     """The same items with weights from the stored state, most urgent first (due.ranked)."""
-    from srm.domain.due import by_key, julian, ranked_rows
+    from srm.domain.due import julian, ranked_details
 
     max_age = q.config.goal_max_age_days
     extra, params = q.contact_filter_sql("g.contact_id")
     on = q.on.isoformat()
     late = f"{julian(q.on)} - julianday(g.last) - {int(max_age)}"
-    ranked, total = ranked_rows(
+    ranked, total, rows = ranked_details(
         q.store,
         f"g.id, g.last, s.weight * {float(GOAL_FACTOR)} * (1 + ({late}) / {float(max_age)})"
         " AS urgency",
@@ -283,8 +283,8 @@ def ranked_items(q: Query, limit: int | None) -> tuple[list[Item], int]:
         ),
         [on, on, _stale_before(q.until, max_age), *params],
         limit,
+        _DETAILS,
     )
-    rows = by_key(q.store, _DETAILS, [r[0] for r in ranked])
     items = []
     for gid, last, _ in ranked:
         _, text, cid, u, h, n, w = rows[gid]

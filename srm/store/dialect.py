@@ -95,10 +95,12 @@ class SQLite:
         """A table's columns in order: (name, position in the primary key, 0 if not in it)."""
         return [(r[1], r[5]) for r in conn.execute(f"PRAGMA table_info('{table}')")]
 
-    def top_rows(self, select: str, limit: int, margin: float) -> str | None:
+    def top_rows(self, select: str, limit: int, margin: float, details: str) -> str | None:
         """SQL for the rows of `select` (its last column `urgency`) no lower than the `limit`-th
-        highest urgency less `margin`, in falling urgency, each with the count of all rows
-        appended; None where reading them in order and stopping is as cheap (SQLite)."""
+        highest urgency less `margin`, in falling urgency, each followed by the count of all
+        rows (`srm_total`) and the row of `details` (a query whose first column is the key and
+        whose `{keys}` stands for a list of keys) for its key (the row's first column); None
+        where reading them in order, stopping, then reading the details is as cheap (SQLite)."""
         return None
 
     # --- snippets --------------------------------------------------------------------------
@@ -254,16 +256,23 @@ class PostgreSQL(SQLite):
             )
         ]
 
-    def top_rows(self, select: str, limit: int, margin: float) -> str | None:
-        # Every candidate's row would cross the wire to be counted (1,690 check-ins at 1M):
-        # the server ranks them once, keeps the first ones and counts the rest.
-        return (
+    def top_rows(self, select: str, limit: int, margin: float, details: str) -> str | None:
+        # Every candidate's row would cross the wire to be counted (1,690 check-ins at 1M),
+        # and the kept ones' details take a round trip of their own: the server ranks them
+        # once, keeps the first ones, counts the rest and joins their details, in one statement.
+        kept = (
             f"WITH r AS MATERIALIZED ({select}),"
-            f" kth AS (SELECT urgency FROM r ORDER BY urgency DESC LIMIT 1 OFFSET {int(limit) - 1})"
-            " SELECT r.*, (SELECT count(*) FROM r) FROM r"
-            f" WHERE NOT EXISTS (SELECT 1 FROM kth)"
-            f" OR r.urgency >= (SELECT urgency FROM kth) - {float(margin)!r}::float8"
-            " ORDER BY r.urgency DESC"
+            f" kth AS (SELECT urgency FROM r ORDER BY urgency DESC LIMIT 1 OFFSET {int(limit) - 1}),"
+            " kept AS (SELECT r.*, (SELECT count(*) FROM r) AS srm_total FROM r"
+            " WHERE NOT EXISTS (SELECT 1 FROM kth)"
+            f" OR r.urgency >= (SELECT urgency FROM kth) - {float(margin)!r}::float8)"
+        )
+        # The details of each row kept looked up by its key (OFFSET 0 keeps the look-up a
+        # look-up: the planner can't know that ~20 rows are kept, and would hash a table).
+        one = details.format(keys="k.srm_key")
+        return (
+            f"{kept} SELECT k.*, d.* FROM kept AS k(srm_key)"
+            f" CROSS JOIN LATERAL ({one} OFFSET 0) AS d ORDER BY k.urgency DESC"
         )
 
     def group_concat(self, expr: str, sep: str) -> str:

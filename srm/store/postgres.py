@@ -145,8 +145,9 @@ def translate(sql: str) -> tuple[str, str | None]:
         return text.replace("%", "%%")  # psycopg2 formats literals and comments too
 
     out = _LEXEME.sub(sub, sql)
-    for pattern, replacement in _HINTS:
-        out = pattern.sub(replacement, out)
+    if "+" in out or "INDEXED" in out.upper() or "CROSS" in out.upper():
+        for pattern, replacement in _HINTS:
+            out = pattern.sub(replacement, out)
     insert = _INSERT.match(sql)
     table = insert.group(1) if insert and not _RETURNING.search(sql) else None
     if len(_cache) > 4096:
