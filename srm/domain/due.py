@@ -513,7 +513,7 @@ def enrich(q: Query, items: list[Item]) -> None:
     # Items ranked over the stored state carry these already.
     todo = [i for i in items if i.type == "checkin" and "last_channel" not in i.fields]
     ids = sorted({i.contact["id"] for i in todo})
-    last = interactions.last_details(q.store, ids, q.on)
+    last = interactions.last_details(q.store, ids, q.on) if ids else {}
     asks = extras.asks_since_give(q.store, ids, q.on)
     for i in todo:
         cid = i.contact["id"]
