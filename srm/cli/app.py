@@ -68,10 +68,6 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "demo": ("demo", "Data", "Build a sample workspace (never your own database); show its contacts, due list and report."),
     "db": ("db", "Data", "The database: where it is, whether it is healthy, what was erased."),
 }  # fmt: skip
-# Commands that open the store as they start: with a store on a server, srm connects to it
-# while the command's modules load (AppContext.connect_early). Not `doctor` (it opens it
-# read-only), `db` (its `path` opens nothing), `demo`, `restore`, `backup`.
-OPENS_STORE = frozenset(COMMANDS) - {"doctor", "db", "demo", "restore", "backup"}
 # Parameters with these metavars name files: any bytes are a valid file name on Linux, so
 # they may hold what isn't UTF-8. Every other argument is text srm stores or compares.
 FILE_METAVARS = ("FILE", "PATH")
@@ -373,9 +369,6 @@ def root(
     # File names may hold bytes that aren't UTF-8: recorded as \xe9, as the errors show them.
     command = shlex.join(_shown(a) for a in ctx.meta.get("srm.command", []))
     ctx.obj = AppContext(db_flag=db, config_flag=config, debug=debug, command=command)
-    typed = ctx.meta.get("srm.command", [])
-    if ctx.invoked_subcommand in OPENS_STORE and not {"--help", "-h"} & set(typed):
-        ctx.obj.connect_early()
 
 
 def _load(name: str) -> click.Command:

@@ -91,35 +91,10 @@ class AppContext:
                 self._store.write_as(*config.member)
         return self._store
 
-    def connect_early(self) -> None:
-        """With a store on a server, start connecting to it now, while the command loads its
-        modules. Opportunistic: whatever fails here (a broken config, an unreachable server)
-        is reported by `store`, when the command opens it, as it would be without this."""
-        from srm.paths import is_url
-
-        try:
-            where = self.db_path
-        except Exception:
-            return
-        if is_url(where):
-            from srm.store.db import connect_early
-
-            try:
-                connect_early(str(where))
-            except Exception:
-                return
-
     def close(self) -> None:
         if self._store is not None:
             self._store.close()
             self._store = None
-        if "db_path" in self.__dict__:
-            from srm.paths import is_url
-
-            if is_url(self.db_path):  # a connection made early and not taken
-                from srm.store.db import forget_early
-
-                forget_early()
 
     def date(self, text: str | None, *, prefer: str = "past", allow_future: bool = True) -> date:
         """Parse a DATE argument against today; None means today."""

@@ -111,13 +111,14 @@ class Store:
         """
         if is_url(path):
             url = str(path)
-            early = _early.pop(url, None)
-            if early is not None and not read_only:
-                conn = early.result()
-            else:
-                if early is not None:
-                    early.discard()
-                conn = _postgres().connect(url, read_only=read_only)
+            try:
+                from srm.store import postgres
+            except ModuleNotFoundError as e:
+                raise StoreError(
+                    f"a store on PostgreSQL needs its driver ({e.name} is not installed):"
+                    " pip install 'srm[postgresql]'"
+                ) from None
+            conn = postgres.connect(url, read_only=read_only)
             store = cls(None, conn, "opened for reading" if read_only else None, url=url)  # type: ignore[arg-type]
             if migrate:
                 try:
@@ -279,83 +280,6 @@ class Store:
             return backup.make(self, label=f"before-{what}")
         except StoreError as e:
             raise StoreError(f"{e}; nothing was changed") from None
-
-
-def _postgres():
-    """The PostgreSQL adapter module (it imports the driver), or StoreError without it."""
-    try:
-        from srm.store import postgres
-    except ModuleNotFoundError as e:
-        raise StoreError(
-            f"a store on PostgreSQL needs its driver ({e.name} is not installed):"
-            " pip install 'srm[postgresql]'"
-        ) from None
-    return postgres
-
-
-class _Connecting:
-    """A connection to a server being made in a thread, with the first catalog read every
-    store makes when it opens: the process imports the command's modules meanwhile (~40 ms of
-    CPU for `srm due`) instead of waiting for the server to start a backend and answer
-    (~5 ms on loopback, more on a network). Errors wait for `result()`."""
-
-    def __init__(self, url: str):
-        import threading
-
-        self._postgres = _postgres()  # here: importing in two threads at once could collide
-        self._conn = None
-        self._error: BaseException | None = None
-        self._lock = threading.Lock()
-        self._discarded = False
-        self._thread = threading.Thread(target=self._run, args=(url,), name="srm-connect")
-        self._thread.daemon = True
-        self._thread.start()
-
-    def _run(self, url: str) -> None:
-        try:
-            conn = self._postgres.connect(url)
-            try:
-                conn.record()
-            except BaseException:
-                conn.close()
-                raise
-            with self._lock:
-                if self._discarded:
-                    conn.close()
-                else:
-                    self._conn = conn
-        except BaseException as e:  # raised where the store is opened
-            self._error = e
-
-    def result(self):
-        self._thread.join()
-        if self._error is not None:
-            raise self._error
-        return self._conn
-
-    def discard(self) -> None:
-        """Close the connection, or have the thread close it when made: a command that ended
-        before opening the store (a usage error) doesn't wait for the server."""
-        with self._lock:
-            self._discarded = True
-            if self._conn is not None:
-                self._conn.close()
-                self._conn = None
-
-
-_early: dict[str, _Connecting] = {}
-
-
-def connect_early(url: str) -> None:
-    """Start connecting to the server store at `url`: the next `Store.open(url)` (not
-    read-only) takes the connection; `forget_early()` closes one nobody took."""
-    if url not in _early:
-        _early[url] = _Connecting(url)
-
-
-def forget_early() -> None:
-    while _early:
-        _early.popitem()[1].discard()
 
 
 def version_problems(conn: sqlite3.Connection, version: int) -> list[str]:
