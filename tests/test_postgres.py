@@ -108,7 +108,9 @@ def test_a_writer_waiting_too_long_for_the_lock_is_busy_exit_6(srm, monkeypatch)
     srm.ok("add", "Ann Lee")
     holder = Store.open(os.environ["SRM_DB"])
     monkeypatch.setattr(postgres, "LOCK_TIMEOUT_MS", 300)
-    with holder.write():
+    with holder.write() as conn:
+        # The lock is taken with the transaction's first statement (sent with it).
+        conn.execute("UPDATE contact SET note = 'held' WHERE handle = 'ann-lee'")
         srm.fails("add", "Bo Chen", code=6, match="busy")
     holder.close()
     srm.ok("add", "Bo Chen")

@@ -121,8 +121,13 @@ def refresh(store: Store, config: Config) -> int:
     """
     conn = store.conn
     default = default_of(config)
-    meta = conn.execute("SELECT default_cadence FROM contact_state_meta WHERE id = 1").fetchone()
-    if meta is None or meta[0] != default:
+    # The marked contacts and the state's default cadence (the row with no contact): one read.
+    marks = "SELECT contact_id, NULL FROM contact_state_dirty"
+    rows = conn.execute(
+        f"{marks} UNION ALL SELECT NULL, default_cadence FROM contact_state_meta WHERE id = 1"
+    ).fetchall()
+    ids = [r[0] for r in rows if r[0] is not None]
+    if [r[1] for r in rows if r[0] is None] != [default]:
         conn.execute(
             "INSERT INTO contact_state_dirty (contact_id)"
             " SELECT contact_id FROM contact_state WHERE cadence_default ON CONFLICT DO NOTHING"
@@ -132,12 +137,14 @@ def refresh(store: Store, config: Config) -> int:
             " ON CONFLICT (id) DO UPDATE SET default_cadence = excluded.default_cadence",
             (default,),
         )
-    ids = [r[0] for r in conn.execute("SELECT contact_id FROM contact_state_dirty")]
+        ids = [r[0] for r in conn.execute(marks)]
     if not ids:
         return 0
     rows = compute(store, default, None if len(ids) >= _ALL else ids)
-    conn.execute(
-        "DELETE FROM contact_state WHERE contact_id IN (SELECT contact_id FROM contact_state_dirty)"
+    defer = store.dialect.defer  # nothing is read from these: on a server, sent with the next
+    defer(
+        conn,
+        "DELETE FROM contact_state WHERE contact_id IN (SELECT contact_id FROM contact_state_dirty)",
     )
     marked = set(ids)
     conn.executemany(
@@ -146,7 +153,7 @@ def refresh(store: Store, config: Config) -> int:
         + ", ".join(f"{c} = excluded.{c}" for c in _COLUMNS[1:]),
         (r for r in rows if r[0] in marked),
     )
-    conn.execute("DELETE FROM contact_state_dirty")
+    defer(conn, "DELETE FROM contact_state_dirty")
     return len(ids)
 
 

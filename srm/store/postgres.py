@@ -14,6 +14,8 @@ A thin DB-API adapter over psycopg2, imported only when a `postgresql://` URL is
 - `begin_write()` is `BEGIN` + a transaction-scoped advisory lock: writers queue one at a
   time as with SQLite's `BEGIN IMMEDIATE`, and one that waits `LOCK_TIMEOUT_MS` gives up
   ("busy", exit 6). A check-then-write (an import's duplicate check) can't interleave.
+- statements whose answer nobody reads (the BEGIN and lock, `defer()`) wait and go with the
+  next one, in one round trip: a write pays for the statements it reads, and its COMMIT.
 
 Why psycopg2 (psycopg2-binary): measured on these machines, importing it costs ~30 ms of CPU
 against ~130 ms for psycopg 3 and pg8000; it is libpq, so the URL, `~/.pgpass`, `PG*`
@@ -81,6 +83,8 @@ def connect(url: str, *, read_only: bool = False, timeout: int | None = None) ->
     from srm.errors import StoreError
 
     extra = {} if timeout is None else {"connect_timeout": timeout}
+    if read_only:  # set as the session starts: no round trip of its own
+        extra["options"] = "-c default_transaction_read_only=on"
     try:
         raw = psycopg2.connect(url, application_name="srm", client_encoding="UTF8", **extra)
     except psycopg2.Error as e:
@@ -89,8 +93,6 @@ def connect(url: str, *, read_only: bool = False, timeout: int | None = None) ->
     raw.autocommit = True  # transactions are ours: write() begins and ends them
     ext.register_type(_NUMERIC, raw)
     ext.register_type(_JSON_TEXT, raw)
-    if read_only:
-        raw.cursor().execute("SET default_transaction_read_only = on")
     return Connection(raw)
 
 
@@ -123,6 +125,18 @@ _HINTS = (
 _INSERT = re.compile(r'^\s*INSERT\s+INTO\s+"?(\w+)"?', re.IGNORECASE)
 _RETURNING = re.compile(r"\bRETURNING\b", re.IGNORECASE)
 _DDL = re.compile(r"^\s*(CREATE|ALTER|DROP)\b", re.IGNORECASE)
+_ROLLBACK = re.compile(r"^\s*ROLLBACK\s*$", re.IGNORECASE)
+_COMMIT = re.compile(r"^\s*COMMIT\s*$", re.IGNORECASE)
+_BEGIN = object()  # a write transaction's start, waiting in Connection.pending
+
+
+def _begin() -> bytes:
+    return (
+        f"BEGIN; SET LOCAL lock_timeout = {LOCK_TIMEOUT_MS};"
+        f" SELECT pg_advisory_xact_lock({WRITE_LOCK})"
+    ).encode()
+
+
 _cache: dict[str, tuple[str, str | None]] = {}
 
 
@@ -237,8 +251,23 @@ class Cursor:
         self._lastrowid = None
         self._row_cls = None
         try:
-            self._cur.execute(text, _params(params))
+            if not self._conn.pending:
+                self._cur.execute(text, _params(params))
+            elif _ROLLBACK.match(sql):  # what waited is dropped unsent
+                began = self._conn.pending[0] is _BEGIN
+                self._conn.pending.clear()
+                if not began:
+                    self._cur.execute(text)
+            else:  # parameters filled in: nothing more to format
+                head = self._conn.take_pending()
+                self._cur.execute(head + self._cur.mogrify(text, _params(params)))
         except psycopg2.Error as e:
+            raw = self._conn.raw
+            if (
+                _COMMIT.match(sql)
+                and raw.get_transaction_status() == ext.TRANSACTION_STATUS_INERROR
+            ):
+                raw.cursor().execute("ROLLBACK")  # a statement sent with it failed: so did it
             error = _as_dbapi(e)
             error.add_note(f"SQL: {text}")  # shown with --debug
             raise error from e
@@ -249,14 +278,15 @@ class Cursor:
     def executemany(self, sql: str, rows: Iterable[Sequence | Mapping]) -> Cursor:
         text, _ = translate(sql)
         batch: list[bytes] = []
+        head = self._conn.take_pending()  # what waits goes with the first page
         try:
             for params in rows:
                 batch.append(self._cur.mogrify(text, _params(params)))
                 if len(batch) == PAGE:
-                    self._cur.execute(b";".join(batch))
-                    batch = []
-            if batch:
-                self._cur.execute(b";".join(batch))
+                    self._cur.execute(head + b";".join(batch))
+                    head, batch = b"", []
+            if batch or head:
+                self._cur.execute(head + b";".join(batch))
         except psycopg2.Error as e:
             raise _as_dbapi(e) from e
         self._returning = False
@@ -338,6 +368,9 @@ class Connection:
         self._identity: set[str] | None = None
         self._record: tuple[dict[str, str], int, int] | None = None
         self._streams = 0
+        # Statements to send with the next one (parameters filled in), `_BEGIN` first if the
+        # transaction itself waits: see `defer`.
+        self.pending: list[bytes | object] = []
 
     def cursor(self) -> Cursor:
         return Cursor(self)
@@ -352,6 +385,24 @@ class Connection:
         """Python can't run inside the server: the SQL-only versions srm needs are created by
         the migrations (srm_cadence_after, srm_fold), and callers of the others filter in
         Python when `dialect.python_functions` is False."""
+
+    def defer(self, sql: str, params: Sequence | Mapping | None = None) -> None:
+        """Run `sql` (a statement whose answer nobody reads) with the next statement, in the
+        same round trip; an error it meets is raised there. ROLLBACK drops what waits."""
+        text, _ = translate(sql)
+        with self.raw.cursor() as cur:
+            self.pending.append(cur.mogrify(text, _params(params)))
+
+    def take_pending(self) -> bytes:
+        """What waits, as the start of the next statement sent."""
+        out = b"".join((_begin() if p is _BEGIN else p) + b"; " for p in self.pending)
+        self.pending.clear()
+        return out
+
+    def flush(self) -> None:
+        """Send what waits now (before a statement that can't carry it)."""
+        if self.pending:
+            self.raw.cursor().execute(self.take_pending())
 
     def identity_tables(self) -> set[str]:
         """Tables whose `id` the server numbers (an INSERT into them returns it)."""
@@ -377,6 +428,7 @@ class Connection:
                 " AND c.relnamespace = current_schema()::regnamespace"
             )
             record = "SELECT NULL, NULL, count(*), coalesce(max(version), 0) FROM schema_migration"
+            self.flush()
             cur = self.raw.cursor()
             rows = None
             if not self.in_transaction:  # where an error would abort nothing
@@ -401,28 +453,23 @@ class Connection:
 
     @property
     def in_transaction(self) -> bool:
+        if self.pending and self.pending[0] is _BEGIN:
+            return True
         return self.raw.get_transaction_status() != ext.TRANSACTION_STATUS_IDLE
 
     def begin_write(self) -> None:
-        """BEGIN, then wait (up to LOCK_TIMEOUT_MS) for the store's write lock: one round trip.
+        """BEGIN, then wait (up to LOCK_TIMEOUT_MS) for the store's write lock: sent with the
+        transaction's first statement, which runs once the lock is held (a wait that runs out
+        fails that statement, as "database is locked").
 
         The timeout stays for the transaction: a row another program keeps locked makes the
         write give up as busy too, instead of hanging."""
-        try:
-            self._begin()
-        except BaseException:
-            if self.in_transaction:
-                self.raw.cursor().execute("ROLLBACK")
-            raise
-
-    def _begin(self) -> None:
-        self.execute(
-            f"BEGIN; SET LOCAL lock_timeout = {LOCK_TIMEOUT_MS};"
-            f" SELECT pg_advisory_xact_lock({WRITE_LOCK})"
-        )
+        self.flush()
+        self.pending.append(_BEGIN)
 
     def insert_rows(self, table: str, columns: list[str], rows: list[tuple]) -> None:
         """Many rows in few statements: one multi-row VALUES per PAGE * 5 rows."""
+        self.flush()
         cur = self.raw.cursor()
         one = "(" + ", ".join(["%s"] * len(columns)) + ")"
         names = ", ".join(f'"{c}"' for c in columns)
@@ -439,6 +486,7 @@ class Connection:
         """A server-side cursor over `sql` (plain tuples, fetched a batch at a time): a whole
         table is never held in memory at once."""
         self._streams += 1
+        self.flush()
         cur = self.raw.cursor(name=f"srm_stream_{self._streams}", withhold=True)
         cur.itersize = 2000
         cur.execute(translate(sql)[0])
@@ -450,12 +498,12 @@ class Connection:
     def __exit__(self, kind: object, *rest: object) -> None:
         """As sqlite3's: end the transaction open, if any (commit, or roll back on an error)."""
         if self.in_transaction:
-            self.raw.cursor().execute("ROLLBACK" if kind else "COMMIT")
+            self.execute("ROLLBACK" if kind else "COMMIT")
 
     def commit(self) -> None:
         """End a transaction begun with BEGIN (DB-API); in autocommit there is none."""
         if self.in_transaction:
-            self.raw.cursor().execute("COMMIT")
+            self.execute("COMMIT")
 
     @contextmanager
     def savepoint(self) -> Iterator[None]:
