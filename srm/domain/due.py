@@ -439,7 +439,10 @@ def _rank(i: Item) -> tuple:
 
 def compute(q: Query, limit: int | None = None) -> Result:
     """The items due, most urgent first: the first `limit` (all when None), and how many."""
-    if state.usable(q.store, q.config, q.on):
+    usable, any_ahead = state.usable_ahead(q.store, q.config, q.on)
+    if usable:
+        if not any_ahead:
+            q.__dict__["ahead"] = None  # known now: `Query.ahead` needn't ask the store
         return ranked(q, limit)
     return walked(q, limit)
 

@@ -73,6 +73,12 @@ def usable(store: Store, config: Config, on: date) -> bool:
     """Whether the stored state answers for `on` under `config`: nothing is marked for
     recomputing, it was computed with this default cadence, and at most AHEAD_LIMIT contacts
     have an interaction after `on` (those are walked from the history: see `ahead`)."""
+    return usable_ahead(store, config, on)[0]
+
+
+def usable_ahead(store: Store, config: Config, on: date) -> tuple[bool, bool]:
+    """`usable`, and whether any contact has an interaction after `on` (else `ahead` is
+    empty, and needn't be asked)."""
     # One statement (one round trip to a server) for the three checks.
     dirty, default, n = store.conn.execute(
         "SELECT EXISTS (SELECT 1 FROM contact_state_dirty),"
@@ -80,9 +86,8 @@ def usable(store: Store, config: Config, on: date) -> bool:
         " (SELECT count(*) FROM (SELECT 1 FROM contact_state WHERE last_on > ? LIMIT ?) AS ahead)",
         (on.isoformat(), AHEAD_LIMIT + 1),
     ).fetchone()
-    return (
-        not dirty and default is not None and default == default_of(config) and (n <= AHEAD_LIMIT)
-    )
+    fresh = not dirty and default is not None and default == default_of(config)
+    return fresh and n <= AHEAD_LIMIT, n > 0
 
 
 def ahead(store: Store, on: date, *, include_archived: bool = True) -> list[int]:

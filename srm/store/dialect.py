@@ -21,6 +21,8 @@ class SQLite:
     # Python functions can be called from SQL (`create_function`); PostgreSQL runs SQL-only
     # versions of the few srm needs (created by its migrations) or the caller filters in Python.
     python_functions = True
+    # Each statement is a round trip to a server: fewer, larger statements win there.
+    remote = False
     # --- the store's bookkeeping -----------------------------------------------------------
 
     def begin_write(self, conn: Any) -> None:
@@ -158,6 +160,7 @@ class SQLite:
 class PostgreSQL(SQLite):
     name = "postgresql"
     python_functions = False
+    remote = True
 
     def begin_write(self, conn: Any) -> None:
         conn.begin_write()
