@@ -405,8 +405,18 @@ class Connection:
             self.raw.cursor().execute(self.take_pending())
 
     def identity_tables(self) -> set[str]:
-        """Tables whose `id` the server numbers (an INSERT into them returns it)."""
-        return self._catalog()[1]
+        """Tables whose `id` the server numbers (an INSERT into them returns it): read at the
+        first INSERT (a read that needs pg_attribute costs a new session ~1 ms)."""
+        if self._identity is None:
+            self.flush()
+            cur = self.raw.cursor()
+            cur.execute(
+                "SELECT c.relname FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid"
+                " WHERE a.attname = 'id' AND a.attidentity <> ''"
+                " AND c.relnamespace = current_schema()::regnamespace"
+            )
+            self._identity = {r[0] for r in cur.fetchall()}
+        return self._identity
 
     def forget_tables(self) -> None:
         self._identity = None
@@ -414,20 +424,15 @@ class Connection:
 
     def record(self) -> tuple[dict[str, str], int, int]:
         """The store's tables, and its migration record's steps and highest one (they answer
-        the version check and its consistency check)."""
-        return self._catalog()[0]
-
-    def _catalog(self) -> tuple[tuple[dict[str, str], int, int], set[str]]:
-        """What the store has: read in one round trip when it opens (the tables, which number
-        their ids, the migration record); in two where there may be no record to read yet."""
-        if self._record is None or self._identity is None:
+        the version check and its consistency check): one round trip when a store opens, two
+        where there may be no record to read yet."""
+        if self._record is None:
             tables = (
-                "SELECT c.relname, EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid"
-                " AND a.attname = 'id' AND a.attidentity <> ''), NULL::bigint, NULL::bigint"
-                " FROM pg_class c WHERE c.relkind IN ('r', 'p')"
+                "SELECT c.relname, NULL::bigint, NULL::bigint FROM pg_class c"
+                " WHERE c.relkind IN ('r', 'p')"
                 " AND c.relnamespace = current_schema()::regnamespace"
             )
-            record = "SELECT NULL, NULL, count(*), coalesce(max(version), 0) FROM schema_migration"
+            record = "SELECT NULL, count(*), coalesce(max(version), 0) FROM schema_migration"
             self.flush()
             cur = self.raw.cursor()
             rows = None
@@ -444,12 +449,11 @@ class Connection:
                     cur.execute(record)
                     rows += cur.fetchall()
             count = top = 0
-            for name, _, steps, highest in rows:
+            for name, steps, highest in rows:
                 if name is None:
                     count, top = steps, highest
             self._record = ({r[0]: "" for r in rows if r[0] is not None}, count, top)
-            self._identity = {r[0] for r in rows if r[1]}
-        return self._record, self._identity
+        return self._record
 
     @property
     def in_transaction(self) -> bool:
