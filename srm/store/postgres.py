@@ -402,7 +402,10 @@ class Connection:
     def flush(self) -> None:
         """Send what waits now (before a statement that can't carry it)."""
         if self.pending:
-            self.raw.cursor().execute(self.take_pending())
+            try:
+                self.raw.cursor().execute(self.take_pending())
+            except psycopg2.Error as e:
+                raise _as_dbapi(e) from e
 
     def identity_tables(self) -> set[str]:
         """Tables whose `id` the server numbers (an INSERT into them returns it): read at the
