@@ -409,9 +409,9 @@ class Connection:
 
     def identity_tables(self) -> set[str]:
         """Tables whose `id` the server numbers (an INSERT into them returns it): read at the
-        first INSERT (a read that needs pg_attribute costs a new session ~1 ms)."""
+        first INSERT (a read that needs pg_attribute costs a new session ~1 ms). A catalog
+        read, not part of what waits to be sent: it goes first."""
         if self._identity is None:
-            self.flush()
             cur = self.raw.cursor()
             cur.execute(
                 "SELECT c.relname FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid"
