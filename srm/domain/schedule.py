@@ -109,9 +109,10 @@ def schedules(
     if contact_ids is not None and not contact_ids:
         return {}
     where, params = _where(contact_ids, include_archived, segment_id, tag, owners)
-    if state.usable(store, config, on):
+    usable, any_ahead = state.usable_ahead(store, config, on)
+    if usable:
         out = _from_state(store.conn, where, params)
-        walk = [cid for cid in state.ahead(store, on) if cid in out]
+        walk = [cid for cid in state.ahead(store, on) if cid in out] if any_ahead else []
         if walk:
             out.update(
                 from_history(
@@ -315,12 +316,13 @@ def texts(
         return {}
     out: dict[int, tuple[str | None, str | None, str | None]] = {}
     walk = contact_ids
-    if state.usable(store, config, on):
+    usable, any_ahead = state.usable_ahead(store, config, on)
+    if usable:
         sql = "SELECT contact_id, cadence, last_on, next_due FROM contact_state"
         if len(contact_ids) <= 1000:
             sql += f" WHERE contact_id IN ({','.join(str(int(i)) for i in contact_ids)})"
         out = {r[0]: r[1:] for r in _tuples(store.conn, sql)}
-        ahead = set(state.ahead(store, on))
+        ahead = set(state.ahead(store, on)) if any_ahead else set()
         walk = [cid for cid in contact_ids if cid in ahead or cid not in out]
     if walk:
         for cid, p in schedules(store, config, on, contact_ids=walk, include_archived=True).items():
