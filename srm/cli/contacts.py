@@ -106,6 +106,15 @@ def add(
             "--force", help="Add it even though a contact has the same email or name (exit 8)."
         ),
     ] = False,
+    owner: Annotated[
+        str | None,
+        typer.Option(
+            "--owner",
+            metavar="NAME",
+            help="Team mode: who looks after them (default you): a member's name or address,"
+            " 'none', or \"Name <address>\" for someone new; recorded as a hand-off.",
+        ),
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Add a contact. Its handle (used to refer to it) is derived from the name.
@@ -120,6 +129,7 @@ def add(
       srm add "Maria García" --email maria@riverside.org --segment partners --cadence monthly
       srm add "Ana Alves" --email work:ana@x.org --email ana@home.example --social github:anab
       srm add "Maria Garcia" --org Acme --force    # another Maria García
+      srm add "Kofi Boateng" --org Riverside --owner tom   # Tom looks after him
     """
     from srm.domain import contacts as dc
 
@@ -140,11 +150,16 @@ def add(
         cadence=cadence,
         note=note or "",
         force=force,
+        owner=owner,
+        handed_on=app.today,
     )
     if as_json:
         print_json(c.as_json())
     else:
-        message(f"Added [bold]{esc(c.name)}[/] as [cyan]{esc(c.handle)}[/] (id {c.id}).")
+        owned = ""
+        if owner is not None:
+            owned = f", owned by {esc(c.owner['name'])}" if c.owner else ", owned by nobody"
+        message(f"Added [bold]{esc(c.name)}[/] as [cyan]{esc(c.handle)}[/] (id {c.id}){owned}.")
 
 
 def contacts(
