@@ -3,10 +3,12 @@
     .venv/bin/python bench/pg_trace.py --db URL due
     .venv/bin/python bench/pg_trace.py --db URL log CONTACT bench --on 2026-11-15
 
-Runs the command in this process (as `srm ARGS`) with psycopg2's cursors timed: the driver's
-import, the connection, then each statement sent (one line each: ms, rows, the SQL's start),
-and totals by kind. Output of the command goes to /dev/null; the trace to stderr. What the
-adapter does between statements (translation, rows made) is the rest of the time.
+Runs the command in this process (as `srm ARGS`) with psycopg2's cursors timed, and writes to
+stderr each round trip (when it started after the command did, its ms, rows, the SQL's start:
+statements sent together share a line), then the driver's import, the connection and the
+totals. The command's own output is dropped. The rest of the command's time is Python's.
+With SRM_TRACE_SQL=FILE, every statement is also written to FILE with its parameters filled
+in, one per `;\n`, ready for EXPLAIN (ANALYZE) on a fresh session.
 """
 
 from __future__ import annotations
@@ -59,11 +61,8 @@ def main() -> None:
 
     started = time.perf_counter()
     out = io.StringIO()
-    with contextlib.redirect_stdout(out):
-        try:
-            app(argv, prog_name="srm", standalone_mode=False)
-        except SystemExit:
-            pass
+    with contextlib.redirect_stdout(out), contextlib.suppress(SystemExit):
+        app(argv, prog_name="srm", standalone_mode=False)
     total = (time.perf_counter() - started) * 1000
     if DUMP:
         with open(os.environ["SRM_TRACE_SQL"], "w") as f:
@@ -71,7 +70,9 @@ def main() -> None:
     sql_ms = sum(ms for _, ms, _, _ in LOG)
     for start, ms, rows, sql in LOG:
         one = " ".join(sql.split())
-        print(f"{(start - started) * 1000:7.1f} {ms:6.2f} ms {rows:5d}  {one[:150]}", file=sys.stderr)
+        print(
+            f"{(start - started) * 1000:7.1f} {ms:6.2f} ms {rows:5d}  {one[:150]}", file=sys.stderr
+        )
     print(
         f"import srm.store.postgres {imported:.1f} ms (before the command); connect {sum(connected):.1f} ms;"
         f" {len(LOG)} statements {sql_ms:.1f} ms; command {total:.1f} ms in all"
