@@ -31,8 +31,13 @@ class SQLite:
 
     def defer(self, conn: Any, sql: str, params: Any = ()) -> None:
         """Run `sql`, a statement whose answer nobody reads, inside a write: now, or (on a
-        server) with the next statement, in one round trip."""
+        server) with the next statement, in one round trip. An error it meets fails the
+        write there: not for a statement whose failure the caller catches."""
         conn.execute(sql, params)
+
+    def defer_many(self, conn: Any, sql: str, rows: Any) -> None:
+        """`defer` for each of `rows` (as executemany)."""
+        conn.executemany(sql, rows)
 
     def schema_version(self, conn: Any) -> int:
         """How many migration steps the store has applied (the cheap check on every start)."""
@@ -167,6 +172,10 @@ class PostgreSQL(SQLite):
 
     def defer(self, conn: Any, sql: str, params: Any = ()) -> None:
         conn.defer(sql, params)
+
+    def defer_many(self, conn: Any, sql: str, rows: Any) -> None:
+        for params in rows:
+            conn.defer(sql, params)
 
     def schema_version(self, conn: Any) -> int:
         return conn.record()[2]
