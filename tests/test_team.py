@@ -12,6 +12,7 @@ from records import connect, dump
 from test_report_crosscheck import world  # noqa: F401  (its seeded random store)
 
 from srm.domain import team
+from srm.domain.common import json_dumps
 
 ANA = 'me = "Ana Ortiz <ana@example.org>"\n'
 BEN = 'me = "Ben Bauer <Ben@Example.org>"\n'
@@ -127,6 +128,12 @@ def test_who_adds_a_contact_owns_it_and_who_logs_is_recorded(ana, ben):
     assert [c["handle"] for c in ana.json("contacts", "--owner", "me")] == ["maria"]
     assert [c["handle"] for c in ben.json("contacts", "--owner", "Ana Ortiz")] == ["maria"]
     assert ana.json("contacts", "--owner", "none") == []
+    out = ana.ok("contacts", "--json").stdout  # each contact's text written directly
+    assert [c["owner"] for c in json.loads(out)] == [
+        maria["owner"],
+        ana.json("show", "tom")["owner"],
+    ]
+    assert out == json_dumps(json.loads(out)) + "\n"
     listing = ana.ok("contacts").stdout
     assert "owner" in listing and "Ben Bauer" in listing
 
