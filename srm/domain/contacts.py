@@ -954,12 +954,15 @@ def _contact_lines(
         )
 
 
-_LIST_KEYS = (*dd.LISTS.values(), dd.ADDRESSES)
-
-
 def _json_lists(lists: dict[str, list[str]]) -> str:
-    """`"emails": [...], …, "addresses": [...]` from each list's encoded entries."""
-    return ", ".join([f'"{k}": [{", ".join(lists[k]) if k in lists else ""}]' for k in _LIST_KEYS])
+    """`"emails": [...], …, "addresses": [...]` from each list's encoded entries (the keys of
+    `dd.LISTS` and `dd.ADDRESSES`, in `Contact.as_json`'s order)."""
+    get = lists.get
+    return (
+        f'"emails": [{", ".join(get("emails", ()))}], "phones": [{", ".join(get("phones", ()))}],'
+        f' "urls": [{", ".join(get("urls", ()))}], "socials": [{", ".join(get("socials", ()))}],'
+        f' "addresses": [{", ".join(get("addresses", ()))}]'
+    )
 
 
 def _details_json(store: Store, where: str, params: list[object], count: int = 0) -> dict[int, str]:
