@@ -376,8 +376,16 @@ def _load(name: str) -> click.Command:
     """Build one command: its module registers its commands on a scratch app, and typer
     builds the one asked for."""
     scratch = typer.Typer()
-    # __import__, not importlib.import_module: `python -X importtime` logs only the former.
-    module = __import__(f"srm.cli.{COMMANDS[name][0]}", fromlist=["register"])
+    # The command's modules live as long as the process: no collection while they load (see
+    # srm.cli.start); main() froze what was there before.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        # __import__, not importlib.import_module: `python -X importtime` logs only the former.
+        module = __import__(f"srm.cli.{COMMANDS[name][0]}", fromlist=["register"])
+    finally:
+        if collecting:
+            gc.enable()
     module.register(scratch)
     scratch.registered_commands = [c for c in scratch.registered_commands if c.name == name]
     scratch.registered_groups = [g for g in scratch.registered_groups if g.name == name]
