@@ -610,6 +610,100 @@ def _team(conn: sqlite3.Connection) -> None:
     _run(conn, SCHEMA_TEAM)
 
 
+# The report's figures of a period, kept by the writes (srm.domain.summary). Interactions per
+# day, kind, sentiment and channel: triggers add and take away one, so the counts are exact
+# under any writer. Each contact's interactions per month (count, asks, gives, first and last
+# day): triggers mark (contact, month) in contact_month_dirty, as the contact state's do, and
+# srm's write path recomputes the marked pairs before it commits (a link's row alone can't say
+# the kind of an interaction a cascade already deleted).
+SCHEMA_SUMMARY = """
+CREATE TABLE interaction_day (
+    day DATE NOT NULL,
+    kind VARCHAR NOT NULL,
+    sentiment VARCHAR NOT NULL,
+    channel VARCHAR NOT NULL,
+    interactions INTEGER NOT NULL,
+    PRIMARY KEY (day, kind, sentiment, channel)
+) WITHOUT ROWID;
+CREATE TABLE contact_month (
+    month VARCHAR NOT NULL,
+    contact_id INTEGER NOT NULL,
+    interactions INTEGER NOT NULL,
+    asks INTEGER NOT NULL,
+    gives INTEGER NOT NULL,
+    first_on DATE NOT NULL,
+    last_on DATE NOT NULL,
+    PRIMARY KEY (month, contact_id),
+    FOREIGN KEY(contact_id) REFERENCES contact (id) ON DELETE CASCADE
+) WITHOUT ROWID;
+CREATE INDEX ix_contact_month_contact_id ON contact_month (contact_id);
+CREATE TABLE contact_month_dirty (
+    contact_id INTEGER NOT NULL,
+    month VARCHAR NOT NULL,
+    PRIMARY KEY (contact_id, month)
+);
+INSERT INTO interaction_day (day, kind, sentiment, channel, interactions)
+SELECT occurred_on, kind, sentiment, channel, count(*) FROM interaction
+GROUP BY occurred_on, kind, sentiment, channel;
+INSERT INTO contact_month (month, contact_id, interactions, asks, gives, first_on, last_on)
+SELECT substr(ic.occurred_on, 1, 7), ic.contact_id, count(*),
+       count(*) FILTER (WHERE i.kind = 'ask'), count(*) FILTER (WHERE i.kind = 'give'),
+       min(ic.occurred_on), max(ic.occurred_on)
+FROM interaction_contact ic JOIN interaction i ON i.id = ic.interaction_id
+GROUP BY ic.contact_id, substr(ic.occurred_on, 1, 7)
+"""
+_DAY_KEY = "day = {r}.occurred_on AND kind = {r}.kind AND sentiment = {r}.sentiment AND channel = {r}.channel"
+_DAY_ADD = (
+    "INSERT INTO interaction_day (day, kind, sentiment, channel, interactions)"
+    " VALUES (NEW.occurred_on, NEW.kind, NEW.sentiment, NEW.channel, 1)"
+    " ON CONFLICT (day, kind, sentiment, channel) DO UPDATE SET interactions = interactions + 1;"
+)
+_DAY_TAKE = (
+    f"UPDATE interaction_day SET interactions = interactions - 1 WHERE {_DAY_KEY.format(r='OLD')};"
+    f" DELETE FROM interaction_day WHERE {_DAY_KEY.format(r='OLD')} AND interactions = 0;"
+)
+_MONTH_MARK = "INSERT OR IGNORE INTO contact_month_dirty (contact_id, month)"
+SUMMARY_TRIGGERS = {
+    "summary_day_insert": f"AFTER INSERT ON interaction BEGIN {_DAY_ADD} END",
+    "summary_day_delete": f"AFTER DELETE ON interaction BEGIN {_DAY_TAKE} END",
+    "summary_day_update": (
+        "AFTER UPDATE OF occurred_on, kind, sentiment, channel ON interaction"
+        " WHEN OLD.occurred_on IS NOT NEW.occurred_on OR OLD.kind IS NOT NEW.kind"
+        " OR OLD.sentiment IS NOT NEW.sentiment OR OLD.channel IS NOT NEW.channel"
+        f" BEGIN {_DAY_TAKE} {_DAY_ADD} END"
+    ),
+    "summary_link_insert": (
+        "AFTER INSERT ON interaction_contact BEGIN"
+        f" {_MONTH_MARK} VALUES (NEW.contact_id, substr(NEW.occurred_on, 1, 7)); END"
+    ),
+    "summary_link_delete": (
+        "AFTER DELETE ON interaction_contact BEGIN"
+        f" {_MONTH_MARK} VALUES (OLD.contact_id, substr(OLD.occurred_on, 1, 7)); END"
+    ),
+    "summary_link_update": (
+        "AFTER UPDATE ON interaction_contact BEGIN"
+        f" {_MONTH_MARK} VALUES (OLD.contact_id, substr(OLD.occurred_on, 1, 7)),"
+        " (NEW.contact_id, substr(NEW.occurred_on, 1, 7)); END"
+    ),
+    "summary_interaction_kind": (
+        "AFTER UPDATE OF id, kind ON interaction"
+        " WHEN OLD.id IS NOT NEW.id OR OLD.kind IS NOT NEW.kind BEGIN"
+        f" {_MONTH_MARK} SELECT contact_id, substr(occurred_on, 1, 7) FROM interaction_contact"
+        " WHERE interaction_id IN (OLD.id, NEW.id); END"
+    ),
+}
+
+
+def summary_trigger_sql(name: str) -> str:
+    return f"CREATE TRIGGER {name} {SUMMARY_TRIGGERS[name]}"
+
+
+def _report_summary(conn: sqlite3.Connection) -> None:
+    _run(conn, SCHEMA_SUMMARY)
+    for name in SUMMARY_TRIGGERS:
+        conn.execute(summary_trigger_sql(name))
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
     ("initial schema", _initial),
     ("undo log", _undo_log),
@@ -619,6 +713,7 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
     ("contact state", _contact_state),
     ("contact details", _contact_details),
     ("team", _team),
+    ("report summary", _report_summary),
 ]
 
 
