@@ -17,7 +17,6 @@ import multiprocessing
 import os
 import pickle
 import random
-import sqlite3
 import sys
 import time
 import traceback

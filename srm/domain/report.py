@@ -359,8 +359,9 @@ def figures(
     """Every figure of one period, as plain JSON-ready data."""
     s = _Scope(store, config, period, segment_id, owners)
     totals = _totals(s)
-    activity = _contact_activity(s)
-    people = _people(s, activity)
+    chunks = _chunks(s)
+    activity = _contact_activity(s, chunks)
+    people = _people(s, activity, chunks)
     return {
         "period": period.as_json(),
         "interactions": totals["interactions"],
@@ -500,6 +501,8 @@ def _totals(s: _Scope) -> dict:
     Each known channel gets its own FILTER count (cheaper than sorting the period for GROUP BY);
     channels since removed from the config are counted by a second query, only if there are any.
     """
+    if s.segment_id is None and s.owners is None:
+        return _totals_kept(s)
     known = {f"ch{k}": ch for k, ch in enumerate(s.config.all_channels)}
     per_channel = ", ".join(f"count(*) FILTER (WHERE i.channel = :{k})" for k in known)
     n, asks, gives, positive, negative, *counts = s.rows(
@@ -518,6 +521,35 @@ def _totals(s: _Scope) -> dict:
             **known,
         )
         by_channel.update(others)
+    return {
+        "interactions": n,
+        "checkins": n - asks - gives,
+        "asks": asks,
+        "gives": gives,
+        "by_channel": dict(sorted(by_channel.items(), key=lambda kv: (-kv[1], kv[0]))),
+        "sentiment": {
+            "positive": positive,
+            "neutral": n - positive - negative,
+            "negative": negative,
+        },
+    }
+
+
+def _totals_kept(s: _Scope) -> dict:
+    """_totals from the kept daily counts (srm.domain.summary): every interaction of the
+    period, with no segment or owner to pick some."""
+    n = asks = gives = positive = negative = 0
+    by_channel: dict[str, int] = {}
+    for kind, sentiment, channel, count in s.rows(
+        "SELECT kind, sentiment, channel, sum(interactions) FROM interaction_day"
+        " WHERE day BETWEEN :from AND :to GROUP BY kind, sentiment, channel"
+    ):
+        n += count
+        asks += count if kind == "ask" else 0
+        gives += count if kind == "give" else 0
+        positive += count if sentiment == "positive" else 0
+        negative += count if sentiment == "negative" else 0
+        by_channel[channel] = by_channel.get(channel, 0) + count
     return {
         "interactions": n,
         "checkins": n - asks - gives,
@@ -822,7 +854,9 @@ def _iso(d: date | None) -> str | None:
     return d.isoformat() if d else None
 
 
-def _people(s: _Scope, activity: dict[int, tuple[int, int, int]]) -> _People:
+def _people(
+    s: _Scope, activity: dict[int, tuple[int, int, int]], chunks: _Chunks | None = None
+) -> _People:
     """Each contact active at the period's end: its last interaction up to the end (one index
     seek, or the stored state's when that is no later than the end), cadence and due date."""
     from srm.domain import state
@@ -875,10 +909,61 @@ def _people(s: _Scope, activity: dict[int, tuple[int, int, int]]) -> _People:
         # walk.
         if p.touches and cadence is not None and not p.overdue:
             walk.append([cid, names.get(cadence) or names.setdefault(cadence, str(cadence)), since])
-    _register(s.store)
-    for (cid,) in s.rows(engine_sql(s.store.conn, _OVERDUE), pop=json.dumps(walk)):
+    for cid in _fell(s, walk, chunks, {p.id: p.cadence for p in people.values()}):
         people[cid].fell_overdue = True
     return _People(end, people, s.store)
+
+
+def _long(cadence: cad.Cadence) -> bool:
+    """Whether every due date it sets falls after the month of the day it counts from: then a
+    contact touched twice in one month was on time in between, and only the gaps between
+    months (the chunks' last and first days) can make it overdue."""
+    return cadence.unit in ("m", "y") or cadence.days >= 31
+
+
+def _fell(
+    s: _Scope, walk: list[list], chunks: _Chunks | None, cadences: dict[int, cad.Cadence | None]
+) -> list[int]:
+    """Of the contacts to walk ([id, cadence, since], touched in the period and on time at its
+    end), those who were overdue at some point of it.
+
+    From the chunks, for long cadences: from the last touch before the period (before `since`,
+    for a contact added during it; else `since`), each first touch of a later month must come
+    by the due date the touch before it set. Otherwise the due-date walk in SQL (_OVERDUE).
+    """
+    fell: list[int] = []
+    if chunks is not None and walk:
+        short = [w for w in walk if not _long(cadences[w[0]])]  # type: ignore[arg-type]
+        kept = [w[0] for w in walk if _long(cadences[w[0]])]  # type: ignore[arg-type]
+        since = s.store.dialect.greatest(":from", "c.since")
+        starts = s.rows(
+            "SELECT c.id, coalesce((SELECT max(x.occurred_on) FROM interaction_contact x"
+            f" WHERE x.contact_id = c.id AND x.occurred_on < {since}), c.since)"
+            f" FROM {s.store.dialect.json_ids(':ids')} JOIN contact c ON c.id = value",
+            ids=json.dumps(kept),
+        )
+        names = {w[0]: w[1] for w in walk}
+        for cid, start in starts:
+            if _lapsed(names[cid], start, chunks[cid]):
+                fell.append(cid)
+        walk = short
+    if walk:
+        _register(s.store)
+        fell += [cid for (cid,) in s.rows(engine_sql(s.store.conn, _OVERDUE), pop=json.dumps(walk))]
+    return fell
+
+
+def _lapsed(cadence: str, start: str, chunks: list[tuple]) -> bool:
+    """Whether a contact on a long cadence, last touched on `start` before the period, missed a
+    due date between two of the period's months (`chunks`, in order)."""
+    anchor = start
+    for *_, first, last in chunks:
+        if last <= anchor:
+            continue
+        if first > anchor and first[:7] != anchor[:7] and _cadence_after(anchor, cadence) < first:
+            return True
+        anchor = last
+    return False
 
 
 def _cadences(store: Store, default: str):
@@ -909,13 +994,75 @@ _UNKNOWN = object()
 _QUIET = (0, 0, 0)
 
 
-def _contact_activity(s: _Scope) -> dict[int, tuple[int, int, int]]:
+def _contact_activity(s: _Scope, chunks: _Chunks | None) -> dict[int, tuple[int, int, int]]:
     """(interactions, asks, gives) in the period for each contact in scope who had any."""
+    if chunks is not None:
+        return {
+            cid: (sum(c[0] for c in cs), sum(c[1] for c in cs), sum(c[2] for c in cs))
+            for cid, cs in chunks.items()
+        }
+    params = s.params
+    return _range_activity(s, params["from"], params["to"], first_last=False)  # type: ignore
+
+
+# Per contact in a period: (interactions, asks, gives, first day, last day) of each calendar
+# month (or part of one at the period's ends) it had any, in order. From the kept monthly
+# figures (srm.domain.summary) for whole months, from the links' index for parts.
+_Chunks = dict[int, list[tuple[int, int, int, str, str]]]
+
+
+def _month_spans(start: date, end: date) -> tuple[tuple | None, tuple | None, tuple | None]:
+    """[start, end] as (head days, (first month, last month), tail days), each None if empty:
+    the whole months it holds, and the days before and after them."""
+    first_full = start if start.day == 1 else cad.add_months(start.replace(day=1), 1)
+    after = end + timedelta(days=1)
+    last_full = end if after.day == 1 else end.replace(day=1) - timedelta(days=1)
+    if first_full > last_full:  # no whole month: one part, or the ends of two months
+        if (start.year, start.month) == (end.year, end.month):
+            return (start, end), None, None
+        return (start, first_full - timedelta(days=1)), None, (end.replace(day=1), end)
+    head = (start, first_full - timedelta(days=1)) if start < first_full else None
+    tail = (last_full + timedelta(days=1), end) if last_full < end else None
+    return head, (f"{first_full:%Y-%m}", f"{last_full:%Y-%m}"), tail
+
+
+def _chunks(s: _Scope) -> _Chunks | None:
+    """The period's chunks per contact in scope, or None when the kept figures are marked for
+    recomputing (a write from outside srm): then the period's links are read instead."""
+    from srm.domain import summary
+
+    if not summary.fresh(s.store):
+        return None
+    head, months, tail = _month_spans(s.period.start, s.period.end)
+    out: _Chunks = {}
+    if head:
+        for cid, row in _range_activity(s, head[0].isoformat(), head[1].isoformat()).items():
+            out[cid] = [row]  # type: ignore[list-item]
+    if months:
+        for cid, *row in s.rows(
+            "SELECT contact_id, interactions, asks, gives, first_on, last_on FROM contact_month"
+            " WHERE month BETWEEN :m1 AND :m2" + s.in_segment("contact_id"),
+            m1=months[0],
+            m2=months[1],
+        ):
+            out.setdefault(cid, []).append(tuple(row))  # type: ignore[arg-type]
+    if tail:
+        for cid, row in _range_activity(s, tail[0].isoformat(), tail[1].isoformat()).items():
+            out.setdefault(cid, []).append(row)  # type: ignore[arg-type]
+    return out
+
+
+def _range_activity(s: _Scope, a: str, b: str, *, first_last: bool = True) -> dict[int, tuple]:
+    """Per contact in scope with links dated a to b: (interactions, asks, gives[, first day,
+    last day]), from the links' index, the kinds from the narrow index of asks and gives."""
     # CROSS JOIN keeps contacts outermost: one index range each, already in GROUP BY order.
     counts = s.rows(
-        "SELECT c.id, count(*) FROM contact c CROSS JOIN interaction_contact ic"
-        " ON ic.contact_id = c.id AND ic.occurred_on BETWEEN :from AND :to"
-        " WHERE TRUE" + s.in_segment("c.id") + " GROUP BY c.id"
+        "SELECT c.id, count(*), min(ic.occurred_on), max(ic.occurred_on) FROM contact c"
+        " CROSS JOIN interaction_contact ic"
+        " ON ic.contact_id = c.id AND ic.occurred_on BETWEEN :a AND :b"
+        " WHERE TRUE" + s.in_segment("c.id") + " GROUP BY c.id",
+        a=a,
+        b=b,
     )
     kinds = {
         cid: (asks, gives)
@@ -923,15 +1070,20 @@ def _contact_activity(s: _Scope) -> dict[int, tuple[int, int, int]]:
             "SELECT ic.contact_id, count(*) FILTER (WHERE i.kind = 'ask'),"
             " count(*) FILTER (WHERE i.kind = 'give') FROM interaction i"
             " JOIN interaction_contact ic ON ic.interaction_id = i.id"
-            " WHERE i.occurred_on BETWEEN :from AND :to AND i.kind != 'checkin'"
+            " WHERE i.occurred_on BETWEEN :a AND :b AND i.kind != 'checkin'"
             # The link's own copy of the date too: with a segment, the planner starts from the
             # segment's contacts, and then reads only the period of each one's history.
-            " AND ic.occurred_on BETWEEN :from AND :to"
+            " AND ic.occurred_on BETWEEN :a AND :b"
             + s.in_segment("ic.contact_id", by_period=True)
-            + " GROUP BY ic.contact_id"
+            + " GROUP BY ic.contact_id",
+            a=a,
+            b=b,
         )
     }
-    return {cid: (n, *kinds.get(cid, (0, 0))) for cid, n in counts}
+    return {
+        cid: (n, *kinds.get(cid, (0, 0)), *((first, last) if first_last else ()))
+        for cid, n, first, last in counts
+    }
 
 
 # Summed over a segment's contacts, an interaction with several of them counts once per
@@ -1042,10 +1194,16 @@ def _activity(s: _Scope) -> dict:
     start, end = s.period.start, s.period.end
     unit = "week" if s.period.days <= 92 else "month" if s.period.days <= 1096 else "year"
     # Counted per day in SQL (the date index gives them in order, no sort), bucketed here.
-    per_day = s.rows(
-        f"SELECT i.occurred_on, count(*) FROM interaction i WHERE {s.interactions}"
-        " GROUP BY i.occurred_on"
-    )
+    if s.segment_id is None and s.owners is None:  # the kept daily counts
+        per_day = s.rows(
+            "SELECT day, sum(interactions) FROM interaction_day"
+            " WHERE day BETWEEN :from AND :to GROUP BY day"
+        )
+    else:
+        per_day = s.rows(
+            f"SELECT i.occurred_on, count(*) FROM interaction i WHERE {s.interactions}"
+            " GROUP BY i.occurred_on"
+        )
     buckets: list[dict] = []
     first = start
     while first <= end:
