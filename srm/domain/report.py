@@ -314,6 +314,18 @@ class _Scope:
             )
         return sql
 
+    @property
+    def kept(self) -> bool:
+        """Whether the report's kept figures (srm.domain.summary) answer for this store: none
+        marked for recomputing. Without a segment or owner they count every interaction."""
+        from srm.domain import summary
+
+        return summary.fresh(self.store)
+
+    @property
+    def everyone(self) -> bool:
+        return self.segment_id is None and self.owners is None
+
     def cursor(self, sql: str, **extra: object) -> sqlite3.Cursor:
         """The rows as plain tuples, read as they are iterated."""
         cur = self.store.conn.cursor()
@@ -415,6 +427,10 @@ def trend_figures(
     """
     if not periods:
         return []
+    from srm.domain import summary
+
+    if segment_id is None and owners is None and summary.fresh(store):
+        return [_trend_kept(store, config, p) for p in periods]
     first, last = min(p.start for p in periods), max(p.end for p in periods)
     in_segment = (
         " AND c.id IN (SELECT contact_id FROM contact_segment WHERE segment_id = :seg)"
@@ -490,6 +506,63 @@ def trend_figures(
     return out
 
 
+def _trend_kept(store: Store, config: Config, period: Period) -> dict:
+    """One period's trend figures as trend_figures() counts them, from the kept daily counts
+    and monthly figures (srm.domain.summary): a seek per tracked contact for its last touch
+    up to the end, the month walk for those touched and on time at the end."""
+    s = _Scope(store, config, period, None)
+    counts = {"ask": 0, "give": 0, "checkin": 0}
+    negative = 0
+    for kind, sentiment, n in s.rows(
+        "SELECT kind, sentiment, sum(interactions) FROM interaction_day"
+        " WHERE day BETWEEN :from AND :to GROUP BY kind, sentiment"
+    ):
+        counts[kind] = counts.get(kind, 0) + n
+        negative += n if sentiment == "negative" else 0
+    cadence_of = _cadences(store, config.default_cadence)
+    names: dict[cad.Cadence, str] = {}
+    tracked = touched = overdue = 0
+    walk = []
+    cadences = {}
+    start, end = s.params["from"], s.params["to"]
+    for cid, own, since, last in s.rows(
+        "SELECT c.id, c.cadence, c.since, (SELECT max(x.occurred_on) FROM interaction_contact x"
+        " WHERE x.contact_id = c.id AND x.occurred_on <= :to) FROM contact c"
+        " WHERE c.since <= :to AND (c.archived_at IS NULL OR substr(c.archived_at, 1, 10) > :to)"
+    ):
+        c = cadence_of(cid, own)
+        if c is None:
+            continue
+        tracked += 1
+        name = names.get(c) or names.setdefault(c, str(c))
+        if _cadence_after(last or since, name) < end:
+            overdue += 1
+        elif last is not None and last >= start:
+            walk.append([cid, name, since])
+            cadences[cid] = c
+        touched += last is not None and last >= start
+    fell = len(_fell(s, walk, _chunks(s), cadences))
+    n, asks, gives = sum(counts.values()), counts["ask"], counts["give"]
+    kept = tracked - overdue - fell
+    return {
+        "period": period.as_json(),
+        "interactions": n,
+        "asks": asks,
+        "gives": gives,
+        "gives_per_ask": _ratio(gives, asks),
+        "coverage": {
+            "tracked": tracked,
+            "touched": touched,
+            "touched_pct": _pct(touched, tracked),
+            "kept_on_cadence": kept,
+            "kept_on_cadence_pct": _pct(kept, tracked),
+            "overdue": overdue,
+            "overdue_pct": _pct(overdue, tracked),
+        },
+        "sentiment": {"negative": negative},
+    }
+
+
 def _register(store: Store) -> None:
     """The SQL functions the walks call."""
     store.conn.create_function("srm_cadence_after", 2, _cadence_after, deterministic=True)
@@ -501,7 +574,7 @@ def _totals(s: _Scope) -> dict:
     Each known channel gets its own FILTER count (cheaper than sorting the period for GROUP BY);
     channels since removed from the config are counted by a second query, only if there are any.
     """
-    if s.segment_id is None and s.owners is None:
+    if s.everyone and s.kept:
         return _totals_kept(s)
     known = {f"ch{k}": ch for k, ch in enumerate(s.config.all_channels)}
     per_channel = ", ".join(f"count(*) FILTER (WHERE i.channel = :{k})" for k in known)
@@ -1029,9 +1102,7 @@ def _month_spans(start: date, end: date) -> tuple[tuple | None, tuple | None, tu
 def _chunks(s: _Scope) -> _Chunks | None:
     """The period's chunks per contact in scope, or None when the kept figures are marked for
     recomputing (a write from outside srm): then the period's links are read instead."""
-    from srm.domain import summary
-
-    if not summary.fresh(s.store):
+    if not s.kept:
         return None
     head, months, tail = _month_spans(s.period.start, s.period.end)
     out: _Chunks = {}
@@ -1194,7 +1265,7 @@ def _activity(s: _Scope) -> dict:
     start, end = s.period.start, s.period.end
     unit = "week" if s.period.days <= 92 else "month" if s.period.days <= 1096 else "year"
     # Counted per day in SQL (the date index gives them in order, no sort), bucketed here.
-    if s.segment_id is None and s.owners is None:  # the kept daily counts
+    if s.everyone and s.kept:  # the kept daily counts
         per_day = s.rows(
             "SELECT day, sum(interactions) FROM interaction_day"
             " WHERE day BETWEEN :from AND :to GROUP BY day"
