@@ -1112,7 +1112,9 @@ def _chunks(s: _Scope) -> _Chunks | None:
     if months:
         for cid, *row in s.rows(
             "SELECT contact_id, interactions, asks, gives, first_on, last_on FROM contact_month"
-            " WHERE month BETWEEN :m1 AND :m2" + s.in_segment("contact_id"),
+            " WHERE month BETWEEN :m1 AND :m2"
+            + s.in_segment("contact_id")
+            + " ORDER BY month",  # each contact's in order (the key's: no sort on SQLite)
             m1=months[0],
             m2=months[1],
         ):
