@@ -6,6 +6,8 @@ answer. Two summaries can, for any period made of whole days and months:
 - `interaction_day`: interactions per day, kind, sentiment and channel. Triggers on
   `interaction` add and take away one, so it is exact whoever writes (migration step "report
   summary"): a period's totals, channels and weekly activity are a few hundred rows.
+- `interaction_shared`: the interactions with more than one contact, by date (triggers on the
+  links): a segment's figures are its members' summed, less what two members shared.
 - `contact_month`: each contact's interactions in each calendar month it had any — count,
   asks, gives, first and last day. Triggers mark the (contact, month) pairs a change can move
   in `contact_month_dirty`; `refresh`, run by each srm write just before it commits (with the
@@ -43,6 +45,10 @@ _DAYS = (
     " GROUP BY occurred_on, kind, sentiment, channel"
 )
 _MONTH_COLUMNS = "month, contact_id, interactions, asks, gives, first_on, last_on"
+_SHARED = (
+    "SELECT i.id, i.occurred_on FROM interaction i WHERE i.id IN"
+    " (SELECT interaction_id FROM interaction_contact GROUP BY interaction_id HAVING count(*) > 1)"
+)
 
 
 def fresh(store: Store) -> bool:
@@ -80,6 +86,8 @@ def rebuild(store: Store) -> None:
     conn.execute(
         "INSERT INTO interaction_day (day, kind, sentiment, channel, interactions) " + _DAYS
     )
+    conn.execute("DELETE FROM interaction_shared")
+    conn.execute("INSERT INTO interaction_shared (interaction_id, occurred_on) " + _SHARED)
 
 
 def problems(store: Store) -> list[str]:
@@ -118,6 +126,16 @@ def problems(store: Store) -> list[str]:
             out.append(
                 f"{day} {kind} {sentiment} by {channel}: stored {have.get(key, 0)}"
                 f" interactions, history says {want.get(key, 0)}"
+            )
+    want = dict(conn.execute(_SHARED).fetchall())
+    have = dict(
+        conn.execute("SELECT interaction_id, occurred_on FROM interaction_shared").fetchall()
+    )
+    for iid in sorted(set(want) | set(have)):
+        if have.get(iid) != want.get(iid):
+            out.append(
+                f"interaction {iid}: stored as shared on {have.get(iid)!r}, history says"
+                f" {want.get(iid)!r}"
             )
     return out
 

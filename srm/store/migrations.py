@@ -615,7 +615,8 @@ def _team(conn: sqlite3.Connection) -> None:
 # under any writer. Each contact's interactions per month (count, asks, gives, first and last
 # day): triggers mark (contact, month) in contact_month_dirty, as the contact state's do, and
 # srm's write path recomputes the marked pairs before it commits (a link's row alone can't say
-# the kind of an interaction a cascade already deleted).
+# the kind of an interaction a cascade already deleted). Interactions with more than one contact,
+# by date: triggers on the links add and remove them, and move them with the interaction's date.
 SCHEMA_SUMMARY = """
 CREATE TABLE interaction_day (
     day DATE NOT NULL,
@@ -642,6 +643,16 @@ CREATE TABLE contact_month_dirty (
     month VARCHAR NOT NULL,
     PRIMARY KEY (contact_id, month)
 );
+CREATE TABLE interaction_shared (
+    interaction_id INTEGER NOT NULL,
+    occurred_on DATE NOT NULL,
+    PRIMARY KEY (interaction_id),
+    FOREIGN KEY(interaction_id) REFERENCES interaction (id) ON DELETE CASCADE
+);
+CREATE INDEX ix_interaction_shared_date ON interaction_shared (occurred_on, interaction_id);
+INSERT INTO interaction_shared (interaction_id, occurred_on)
+SELECT i.id, i.occurred_on FROM interaction i WHERE i.id IN
+    (SELECT interaction_id FROM interaction_contact GROUP BY interaction_id HAVING count(*) > 1);
 INSERT INTO interaction_day (day, kind, sentiment, channel, interactions)
 SELECT occurred_on, kind, sentiment, channel, count(*) FROM interaction
 GROUP BY occurred_on, kind, sentiment, channel;
@@ -663,6 +674,16 @@ _DAY_TAKE = (
     f" DELETE FROM interaction_day WHERE {_DAY_KEY.format(r='OLD')} AND interactions = 0;"
 )
 _MONTH_MARK = "INSERT OR IGNORE INTO contact_month_dirty (contact_id, month)"
+_LINKS = "(SELECT count(*) FROM interaction_contact WHERE interaction_id = {r}.interaction_id)"
+_SHARED_ADD = (
+    "INSERT OR IGNORE INTO interaction_shared (interaction_id, occurred_on)"
+    " SELECT id, occurred_on FROM interaction WHERE id = NEW.interaction_id"
+    f" AND {_LINKS.format(r='NEW')} > 1;"
+)
+_SHARED_TAKE = (
+    "DELETE FROM interaction_shared WHERE interaction_id = OLD.interaction_id"
+    f" AND {_LINKS.format(r='OLD')} < 2;"
+)
 SUMMARY_TRIGGERS = {
     "summary_day_insert": f"AFTER INSERT ON interaction BEGIN {_DAY_ADD} END",
     "summary_day_delete": f"AFTER DELETE ON interaction BEGIN {_DAY_TAKE} END",
@@ -684,6 +705,17 @@ SUMMARY_TRIGGERS = {
         "AFTER UPDATE ON interaction_contact BEGIN"
         f" {_MONTH_MARK} VALUES (OLD.contact_id, substr(OLD.occurred_on, 1, 7)),"
         " (NEW.contact_id, substr(NEW.occurred_on, 1, 7)); END"
+    ),
+    "summary_shared_insert": f"AFTER INSERT ON interaction_contact BEGIN {_SHARED_ADD} END",
+    "summary_shared_delete": f"AFTER DELETE ON interaction_contact BEGIN {_SHARED_TAKE} END",
+    "summary_shared_update": (
+        "AFTER UPDATE OF interaction_id ON interaction_contact"
+        f" WHEN OLD.interaction_id IS NOT NEW.interaction_id BEGIN {_SHARED_TAKE} {_SHARED_ADD} END"
+    ),
+    "summary_shared_date": (
+        "AFTER UPDATE OF occurred_on ON interaction WHEN OLD.occurred_on IS NOT NEW.occurred_on"
+        " BEGIN UPDATE interaction_shared SET occurred_on = NEW.occurred_on"
+        " WHERE interaction_id = NEW.id; END"
     ),
     "summary_interaction_kind": (
         "AFTER UPDATE OF id, kind ON interaction"

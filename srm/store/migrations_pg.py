@@ -708,6 +708,16 @@ CREATE TABLE contact_month_dirty (
     month TEXT COLLATE "C" NOT NULL,
     PRIMARY KEY (contact_id, month)
 );
+CREATE TABLE interaction_shared (
+    interaction_id BIGINT NOT NULL,
+    occurred_on iso_date NOT NULL,
+    PRIMARY KEY (interaction_id),
+    FOREIGN KEY(interaction_id) REFERENCES interaction (id) ON DELETE CASCADE DEFERRABLE
+);
+CREATE INDEX ix_interaction_shared_date ON interaction_shared (occurred_on, interaction_id);
+INSERT INTO interaction_shared (interaction_id, occurred_on)
+SELECT i.id, i.occurred_on FROM interaction i WHERE i.id IN
+    (SELECT interaction_id FROM interaction_contact GROUP BY interaction_id HAVING count(*) > 1);
 INSERT INTO interaction_day (day, kind, sentiment, channel, interactions)
 SELECT occurred_on, kind, sentiment, channel, count(*) FROM interaction
 GROUP BY occurred_on, kind, sentiment, channel;
@@ -756,6 +766,34 @@ BEGIN  -- marks the contacts and month of an interaction whose kind changed
     RETURN NULL;
 END
 $$;
+CREATE FUNCTION srm_summary_shared() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN  -- an interaction is shared while it has more than one link
+    IF TG_OP <> 'INSERT' THEN
+        DELETE FROM interaction_shared WHERE interaction_id = OLD.interaction_id
+        AND (SELECT count(*) FROM interaction_contact
+             WHERE interaction_id = OLD.interaction_id) < 2;
+    END IF;
+    IF TG_OP <> 'DELETE' THEN
+        INSERT INTO interaction_shared (interaction_id, occurred_on)
+        SELECT id, occurred_on FROM interaction WHERE id = NEW.interaction_id
+        AND (SELECT count(*) FROM interaction_contact
+             WHERE interaction_id = NEW.interaction_id) > 1
+        ON CONFLICT DO NOTHING;
+    END IF;
+    RETURN NULL;
+END
+$$;
+CREATE FUNCTION srm_summary_shared_date() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN  -- a shared interaction moved to another day
+    UPDATE interaction_shared SET occurred_on = NEW.occurred_on WHERE interaction_id = NEW.id;
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER summary_shared AFTER INSERT OR DELETE OR UPDATE OF interaction_id
+    ON interaction_contact FOR EACH ROW EXECUTE FUNCTION srm_summary_shared();
+CREATE TRIGGER summary_shared_date AFTER UPDATE OF occurred_on ON interaction FOR EACH ROW
+    WHEN (OLD.occurred_on IS DISTINCT FROM NEW.occurred_on)
+    EXECUTE FUNCTION srm_summary_shared_date();
 CREATE TRIGGER summary_day AFTER INSERT OR DELETE ON interaction
     FOR EACH ROW EXECUTE FUNCTION srm_summary_day();
 CREATE TRIGGER summary_day_update AFTER UPDATE OF occurred_on, kind, sentiment, channel

@@ -485,6 +485,17 @@ class ContactMonth(SQLModel, table=True):
     last_on: date
 
 
+class InteractionShared(SQLModel, table=True):
+    """Interactions with more than one contact, by date (srm.domain.summary): a report sums a
+    segment's members' figures, then takes away what two members shared, reading only these.
+    Kept by triggers on `interaction_contact` and `interaction`."""
+
+    __tablename__ = "interaction_shared"
+    __table_args__ = (Index("ix_interaction_shared_date", "occurred_on", "interaction_id"),)
+    interaction_id: int = Field(foreign_key="interaction.id", primary_key=True, ondelete="CASCADE")
+    occurred_on: date  # the interaction's
+
+
 class ContactMonthDirty(SQLModel, table=True):
     """(contact, month) pairs a change may have moved, until the write recomputes them."""
 
