@@ -26,7 +26,7 @@ import json
 import re
 import sqlite3
 import statistics
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
@@ -210,9 +210,11 @@ def build(
         raise UsageError(f"--trend takes 2 to {MAX_TREND} periods (this one and those before)")
     seg_id = segment.id if segment else None
     periods = history(period, trend)
-    current = figures(store, config, period, seg_id, owners)
-    previous = figures(store, config, period.previous(), seg_id, owners)
-    older = trend_figures(store, config, periods[:-2], seg_id, owners)
+    # Each contact's effective cadence, worked out once for every period.
+    cadence_of = _cadences(store, config.default_cadence)
+    current = figures(store, config, period, seg_id, owners, cadence_of=cadence_of)
+    previous = figures(store, config, period.previous(), seg_id, owners, cadence_of=cadence_of)
+    older = trend_figures(store, config, periods[:-2], seg_id, owners, cadence_of=cadence_of)
     return {
         "segment": segment.name if segment else None,
         **current,
@@ -271,6 +273,7 @@ class _Scope:
     period: Period
     segment_id: int | None
     owners: Owners | None = None
+    cadence_of: CadenceOf | None = None  # each contact's effective cadence (_cadences)
 
     @property
     def params(self) -> dict:
@@ -367,9 +370,11 @@ def figures(
     period: Period,
     segment_id: int | None = None,
     owners: Owners | None = None,
+    *,
+    cadence_of: CadenceOf | None = None,
 ) -> dict:
     """Every figure of one period, as plain JSON-ready data."""
-    s = _Scope(store, config, period, segment_id, owners)
+    s = _Scope(store, config, period, segment_id, owners, cadence_of)
     totals = _totals(s)
     chunks = _chunks(s)
     activity = _contact_activity(s, chunks)
@@ -420,6 +425,8 @@ def trend_figures(
     periods: list[Period],
     segment_id: int | None = None,
     owners: Owners | None = None,
+    *,
+    cadence_of: CadenceOf | None = None,
 ) -> list[dict]:
     """The key figures of several periods, in one query: interactions, asks, gives, negative
     ones, and coverage (tracked, touched, kept on cadence, overdue at the end) as figures()
@@ -429,8 +436,9 @@ def trend_figures(
         return []
     from srm.domain import summary
 
+    cadence_of = cadence_of or _cadences(store, config.default_cadence)
     if segment_id is None and owners is None and summary.fresh(store):
-        return [_trend_kept(store, config, p) for p in periods]
+        return [_trend_kept(store, config, p, cadence_of) for p in periods]
     first, last = min(p.start for p in periods), max(p.end for p in periods)
     in_segment = (
         " AND c.id IN (SELECT contact_id FROM contact_segment WHERE segment_id = :seg)"
@@ -439,7 +447,6 @@ def trend_figures(
     ) + _owned(owners, "c.id")
     cur = store.conn.cursor()
     cur.row_factory = None
-    cadence_of = _cadences(store, config.default_cadence)
     names: dict[cad.Cadence, str] = {}  # str() of a cadence walks the named ones: once each
     pop = {}
     for cid, own in cur.execute(
@@ -506,7 +513,7 @@ def trend_figures(
     return out
 
 
-def _trend_kept(store: Store, config: Config, period: Period) -> dict:
+def _trend_kept(store: Store, config: Config, period: Period, cadence_of: CadenceOf) -> dict:
     """One period's trend figures as trend_figures() counts them, from the kept daily counts
     and monthly figures (srm.domain.summary): a seek per tracked contact for its last touch
     up to the end, the month walk for those touched and on time at the end."""
@@ -519,15 +526,19 @@ def _trend_kept(store: Store, config: Config, period: Period) -> dict:
     ):
         counts[kind] = counts.get(kind, 0) + n
         negative += n if sentiment == "negative" else 0
-    cadence_of = _cadences(store, config.default_cadence)
     names: dict[cad.Cadence, str] = {}
     tracked = touched = overdue = 0
     walk = []
     cadences = {}
     start, end = s.params["from"], s.params["to"]
-    for cid, own, since, last in s.rows(
+    chunks = _chunks(s)
+    assert chunks is not None  # the caller checked
+    starts = {}
+    # The last touch before the period (a seek each); a contact touched in it was last touched
+    # on its last chunk's last day.
+    for cid, own, since, before in s.rows(
         "SELECT c.id, c.cadence, c.since, (SELECT max(x.occurred_on) FROM interaction_contact x"
-        " WHERE x.contact_id = c.id AND x.occurred_on <= :to) FROM contact c"
+        " WHERE x.contact_id = c.id AND x.occurred_on < :from) FROM contact c"
         " WHERE c.since <= :to AND (c.archived_at IS NULL OR substr(c.archived_at, 1, 10) > :to)"
     ):
         c = cadence_of(cid, own)
@@ -535,13 +546,17 @@ def _trend_kept(store: Store, config: Config, period: Period) -> dict:
             continue
         tracked += 1
         name = names.get(c) or names.setdefault(c, str(c))
+        in_period = chunks.get(cid)
+        last = in_period[-1][4] if in_period else before
         if _cadence_after(last or since, name) < end:
             overdue += 1
-        elif last is not None and last >= start:
+        elif in_period:
             walk.append([cid, name, since])
             cadences[cid] = c
-        touched += last is not None and last >= start
-    fell = len(_fell(s, walk, _chunks(s), cadences))
+            if since <= start:
+                starts[cid] = before or since
+        touched += bool(in_period)
+    fell = len(_fell(s, walk, chunks, cadences, starts))
     n, asks, gives = sum(counts.values()), counts["ask"], counts["give"]
     kept = tracked - overdue - fell
     return {
@@ -931,22 +946,28 @@ def _people(
     s: _Scope, activity: dict[int, tuple[int, int, int]], chunks: _Chunks | None = None
 ) -> _People:
     """Each contact active at the period's end: its last interaction up to the end (one index
-    seek, or the stored state's when that is no later than the end), cadence and due date."""
+    seek, or the stored state's when that is no later than the end), cadence and due date.
+
+    With the period's chunks, the seek is for the last interaction before the period instead:
+    a contact touched in it was last touched on its last chunk's last day, and the walk starts
+    from the one before (kept_on_cadence)."""
     from srm.domain import state
 
     end = s.period.end
+    # <= :to, or < :from with the chunks
+    cmp, bound = ("<=", ":to") if chunks is None else ("<", ":from")
     seek = (
         "(SELECT max(x.occurred_on) FROM interaction_contact x"
-        " WHERE x.contact_id = c.id AND x.occurred_on <= :to)"
+        f" WHERE x.contact_id = c.id AND x.occurred_on {cmp} {bound})"
     )
     if state.fresh(s.store):  # then the state's latest interaction is the history's
         last, join = (
-            f"CASE WHEN t.last_on <= :to THEN t.last_on ELSE {seek} END",
+            f"CASE WHEN t.last_on {cmp} {bound} THEN t.last_on ELSE {seek} END",
             " LEFT JOIN contact_state t ON t.contact_id = c.id",
         )
     else:
         last, join = seek, ""
-    cadence_of = _cadences(s.store, s.config.default_cadence)
+    cadence_of = s.cadence_of or _cadences(s.store, s.config.default_cadence)
     rows = s.cursor(  # read as they come: at 100k contacts, a list of the rows is 30 MiB
         f"SELECT c.id, c.name, c.owner_id, c.since, c.cadence, {last} FROM contact c{join}"
         " WHERE c.since <= :to AND (c.archived_at IS NULL OR substr(c.archived_at, 1, 10) > :to)"
@@ -957,7 +978,12 @@ def _people(
     people = {}
     walk = []
     names: dict[cad.Cadence, str] = {}  # str() of a cadence walks the named ones: once each
+    starts: dict[int, str] = {}  # where the walk starts, known from the seek
+    first_day = s.params["from"]
     for cid, name, owner, since, own, last in rows:
+        before = last
+        if chunks is not None and (touched := chunks.get(cid)):
+            last = touched[-1][4]
         cadence = cadence_of(cid, own)
         start = last or since
         start_day = days.get(start) or days.setdefault(start, date.fromisoformat(start))
@@ -982,7 +1008,9 @@ def _people(
         # walk.
         if p.touches and cadence is not None and not p.overdue:
             walk.append([cid, names.get(cadence) or names.setdefault(cadence, str(cadence)), since])
-    for cid in _fell(s, walk, chunks, {p.id: p.cadence for p in people.values()}):
+            if chunks is not None and since <= first_day:
+                starts[cid] = before or since
+    for cid in _fell(s, walk, chunks, {p.id: p.cadence for p in people.values()}, starts):
         people[cid].fell_overdue = True
     return _People(end, people, s.store)
 
@@ -995,7 +1023,11 @@ def _long(cadence: cad.Cadence) -> bool:
 
 
 def _fell(
-    s: _Scope, walk: list[list], chunks: _Chunks | None, cadences: dict[int, cad.Cadence | None]
+    s: _Scope,
+    walk: list[list],
+    chunks: _Chunks | None,
+    cadences: dict[int, cad.Cadence | None],
+    starts: dict[int, str] | None = None,
 ) -> list[int]:
     """Of the contacts to walk ([id, cadence, since], touched in the period and on time at its
     end), those who were overdue at some point of it.
@@ -1003,21 +1035,28 @@ def _fell(
     From the chunks, for long cadences: from the last touch before the period (before `since`,
     for a contact added during it; else `since`), each first touch of a later month must come
     by the due date the touch before it set. Otherwise the due-date walk in SQL (_OVERDUE).
+    `starts`: where the walk starts for the contacts the caller knows it of; the others seek.
     """
     fell: list[int] = []
     if chunks is not None and walk:
+        known = starts or {}
         short = [w for w in walk if not _long(cadences[w[0]])]  # type: ignore[arg-type]
-        kept = [w[0] for w in walk if _long(cadences[w[0]])]  # type: ignore[arg-type]
+        kept = [w for w in walk if _long(cadences[w[0]])]  # type: ignore[arg-type]
         since = s.store.dialect.greatest(":from", "c.since")
-        starts = s.rows(
-            "SELECT c.id, coalesce((SELECT max(x.occurred_on) FROM interaction_contact x"
-            f" WHERE x.contact_id = c.id AND x.occurred_on < {since}), c.since)"
-            f" FROM {s.store.dialect.json_ids(':ids')} JOIN contact c ON c.id = value",
-            ids=json.dumps(kept),
+        sought = [w[0] for w in kept if w[0] not in known]
+        found = dict(
+            s.rows(
+                "SELECT c.id, coalesce((SELECT max(x.occurred_on) FROM interaction_contact x"
+                f" WHERE x.contact_id = c.id AND x.occurred_on < {since}), c.since)"
+                f" FROM {s.store.dialect.json_ids(':ids')} JOIN contact c ON c.id = value",
+                ids=json.dumps(sought),
+            )
+            if sought
+            else []
         )
-        names = {w[0]: w[1] for w in walk}
-        for cid, start in starts:
-            if _lapsed(names[cid], start, chunks[cid]):
+        for cid, cadence, _ in kept:
+            start = known.get(cid) or found[cid]
+            if _lapsed(cadence, start, chunks[cid]):
                 fell.append(cid)
         walk = short
     if walk:
@@ -1039,7 +1078,10 @@ def _lapsed(cadence: str, start: str, chunks: list[tuple]) -> bool:
     return False
 
 
-def _cadences(store: Store, default: str):
+CadenceOf = Callable[[int, "str | None"], "cad.Cadence | None"]
+
+
+def _cadences(store: Store, default: str) -> CadenceOf:
     """cadence_of(contact id, its own cadence text): its effective cadence (its own, else the
     shortest of its segments', else `default`), worked out once per combination of its own and
     its segments' (one pass over the memberships: cheaper than a subquery per contact)."""
