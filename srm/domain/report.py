@@ -547,7 +547,7 @@ def _trend_kept(store: Store, config: Config, period: Period, cadence_of: Cadenc
         tracked += 1
         name = names.get(c) or names.setdefault(c, str(c))
         in_period = chunks.get(cid)
-        last = in_period[-1][4] if in_period else before
+        last = in_period[-1] if in_period else before
         if _cadence_after(last or since, name) < end:
             overdue += 1
         elif in_period:
@@ -983,7 +983,7 @@ def _people(
     for cid, name, owner, since, own, last in rows:
         before = last
         if chunks is not None and (touched := chunks.get(cid)):
-            last = touched[-1][4]
+            last = touched[-1]
         cadence = cadence_of(cid, own)
         start = last or since
         start_day = days.get(start) or days.setdefault(start, date.fromisoformat(start))
@@ -1065,11 +1065,13 @@ def _fell(
     return fell
 
 
-def _lapsed(cadence: str, start: str, chunks: list[tuple]) -> bool:
+def _lapsed(cadence: str, start: str, chunks: list) -> bool:
     """Whether a contact on a long cadence, last touched on `start` before the period, missed a
-    due date between two of the period's months (`chunks`, in order)."""
+    due date between two of the period's months (its chunks: first and last days from the
+    fourth item on, in order)."""
     anchor = start
-    for *_, first, last in chunks:
+    for i in range(3, len(chunks), 2):
+        first, last = chunks[i], chunks[i + 1]
         if last <= anchor:
             continue
         if first > anchor and first[:7] != anchor[:7] and _cadence_after(anchor, cadence) < first:
@@ -1094,12 +1096,16 @@ def _cadences(store: Store, default: str) -> CadenceOf:
     ):
         segment_cadences[cid] = (*segment_cadences.get(cid, ()), cadence)
     known: dict[tuple, cad.Cadence | None] = {}
+    by_id: dict[int, cad.Cadence | None] = {}  # each contact's, for the next period asked
 
     def cadence_of(cid: int, own: str | None) -> cad.Cadence | None:
-        key = (own, segment_cadences.get(cid, ()))
-        found = known.get(key, _UNKNOWN)
+        found = by_id.get(cid, _UNKNOWN)
         if found is _UNKNOWN:
-            found = known[key] = cad.effective(own, list(key[1]), default)
+            key = (own, segment_cadences.get(cid, ()))
+            found = known.get(key, _UNKNOWN)
+            if found is _UNKNOWN:
+                found = known[key] = cad.effective(own, list(key[1]), default)
+            by_id[cid] = found  # type: ignore[assignment]
         return found  # type: ignore[return-value]
 
     return cadence_of
@@ -1112,18 +1118,21 @@ _QUIET = (0, 0, 0)
 def _contact_activity(s: _Scope, chunks: _Chunks | None) -> dict[int, tuple[int, int, int]]:
     """(interactions, asks, gives) in the period for each contact in scope who had any."""
     if chunks is not None:
-        return {
-            cid: (sum(c[0] for c in cs), sum(c[1] for c in cs), sum(c[2] for c in cs))
-            for cid, cs in chunks.items()
-        }
+        return chunks  # type: ignore[return-value]  # their first three: the sums
     params = s.params
-    return _range_activity(s, params["from"], params["to"], first_last=False)  # type: ignore
+    return {
+        cid: counts
+        for cid, *counts in _range_activity(s, params["from"], params["to"], first_last=False)
+    }  # type: ignore[return-value]
 
 
-# Per contact in a period: (interactions, asks, gives, first day, last day) of each calendar
-# month (or part of one at the period's ends) it had any, in order. From the kept monthly
-# figures (srm.domain.summary) for whole months, from the links' index for parts.
-_Chunks = dict[int, list[tuple[int, int, int, str, str]]]
+# Per contact in a period with any interaction: the interactions, asks and gives in it, and the
+# first and last day of each calendar month (or part of one at the period's ends) it had any,
+# in order. From the kept monthly figures (srm.domain.summary) for whole months, from the
+# links' index for parts:
+#   [interactions, asks, gives, first day, last day, first day, last day, …]: the sums, then
+#   each chunk's first and last day (a flat list: 20,000 tuples a period cost more than these).
+_Chunks = dict[int, list]
 
 
 def _month_spans(start: date, end: date) -> tuple[tuple | None, tuple | None, tuple | None]:
@@ -1148,27 +1157,39 @@ def _chunks(s: _Scope) -> _Chunks | None:
         return None
     head, months, tail = _month_spans(s.period.start, s.period.end)
     out: _Chunks = {}
+
+    def add(rows: Iterable[tuple]) -> None:
+        get = out.get
+        for cid, n, asks, gives, first, last in rows:
+            c = get(cid)
+            if c is None:
+                out[cid] = [n, asks, gives, first, last]
+            else:
+                c[0] += n
+                c[1] += asks
+                c[2] += gives
+                c += (first, last)
+
     if head:
-        for cid, row in _range_activity(s, head[0].isoformat(), head[1].isoformat()).items():
-            out[cid] = [row]  # type: ignore[list-item]
+        add(_range_activity(s, head[0].isoformat(), head[1].isoformat()))
     if months:
-        for cid, *row in s.rows(
-            "SELECT contact_id, interactions, asks, gives, first_on, last_on FROM contact_month"
-            " WHERE month BETWEEN :m1 AND :m2"
-            + s.in_segment("contact_id")
-            + " ORDER BY month",  # each contact's in order (the key's: no sort on SQLite)
-            m1=months[0],
-            m2=months[1],
-        ):
-            out.setdefault(cid, []).append(tuple(row))  # type: ignore[arg-type]
+        add(
+            s.rows(
+                "SELECT contact_id, interactions, asks, gives, first_on, last_on"
+                " FROM contact_month WHERE month BETWEEN :m1 AND :m2"
+                + s.in_segment("contact_id")
+                + " ORDER BY month",  # each contact's in order (the key's: no sort on SQLite)
+                m1=months[0],
+                m2=months[1],
+            )
+        )
     if tail:
-        for cid, row in _range_activity(s, tail[0].isoformat(), tail[1].isoformat()).items():
-            out.setdefault(cid, []).append(row)  # type: ignore[arg-type]
+        add(_range_activity(s, tail[0].isoformat(), tail[1].isoformat()))
     return out
 
 
-def _range_activity(s: _Scope, a: str, b: str, *, first_last: bool = True) -> dict[int, tuple]:
-    """Per contact in scope with links dated a to b: (interactions, asks, gives[, first day,
+def _range_activity(s: _Scope, a: str, b: str, *, first_last: bool = True) -> list[tuple]:
+    """Per contact in scope with links dated a to b: (id, interactions, asks, gives[, first day,
     last day]), from the links' index, the kinds from the narrow index of asks and gives."""
     # CROSS JOIN keeps contacts outermost: one index range each, already in GROUP BY order.
     counts = s.rows(
@@ -1195,10 +1216,10 @@ def _range_activity(s: _Scope, a: str, b: str, *, first_last: bool = True) -> di
             b=b,
         )
     }
-    return {
-        cid: (n, *kinds.get(cid, (0, 0)), *((first, last) if first_last else ()))
+    return [
+        (cid, n, *kinds.get(cid, (0, 0)), *((first, last) if first_last else ()))
         for cid, n, first, last in counts
-    }
+    ]
 
 
 # Summed over a segment's contacts, an interaction with several of them counts once per
@@ -1256,7 +1277,8 @@ def _by_segment(s: _Scope, people: _People, activity: dict[int, tuple[int, int, 
         if sid not in sums:
             continue
         if cid in activity:
-            total, (n, asks, gives) = sums[sid], activity[cid]
+            total, counts = sums[sid], activity[cid]
+            n, asks, gives = counts[0], counts[1], counts[2]
             total[0], total[1], total[2] = total[0] + n, total[1] + asks, total[2] + gives
         p = people.all.get(cid)
         if p is not None and p.tracked:
