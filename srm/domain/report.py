@@ -212,9 +212,22 @@ def build(
     periods = history(period, trend)
     # Each contact's effective cadence, worked out once for every period.
     cadence_of = _cadences(store, config.default_cadence)
-    current = figures(store, config, period, seg_id, owners, cadence_of=cadence_of)
-    previous = figures(store, config, period.previous(), seg_id, owners, cadence_of=cadence_of)
-    older = trend_figures(store, config, periods[:-2], seg_id, owners, cadence_of=cadence_of)
+    scope = lambda p: _Scope(store, config, p, seg_id, owners, cadence_of)  # noqa: E731
+    # Oldest first: from the kept figures, each period hands the next one (if it starts the
+    # day after it ends) every contact's last touch up to its end, which is the next one's
+    # last touch before its start: one seek per contact for the whole report, not per period.
+    before = None
+    if seg_id is None and owners is None and (first := scope(periods[0])).kept:
+        older = []
+        for p in periods[:-2]:
+            s = first if p is periods[0] else scope(p)
+            older.append(_trend_kept(_chained(before, s)))
+            before = s
+    else:
+        older = trend_figures(store, config, periods[:-2], seg_id, owners, cadence_of=cadence_of)
+    previous_scope = _chained(before, scope(period.previous()))
+    previous = _figures(previous_scope)
+    current = _figures(_chained(previous_scope, scope(period)))
     return {
         "segment": segment.name if segment else None,
         **current,
@@ -274,6 +287,12 @@ class _Scope:
     segment_id: int | None
     owners: Owners | None = None
     cadence_of: CadenceOf | None = None  # each contact's effective cadence (_cadences)
+    # With the kept figures: each contact's last touch before the period, for those who were
+    # active at `known_to` (the end of the period before, which ended the day before this
+    # one); and, once figured, each active contact's last touch up to the end, for the next.
+    before: dict[int, str | None] | None = None
+    known_to: str | None = None
+    after: dict[int, str | None] | None = None
 
     @property
     def params(self) -> dict:
@@ -374,7 +393,21 @@ def figures(
     cadence_of: CadenceOf | None = None,
 ) -> dict:
     """Every figure of one period, as plain JSON-ready data."""
-    s = _Scope(store, config, period, segment_id, owners, cadence_of)
+    return _figures(_Scope(store, config, period, segment_id, owners, cadence_of))
+
+
+def _chained(before: _Scope | None, s: _Scope) -> _Scope:
+    """`s`, given the last touches up to the end of `before` (`_Scope.after`) when it starts
+    the day after that ends."""
+    if before is not None and before.after is not None:
+        if s.period.start == before.period.end + timedelta(days=1):
+            s.before, s.known_to = before.after, before.period.end.isoformat()
+        before.after = None  # one period's at a time: at 100k contacts, a dict is 10 MiB
+    return s
+
+
+def _figures(s: _Scope) -> dict:
+    period = s.period
     totals = _totals(s)
     chunks = _chunks(s)
     activity = _contact_activity(s, chunks)
@@ -438,7 +471,7 @@ def trend_figures(
 
     cadence_of = cadence_of or _cadences(store, config.default_cadence)
     if segment_id is None and owners is None and summary.fresh(store):
-        return [_trend_kept(store, config, p, cadence_of) for p in periods]
+        return [_trend_kept(_Scope(store, config, p, None, None, cadence_of)) for p in periods]
     first, last = min(p.start for p in periods), max(p.end for p in periods)
     in_segment = (
         " AND c.id IN (SELECT contact_id FROM contact_segment WHERE segment_id = :seg)"
@@ -513,11 +546,12 @@ def trend_figures(
     return out
 
 
-def _trend_kept(store: Store, config: Config, period: Period, cadence_of: CadenceOf) -> dict:
+def _trend_kept(s: _Scope) -> dict:
     """One period's trend figures as trend_figures() counts them, from the kept daily counts
-    and monthly figures (srm.domain.summary): a seek per tracked contact for its last touch
-    up to the end, the month walk for those touched and on time at the end."""
-    s = _Scope(store, config, period, None)
+    and monthly figures (srm.domain.summary): each contact's last touch before the period (as
+    `_people` finds it), the month walk for those touched and on time at the end."""
+    period = s.period
+    cadence_of = s.cadence_of or _cadences(s.store, s.config.default_cadence)
     counts = {"ask": 0, "give": 0, "checkin": 0}
     negative = 0
     for kind, sentiment, n in s.rows(
@@ -534,20 +568,24 @@ def _trend_kept(store: Store, config: Config, period: Period, cadence_of: Cadenc
     chunks = _chunks(s)
     assert chunks is not None  # the caller checked
     starts = {}
-    # The last touch before the period (a seek each); a contact touched in it was last touched
-    # on its last chunk's last day.
-    for cid, own, since, before in s.rows(
-        "SELECT c.id, c.cadence, c.since, (SELECT max(x.occurred_on) FROM interaction_contact x"
-        " WHERE x.contact_id = c.id AND x.occurred_on < :from) FROM contact c"
-        " WHERE c.since <= :to AND (c.archived_at IS NULL OR substr(c.archived_at, 1, 10) > :to)"
+    # A contact touched in the period was last touched on its last chunk's last day.
+    column, join, params = _last_sql(s, True)
+    handed, known_to = s.before, s.known_to or ""
+    after = s.after = {}
+    for cid, own, since, before in s.cursor(
+        f"SELECT c.id, c.cadence, c.since, {column} FROM contact c{join}"
+        " WHERE c.since <= :to AND (c.archived_at IS NULL OR substr(c.archived_at, 1, 10) > :to)",
+        **params,
     ):
+        if handed is not None and since <= known_to:
+            before = handed[cid]
+        in_period = chunks.get(cid)
+        last = after[cid] = in_period[-1] if in_period else before
         c = cadence_of(cid, own)
         if c is None:
             continue
         tracked += 1
         name = names.get(c) or names.setdefault(c, str(c))
-        in_period = chunks.get(cid)
-        last = in_period[-1] if in_period else before
         if _cadence_after(last or since, name) < end:
             overdue += 1
         elif in_period:
@@ -951,27 +989,14 @@ def _people(
     With the period's chunks, the seek is for the last interaction before the period instead:
     a contact touched in it was last touched on its last chunk's last day, and the walk starts
     from the one before (kept_on_cadence)."""
-    from srm.domain import state
-
     end = s.period.end
-    # <= :to, or < :from with the chunks
-    cmp, bound = ("<=", ":to") if chunks is None else ("<", ":from")
-    seek = (
-        "(SELECT max(x.occurred_on) FROM interaction_contact x"
-        f" WHERE x.contact_id = c.id AND x.occurred_on {cmp} {bound})"
-    )
-    if state.fresh(s.store):  # then the state's latest interaction is the history's
-        last, join = (
-            f"CASE WHEN t.last_on {cmp} {bound} THEN t.last_on ELSE {seek} END",
-            " LEFT JOIN contact_state t ON t.contact_id = c.id",
-        )
-    else:
-        last, join = seek, ""
+    last, join, params = _last_sql(s, chunks is not None)
     cadence_of = s.cadence_of or _cadences(s.store, s.config.default_cadence)
     rows = s.cursor(  # read as they come: at 100k contacts, a list of the rows is 30 MiB
         f"SELECT c.id, c.name, c.owner_id, c.since, c.cadence, {last} FROM contact c{join}"
         " WHERE c.since <= :to AND (c.archived_at IS NULL OR substr(c.archived_at, 1, 10) > :to)"
-        + s.in_segment("c.id")
+        + s.in_segment("c.id"),
+        **params,
     )
     days: dict[str, date] = {}  # each date text parsed once
     due_on: dict[tuple[cad.Cadence, str], date] = {}  # calendar arithmetic once per start
@@ -980,10 +1005,16 @@ def _people(
     names: dict[cad.Cadence, str] = {}  # str() of a cadence walks the named ones: once each
     starts: dict[int, str] = {}  # where the walk starts, known from the seek
     first_day = s.params["from"]
+    handed, known_to = s.before, s.known_to or ""
+    after = s.after = {} if chunks is not None else None
     for cid, name, owner, since, own, last in rows:
+        if handed is not None and since <= known_to:
+            last = handed[cid]
         before = last
-        if chunks is not None and (touched := chunks.get(cid)):
-            last = touched[-1]
+        if chunks is not None:
+            if touched := chunks.get(cid):
+                last = touched[-1]
+            after[cid] = last  # type: ignore[index]
         cadence = cadence_of(cid, own)
         start = last or since
         start_day = days.get(start) or days.setdefault(start, date.fromisoformat(start))
@@ -1013,6 +1044,29 @@ def _people(
     for cid in _fell(s, walk, chunks, {p.id: p.cadence for p in people.values()}, starts):
         people[cid].fell_overdue = True
     return _People(end, people, s.store)
+
+
+def _last_sql(s: _Scope, before: bool) -> tuple[str, str, dict]:
+    """The column of each contact's last touch up to the period's end (or, `before`, before its
+    start), the join it needs and its parameters: handed by the period before for contacts it
+    knew (then NULL here: see `_Scope.before`), else the stored state's when that is no later
+    (`state.fresh`), else one index seek."""
+    from srm.domain import state
+
+    cmp, bound = ("<", ":from") if before else ("<=", ":to")
+    seek = (
+        "(SELECT max(x.occurred_on) FROM interaction_contact x"
+        f" WHERE x.contact_id = c.id AND x.occurred_on {cmp} {bound})"
+    )
+    if before and s.before is not None:
+        return f"CASE WHEN c.since > :known THEN {seek} END", "", {"known": s.known_to}
+    if state.fresh(s.store):  # then the state's latest interaction is the history's
+        return (
+            f"CASE WHEN t.last_on {cmp} {bound} THEN t.last_on ELSE {seek} END",
+            " LEFT JOIN contact_state t ON t.contact_id = c.id",
+            {},
+        )
+    return seek, "", {}
 
 
 def _long(cadence: cad.Cadence) -> bool:
