@@ -31,6 +31,7 @@ MOVED_TABLES = {
     "contact_address": "union, as contact_detail",
     "capture_source": "moved; a calendar event or mail thread both had is kept once",
     "contact_state": "recomputed from the merged records when the merge commits",
+    "contact_month": "recomputed from the moved links when the merge commits (report summary)",
 }
 # Fields the kept contact takes from the other when its own is empty. (Emails and phones are
 # not among them: the other's join the kept contact's.)
