@@ -221,11 +221,13 @@ def build(
         older = []
         for p in periods[:-2]:
             s = first if p is periods[0] else scope(p)
+            s.hand_over = True
             older.append(_trend_kept(_chained(before, s)))
             before = s
     else:
         older = trend_figures(store, config, periods[:-2], seg_id, owners, cadence_of=cadence_of)
     previous_scope = _chained(before, scope(period.previous()))
+    previous_scope.hand_over = True
     previous = _figures(previous_scope)
     current = _figures(_chained(previous_scope, scope(period)))
     return {
@@ -293,6 +295,7 @@ class _Scope:
     before: dict[int, str | None] | None = None
     known_to: str | None = None
     after: dict[int, str | None] | None = None
+    hand_over: bool = False  # whether to keep `after` (a period follows)
 
     @property
     def params(self) -> dict:
@@ -561,17 +564,15 @@ def _trend_kept(s: _Scope) -> dict:
         counts[kind] = counts.get(kind, 0) + n
         negative += n if sentiment == "negative" else 0
     names: dict[cad.Cadence, str] = {}
-    tracked = touched = overdue = 0
-    walk = []
-    cadences = {}
+    tracked = touched = overdue = fell = 0
+    walk: list[_Walk] = []
     start, end = s.params["from"], s.params["to"]
     chunks = _chunks(s)
     assert chunks is not None  # the caller checked
-    starts = {}
     # A contact touched in the period was last touched on its last chunk's last day.
     column, join, params = _last_sql(s, True)
     handed, known_to = s.before, s.known_to or ""
-    after = s.after = {}
+    after = s.after = {} if s.hand_over else None
     one = {}.setdefault
     for cid, own, since, before in s.cursor(
         f"SELECT c.id, c.cadence, c.since, {column} FROM contact c{join}"
@@ -583,7 +584,9 @@ def _trend_kept(s: _Scope) -> dict:
         elif before is not None:
             before = one(before, before)  # each day's text once, for the next period
         in_period = chunks.get(cid)
-        last = after[cid] = in_period[-1] if in_period else before
+        last = in_period[-1] if in_period else before
+        if after is not None:
+            after[cid] = last
         c = cadence_of(cid, own)
         if c is None:
             continue
@@ -592,12 +595,13 @@ def _trend_kept(s: _Scope) -> dict:
         if _cadence_after(last or since, name) < end:
             overdue += 1
         elif in_period:
-            walk.append([cid, name, since])
-            cadences[cid] = c
-            if since <= start:
-                starts[cid] = before or since
+            if since <= start and _long(c):
+                fell += _lapsed(name, before or since, in_period)
+            else:
+                walk.append((cid, name, since, c, None))
         touched += bool(in_period)
-    fell = len(_fell(s, walk, chunks, cadences, starts))
+    s.before = handed = None  # handed over: no longer needed
+    fell += len(_fell(s, walk, chunks))
     n, asks, gives = sum(counts.values()), counts["ask"], counts["give"]
     kept = tracked - overdue - fell
     return {
@@ -1006,10 +1010,9 @@ def _people(
     people = {}
     walk = []
     names: dict[cad.Cadence, str] = {}  # str() of a cadence walks the named ones: once each
-    starts: dict[int, str] = {}  # where the walk starts, known from the seek
     first_day = s.params["from"]
     handed, known_to = s.before, s.known_to or ""
-    after = s.after = {} if chunks is not None else None
+    after = s.after = {} if chunks is not None and s.hand_over else None
     one = {}.setdefault
     for cid, name, owner, since, own, last in rows:
         if handed is not None and since <= known_to:
@@ -1017,10 +1020,10 @@ def _people(
         elif last is not None:
             last = one(last, last)  # each day's text once, for the next period's hand-over
         before = last
-        if chunks is not None:
-            if touched := chunks.get(cid):
-                last = touched[-1]
-            after[cid] = last  # type: ignore[index]
+        if chunks is not None and (touched := chunks.get(cid)):
+            last = touched[-1]
+        if after is not None:
+            after[cid] = last
         cadence = cadence_of(cid, own)
         start = last or since
         start_day = days.get(start) or days.setdefault(start, date.fromisoformat(start))
@@ -1044,10 +1047,14 @@ def _people(
         # never moved, so on time at the end is on time throughout. Only the others need the
         # walk.
         if p.touches and cadence is not None and not p.overdue:
-            walk.append([cid, names.get(cadence) or names.setdefault(cadence, str(cadence)), since])
-            if chunks is not None and since <= first_day:
-                starts[cid] = before or since
-    for cid in _fell(s, walk, chunks, {p.id: p.cadence for p in people.values()}, starts):
+            name = names.get(cadence) or names.setdefault(cadence, str(cadence))
+            if chunks is not None and since <= first_day and _long(cadence):
+                # From the chunks now (a list of 65,000 to walk later is 5 MiB at 100k).
+                p.fell_overdue = _lapsed(name, before or since, touched)
+            else:
+                walk.append((cid, name, since, cadence, None))
+    s.before = handed = None  # handed over: no longer needed
+    for cid in _fell(s, walk, chunks):
         people[cid].fell_overdue = True
     return _People(end, people, s.store)
 
@@ -1075,6 +1082,7 @@ def _last_sql(s: _Scope, before: bool) -> tuple[str, str, dict]:
     return seek, "", {}
 
 
+@lru_cache(maxsize=256)
 def _long(cadence: cad.Cadence) -> bool:
     """Whether every due date it sets falls after the month of the day it counts from: then a
     contact touched twice in one month was on time in between, and only the gaps between
@@ -1082,28 +1090,28 @@ def _long(cadence: cad.Cadence) -> bool:
     return cadence.unit in ("m", "y") or cadence.days >= 31
 
 
-def _fell(
-    s: _Scope,
-    walk: list[list],
-    chunks: _Chunks | None,
-    cadences: dict[int, cad.Cadence | None],
-    starts: dict[int, str] | None = None,
-) -> list[int]:
-    """Of the contacts to walk ([id, cadence, since], touched in the period and on time at its
-    end), those who were overdue at some point of it.
+# A contact to walk: (id, its cadence's name, since, its cadence, where its walk starts if
+# the caller knows: its last touch before the period, else since; None for the others).
+_Walk = tuple[int, str, str, cad.Cadence, "str | None"]
+
+
+def _fell(s: _Scope, walk: list[_Walk], chunks: _Chunks | None) -> list[int]:
+    """Of the contacts to walk (touched in the period and on time at its end), those who were
+    overdue at some point of it. (The callers check from the chunks the contacts on a long
+    cadence whose last touch before the period they know, as they read them: the rest come
+    here.)
 
     From the chunks, for long cadences: from the last touch before the period (before `since`,
     for a contact added during it; else `since`), each first touch of a later month must come
     by the due date the touch before it set. Otherwise the due-date walk in SQL (_OVERDUE).
-    `starts`: where the walk starts for the contacts the caller knows it of; the others seek.
     """
     fell: list[int] = []
+    short: list = [w[:3] for w in walk]
     if chunks is not None and walk:
-        known = starts or {}
-        short = [w for w in walk if not _long(cadences[w[0]])]  # type: ignore[arg-type]
-        kept = [w for w in walk if _long(cadences[w[0]])]  # type: ignore[arg-type]
+        short = [w[:3] for w in walk if not _long(w[3])]
+        kept = [w for w in walk if _long(w[3])]
         since = s.store.dialect.greatest(":from", "c.since")
-        sought = [w[0] for w in kept if w[0] not in known]
+        sought = [w[0] for w in kept if w[4] is None]
         found = dict(
             s.rows(
                 "SELECT c.id, coalesce((SELECT max(x.occurred_on) FROM interaction_contact x"
@@ -1114,14 +1122,13 @@ def _fell(
             if sought
             else []
         )
-        for cid, cadence, _ in kept:
-            start = known.get(cid) or found[cid]
-            if _lapsed(cadence, start, chunks[cid]):
+        for cid, cadence, _, _, start in kept:
+            if _lapsed(cadence, start or found[cid], chunks[cid]):
                 fell.append(cid)
-        walk = short
-    if walk:
+    if short:
         _register(s.store)
-        fell += [cid for (cid,) in s.rows(engine_sql(s.store.conn, _OVERDUE), pop=json.dumps(walk))]
+        rows = s.rows(engine_sql(s.store.conn, _OVERDUE), pop=json.dumps(short))
+        fell += [cid for (cid,) in rows]
     return fell
 
 
