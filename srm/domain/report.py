@@ -563,7 +563,8 @@ def _trend_kept(s: _Scope) -> dict:
     ):
         counts[kind] = counts.get(kind, 0) + n
         negative += n if sentiment == "negative" else 0
-    names: dict[cad.Cadence, str] = {}
+    names: dict[int, str] = {}  # by the cadence's identity, as in _people
+    longs: dict[int, bool] = {}
     tracked = touched = overdue = fell = 0
     walk: list[_Walk] = []
     start, end = s.params["from"], s.params["to"]
@@ -591,11 +592,14 @@ def _trend_kept(s: _Scope) -> dict:
         if c is None:
             continue
         tracked += 1
-        name = names.get(c) or names.setdefault(c, str(c))
+        name = names.get(id(c)) or names.setdefault(id(c), str(c))
         if _cadence_after(last or since, name) < end:
             overdue += 1
         elif in_period:
-            if since <= start and _long(c):
+            long = longs.get(id(c))
+            if long is None:
+                long = longs[id(c)] = _long(c)
+            if since <= start and long:
                 fell += _lapsed(name, before or since, in_period)
             else:
                 walk.append((cid, name, since, c, None))
@@ -1006,10 +1010,13 @@ def _people(
         **params,
     )
     days: dict[str, date] = {}  # each date text parsed once
-    due_on: dict[tuple[cad.Cadence, str], date] = {}  # calendar arithmetic once per start
+    # Calendar arithmetic once per cadence and start. Cadences are keyed by identity: a
+    # dataclass's hash is Python code, 80,000 calls a report (each is one object: _cadences).
+    due_on: dict[tuple[int, str], date] = {}
+    longs: dict[int, bool] = {}
     people = {}
     walk = []
-    names: dict[cad.Cadence, str] = {}  # str() of a cadence walks the named ones: once each
+    names: dict[int, str] = {}  # str() of a cadence walks the named ones: once each
     first_day = s.params["from"]
     handed, known_to = s.before, s.known_to or ""
     after = s.after = {} if chunks is not None and s.hand_over else None
@@ -1029,9 +1036,9 @@ def _people(
         start_day = days.get(start) or days.setdefault(start, date.fromisoformat(start))
         due = None
         if cadence is not None:
-            due = due_on.get((cadence, start))
+            due = due_on.get((id(cadence), start))
             if due is None:
-                due = due_on[cadence, start] = cadence.after(start_day)
+                due = due_on[id(cadence), start] = cadence.after(start_day)
         p = people[cid] = _Person(
             cid,
             name,
@@ -1047,8 +1054,11 @@ def _people(
         # never moved, so on time at the end is on time throughout. Only the others need the
         # walk.
         if p.touches and cadence is not None and not p.overdue:
-            name = names.get(cadence) or names.setdefault(cadence, str(cadence))
-            if chunks is not None and since <= first_day and _long(cadence):
+            name = names.get(id(cadence)) or names.setdefault(id(cadence), str(cadence))
+            long = longs.get(id(cadence))
+            if long is None:
+                long = longs[id(cadence)] = _long(cadence)
+            if chunks is not None and since <= first_day and long:
                 # From the chunks now (a list of 65,000 to walk later is 5 MiB at 100k).
                 p.fell_overdue = _lapsed(name, before or since, touched)
             else:
