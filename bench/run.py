@@ -303,12 +303,48 @@ def bench_env(work: Path, today: str, pyc: bool) -> dict[str, str]:
 
 
 def fingerprint(contacts: int, interactions: int) -> str:
-    """What a store was built from: the generator, srm's schema code (srm/store), the size."""
-    import srm.store
+    """What a store was built from: the generator, the schema an empty store gets (tables,
+    indexes, triggers, its first rows), the code that computes the derived state and handles,
+    and the size. Not srm/store's other code: a change to the PostgreSQL adapter or to backups
+    leaves the stores as they are (the 10M one takes minutes to build)."""
+    import inspect
+    import tempfile
+
+    from srm import cadence, config
+    from srm.domain import contacts, schedule, state, summary
+    from srm.store.db import Store
 
     h = hashlib.sha256(f"{contacts}/{interactions}".encode())
-    for path in [BENCH / "generate.py", *sorted(Path(srm.store.__file__).parent.glob("*.py"))]:
-        h.update(path.read_bytes())
+    h.update((BENCH / "generate.py").read_bytes())
+    for module in (state, summary, schedule, cadence, config):
+        h.update(inspect.getsource(module).encode())
+    for function in (contacts.handle_candidates, contacts.slug):
+        h.update(inspect.getsource(function).encode())
+    with tempfile.TemporaryDirectory() as folder:
+        store = Store.open(Path(folder) / "empty.db")
+        try:
+            for row in store.conn.execute(
+                "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name"
+            ):
+                h.update(repr(tuple(row)).encode())
+            for (table,) in store.conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+                " AND name NOT IN ('schema_migration', 'undo_command', 'undo_change')"
+                " AND sql NOT LIKE 'CREATE VIRTUAL%' ORDER BY name"
+            ):
+                if table.startswith("search_index_"):
+                    continue  # the FTS5 index's shadow tables
+                cur = store.conn.execute(f'SELECT * FROM "{table}" ORDER BY 1')
+                names = [d[0] for d in cur.description]
+                for row in cur:
+                    kept = [
+                        (k, v)
+                        for k, v in zip(names, row, strict=True)
+                        if k not in ("created_at", "updated_at")
+                    ]
+                    h.update(repr(kept).encode())
+        finally:
+            store.close()
     return h.hexdigest()[:16]
 
 

@@ -76,6 +76,7 @@ def workspace(srm):
     srm.ok("date", "add", "grace", "promotion", "2024-06-01")
     srm.ok("snooze", "grace", "2026-03-20")
     srm.ok("archive", "alan")
+    srm.ok("distinct", "ada", "alan")
     return srm
 
 
@@ -102,6 +103,7 @@ def test_json_export_holds_every_kind_of_record(workspace):
         "stage_changes": 2,
         "members": 0,  # a store used without `me` (tests/test_team.py: a team's export)
         "handoffs": 0,
+        "distinct_pairs": 1,
     }
     ada = next(c for c in data["contacts"] if c["name"] == "Ada Lovelace")
     segments = by_uuid(data["segments"])

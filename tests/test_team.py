@@ -194,6 +194,39 @@ def test_handoff_to_someone_new_adds_them_and_from_hands_off_everything(ana, ben
     ana.fails("handoff", "tom", "--from", "ben", "--to", "ana", code=2)
 
 
+def test_add_with_an_owner_hands_the_new_contact_off_in_the_same_command(ana, ben):
+    ben.ok("add", "Tom Lee")  # Ben joins the team
+    r = ana.ok("add", "Maria García", "--owner", "ben")
+    assert "Added Maria García as maria (id 2), owned by Ben Bauer." in r.stderr
+    maria = ana.json("show", "maria")
+    assert maria["owner"]["name"] == "Ben Bauer"
+    (h,) = maria["handoffs"]
+    assert (h["date"], h["from"]["name"], h["to"]["name"], h["by"]["name"]) == (
+        "2026-03-15",
+        "Ana Ortiz",
+        "Ben Bauer",
+        "Ana Ortiz",
+    )
+    assert [c["handle"] for c in ben.json("contacts", "--owner", "me")] == ["maria", "tom"]
+    # Someone new joins the team with the contact; `none` leaves it unowned; `me` is the default.
+    new = ana.json("add", "Zoë Park", "--owner", "Chloé Martin <chloe@example.org>")
+    assert new["owner"]["name"] == "Chloé Martin"
+    assert "owned by nobody" in ana.ok("add", "Kim Ito", "--owner", "none").stderr
+    assert ana.json("show", "kim")["owner"] is None
+    assert ana.json("add", "Ida Holm", "--owner", "me")["owner"]["name"] == "Ana Ortiz"
+    assert ana.json("show", "ida")["handoffs"] == []  # hers already: nothing changed hands
+    # One command: undo takes the contact and its hand-off back together.
+    ana.ok("undo", "--yes")
+    ana.ok("undo", "--yes")
+    ana.ok("undo", "--yes")
+    ana.ok("undo", "--yes")
+    assert [c["handle"] for c in ana.json("contacts")] == ["tom"]
+    assert rows("SELECT count(*) FROM handoff") == [(0,)]
+    # A member nobody knows is refused before anything is written.
+    ana.fails("add", "Eve Stone", "--owner", "nobody-here", code=3, match="no team member")
+    assert [c["handle"] for c in ana.json("contacts")] == ["tom"]
+
+
 def test_due_mine_lists_my_contacts_unowned_ones_and_the_follow_ups_i_promised(ana, ben):
     ana.ok("add", "Ann Mine", "--cadence", "weekly", "--since", "2026-01-01")
     ben.ok("add", "Bob Theirs", "--cadence", "weekly", "--since", "2026-01-01")

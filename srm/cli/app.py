@@ -43,6 +43,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "rm": ("contacts", "Contacts", "Erase a contact and their history for good (a data-protection erasure)."),
     "merge": ("contacts", "Contacts", "Merge two contacts who are one person: OTHER's history moves to KEEP, then OTHER goes."),
     "duplicates": ("contacts", "Contacts", "List contacts that are likely one person: same email, same name, same phone number."),
+    "distinct": ("contacts", "Contacts", "Say two contacts are different people: srm duplicates stops pairing them."),
     "segments": ("segments", "Contacts", "List segments with their cadence, weight and number of contacts."),
     "segment": ("segments", "Contacts", "Manage segments: groups of stakeholders with a default cadence."),
     "brief": ("brief", "Relationships", "Before a meeting: who they are, recent talks, their goals, what you owe and can offer."),

@@ -78,6 +78,7 @@ def register(app: typer.Typer) -> None:
     app.command("rm", rich_help_panel=PANEL)(rm)
     app.command("merge", rich_help_panel=PANEL)(merge)
     app.command("duplicates", rich_help_panel=PANEL)(duplicates)
+    app.command("distinct", rich_help_panel=PANEL)(distinct)
 
 
 def add(
@@ -105,6 +106,15 @@ def add(
             "--force", help="Add it even though a contact has the same email or name (exit 8)."
         ),
     ] = False,
+    owner: Annotated[
+        str | None,
+        typer.Option(
+            "--owner",
+            metavar="NAME",
+            help="Team mode: who looks after them (default you): a member's name or address,"
+            " 'none', or \"Name <address>\" for someone new; recorded as a hand-off.",
+        ),
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Add a contact. Its handle (used to refer to it) is derived from the name.
@@ -119,6 +129,7 @@ def add(
       srm add "Maria García" --email maria@riverside.org --segment partners --cadence monthly
       srm add "Ana Alves" --email work:ana@x.org --email ana@home.example --social github:anab
       srm add "Maria Garcia" --org Acme --force    # another Maria García
+      srm add "Kofi Boateng" --org Riverside --owner tom   # Tom looks after him
     """
     from srm.domain import contacts as dc
 
@@ -139,11 +150,16 @@ def add(
         cadence=cadence,
         note=note or "",
         force=force,
+        owner=owner,
+        handed_on=app.today,
     )
     if as_json:
         print_json(c.as_json())
     else:
-        message(f"Added [bold]{esc(c.name)}[/] as [cyan]{esc(c.handle)}[/] (id {c.id}).")
+        owned = ""
+        if owner is not None:
+            owned = f", owned by {esc(c.owner['name'])}" if c.owner else ", owned by nobody"
+        message(f"Added [bold]{esc(c.name)}[/] as [cyan]{esc(c.handle)}[/] (id {c.id}){owned}.")
 
 
 def contacts(
@@ -638,6 +654,10 @@ def _merge_lines(p) -> list[str]:
         f"Merge {esc(o.name)} ([cyan]@{esc(o.handle)}[/], id {o.id}) into"
         f" [bold]{esc(k.name)}[/] ([cyan]@{esc(k.handle)}[/], id {k.id}):"
     ]
+    if p.distinct_on:
+        lines.append(
+            f"  [yellow]You said they are different people[/] (srm distinct, {p.distinct_on})."
+        )
     moved = []
     if p.interactions or p.shared:
         shared = f" ({p.shared} they were both in: kept once)" if p.shared else ""
@@ -739,4 +759,87 @@ def duplicates(ctx: typer.Context, as_json: JsonOpt = False) -> None:
 
     rows = [[", ".join(p.reasons), who(p.keep), who(p.other), p.command] for p in pairs]
     show_rows(["same", "keep", "other", "to merge them"], rows)
-    message(plural(len(pairs), "likely pair") + "; srm merge asks before it changes anything.")
+    message(
+        plural(len(pairs), "likely pair") + "; srm merge asks before it changes anything;"
+        " srm distinct A B if they are different people."
+    )
+
+
+def distinct(
+    ctx: typer.Context,
+    contact: Annotated[
+        str | None,
+        typer.Argument(metavar="A", help="A contact (its name, handle or id); a CONTACT."),
+    ] = None,
+    other: Annotated[
+        str | None, typer.Argument(metavar="B", help="Another contact, not the same person.")
+    ] = None,
+    clear: Annotated[
+        bool,
+        typer.Option("--clear", help="Take it back: srm duplicates may pair them again."),
+    ] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Say two contacts are different people: srm duplicates stops pairing them.
+
+    For two people who share a name, a switchboard number or a team address. Without
+    contacts, lists the pairs marked so far. srm undo takes a marking back too; merging one of
+    them into a third contact carries the marking over.
+
+    Examples:
+      srm distinct @john-smith @john-smith-2
+      srm distinct                # the pairs marked so far
+      srm distinct 3 14 --clear   # one person after all
+    """
+    from srm.domain import contacts as dc
+    from srm.domain import merge as dm
+
+    app = ctx_of(ctx)
+    store = app.store
+    if contact is None:
+        if clear:
+            raise typer.BadParameter(
+                "name the two contacts whose marking to clear", param_hint="A B"
+            )
+        pairs = dm.distinct_pairs(store)
+        if as_json:
+            print_json([p.as_json() for p in pairs])
+            return
+        if not pairs:
+            message("No contacts marked as different people.")
+            return
+
+        def who(c: dict) -> str:
+            return f"@{c['handle']} ({c['name']}{', archived' if c['archived'] else ''})"
+
+        show_rows(
+            ["contact", "is not", "since"],
+            [[who(p.first), who(p.second), p.decided_on] for p in pairs],
+        )
+        return
+    if other is None:
+        raise typer.BadParameter("name two contacts: srm distinct A B", param_hint="B")
+    a, b = dc.resolve(store, contact), dc.resolve(store, other)
+    changed = dm.forget_distinct(store, a, b) if clear else dm.mark_distinct(store, a, b, app.today)
+    if as_json:
+        print_json(
+            {
+                "contacts": [a.ref(), b.ref()],
+                "distinct": not clear,
+                "changed": changed,
+            }
+        )
+        return
+    names = f"{esc(a.name)} (@{esc(a.handle)}) and {esc(b.name)} (@{esc(b.handle)})"
+    if clear:
+        message(
+            f"{names} may be one person again: srm duplicates can pair them."
+            if changed
+            else f"{names} weren't marked as different people."
+        )
+    else:
+        message(
+            f"{names} are different people: srm duplicates won't pair them."
+            if changed
+            else f"{names} were already marked as different people."
+        )

@@ -261,9 +261,14 @@ def add(
     nickname: str | None = None,
     more: dict[str, list[str]] | None = None,
     force: bool = False,
+    owner: str | None = None,
+    handed_on: date | None = None,
     conn: sqlite3.Connection | None = None,
 ) -> Contact:
     """Add one contact, unless one with the same email or folded name is here (or `force`).
+
+    Whoever adds a contact owns it; `owner` (team mode: a member, `me`, `none` or a new
+    "Name <address>") hands it off to someone else in the same write, on `handed_on`.
 
     `email` and `phone` are the preferred ones; `more` holds `--email`-style option values by
     kind (email, phone, url, social, address), each "[LABEL:]VALUE", the first preferred
@@ -327,6 +332,10 @@ def add(
         c.executemany(
             "INSERT INTO contact_tag (contact_id, tag) VALUES (?, ?)", [(cid, t) for t in tag_list]
         )
+        if owner is not None:
+            from srm.domain import team as members  # `team` is the contact's team here
+
+            members.handoff(store, [get(store, cid)], owner, on=handed_on or since, conn=c)
         return cid
 
     if conn is not None:

@@ -82,6 +82,7 @@ _ROWS = (
     ("important_date", ("id",), "contact_id = :cid"),
     ("handoff", ("id",), "contact_id = :cid"),
     ("capture_source", ("id",), "contact_id = :cid"),
+    ("distinct_pair", ("id",), "contact_id = :cid OR other_id = :cid"),
 )
 
 

@@ -233,6 +233,7 @@ def _json(store: Store, where: Scope, out: TextIO) -> int:
         "goals": _goals,
         "stage_changes": _stage_changes,
         "handoffs": _handoffs,
+        "distinct_pairs": _distinct_pairs,
     }
     srm_json.write(
         out, header, ((name, sections[name](store, where)) for name in srm_json.SECTIONS)
@@ -434,6 +435,23 @@ def _handoffs(store: Store, where: Scope) -> Iterator[dict]:
         LEFT JOIN member b ON b.id = h.by_member_id WHERE {cond} ORDER BY h.id"""
     for r in store.conn.execute(sql, params):
         yield dict(r)
+
+
+def _distinct_pairs(store: Store, where: Scope) -> Iterator[dict]:
+    """Pairs marked different people (`srm distinct`) whose two contacts are both exported."""
+    first, params = where.where("p.contact_id")
+    second, more = where.where("p.other_id")
+    sql = f"""
+        SELECT p.uuid, a.uuid AS a, b.uuid AS b, p.decided_on, p.created_at
+        FROM distinct_pair p JOIN contact a ON a.id = p.contact_id
+        JOIN contact b ON b.id = p.other_id WHERE {first} AND {second} ORDER BY p.id"""
+    for uid, a, b, decided_on, created_at in store.conn.execute(sql, params + more):
+        yield {
+            "uuid": uid,
+            "contacts": [a, b],
+            "decided_on": str(decided_on),
+            "created_at": created_at,
+        }
 
 
 # --- CSV -----------------------------------------------------------------------------------

@@ -1250,6 +1250,32 @@ class _Sections:
             },
         )
 
+    def distinct_pairs(self, rec: dict) -> None:
+        people = _list(rec, "contacts")
+        if len(people) != 2 or not all(isinstance(u, str) for u in people):
+            raise ValueError("'contacts' must name two contacts by uuid")
+        a, b = sorted(self._contact(u) for u in people)
+        if a == b:
+            raise ValueError("both of its contacts are one contact here")
+        decided_on = _iso(_date(rec, "decided_on", required=True))
+        if self.conn.execute(
+            "SELECT 1 FROM distinct_pair WHERE uuid = ? OR (contact_id = ? AND other_id = ?)",
+            (rec["uuid"], a, b),
+        ).fetchone():
+            self.job.count("distinct_pairs", "present")
+            return
+        self._insert(
+            "distinct_pairs",
+            "distinct_pair",
+            {
+                "uuid": rec["uuid"],
+                "contact_id": a,
+                "other_id": b,
+                "decided_on": decided_on,
+                "created_at": _text(rec, "created_at", self.job.now),
+            },
+        )
+
 
 def _reason(e: Exception) -> str:
     if isinstance(e, KeyError):

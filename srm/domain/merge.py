@@ -1,4 +1,5 @@
-"""Duplicate contacts: find the likely pairs, and merge one contact into another."""
+"""Duplicate contacts: find the likely pairs, merge one contact into another, or record that
+two are different people (`srm distinct`) so they are not paired again."""
 
 from __future__ import annotations
 
@@ -6,10 +7,11 @@ import re
 import sqlite3
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 
 from srm.domain import contacts as dc
 from srm.domain import details as dd
-from srm.domain.common import now_utc
+from srm.domain.common import new_uuid, now_utc
 from srm.errors import UsageError
 from srm.store.db import Store
 
@@ -32,6 +34,7 @@ MOVED_TABLES = {
     "capture_source": "moved; a calendar event or mail thread both had is kept once",
     "contact_state": "recomputed from the merged records when the merge commits",
     "contact_month": "recomputed from the moved links when the merge commits (report summary)",
+    "distinct_pair": "moved: whoever OTHER was different from, KEEP is too; their own pair goes",
 }
 # Fields the kept contact takes from the other when its own is empty. (Emails and phones are
 # not among them: the other's join the kept contact's.)
@@ -78,6 +81,7 @@ class Plan:
     stages: int = 0  # moved
     stages_dropped: int = 0  # a change to the stage already current at its date
     handoffs: int = 0
+    distinct_on: str | None = None  # the day they were said to be different people, if they were
     segments: list[str] = field(default_factory=list)  # new to keep
     tags: list[str] = field(default_factory=list)
     # emails, phones, urls, socials, addresses new to keep: {list name: [values]}
@@ -113,6 +117,7 @@ class Plan:
             },
             "filled": self.changes,
             "conflicts": [c.as_json() for c in self.conflicts],
+            "marked_distinct_on": self.distinct_on,
         }
 
 
@@ -165,6 +170,7 @@ def merge(store: Store, keep: dc.Contact, other: dc.Contact) -> Plan:
             "UPDATE stage_change SET from_stage = ? WHERE id = ?",
             [(before, sid) for sid, before in p._stage_chain],
         )
+        _move_distinct(conn, k, o)
         dd.write(conn, k, p._lists)
         for table, col in (("contact_segment", "segment_id"), ("contact_tag", "tag")):
             conn.execute(
@@ -193,6 +199,11 @@ def _plan(conn: sqlite3.Connection, keep: dc.Contact, other: dc.Contact) -> Plan
     p.ideas = _count(conn, "SELECT count(*) FROM idea WHERE contact_id = ?", o)
     p.goals = _count(conn, "SELECT count(*) FROM goal WHERE contact_id = ?", o)
     p.handoffs = _count(conn, "SELECT count(*) FROM handoff WHERE contact_id = ?", o)
+    row = conn.execute(
+        "SELECT decided_on FROM distinct_pair WHERE contact_id = ? AND other_id = ?",
+        (min(k, o), max(k, o)),
+    ).fetchone()
+    p.distinct_on = str(row[0]) if row else None
     p.confirmations = _count(
         conn,
         "SELECT count(*) FROM goal_confirmation WHERE goal_id IN"
@@ -356,6 +367,8 @@ def duplicates(store: Store) -> list[Pair]:
 
     One pass groups the contacts by each key; a group of n yields n - 1 pairs, each with its
     oldest member (merging those joins the group), so a shared switchboard number is not n².
+    Pairs marked different people (`srm distinct`) are skipped: a contact is then paired
+    with the oldest member it isn't known to differ from.
     """
     people: dict[int, dict] = {}
     keys: dict[int, dict[str, set[str]]] = {}
@@ -383,14 +396,99 @@ def duplicates(store: Store) -> list[Pair]:
         for reason, values in mine.items():
             for value in values:
                 groups[(reason, value)].append(cid)
+    apart = {
+        (a, b) for a, b in store.conn.execute("SELECT contact_id, other_id FROM distinct_pair")
+    }
     found: set[tuple[int, int]] = set()
     for members in groups.values():
         members = sorted(set(members))
-        first = members[0]
-        found.update((first, m) for m in members[1:])
+        for i, m in enumerate(members[1:], 1):
+            # Paired with the oldest member it isn't known to differ from.
+            partner = next((p for p in members[:i] if (p, m) not in apart), None)
+            if partner is not None:
+                found.add((partner, m))
     pairs = []
     for a, b in found:
         shared = [r for r in REASONS if keys[a][r] & keys[b][r]]
         pairs.append(Pair(people[a], people[b], shared))
     pairs.sort(key=lambda p: (-sum(REASONS[r] for r in p.reasons), p.keep["id"], p.other["id"]))
     return pairs
+
+
+def _move_distinct(conn: sqlite3.Connection, keep: int, other: int) -> None:
+    """Whoever `other` was said to differ from, `keep` (the same person) differs from too; the
+    pair of the two themselves goes. Runs inside the merge's write."""
+    rows = conn.execute(
+        "SELECT id, contact_id, other_id FROM distinct_pair WHERE contact_id = ? OR other_id = ?",
+        (other, other),
+    ).fetchall()
+    for pid, a, b in rows:
+        x, y = sorted(keep if c == other else c for c in (a, b))
+        taken = (
+            x == y
+            or conn.execute(
+                "SELECT 1 FROM distinct_pair WHERE contact_id = ? AND other_id = ?", (x, y)
+            ).fetchone()
+        )
+        if taken:
+            conn.execute("DELETE FROM distinct_pair WHERE id = ?", (pid,))
+        else:
+            conn.execute(
+                "UPDATE distinct_pair SET contact_id = ?, other_id = ? WHERE id = ?", (x, y, pid)
+            )
+
+
+@dataclass
+class Distinct:
+    """Two contacts said to be different people, and since when."""
+
+    first: dict  # {id, handle, name, archived}, the lower id
+    second: dict
+    decided_on: str
+
+    def as_json(self) -> dict:
+        return {"contacts": [self.first, self.second], "decided_on": self.decided_on}
+
+
+def _two(a: dc.Contact, b: dc.Contact) -> tuple[int, int]:
+    if a.id == b.id:
+        raise UsageError(f"{a.name} (@{a.handle}) is one contact: name two different ones")
+    return (a.id, b.id) if a.id < b.id else (b.id, a.id)
+
+
+def mark_distinct(store: Store, a: dc.Contact, b: dc.Contact, today: date) -> bool:
+    """Record that `a` and `b` are different people; False if that was already recorded."""
+    lo, hi = _two(a, b)
+    with store.write() as conn:
+        cur = conn.execute(
+            "INSERT INTO distinct_pair (uuid, contact_id, other_id, decided_on, created_at)"
+            " VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            (new_uuid(), lo, hi, today.isoformat(), now_utc()),
+        )
+        return cur.rowcount > 0
+
+
+def forget_distinct(store: Store, a: dc.Contact, b: dc.Contact) -> bool:
+    """Take back `mark_distinct`: the two may be paired again. False if they weren't marked."""
+    lo, hi = _two(a, b)
+    with store.write() as conn:
+        cur = conn.execute(
+            "DELETE FROM distinct_pair WHERE contact_id = ? AND other_id = ?", (lo, hi)
+        )
+        return cur.rowcount > 0
+
+
+def distinct_pairs(store: Store) -> list[Distinct]:
+    """Every pair marked different people, most recent decision first."""
+
+    def person(cid: int, handle: str, name: str, archived_at: str | None) -> dict:
+        return {"id": cid, "handle": handle, "name": name, "archived": archived_at is not None}
+
+    return [
+        Distinct(person(*r[0:4]), person(*r[4:8]), str(r[8]))
+        for r in store.conn.execute(
+            "SELECT a.id, a.handle, a.name, a.archived_at, b.id, b.handle, b.name, b.archived_at,"
+            " p.decided_on FROM distinct_pair p JOIN contact a ON a.id = p.contact_id"
+            " JOIN contact b ON b.id = p.other_id ORDER BY p.decided_on DESC, p.id DESC"
+        )
+    ]

@@ -230,54 +230,75 @@ class Handed:
         }
 
 
-def handoff(store: Store, contacts: list[Contact], to: str, *, on: date, note: str = "") -> Handed:
+def handoff(
+    store: Store,
+    contacts: list[Contact],
+    to: str,
+    *,
+    on: date,
+    note: str = "",
+    conn: sqlite3.Connection | None = None,
+) -> Handed:
     """Make `to` (a member, `me`, `none`, or a new "Name <address>") the owner of each contact,
     recording a hand-off in each one's history. One write: `srm undo` takes it back whole (a
     member it added stays on the team). A contact that is theirs already is left alone.
+    Pass `conn` to take part in a caller's transaction (`srm add --owner`).
     """
     note = note_text(note, "the hand-off note")
-    target = to.strip()
-    with store.write() as conn:
-        added = False
-        if target.lower() == "none":
-            member = None
-        else:
-            try:
-                member = resolve(store, target)
-            except NotFound:
-                who = person(target)
-                if who is None:
-                    raise
-                member, added = _add_member(conn, *who), True
-        out = []
-        now = now_utc()
-        for c in contacts:
-            current = conn.execute("SELECT owner_id FROM contact WHERE id = ?", (c.id,)).fetchone()
-            if current is None:
-                raise NotFound(f"no contact with id {c.id}")
-            before = current[0]
-            if before == (member.id if member else None):
-                out.append((c, before, None))
-                continue
-            hid = conn.execute(
-                "INSERT INTO handoff (uuid, contact_id, from_member_id, to_member_id,"
-                " by_member_id, note, handed_on, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    new_uuid(),
-                    c.id,
-                    before,
-                    member.id if member else None,
-                    store.member_id,
-                    note,
-                    on.isoformat(),
-                    now,
-                ),
-            ).lastrowid
-            conn.execute(
-                "UPDATE contact SET owner_id = ?, updated_at = ? WHERE id = ?",
-                (member.id if member else None, now, c.id),
-            )
-            out.append((c, before, hid))
+    if conn is not None:
+        return _handoff(store, conn, contacts, to.strip(), on, note)
+    with store.write() as c:
+        return _handoff(store, c, contacts, to.strip(), on, note)
+
+
+def _handoff(
+    store: Store,
+    conn: sqlite3.Connection,
+    contacts: list[Contact],
+    target: str,
+    on: date,
+    note: str,
+) -> Handed:
+    added = False
+    if target.lower() == "none":
+        member = None
+    else:
+        try:
+            member = resolve(store, target)
+        except NotFound:
+            who = person(target)
+            if who is None:
+                raise
+            member, added = _add_member(conn, *who), True
+    out = []
+    now = now_utc()
+    for c in contacts:
+        current = conn.execute("SELECT owner_id FROM contact WHERE id = ?", (c.id,)).fetchone()
+        if current is None:
+            raise NotFound(f"no contact with id {c.id}")
+        before = current[0]
+        if before == (member.id if member else None):
+            out.append((c, before, None))
+            continue
+        hid = conn.execute(
+            "INSERT INTO handoff (uuid, contact_id, from_member_id, to_member_id,"
+            " by_member_id, note, handed_on, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                new_uuid(),
+                c.id,
+                before,
+                member.id if member else None,
+                store.member_id,
+                note,
+                on.isoformat(),
+                now,
+            ),
+        ).lastrowid
+        conn.execute(
+            "UPDATE contact SET owner_id = ?, updated_at = ? WHERE id = ?",
+            (member.id if member else None, now, c.id),
+        )
+        out.append((c, before, hid))
     return Handed(member, added, out)
 
 

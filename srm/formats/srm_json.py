@@ -29,6 +29,7 @@ SECTIONS = (
     "goals",
     "stage_changes",
     "handoffs",
+    "distinct_pairs",
 )
 
 

@@ -610,6 +610,31 @@ def _team(conn: sqlite3.Connection) -> None:
     _run(conn, SCHEMA_TEAM)
 
 
+# Two contacts the user said are different people (`srm distinct`): `srm duplicates` no longer
+# pairs them. Kept as (lower id, higher id), so a pair is one row whichever way it was named.
+SCHEMA_DISTINCT = """
+CREATE TABLE distinct_pair (
+    id INTEGER NOT NULL,
+    uuid VARCHAR NOT NULL,
+    contact_id INTEGER NOT NULL,
+    other_id INTEGER NOT NULL,
+    decided_on DATE NOT NULL,
+    created_at VARCHAR NOT NULL,
+    PRIMARY KEY (id),
+    CONSTRAINT distinct_pair_ordered CHECK (contact_id < other_id),
+    CONSTRAINT distinct_pair_once UNIQUE (contact_id, other_id),
+    UNIQUE (uuid),
+    FOREIGN KEY(contact_id) REFERENCES contact (id) ON DELETE CASCADE,
+    FOREIGN KEY(other_id) REFERENCES contact (id) ON DELETE CASCADE
+);
+CREATE INDEX ix_distinct_pair_other_id ON distinct_pair (other_id);
+"""
+
+
+def _distinct_pairs(conn: sqlite3.Connection) -> None:
+    _run(conn, SCHEMA_DISTINCT)
+
+
 # The report's figures of a period, kept by the writes (srm.domain.summary). Interactions per
 # day, kind, sentiment and channel: triggers add and take away one, so the counts are exact
 # under any writer. Each contact's interactions per month (count, asks, gives, first and last
@@ -745,6 +770,7 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
     ("contact state", _contact_state),
     ("contact details", _contact_details),
     ("team", _team),
+    ("distinct pairs", _distinct_pairs),
     ("report summary", _report_summary),
 ]
 

@@ -383,6 +383,23 @@ class Handoff(SQLModel, table=True):
     created_at: str
 
 
+class DistinctPair(SQLModel, table=True):
+    """Two contacts the user said are different people (`srm distinct`): `srm duplicates`
+    doesn't pair them again. One row a pair, the lower id first."""
+
+    __tablename__ = "distinct_pair"
+    __table_args__ = (
+        CheckConstraint("contact_id < other_id", name="distinct_pair_ordered"),
+        UniqueConstraint("contact_id", "other_id", name="distinct_pair_once"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    uuid: str = Field(unique=True)
+    contact_id: int = Field(foreign_key="contact.id", ondelete="CASCADE")
+    other_id: int = Field(foreign_key="contact.id", index=True, ondelete="CASCADE")
+    decided_on: date
+    created_at: str
+
+
 class ContactState(SQLModel, table=True):
     """What each contact's history implies now, kept by srm's write path (srm.domain.state).
 
