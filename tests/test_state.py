@@ -305,20 +305,24 @@ def test_doctor_checks_the_state_and_rebuild_state_repairs_it(srm, isolated):
 
 def test_doctor_checks_the_report_summary_and_rebuild_state_repairs_it(srm, isolated):
     srm.ok("add", "Ann Lee", "--since", "2026-01-01")
+    srm.ok("add", "Bo Berg", "--since", "2026-01-01")
     srm.ok("log", "@ann", "coffee", "--on", "2026-03-01", "--ask")
     srm.ok("log", "@ann", "call", "--on", "2026-03-09", "--channel", "phone")
+    srm.ok("log", "@ann,@bo", "lunch", "--on", "2026-02-11")
     out = srm.ok("doctor").stdout
-    assert "report summary: 1 contact-month and the daily counts, as the history says" in out
+    assert "report summary: 3 contact-months and the daily counts, as the history says" in out
     conn = connect()
     with conn:  # kept figures gone wrong (they never are by srm's own writes)
-        conn.execute("UPDATE contact_month SET asks = 0")
+        conn.execute("UPDATE contact_month SET asks = 0 WHERE month = '2026-03'")
         conn.execute("UPDATE interaction_day SET interactions = 5 WHERE channel = 'phone'")
+        conn.execute("DELETE FROM interaction_shared")
     r = srm.fails("doctor", code=6)
     assert (
         "contact 1 in 2026-03: stored (interactions, asks, gives, first, last)"
         " (2, 0, 0, '2026-03-01', '2026-03-09'), history says (2, 1, 0, '2026-03-01', '2026-03-09')"
     ) in r.stdout
     assert "2026-03-09 checkin neutral by phone: stored 5 interactions, history says 1" in r.stdout
+    assert "interaction 3: stored as shared on None, history says '2026-02-11'" in r.stdout
     srm.ok("db", "rebuild-state")
     srm.ok("doctor")
     conn.close()

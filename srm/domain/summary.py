@@ -20,6 +20,7 @@ recomputes them (`srm db rebuild-state`).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from srm.domain.common import plural
@@ -28,13 +29,17 @@ from srm.store.db import Store
 if TYPE_CHECKING:
     from srm.store.check import Finding
 
-# Each contact's months, from the links (the date each link repeats) and their interaction's kind.
+# Each contact's months, from the links (the date each link repeats) and their interaction's kind,
+# told by the narrow index of asks and gives rather than each interaction's row (twice as fast
+# over a whole history). In (contact, month) order.
 _MONTHS = """
 SELECT substr(ic.occurred_on, 1, 7) AS month, ic.contact_id, count(*),
        count(*) FILTER (WHERE i.kind = 'ask'), count(*) FILTER (WHERE i.kind = 'give'),
        min(ic.occurred_on), max(ic.occurred_on)
-FROM {source} JOIN interaction i ON i.id = ic.interaction_id
+FROM {source} LEFT JOIN interaction i INDEXED BY ix_interaction_ask_give_id
+  ON i.id = ic.interaction_id AND i.kind != 'checkin'
 GROUP BY ic.contact_id, substr(ic.occurred_on, 1, 7)
+ORDER BY ic.contact_id, month
 """
 # CROSS JOIN: the marked pairs first, each one index range of its contact's links (the planner,
 # knowing nothing of the few marked rows, would read every link; PostgreSQL's adapter drops it).
@@ -44,12 +49,13 @@ _MARKED = (
 )
 _DAYS = (
     "SELECT occurred_on, kind, sentiment, channel, count(*) FROM interaction"
-    " GROUP BY occurred_on, kind, sentiment, channel"
+    " GROUP BY occurred_on, kind, sentiment, channel ORDER BY occurred_on, kind, sentiment, channel"
 )
 _MONTH_COLUMNS = "month, contact_id, interactions, asks, gives, first_on, last_on"
 _SHARED = (
     "SELECT i.id, i.occurred_on FROM interaction i WHERE i.id IN"
     " (SELECT interaction_id FROM interaction_contact GROUP BY interaction_id HAVING count(*) > 1)"
+    " ORDER BY i.id"
 )
 
 
@@ -95,51 +101,69 @@ def rebuild(store: Store) -> None:
 def problems(store: Store) -> list[str]:
     """Where the kept summaries differ from the history (for `srm db check`). Months still
     marked for recomputing are not a problem: reads don't use the summary until a write
-    refreshes it."""
+    refreshes it. Both sides are read in key order and compared as they come: one pass over
+    the history, never all of it in memory."""
     conn = store.conn
     out = []
     marked = {tuple(r) for r in conn.execute("SELECT month, contact_id FROM contact_month_dirty")}
-    want = {
-        (r[0], r[1]): tuple(r[2:])
-        for r in conn.execute(_MONTHS.format(source="interaction_contact ic"))
-        if (r[0], r[1]) not in marked
-    }
-    have = {
-        (r[0], r[1]): tuple(r[2:])
-        for r in conn.execute(f"SELECT {_MONTH_COLUMNS} FROM contact_month")
-        if (r[0], r[1]) not in marked
-    }
-    for key in sorted(set(want) | set(have)):
-        if have.get(key) != want.get(key):
+    for key, have, want in _compare(
+        conn,
+        f"SELECT {_MONTH_COLUMNS} FROM contact_month ORDER BY contact_id, month",
+        _MONTHS.format(source="interaction_contact ic"),
+        lambda r: (r[1], r[0]),
+    ):
+        if (key[1], key[0]) not in marked:
             out.append(
-                f"contact {key[1]} in {key[0]}: stored (interactions, asks, gives, first,"
-                f" last) {have.get(key)!r}, history says {want.get(key)!r}"
+                f"contact {key[0]} in {key[1]}: stored (interactions, asks, gives, first,"
+                f" last) {have and have[2:]!r}, history says {want and want[2:]!r}"
             )
-    want = {tuple(r[:4]): r[4] for r in conn.execute(_DAYS)}
-    have = {
-        tuple(r[:4]): r[4]
-        for r in conn.execute(
-            "SELECT day, kind, sentiment, channel, interactions FROM interaction_day"
+    for key, have, want in _compare(
+        conn,
+        "SELECT day, kind, sentiment, channel, interactions FROM interaction_day"
+        " ORDER BY day, kind, sentiment, channel",
+        _DAYS,
+        lambda r: tuple(r[:4]),
+    ):
+        day, kind, sentiment, channel = key
+        out.append(
+            f"{day} {kind} {sentiment} by {channel}: stored {have[4] if have else 0}"
+            f" interactions, history says {want[4] if want else 0}"
         )
-    }
-    for key in sorted(set(want) | set(have)):
-        if have.get(key) != want.get(key):
-            day, kind, sentiment, channel = key
-            out.append(
-                f"{day} {kind} {sentiment} by {channel}: stored {have.get(key, 0)}"
-                f" interactions, history says {want.get(key, 0)}"
-            )
-    want = dict(conn.execute(_SHARED).fetchall())
-    have = dict(
-        conn.execute("SELECT interaction_id, occurred_on FROM interaction_shared").fetchall()
-    )
-    for iid in sorted(set(want) | set(have)):
-        if have.get(iid) != want.get(iid):
-            out.append(
-                f"interaction {iid}: stored as shared on {have.get(iid)!r}, history says"
-                f" {want.get(iid)!r}"
-            )
+    for key, have, want in _compare(
+        conn,
+        "SELECT interaction_id, occurred_on FROM interaction_shared ORDER BY interaction_id",
+        _SHARED,
+        lambda r: (r[0],),
+    ):
+        out.append(
+            f"interaction {key[0]}: stored as shared on {have and have[1]!r}, history says"
+            f" {want and want[1]!r}"
+        )
     return out
+
+
+def _compare(
+    conn, kept: str, history: str, key
+) -> Iterator[tuple[tuple, tuple | None, tuple | None]]:
+    """(key, kept row or None, history's row or None) for each key where they differ; both
+    queries give their rows in key order."""
+    a, b = conn.cursor(), conn.cursor()
+    a.row_factory = b.row_factory = None
+    have, want = iter(a.execute(kept)), iter(b.execute(history))
+    h, w = next(have, None), next(want, None)
+    while h is not None or w is not None:
+        kh = key(h) if h is not None else None
+        kw = key(w) if w is not None else None
+        if kw is None or (kh is not None and kh < kw):
+            yield kh, tuple(h), None  # type: ignore[misc,arg-type]
+            h = next(have, None)
+        elif kh is None or kw < kh:
+            yield kw, None, tuple(w)
+            w = next(want, None)
+        else:
+            if tuple(h) != tuple(w):
+                yield kh, tuple(h), tuple(w)
+            h, w = next(have, None), next(want, None)
 
 
 def findings(store: Store, shown: int) -> list[Finding]:
