@@ -52,7 +52,9 @@ class Goal:
     `command` and `versus` are command lines; `{name:arg}` fields are filled in by
     `Bench.field` (a store's path, a scratch copy, the busiest contact …). With `versus`, the
     goal is the ratio command ÷ versus in the same round; without it, `limit` is in seconds
-    (wall, cpu) or MiB (rss).
+    (wall, cpu) or MiB (rss). A `limit` of None makes the row a reference, not a goal: a floor
+    measured in the same rounds (what `python -c "import typer"` alone costs, beside `srm
+    log`).
     """
 
     key: str  # for --only
@@ -60,7 +62,7 @@ class Goal:
     command: str
     versus: str | None
     metric: str  # wall | cpu | rss
-    limit: float
+    limit: float | None
 
 
 # Adding a goal is adding a row; a new kind of field (a PostgreSQL server, a capture inbox) is a
@@ -74,6 +76,9 @@ GOALS = [
          "cpu", 3.5),
     Goal("log", "`srm log` ÷ `python -c pass`",
          "srm --db {copy:1M} log {busiest:1M} bench --on {today}", "python -c pass", "wall", 3),
+    # The floor under it: Python with typer (srm's CLI framework) imported, and nothing else.
+    Goal("log", "reference: `python -c 'import typer'` ÷ `python -c pass`",
+         "python -c 'import typer'", "python -c pass", "wall", None),
     Goal("due-all", "`srm due --all` ÷ `srm due`", "srm --db {store:1M} due --all",
          "srm --db {store:1M} due", "wall", 2),
     Goal("show-all", "`srm show C --all` (busiest) ÷ `srm due`",
@@ -160,7 +165,8 @@ def main(argv: list[str] | None = None) -> None:
     if a.list:
         for g in goals:
             versus = f"  ÷  {g.versus}" if g.versus else ""
-            print(f"{g.key:9s} {g.name}\n{'':9s}   {g.command}{versus}  [{g.metric} ≤ {g.limit}]")
+            limit = "reference" if g.limit is None else f"{g.metric} ≤ {g.limit}"
+            print(f"{g.key:9s} {g.name}\n{'':9s}   {g.command}{versus}  [{limit}]")
         return
     with tempfile.TemporaryDirectory(prefix="srm-bench-") as tmp:
         bench = Bench(Path(tmp), a.today, pyc=not a.no_pyc, server=a.pg)
@@ -475,9 +481,14 @@ def report(
             if g.metric == "wall":
                 cpu = f"{a.median('cpu'):.1f}"
         value = statistics.median(values)
+        spread = f"{fmt.format(min(values))}–{fmt.format(max(values))}"
+        if g.limit is None:  # a reference row
+            lines.append(
+                f"| {g.name} | {g.metric} | {fmt.format(value)} | {spread} | {cpu} | — | — |"
+            )
+            continue
         met = value <= g.limit
         met_all &= met
-        spread = f"{fmt.format(min(values))}–{fmt.format(max(values))}"
         lines.append(
             f"| {g.name} | {g.metric} | {fmt.format(value)} | {spread} | {cpu} | ≤ {g.limit:g}"
             f" | {'yes' if met else '**no**'} |"

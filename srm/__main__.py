@@ -1,5 +1,5 @@
 """Allows `python -m srm`."""
 
-from srm.cli.app import main
+from srm.cli.start import main
 
 main()

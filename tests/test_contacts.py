@@ -122,6 +122,32 @@ def test_contacts_json_is_each_contact_as_show_prints_it(srm):
     assert zoe["tags"] == ["a", "b"] and zoe["segments"] == ["members", "partners"]
 
 
+def test_the_database_quotes_text_as_json_dumps_does(srm):
+    """`contacts --json` has the database write its details' JSON text (SQLite's
+    `json_quote`, PostgreSQL's `to_json`): every character must come out as json.dumps
+    (without ASCII escapes) writes it, or the listing's bytes would differ from `show`'s."""
+    import os
+    from json.encoder import encode_basestring
+
+    from srm.domain import contacts as dc
+    from srm.store.db import Store
+    from srm.store.dialect import engine_sql
+
+    srm.ok("add", "Ann Lee")  # the store
+    store = Store.open(os.environ["SRM_DB"])
+    try:
+        quote = engine_sql(store.conn, dc._JSON_QUOTE).format("CAST(? AS TEXT)")
+        # Every character but the surrogates (no UTF-8) and NUL (no PostgreSQL text).
+        chars = [chr(i) for i in range(1, 0x110000) if not 0xD800 <= i <= 0xDFFF]
+        for i in range(0, len(chars), 40_000):
+            text = "".join(chars[i : i + 40_000])
+            got = store.conn.execute(f"SELECT {quote}", (text,)).fetchone()[0]
+            assert got == encode_basestring(text), hex(i)
+        assert store.conn.execute(f"SELECT {quote}", (None,)).fetchone()[0] == "null"
+    finally:
+        store.close()
+
+
 def test_edit_changes_and_clears_fields(srm):
     srm.ok("add", "Ann Lee", "--org", "Acme", "--segment", "partners", "--tag", "x")
     srm.ok(

@@ -141,3 +141,30 @@ def test_piped_output_needs_no_rich(store, args):
     """What a script or a pager reads is written as Rich would write it, without Rich."""
     module = f"srm.cli.{COMMANDS[args[0]][0]}"
     assert unwanted(imported_modules(*args, env=store), own=module) == []
+
+
+def test_the_entry_point_pauses_the_collector_only_while_srm_loads(monkeypatch):
+    """`srm` (the script and `python -m srm`) imports its CLI with the cyclic collector paused
+    (everything it makes then lives as long as the process), and runs the command with it
+    back on: a long import or export must still collect its garbage."""
+    import gc
+    import tomllib
+    from pathlib import Path
+
+    from srm.cli import app, start
+
+    project = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text())
+    assert project["project"]["scripts"]["srm"] == "srm.cli.start:main"
+    seen = []
+    monkeypatch.setattr(app, "main", lambda: seen.append(gc.isenabled()))
+    start.main()
+    assert seen == [True] and gc.isenabled()
+    gc.disable()  # a caller that turned it off keeps it off
+    try:
+        start.main()
+        assert seen == [True, False] and not gc.isenabled()
+    finally:
+        gc.enable()
+    loaded = []
+    monkeypatch.setattr(app.gc, "disable", lambda: loaded.append("paused"))
+    assert app._load("log").name == "log" and loaded == ["paused"] and gc.isenabled()

@@ -8,10 +8,12 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from conftest import TODAY
 from records import connect, dump
 from test_report_crosscheck import world  # noqa: F401  (its seeded random store)
 
 from srm.domain import team
+from srm.domain.common import json_dumps
 
 ANA = 'me = "Ana Ortiz <ana@example.org>"\n'
 BEN = 'me = "Ben Bauer <Ben@Example.org>"\n'
@@ -127,6 +129,12 @@ def test_who_adds_a_contact_owns_it_and_who_logs_is_recorded(ana, ben):
     assert [c["handle"] for c in ana.json("contacts", "--owner", "me")] == ["maria"]
     assert [c["handle"] for c in ben.json("contacts", "--owner", "Ana Ortiz")] == ["maria"]
     assert ana.json("contacts", "--owner", "none") == []
+    out = ana.ok("contacts", "--json").stdout  # each contact's text written directly
+    assert [c["owner"] for c in json.loads(out)] == [
+        maria["owner"],
+        ana.json("show", "tom")["owner"],
+    ]
+    assert out == json_dumps(json.loads(out)) + "\n"
     listing = ana.ok("contacts").stdout
     assert "owner" in listing and "Ben Bauer" in listing
 
@@ -761,3 +769,52 @@ def test_due_mine_ranked_over_the_stored_state_equals_the_walk_of_the_history(an
                 assert walked.total > 0
     finally:
         store.close()
+
+
+@pytest.mark.parametrize("marked", [False, True], ids=["state", "walked"])
+def test_contacts_json_is_each_contact_and_its_figures_as_json_dumps_writes_them(ana, ben, marked):
+    """`srm contacts --json` writes each contact's text itself (the figures read from the
+    stored state, or walked when a contact is marked): byte for byte json.dumps of the
+    contact as `show` has it and of the figures as dicts, on a team's store with every kind of
+    detail, addresses, segments, tags, owners, stages and asks and gives."""
+    import os
+
+    from srm.cli.output import json_text
+    from srm.config import Config
+    from srm.domain import contacts as dc
+    from srm.domain import extras, schedule
+    from srm.store.db import Store
+
+    ana.ok(
+        "add", 'Zoë "Z" Back\\slash', "--email", "work:z@x.example", "--email", "z@home.example",
+        "--phone", "mobile:+49 30 1234567", "--url", "blog:https://z.example/ü", "--social",
+        "github:zoe", "--address", "home:Main St 1;Berlin;;10115;DE", "--address",
+        "Second 2;Paris", "--nickname", "Zo", "--org", "Acme\u2028Ltd", "--segment", "partners",
+        "--segment", "members", "--tag", "b", "--tag", "a", "--cadence", "45d",
+        "--note", "two\nlines\twith a tab",
+    )  # fmt: skip
+    ben.ok("add", "Tom Lee", "--address", "Dock 3;Hamburg", "--segment", "customers")
+    ana.ok("add", "Bo", "--cadence", "none")
+    ana.ok("log", "zoe", "asked for an intro", "--ask", "--on", "2026-01-10")
+    ben.ok("log", "zoe,tom", "sent the deck", "--give", "--on", "2026-02-01")
+    ana.ok("log", "zoe", "coffee", "--ask")
+    ana.ok("stage", "zoe", "trust")
+    if marked:
+        conn = connect(os.environ["SRM_DB"])
+        conn.execute("INSERT INTO contact_state_dirty (contact_id) SELECT min(id) FROM contact")
+        conn.commit()
+        conn.close()
+    store = Store.open(os.environ["SRM_DB"])
+    try:
+        wanted = [c.as_json() for c in dc.search(store)]
+        ids = [c["id"] for c in wanted]
+        plans = schedule.texts(store, Config(), date.fromisoformat(TODAY), ids)
+        figures = extras.for_contacts(store, ids, date.fromisoformat(TODAY))
+    finally:
+        store.close()
+    keys = ("effective_cadence", "last_interaction", "next_due")
+    for c in wanted:
+        c.update(zip(keys, plans[c["id"]], strict=True), **figures[c["id"]])
+    assert [c["owner"]["name"] for c in wanted] == ["Ana Ortiz", "Ben Bauer", "Ana Ortiz"]
+    assert wanted[2]["stage"] == "trust" and wanted[2]["ledger"]["asks"] == 2
+    assert ana.ok("contacts", "--json").stdout == json_text(wanted) + "\n"

@@ -376,8 +376,16 @@ def _load(name: str) -> click.Command:
     """Build one command: its module registers its commands on a scratch app, and typer
     builds the one asked for."""
     scratch = typer.Typer()
-    # __import__, not importlib.import_module: `python -X importtime` logs only the former.
-    module = __import__(f"srm.cli.{COMMANDS[name][0]}", fromlist=["register"])
+    # The command's modules live as long as the process: no collection while they load (see
+    # srm.cli.start); main() froze what was there before.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        # __import__, not importlib.import_module: `python -X importtime` logs only the former.
+        module = __import__(f"srm.cli.{COMMANDS[name][0]}", fromlist=["register"])
+    finally:
+        if collecting:
+            gc.enable()
     module.register(scratch)
     scratch.registered_commands = [c for c in scratch.registered_commands if c.name == name]
     scratch.registered_groups = [g for g in scratch.registered_groups if g.name == name]
@@ -424,9 +432,34 @@ def _prepare(group: typer.Typer) -> None:
 _prepare(app)
 
 
+def output_streams() -> None:
+    """Standard output and error that take any text srm prints, whatever the locale says.
+
+    Names and notes hold any character; a locale or PYTHONIOENCODING that isn't UTF-8 (latin-1,
+    a Windows code page on a pipe) made printing one a crash. To a pipe or a file, srm writes
+    UTF-8, which its JSON, vCards and calendars are by their standards, so nothing is lost; on
+    a terminal that can't show a character, it shows '?' in its place.
+    """
+    import codecs
+
+    for stream in (sys.stdout, sys.stderr):
+        if stream is None or not hasattr(stream, "reconfigure"):
+            continue
+        try:
+            if codecs.lookup(stream.encoding or "ascii").name == "utf-8":
+                continue
+            if stream.isatty():
+                stream.reconfigure(errors="replace")
+            else:
+                stream.reconfigure(encoding="utf-8", errors="strict")
+        except (LookupError, OSError, ValueError):
+            pass  # a stream we can't change: what it takes, it takes
+
+
 def main() -> None:
     # Start-up leaves tens of thousands of objects that live as long as the process (modules,
     # typer, rich); frozen, the cyclic collector stops rescanning them whenever the command
     # allocates.
     gc.freeze()
+    output_streams()
     sys.exit(app(prog_name="srm"))

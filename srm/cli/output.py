@@ -138,14 +138,24 @@ def print_json_array(items: Iterable[str]) -> None:
 
         print_json([json.loads(item) for item in items])
         return
-    from srm.domain.common import json_safe
+    from srm.domain.common import json_safe, json_safe_utf8
 
     items = iter(items)
     out = sys.stdout
+    raw = (
+        getattr(out, "buffer", None) if (out.encoding or "").lower() in ("utf-8", "utf8") else None
+    )
+    if raw is not None:  # megabytes: encoded once, checked as bytes (`json_safe_utf8`)
+        out.flush()
     sep = "["
     while batch := list(itertools.islice(items, 500)):
-        out.write(json_safe(sep + ", ".join(batch)))
+        if raw is None:
+            out.write(json_safe(sep + ", ".join(batch)))
+        else:
+            raw.write(json_safe_utf8(sep + ", ".join(batch)))
         sep = ", "
+    if raw is not None:
+        raw.flush()
     out.write("[]\n" if sep == "[" else "]\n")
 
 

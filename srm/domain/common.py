@@ -130,6 +130,18 @@ def json_safe(text: str) -> str:
     return _JSON_RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
+def json_safe_utf8(text: str) -> bytes:
+    """`json_safe(text)` encoded as UTF-8, encoding a long text once: the check for
+    characters to escape runs over the bytes it has to be written as anyway."""
+    try:
+        data = text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate: json_safe escapes it
+        return json_safe(text).encode("utf-8")
+    if not data.translate(None, _ALL_BYTES.translate(None, _JSON_RAW_BYTES)):
+        return data
+    return json_safe(text).encode("utf-8")
+
+
 def one_line(text: str, what: str, limit: int = LINE_MAX) -> str:
     """Text for a one-line field: escapes and control characters removed, runs of whitespace
     (line ends too) one space, trimmed; a UsageError naming `what` past `limit` characters."""

@@ -8,7 +8,7 @@ import sqlite3
 import unicodedata
 from collections.abc import Callable, Container, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from json.encoder import encode_basestring  # the C one, without ASCII escapes
 from typing import TYPE_CHECKING
 
@@ -813,29 +813,78 @@ def listing_json_lines(
     archived: bool = False,
     stage: str | None = None,
     owners: Owners | None = None,
+    state_on: date | None = None,
 ) -> Iterator[str]:
     """The contacts `search` finds, in its order, each as the JSON text `json.dumps` makes of
     `Contact.as_json` (ASCII left as is), followed by the keys `more` gives it (its figures
-    from other modules: a dict, or the JSON text of its members); characters a terminal acts on are left to the caller to escape
-    (`common.json_safe`). Built from the stored text with the C string encoder, a contact at
-    a time: at 10k contacts, building Contact objects or dicts and encoding them cost most of
-    `srm contacts --json`."""
+    from other modules: a dict, or the JSON text of its members); characters a terminal acts
+    on are left to the caller to escape (`common.json_safe`). Built from the stored text with
+    the C string encoder, a contact at a time: at 10k contacts, building Contact objects or
+    dicts and encoding them cost most of `srm contacts --json`.
+
+    `state_on`: the stored state is usable as of this date (`state.usable`), and `more`
+    computes `contacts --json`'s figures (`extras.figures_json`) from the history. The
+    figures of every contact the state answers for are then read with its row (one
+    statement; the ask/give counts of the ledger's recent days in one more); `more` is asked
+    only for the others (an interaction after `state_on`)."""
     where, params = _search_where(store, segment, tag, query, archived, stage, owners)
     cur = store.conn.cursor()
     cur.row_factory = None
-    order = f"FROM contact c WHERE {where} ORDER BY {store.dialect.nocase('c.name')}, c.id"
-    ids = [r[0] for r in cur.execute(f"SELECT c.id {order}", params)]
-    extra = more(ids) if more is not None else {}
+    order = f"WHERE {where} ORDER BY {store.dialect.nocase('c.name')}, c.id"
+    if state_on is None or more is None:
+        ids = [r[0] for r in cur.execute(f"SELECT c.id FROM contact c {order}", params)]
+        extra = more(ids) if more is not None else {}
+        rows: Iterable[tuple] = cur.execute(
+            f"SELECT {_JSON_COLUMNS} FROM contact c {order}", params
+        )
+    else:
+        rows, ids, extra = _with_state_figures(store, cur, order, params, more, state_on)
     segs, tags = _memberships(store, where, params, len(ids))
-    details = _details_json(store, where, params)
-    rows = cur.execute(
-        "SELECT c.id, c.uuid, c.handle, c.name, c.email, c.phone, c.nickname, c.org, c.team,"
-        " c.role, c.cadence, c.since, c.connected_on, c.note, c.snoozed_until, c.archived_at,"
-        f" c.created_at, c.updated_at, c.owner_id {order}",
-        params,
-    )
+    details = _details_json(store, where, params, len(ids))
     owners_json = {mid: _encode(m) for mid, m in _owners(store).items()}
     return _contact_lines(rows, segs, tags, details, owners_json, extra)
+
+
+_JSON_COLUMNS = (
+    "c.id, c.uuid, c.handle, c.name, c.email, c.phone, c.nickname, c.org, c.team, c.role,"
+    " c.cadence, c.since, c.connected_on, c.note, c.snoozed_until, c.archived_at,"
+    " c.created_at, c.updated_at, c.owner_id"
+)
+
+
+def _with_state_figures(
+    store: Store,
+    cur: sqlite3.Cursor,
+    order: str,
+    params: list[object],
+    more: Callable[[list[int]], dict[int, dict] | dict[int, str]],
+    on: date,
+) -> tuple[list[tuple], list[int], dict[int, str | dict]]:
+    """The contact rows of `listing_json_lines` (in `order`), their ids, and each one's figures
+    as JSON text: from `contact_state` read with the row, else (no state row, an interaction
+    after `on`) from `more`. The state's figures are what `more` walks the history for
+    (`tests/test_state_reads.py` holds them equal), the ledger's recent days excepted: those
+    depend on `on`, and are counted for every listed contact at once."""
+    from srm.domain import extras
+
+    found = cur.execute(
+        f"SELECT {_JSON_COLUMNS}, st.contact_id, st.cadence, st.last_on, st.next_due,"
+        f" {extras.STAGE_SQL}, st.asks, st.gives, st.asks_since_give"
+        f" FROM contact c LEFT JOIN contact_state st ON st.contact_id = c.id {order}",
+        params,
+    ).fetchall()
+    day = on.isoformat()
+    ids = [r[0] for r in found]
+    walk = [r[0] for r in found if r[19] is None or (r[21] is not None and r[21] > day)]
+    extra: dict[int, str | dict] = dict(more(walk)) if walk else {}
+    days = extras.LEDGER_DAYS
+    recent = extras.ask_give_counts(store, ids, on, since=on - timedelta(days=days - 1))
+    nothing = (0, 0)
+    figures = extras.figures_json
+    for r in found:
+        if r[0] not in extra:
+            extra[r[0]] = figures(*r[20:24], (*r[24:26], *recent.get(r[0], nothing), r[26]), days)
+    return [r[:19] for r in found], ids, extra
 
 
 # One encoder: json.dumps with options builds a new one per call.
@@ -905,52 +954,72 @@ def _contact_lines(
         )
 
 
-_LIST_KEYS = (*dd.LISTS.values(), dd.ADDRESSES)
-
-
 def _json_lists(lists: dict[str, list[str]]) -> str:
-    """`"emails": [...], …, "addresses": [...]` from each list's encoded entries."""
-    return ", ".join([f'"{k}": [{", ".join(lists[k]) if k in lists else ""}]' for k in _LIST_KEYS])
+    """`"emails": [...], …, "addresses": [...]` from each list's encoded entries (the keys of
+    `dd.LISTS` and `dd.ADDRESSES`, in `Contact.as_json`'s order)."""
+    get = lists.get
+    return (
+        f'"emails": [{", ".join(get("emails", ()))}], "phones": [{", ".join(get("phones", ()))}],'
+        f' "urls": [{", ".join(get("urls", ()))}], "socials": [{", ".join(get("socials", ()))}],'
+        f' "addresses": [{", ".join(get("addresses", ()))}]'
+    )
 
 
-def _details_json(store: Store, where: str, params: list[object]) -> dict[int, str]:
-    """The emails, phones, web pages, profiles and addresses of the contacts matching `where`,
-    as the JSON text of `Contact.as_json`'s lists, in two statements."""
-    s = encode_basestring
+def _details_json(store: Store, where: str, params: list[object], count: int = 0) -> dict[int, str]:
+    """The emails, phones, web pages, profiles and addresses of the `count` contacts matching
+    `where`, as the JSON text of `Contact.as_json`'s lists, in two statements (for many
+    contacts, every contact's: see `_memberships`). The database writes each entry's text:
+    SQLite's `json_quote` and PostgreSQL's `to_json` escape a string exactly as json.dumps
+    does without ASCII escapes (`tests/test_contacts.py` checks every character)."""
+    q = engine_sql(store.conn, _JSON_QUOTE).format
     found: dict[int, dict[str, list[str]]] = {}
-    for cid, kind, label, value, preferred in store.conn.execute(
-        "SELECT d.contact_id, d.kind, d.label, d.value, d.preferred FROM contact c"
-        f" JOIN contact_detail d ON d.contact_id = c.id WHERE {where}"
-        " ORDER BY d.contact_id, d.kind, d.position, d.id",
-        params,
-    ):
+    many = count > MANY
+    rows = store.conn.execute(
+        'SELECT d.contact_id, d.kind, format(\'{"%s": %s, "value": %s, "preferred": %s}\','
+        f" CASE d.kind WHEN 'social' THEN 'service' ELSE 'label' END, {q('d.label')},"
+        f" {q('d.value')}, {_JSON_BOOL.format('d.preferred')}) FROM "
+        + (
+            "contact_detail d"
+            if many
+            else f"contact c JOIN contact_detail d ON d.contact_id = c.id WHERE {where}"
+        )
+        + " ORDER BY d.contact_id, d.kind, d.position, d.id",
+        () if many else params,
+    )
+    names = dd.LISTS
+    for cid, kind, entry in rows:
         lists = found.get(cid)
         if lists is None:
-            lists = found[cid] = {}
-        key = "service" if kind == "social" else "label"
-        entry = (
-            f'{{"{key}": {s(label)}, "value": {s(value)}, "preferred": {_BOOL[bool(preferred)]}}}'
+            found[cid] = {names[kind]: [entry]}
+        elif (entries := lists.get(names[kind])) is None:
+            lists[names[kind]] = [entry]
+        else:
+            entries.append(entry)
+    parts = ", ".join(f'"{k}": %s' for k in dd.ADDRESS_PARTS)
+    rows = store.conn.execute(
+        f'SELECT a.contact_id, format(\'{{"label": %s, {parts}, "preferred": %s}}\','
+        f" {', '.join(q('a.' + k) for k in ('label', *dd.ADDRESS_PARTS))},"
+        f" {_JSON_BOOL.format('a.preferred')}) FROM "
+        + (
+            "contact_address a"
+            if many
+            else f"contact c JOIN contact_address a ON a.contact_id = c.id WHERE {where}"
         )
-        lists.setdefault(dd.LISTS[kind], []).append(entry)
-    for r in store.conn.execute(
-        "SELECT a.contact_id, a.label, a.street, a.locality, a.region, a.postal_code,"
-        f" a.country, a.preferred FROM contact c JOIN contact_address a ON a.contact_id = c.id"
-        f" WHERE {where} ORDER BY a.contact_id, a.position, a.id",
-        params,
-    ):
-        lists = found.get(r[0])
+        + " ORDER BY a.contact_id, a.position, a.id",
+        () if many else params,
+    )
+    for cid, entry in rows:
+        lists = found.get(cid)
         if lists is None:
-            lists = found[r[0]] = {}
-        parts = ", ".join(
-            f'"{k}": {"null" if v is None else s(v)}'
-            for k, v in zip(dd.ADDRESS_PARTS, r[2:7], strict=True)
-        )
-        lists.setdefault(dd.ADDRESSES, []).append(
-            f'{{"label": {s(r[1])}, {parts}, "preferred": {_BOOL[bool(r[7])]}}}'
-        )
+            found[cid] = {dd.ADDRESSES: [entry]}
+        else:
+            lists.setdefault(dd.ADDRESSES, []).append(entry)
     return {cid: _json_lists(lists) for cid, lists in found.items()}
 
 
+# A string (or null) as JSON text, written by the database.
+_JSON_QUOTE = {"sqlite": "json_quote({})", "postgresql": "coalesce(to_json({})::text, 'null')"}
+_JSON_BOOL = "CASE WHEN {} THEN 'true' ELSE 'false' END"
 _BOOL = {False: "false", True: "true"}
 # More contacts listed than this: their memberships are read whole rather than sought.
 MANY = 1000

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import date, timedelta
+from json.encoder import encode_basestring  # the C one, without ASCII escapes
 
 from srm.store.db import Store
 
@@ -159,11 +160,42 @@ def stages(store: Store, ids: list[int]) -> dict[int, str | None]:
     for i in range(0, len(ids), 900):
         chunk = ",".join(str(int(c)) for c in ids[i : i + 900])
         for cid, stage in store.conn.execute(
-            f"SELECT c.id, (SELECT sc.stage FROM stage_change sc WHERE sc.contact_id = c.id"
-            f" ORDER BY sc.changed_on DESC, sc.id DESC LIMIT 1) FROM contact c WHERE c.id IN ({chunk})"
+            f"SELECT c.id, {STAGE_SQL} FROM contact c WHERE c.id IN ({chunk})"
         ):
             out[cid] = stage
     return out
+
+
+def figures_json(
+    cadence: str | None,
+    last: str | None,
+    due: str | None,
+    stage: str | None,
+    ledger: tuple[int, int, int, int, int],
+    days: int = LEDGER_DAYS,
+) -> str:
+    """The figures `srm contacts --json` adds to a contact, as the JSON text of its members:
+    what json.dumps writes of {"effective_cadence", "last_interaction", "next_due", "stage",
+    "ledger": `ledger`'s dict} (dates and cadences as text; None: null). Written from the
+    values: building and encoding 10,000 small dicts cost a sixth of the command."""
+    asks, gives, asks_r, gives_r, since = ledger
+    s = encode_basestring
+    return (
+        f'"effective_cadence": {"null" if cadence is None else s(cadence)},'
+        f' "last_interaction": {"null" if last is None else s(last)},'
+        f' "next_due": {"null" if due is None else s(due)},'
+        f' "stage": {"null" if stage is None else s(stage)}, "ledger": {{"asks": {asks},'
+        f' "gives": {gives}, "asks_{days}d": {asks_r}, "gives_{days}d": {gives_r},'
+        f' "asks_since_give": {since}}}'
+    )
+
+
+# A contact's current stage, as a correlated subquery over `c` (contact): its latest stage
+# change (same day: the later one), as `stages` reads it.
+STAGE_SQL = (
+    "(SELECT sc.stage FROM stage_change sc WHERE sc.contact_id = c.id"
+    " ORDER BY sc.changed_on DESC, sc.id DESC LIMIT 1)"
+)
 
 
 def for_contacts(store: Store, ids: list[int], on: date) -> dict[int, dict]:
