@@ -17,7 +17,6 @@ import multiprocessing
 import os
 import pickle
 import random
-import sqlite3
 import sys
 import time
 import traceback
@@ -30,7 +29,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from srm.config import DEFAULT_STAGES, Config
-from srm.domain import state
+from srm.domain import state, summary
 from srm.domain.contacts import handle_candidates, slug
 from srm.store.db import Store
 from srm.store.migrations import SEARCH_SOURCES
@@ -224,7 +223,7 @@ def build(
         # The default segments were made "now": dated today instead, the same options always
         # give the same store.
         conn.execute("UPDATE segment SET created_at = ?", (f"{today.isoformat()}T00:00:00+00:00",))
-        set_aside = SetAside(conn) if bulk else None
+        set_aside = SetAside(store) if bulk else None
         people = g.contacts(conn, n_contacts)
         delivered = g.ideas(conn, people, n_contacts // 5)
         # Drawn from a generator of their own, in a second process while this one writes.
@@ -248,19 +247,22 @@ class SetAside:
     """Secondary indexes and the search and undo triggers, dropped for a bulk load and restored.
 
     Indexes are rebuilt by sorting once instead of growing by random inserts; the search index
-    is filled with one INSERT … SELECT per source, as its migration step does. Undo triggers
+    is filled with one INSERT … SELECT per source, as its migration step does, and the report's
+    kept figures (srm.domain.summary) by one GROUP BY each, as its rebuild does. Undo triggers
     record nothing while no command is being recorded (`undo_state.command_id` is NULL, as it
     is here) but still test that on every row. Any other trigger (derived state a later
     migration keeps in step) stays and runs.
     """
 
-    def __init__(self, conn: sqlite3.Connection):
+    def __init__(self, store: Store):
+        conn = store.conn
         assert conn.execute("SELECT command_id FROM undo_state").fetchone()[0] is None
-        self.conn = conn
+        self.store, self.conn = store, conn
         self.objects = conn.execute(
             "SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL AND (type = 'index'"
             " OR (type = 'trigger' AND (name LIKE 'search!_%' ESCAPE '!'"
-            " OR name LIKE 'undo!_%' ESCAPE '!'))) ORDER BY rowid"
+            " OR name LIKE 'summary!_%' ESCAPE '!' OR name LIKE 'undo!_%' ESCAPE '!')))"
+            " ORDER BY rowid"
         ).fetchall()
         for kind, name, _ in self.objects:
             conn.execute(f'DROP {kind.upper()} "{name}"')
@@ -276,6 +278,7 @@ class SetAside:
                 "INSERT INTO search_index (rowid, title, body)"
                 f" SELECT id * 8 + {kind}, {title}, {body} FROM {table}"
             )
+        summary.rebuild(self.store)  # the report's kept figures, one GROUP BY each
         for kind, _, sql in self.objects:
             if kind == "trigger":
                 conn.execute(sql)

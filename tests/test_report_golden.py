@@ -98,3 +98,41 @@ def test_the_report_from_the_state_prints_what_the_history_walk_prints(srm, gene
         walked = srm.ok("--db", db, "report", *args).stdout
         _mark_one_contact(generated, False)
         assert from_state == walked, args
+
+
+def _mark_one_month(db: Path, marked: bool) -> None:
+    """A (contact, month) marked for recomputing: the report can't use its kept figures
+    (srm.domain.summary), it reads the periods' interactions and walks the due dates."""
+    conn = sqlite3.connect(db)
+    with conn:
+        if marked:
+            conn.execute("INSERT OR IGNORE INTO contact_month_dirty VALUES (1, '2026-01')")
+        else:
+            conn.execute("DELETE FROM contact_month_dirty")
+    conn.close()
+
+
+KEPT_OR_WALKED = [
+    "--period 2026Q3 --json",  # whole months, the trend's too
+    "--period 2026-11 --json",  # cut at today: a part of a month
+    "--from 2026-01-15 --to 2026-05-31 --json",  # parts of months at both ends
+    "--from 2026-02-03 --to 2026-02-20 --json",  # within one month
+    "--last 90d --trend 6 --json",
+    "--segment customers --period 2026Q3 --json",
+    "--period 2025 --trend 3 --json",
+]
+
+
+def test_the_report_from_the_kept_figures_prints_what_the_history_prints(
+    srm, generated, monkeypatch
+):
+    """Periods read from the kept daily and monthly figures print what reading each period's
+    interactions and walking every due date prints, byte for byte."""
+    monkeypatch.setenv("SRM_TODAY", TODAY)
+    db = str(generated)
+    for args in KEPT_OR_WALKED:
+        kept = srm.ok("--db", db, "report", *shlex.split(args)).stdout
+        _mark_one_month(generated, True)
+        walked = srm.ok("--db", db, "report", *shlex.split(args)).stdout
+        _mark_one_month(generated, False)
+        assert kept == walked, args

@@ -226,9 +226,10 @@ def _state_findings(path: Path, report) -> None:
 
 @db_app.command("rebuild-state")
 def rebuild_state(ctx: typer.Context) -> None:
-    """Recompute every contact's stored state (last interaction, next due …) from the history.
+    """Recompute every contact's stored state (last interaction, next due …) and the report's
+    kept figures (interactions per day, each contact's per month) from the history.
 
-    srm keeps it current on every change; this is for a state `srm doctor` found wrong.
+    srm keeps them current on every change; this is for a state `srm doctor` found wrong.
 
     Example:
       srm db rebuild-state

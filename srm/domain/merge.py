@@ -33,6 +33,7 @@ MOVED_TABLES = {
     "contact_address": "union, as contact_detail",
     "capture_source": "moved; a calendar event or mail thread both had is kept once",
     "contact_state": "recomputed from the merged records when the merge commits",
+    "contact_month": "recomputed from the moved links when the merge commits (report summary)",
     "distinct_pair": "moved: whoever OTHER was different from, KEEP is too; their own pair goes",
 }
 # Fields the kept contact takes from the other when its own is empty. (Emails and phones are

@@ -26,7 +26,7 @@ import json
 import re
 import sqlite3
 import statistics
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
@@ -210,9 +210,26 @@ def build(
         raise UsageError(f"--trend takes 2 to {MAX_TREND} periods (this one and those before)")
     seg_id = segment.id if segment else None
     periods = history(period, trend)
-    current = figures(store, config, period, seg_id, owners)
-    previous = figures(store, config, period.previous(), seg_id, owners)
-    older = trend_figures(store, config, periods[:-2], seg_id, owners)
+    # Each contact's effective cadence, worked out once for every period.
+    cadence_of = _cadences(store, config.default_cadence)
+    scope = lambda p: _Scope(store, config, p, seg_id, owners, cadence_of)  # noqa: E731
+    # Oldest first: from the kept figures, each period hands the next one (if it starts the
+    # day after it ends) every contact's last touch up to its end, which is the next one's
+    # last touch before its start: one seek per contact for the whole report, not per period.
+    before = None
+    if seg_id is None and owners is None and (first := scope(periods[0])).kept:
+        older = []
+        for p in periods[:-2]:
+            s = first if p is periods[0] else scope(p)
+            s.hand_over = True
+            older.append(_trend_kept(_chained(before, s)))
+            before = s
+    else:
+        older = trend_figures(store, config, periods[:-2], seg_id, owners, cadence_of=cadence_of)
+    previous_scope = _chained(before, scope(period.previous()))
+    previous_scope.hand_over = True
+    previous = _figures(previous_scope)
+    current = _figures(_chained(previous_scope, scope(period)))
     return {
         "segment": segment.name if segment else None,
         **current,
@@ -271,6 +288,14 @@ class _Scope:
     period: Period
     segment_id: int | None
     owners: Owners | None = None
+    cadence_of: CadenceOf | None = None  # each contact's effective cadence (_cadences)
+    # With the kept figures: each contact's last touch before the period, for those who were
+    # active at `known_to` (the end of the period before, which ended the day before this
+    # one); and, once figured, each active contact's last touch up to the end, for the next.
+    before: dict[int, str | None] | None = None
+    known_to: str | None = None
+    after: dict[int, str | None] | None = None
+    hand_over: bool = False  # whether to keep `after` (a period follows)
 
     @property
     def params(self) -> dict:
@@ -314,6 +339,18 @@ class _Scope:
             )
         return sql
 
+    @property
+    def kept(self) -> bool:
+        """Whether the report's kept figures (srm.domain.summary) answer for this store: none
+        marked for recomputing. Without a segment or owner they count every interaction."""
+        from srm.domain import summary
+
+        return summary.fresh(self.store)
+
+    @property
+    def everyone(self) -> bool:
+        return self.segment_id is None and self.owners is None
+
     def cursor(self, sql: str, **extra: object) -> sqlite3.Cursor:
         """The rows as plain tuples, read as they are iterated."""
         cur = self.store.conn.cursor()
@@ -355,12 +392,29 @@ def figures(
     period: Period,
     segment_id: int | None = None,
     owners: Owners | None = None,
+    *,
+    cadence_of: CadenceOf | None = None,
 ) -> dict:
     """Every figure of one period, as plain JSON-ready data."""
-    s = _Scope(store, config, period, segment_id, owners)
+    return _figures(_Scope(store, config, period, segment_id, owners, cadence_of))
+
+
+def _chained(before: _Scope | None, s: _Scope) -> _Scope:
+    """`s`, given the last touches up to the end of `before` (`_Scope.after`) when it starts
+    the day after that ends."""
+    if before is not None and before.after is not None:
+        if s.period.start == before.period.end + timedelta(days=1):
+            s.before, s.known_to = before.after, before.period.end.isoformat()
+        before.after = None  # one period's at a time: at 100k contacts, a dict is 10 MiB
+    return s
+
+
+def _figures(s: _Scope) -> dict:
+    period = s.period
     totals = _totals(s)
-    activity = _contact_activity(s)
-    people = _people(s, activity)
+    chunks = _chunks(s)
+    activity = _contact_activity(s, chunks)
+    people = _people(s, activity, chunks)
     return {
         "period": period.as_json(),
         "interactions": totals["interactions"],
@@ -407,6 +461,8 @@ def trend_figures(
     periods: list[Period],
     segment_id: int | None = None,
     owners: Owners | None = None,
+    *,
+    cadence_of: CadenceOf | None = None,
 ) -> list[dict]:
     """The key figures of several periods, in one query: interactions, asks, gives, negative
     ones, and coverage (tracked, touched, kept on cadence, overdue at the end) as figures()
@@ -414,6 +470,11 @@ def trend_figures(
     """
     if not periods:
         return []
+    from srm.domain import summary
+
+    cadence_of = cadence_of or _cadences(store, config.default_cadence)
+    if segment_id is None and owners is None and summary.fresh(store):
+        return [_trend_kept(_Scope(store, config, p, None, None, cadence_of)) for p in periods]
     first, last = min(p.start for p in periods), max(p.end for p in periods)
     in_segment = (
         " AND c.id IN (SELECT contact_id FROM contact_segment WHERE segment_id = :seg)"
@@ -422,7 +483,6 @@ def trend_figures(
     ) + _owned(owners, "c.id")
     cur = store.conn.cursor()
     cur.row_factory = None
-    cadence_of = _cadences(store, config.default_cadence)
     names: dict[cad.Cadence, str] = {}  # str() of a cadence walks the named ones: once each
     pop = {}
     for cid, own in cur.execute(
@@ -489,6 +549,84 @@ def trend_figures(
     return out
 
 
+def _trend_kept(s: _Scope) -> dict:
+    """One period's trend figures as trend_figures() counts them, from the kept daily counts
+    and monthly figures (srm.domain.summary): each contact's last touch before the period (as
+    `_people` finds it), the month walk for those touched and on time at the end."""
+    period = s.period
+    cadence_of = s.cadence_of or _cadences(s.store, s.config.default_cadence)
+    counts = {"ask": 0, "give": 0, "checkin": 0}
+    negative = 0
+    for kind, sentiment, n in s.rows(
+        "SELECT kind, sentiment, sum(interactions) FROM interaction_day"
+        " WHERE day BETWEEN :from AND :to GROUP BY kind, sentiment"
+    ):
+        counts[kind] = counts.get(kind, 0) + n
+        negative += n if sentiment == "negative" else 0
+    names: dict[int, str] = {}  # by the cadence's identity, as in _people
+    longs: dict[int, bool] = {}
+    tracked = touched = overdue = fell = 0
+    walk: list[_Walk] = []
+    start, end = s.params["from"], s.params["to"]
+    chunks = _chunks(s)
+    assert chunks is not None  # the caller checked
+    # A contact touched in the period was last touched on its last chunk's last day.
+    column, join, params = _last_sql(s, True)
+    handed, known_to = s.before, s.known_to or ""
+    after = s.after = {} if s.hand_over else None
+    one = {}.setdefault
+    for cid, own, since, before in s.cursor(
+        f"SELECT c.id, c.cadence, c.since, {column} FROM contact c{join}"
+        " WHERE c.since <= :to AND (c.archived_at IS NULL OR substr(c.archived_at, 1, 10) > :to)",
+        **params,
+    ):
+        if handed is not None and since <= known_to:
+            before = handed[cid]
+        elif before is not None:
+            before = one(before, before)  # each day's text once, for the next period
+        in_period = chunks.get(cid)
+        last = in_period[-1] if in_period else before
+        if after is not None:
+            after[cid] = last
+        c = cadence_of(cid, own)
+        if c is None:
+            continue
+        tracked += 1
+        name = names.get(id(c)) or names.setdefault(id(c), str(c))
+        if _cadence_after(last or since, name) < end:
+            overdue += 1
+        elif in_period:
+            long = longs.get(id(c))
+            if long is None:
+                long = longs[id(c)] = _long(c)
+            if since <= start and long:
+                fell += _lapsed(name, before or since, in_period)
+            else:
+                walk.append((cid, name, since, c, None))
+        touched += bool(in_period)
+    s.before = handed = None  # handed over: no longer needed
+    fell += len(_fell(s, walk, chunks))
+    n, asks, gives = sum(counts.values()), counts["ask"], counts["give"]
+    kept = tracked - overdue - fell
+    return {
+        "period": period.as_json(),
+        "interactions": n,
+        "asks": asks,
+        "gives": gives,
+        "gives_per_ask": _ratio(gives, asks),
+        "coverage": {
+            "tracked": tracked,
+            "touched": touched,
+            "touched_pct": _pct(touched, tracked),
+            "kept_on_cadence": kept,
+            "kept_on_cadence_pct": _pct(kept, tracked),
+            "overdue": overdue,
+            "overdue_pct": _pct(overdue, tracked),
+        },
+        "sentiment": {"negative": negative},
+    }
+
+
 def _register(store: Store) -> None:
     """The SQL functions the walks call."""
     store.conn.create_function("srm_cadence_after", 2, _cadence_after, deterministic=True)
@@ -500,6 +638,8 @@ def _totals(s: _Scope) -> dict:
     Each known channel gets its own FILTER count (cheaper than sorting the period for GROUP BY);
     channels since removed from the config are counted by a second query, only if there are any.
     """
+    if s.everyone and s.kept:
+        return _totals_kept(s)
     known = {f"ch{k}": ch for k, ch in enumerate(s.config.all_channels)}
     per_channel = ", ".join(f"count(*) FILTER (WHERE i.channel = :{k})" for k in known)
     n, asks, gives, positive, negative, *counts = s.rows(
@@ -518,6 +658,35 @@ def _totals(s: _Scope) -> dict:
             **known,
         )
         by_channel.update(others)
+    return {
+        "interactions": n,
+        "checkins": n - asks - gives,
+        "asks": asks,
+        "gives": gives,
+        "by_channel": dict(sorted(by_channel.items(), key=lambda kv: (-kv[1], kv[0]))),
+        "sentiment": {
+            "positive": positive,
+            "neutral": n - positive - negative,
+            "negative": negative,
+        },
+    }
+
+
+def _totals_kept(s: _Scope) -> dict:
+    """_totals from the kept daily counts (srm.domain.summary): every interaction of the
+    period, with no segment or owner to pick some."""
+    n = asks = gives = positive = negative = 0
+    by_channel: dict[str, int] = {}
+    for kind, sentiment, channel, count in s.rows(
+        "SELECT kind, sentiment, channel, sum(interactions) FROM interaction_day"
+        " WHERE day BETWEEN :from AND :to GROUP BY kind, sentiment, channel"
+    ):
+        n += count
+        asks += count if kind == "ask" else 0
+        gives += count if kind == "give" else 0
+        positive += count if sentiment == "positive" else 0
+        negative += count if sentiment == "negative" else 0
+        by_channel[channel] = by_channel.get(channel, 0) + count
     return {
         "interactions": n,
         "checkins": n - asks - gives,
@@ -822,43 +991,54 @@ def _iso(d: date | None) -> str | None:
     return d.isoformat() if d else None
 
 
-def _people(s: _Scope, activity: dict[int, tuple[int, int, int]]) -> _People:
+def _people(
+    s: _Scope, activity: dict[int, tuple[int, int, int]], chunks: _Chunks | None = None
+) -> _People:
     """Each contact active at the period's end: its last interaction up to the end (one index
-    seek, or the stored state's when that is no later than the end), cadence and due date."""
-    from srm.domain import state
+    seek, or the stored state's when that is no later than the end), cadence and due date.
 
+    With the period's chunks, the seek is for the last interaction before the period instead:
+    a contact touched in it was last touched on its last chunk's last day, and the walk starts
+    from the one before (kept_on_cadence)."""
     end = s.period.end
-    seek = (
-        "(SELECT max(x.occurred_on) FROM interaction_contact x"
-        " WHERE x.contact_id = c.id AND x.occurred_on <= :to)"
-    )
-    if state.fresh(s.store):  # then the state's latest interaction is the history's
-        last, join = (
-            f"CASE WHEN t.last_on <= :to THEN t.last_on ELSE {seek} END",
-            " LEFT JOIN contact_state t ON t.contact_id = c.id",
-        )
-    else:
-        last, join = seek, ""
-    cadence_of = _cadences(s.store, s.config.default_cadence)
+    last, join, params = _last_sql(s, chunks is not None)
+    cadence_of = s.cadence_of or _cadences(s.store, s.config.default_cadence)
     rows = s.cursor(  # read as they come: at 100k contacts, a list of the rows is 30 MiB
         f"SELECT c.id, c.name, c.owner_id, c.since, c.cadence, {last} FROM contact c{join}"
         " WHERE c.since <= :to AND (c.archived_at IS NULL OR substr(c.archived_at, 1, 10) > :to)"
-        + s.in_segment("c.id")
+        + s.in_segment("c.id"),
+        **params,
     )
     days: dict[str, date] = {}  # each date text parsed once
-    due_on: dict[tuple[cad.Cadence, str], date] = {}  # calendar arithmetic once per start
+    # Calendar arithmetic once per cadence and start. Cadences are keyed by identity: a
+    # dataclass's hash is Python code, 80,000 calls a report (each is one object: _cadences).
+    due_on: dict[tuple[int, str], date] = {}
+    longs: dict[int, bool] = {}
     people = {}
     walk = []
-    names: dict[cad.Cadence, str] = {}  # str() of a cadence walks the named ones: once each
+    names: dict[int, str] = {}  # str() of a cadence walks the named ones: once each
+    first_day = s.params["from"]
+    handed, known_to = s.before, s.known_to or ""
+    after = s.after = {} if chunks is not None and s.hand_over else None
+    one = {}.setdefault
     for cid, name, owner, since, own, last in rows:
+        if handed is not None and since <= known_to:
+            last = handed[cid]
+        elif last is not None:
+            last = one(last, last)  # each day's text once, for the next period's hand-over
+        before = last
+        if chunks is not None and (touched := chunks.get(cid)):
+            last = touched[-1]
+        if after is not None:
+            after[cid] = last
         cadence = cadence_of(cid, own)
         start = last or since
         start_day = days.get(start) or days.setdefault(start, date.fromisoformat(start))
         due = None
         if cadence is not None:
-            due = due_on.get((cadence, start))
+            due = due_on.get((id(cadence), start))
             if due is None:
-                due = due_on[cadence, start] = cadence.after(start_day)
+                due = due_on[id(cadence), start] = cadence.after(start_day)
         p = people[cid] = _Person(
             cid,
             name,
@@ -874,14 +1054,113 @@ def _people(s: _Scope, activity: dict[int, tuple[int, int, int]]) -> _People:
         # never moved, so on time at the end is on time throughout. Only the others need the
         # walk.
         if p.touches and cadence is not None and not p.overdue:
-            walk.append([cid, names.get(cadence) or names.setdefault(cadence, str(cadence)), since])
-    _register(s.store)
-    for (cid,) in s.rows(engine_sql(s.store.conn, _OVERDUE), pop=json.dumps(walk)):
+            name = names.get(id(cadence)) or names.setdefault(id(cadence), str(cadence))
+            long = longs.get(id(cadence))
+            if long is None:
+                long = longs[id(cadence)] = _long(cadence)
+            if chunks is not None and since <= first_day and long:
+                # From the chunks now (a list of 65,000 to walk later is 5 MiB at 100k).
+                p.fell_overdue = _lapsed(name, before or since, touched)
+            else:
+                walk.append((cid, name, since, cadence, None))
+    s.before = handed = None  # handed over: no longer needed
+    for cid in _fell(s, walk, chunks):
         people[cid].fell_overdue = True
     return _People(end, people, s.store)
 
 
-def _cadences(store: Store, default: str):
+def _last_sql(s: _Scope, before: bool) -> tuple[str, str, dict]:
+    """The column of each contact's last touch up to the period's end (or, `before`, before its
+    start), the join it needs and its parameters: handed by the period before for contacts it
+    knew (then NULL here: see `_Scope.before`), else the stored state's when that is no later
+    (`state.fresh`), else one index seek."""
+    from srm.domain import state
+
+    cmp, bound = ("<", ":from") if before else ("<=", ":to")
+    seek = (
+        "(SELECT max(x.occurred_on) FROM interaction_contact x"
+        f" WHERE x.contact_id = c.id AND x.occurred_on {cmp} {bound})"
+    )
+    if before and s.before is not None:
+        return f"CASE WHEN c.since > :known THEN {seek} END", "", {"known": s.known_to}
+    if state.fresh(s.store):  # then the state's latest interaction is the history's
+        return (
+            f"CASE WHEN t.last_on {cmp} {bound} THEN t.last_on ELSE {seek} END",
+            " LEFT JOIN contact_state t ON t.contact_id = c.id",
+            {},
+        )
+    return seek, "", {}
+
+
+@lru_cache(maxsize=256)
+def _long(cadence: cad.Cadence) -> bool:
+    """Whether every due date it sets falls after the month of the day it counts from: then a
+    contact touched twice in one month was on time in between, and only the gaps between
+    months (the chunks' last and first days) can make it overdue."""
+    return cadence.unit in ("m", "y") or cadence.days >= 31
+
+
+# A contact to walk: (id, its cadence's name, since, its cadence, where its walk starts if
+# the caller knows: its last touch before the period, else since; None for the others).
+_Walk = tuple[int, str, str, cad.Cadence, "str | None"]
+
+
+def _fell(s: _Scope, walk: list[_Walk], chunks: _Chunks | None) -> list[int]:
+    """Of the contacts to walk (touched in the period and on time at its end), those who were
+    overdue at some point of it. (The callers check from the chunks the contacts on a long
+    cadence whose last touch before the period they know, as they read them: the rest come
+    here.)
+
+    From the chunks, for long cadences: from the last touch before the period (before `since`,
+    for a contact added during it; else `since`), each first touch of a later month must come
+    by the due date the touch before it set. Otherwise the due-date walk in SQL (_OVERDUE).
+    """
+    fell: list[int] = []
+    short: list = [w[:3] for w in walk]
+    if chunks is not None and walk:
+        short = [w[:3] for w in walk if not _long(w[3])]
+        kept = [w for w in walk if _long(w[3])]
+        since = s.store.dialect.greatest(":from", "c.since")
+        sought = [w[0] for w in kept if w[4] is None]
+        found = dict(
+            s.rows(
+                "SELECT c.id, coalesce((SELECT max(x.occurred_on) FROM interaction_contact x"
+                f" WHERE x.contact_id = c.id AND x.occurred_on < {since}), c.since)"
+                f" FROM {s.store.dialect.json_ids(':ids')} JOIN contact c ON c.id = value",
+                ids=json.dumps(sought),
+            )
+            if sought
+            else []
+        )
+        for cid, cadence, _, _, start in kept:
+            if _lapsed(cadence, start or found[cid], chunks[cid]):
+                fell.append(cid)
+    if short:
+        _register(s.store)
+        rows = s.rows(engine_sql(s.store.conn, _OVERDUE), pop=json.dumps(short))
+        fell += [cid for (cid,) in rows]
+    return fell
+
+
+def _lapsed(cadence: str, start: str, chunks: list) -> bool:
+    """Whether a contact on a long cadence, last touched on `start` before the period, missed a
+    due date between two of the period's months (its chunks: first and last days from the
+    fourth item on, in order)."""
+    anchor = start
+    for i in range(3, len(chunks), 2):
+        first, last = chunks[i], chunks[i + 1]
+        if last <= anchor:
+            continue
+        if first > anchor and first[:7] != anchor[:7] and _cadence_after(anchor, cadence) < first:
+            return True
+        anchor = last
+    return False
+
+
+CadenceOf = Callable[[int, "str | None"], "cad.Cadence | None"]
+
+
+def _cadences(store: Store, default: str) -> CadenceOf:
     """cadence_of(contact id, its own cadence text): its effective cadence (its own, else the
     shortest of its segments', else `default`), worked out once per combination of its own and
     its segments' (one pass over the memberships: cheaper than a subquery per contact)."""
@@ -894,12 +1173,16 @@ def _cadences(store: Store, default: str):
     ):
         segment_cadences[cid] = (*segment_cadences.get(cid, ()), cadence)
     known: dict[tuple, cad.Cadence | None] = {}
+    by_id: dict[int, cad.Cadence | None] = {}  # each contact's, for the next period asked
 
     def cadence_of(cid: int, own: str | None) -> cad.Cadence | None:
-        key = (own, segment_cadences.get(cid, ()))
-        found = known.get(key, _UNKNOWN)
+        found = by_id.get(cid, _UNKNOWN)
         if found is _UNKNOWN:
-            found = known[key] = cad.effective(own, list(key[1]), default)
+            key = (own, segment_cadences.get(cid, ()))
+            found = known.get(key, _UNKNOWN)
+            if found is _UNKNOWN:
+                found = known[key] = cad.effective(own, list(key[1]), default)
+            by_id[cid] = found  # type: ignore[assignment]
         return found  # type: ignore[return-value]
 
     return cadence_of
@@ -909,13 +1192,93 @@ _UNKNOWN = object()
 _QUIET = (0, 0, 0)
 
 
-def _contact_activity(s: _Scope) -> dict[int, tuple[int, int, int]]:
+def _contact_activity(s: _Scope, chunks: _Chunks | None) -> dict[int, tuple[int, int, int]]:
     """(interactions, asks, gives) in the period for each contact in scope who had any."""
+    if chunks is not None:
+        return chunks  # type: ignore[return-value]  # their first three: the sums
+    params = s.params
+    return {
+        cid: counts
+        for cid, *counts in _range_activity(s, params["from"], params["to"], first_last=False)
+    }  # type: ignore[return-value]
+
+
+# Per contact in a period with any interaction: the interactions, asks and gives in it, and the
+# first and last day of each calendar month (or part of one at the period's ends) it had any,
+# in order. From the kept monthly figures (srm.domain.summary) for whole months, from the
+# links' index for parts:
+#   [interactions, asks, gives, first day, last day, first day, last day, …]: the sums, then
+#   each chunk's first and last day (a flat list: 20,000 tuples a period cost more than these).
+_Chunks = dict[int, list]
+
+
+def _month_spans(start: date, end: date) -> tuple[tuple | None, tuple | None, tuple | None]:
+    """[start, end] as (head days, (first month, last month), tail days), each None if empty:
+    the whole months it holds, and the days before and after them."""
+    first_full = start if start.day == 1 else cad.add_months(start.replace(day=1), 1)
+    after = end + timedelta(days=1)
+    last_full = end if after.day == 1 else end.replace(day=1) - timedelta(days=1)
+    if first_full > last_full:  # no whole month: one part, or the ends of two months
+        if (start.year, start.month) == (end.year, end.month):
+            return (start, end), None, None
+        return (start, first_full - timedelta(days=1)), None, (end.replace(day=1), end)
+    head = (start, first_full - timedelta(days=1)) if start < first_full else None
+    tail = (last_full + timedelta(days=1), end) if last_full < end else None
+    return head, (f"{first_full:%Y-%m}", f"{last_full:%Y-%m}"), tail
+
+
+def _chunks(s: _Scope) -> _Chunks | None:
+    """The period's chunks per contact in scope, or None when the kept figures are marked for
+    recomputing (a write from outside srm): then the period's links are read instead."""
+    if not s.kept:
+        return None
+    head, months, tail = _month_spans(s.period.start, s.period.end)
+    out: _Chunks = {}
+
+    # Each day's text once (at 100k contacts, a copy per row would be 25 MiB a period).
+    one = {}.setdefault
+
+    def add(rows: Iterable[tuple]) -> None:
+        get = out.get
+        for cid, n, asks, gives, first, last in rows:
+            c = get(cid)
+            if c is None:
+                out[cid] = [n, asks, gives, one(first, first), one(last, last)]
+            else:
+                c[0] += n
+                c[1] += asks
+                c[2] += gives
+                c += (one(first, first), one(last, last))
+
+    if head:
+        add(_range_activity(s, head[0].isoformat(), head[1].isoformat()))
+    if months:
+        add(
+            s.cursor(  # read as they come
+                "SELECT contact_id, interactions, asks, gives, first_on, last_on"
+                " FROM contact_month WHERE month BETWEEN :m1 AND :m2"
+                + s.in_segment("contact_id")
+                + " ORDER BY month",  # each contact's in order (the key's: no sort on SQLite)
+                m1=months[0],
+                m2=months[1],
+            )
+        )
+    if tail:
+        add(_range_activity(s, tail[0].isoformat(), tail[1].isoformat()))
+    return out
+
+
+def _range_activity(s: _Scope, a: str, b: str, *, first_last: bool = True) -> list[tuple]:
+    """Per contact in scope with links dated a to b: (id, interactions, asks, gives[, first day,
+    last day]), from the links' index, the kinds from the narrow index of asks and gives."""
     # CROSS JOIN keeps contacts outermost: one index range each, already in GROUP BY order.
     counts = s.rows(
-        "SELECT c.id, count(*) FROM contact c CROSS JOIN interaction_contact ic"
-        " ON ic.contact_id = c.id AND ic.occurred_on BETWEEN :from AND :to"
-        " WHERE TRUE" + s.in_segment("c.id") + " GROUP BY c.id"
+        "SELECT c.id, count(*), min(ic.occurred_on), max(ic.occurred_on) FROM contact c"
+        " CROSS JOIN interaction_contact ic"
+        " ON ic.contact_id = c.id AND ic.occurred_on BETWEEN :a AND :b"
+        " WHERE TRUE" + s.in_segment("c.id") + " GROUP BY c.id",
+        a=a,
+        b=b,
     )
     kinds = {
         cid: (asks, gives)
@@ -923,15 +1286,20 @@ def _contact_activity(s: _Scope) -> dict[int, tuple[int, int, int]]:
             "SELECT ic.contact_id, count(*) FILTER (WHERE i.kind = 'ask'),"
             " count(*) FILTER (WHERE i.kind = 'give') FROM interaction i"
             " JOIN interaction_contact ic ON ic.interaction_id = i.id"
-            " WHERE i.occurred_on BETWEEN :from AND :to AND i.kind != 'checkin'"
+            " WHERE i.occurred_on BETWEEN :a AND :b AND i.kind != 'checkin'"
             # The link's own copy of the date too: with a segment, the planner starts from the
             # segment's contacts, and then reads only the period of each one's history.
-            " AND ic.occurred_on BETWEEN :from AND :to"
+            " AND ic.occurred_on BETWEEN :a AND :b"
             + s.in_segment("ic.contact_id", by_period=True)
-            + " GROUP BY ic.contact_id"
+            + " GROUP BY ic.contact_id",
+            a=a,
+            b=b,
         )
     }
-    return {cid: (n, *kinds.get(cid, (0, 0))) for cid, n in counts}
+    return [
+        (cid, n, *kinds.get(cid, (0, 0)), *((first, last) if first_last else ()))
+        for cid, n, first, last in counts
+    ]
 
 
 # Summed over a segment's contacts, an interaction with several of them counts once per
@@ -945,6 +1313,23 @@ JOIN interaction_contact a ON a.interaction_id = i.id
 JOIN contact_segment sa ON sa.contact_id = a.contact_id
 WHERE i.occurred_on BETWEEN :from AND :to {segment}{owned_a}
   AND EXISTS (SELECT 1 FROM interaction_contact y WHERE y.interaction_id = i.id LIMIT 1 OFFSET 1)
+  AND EXISTS (SELECT 1 FROM interaction_contact b
+              JOIN contact_segment sb ON sb.contact_id = b.contact_id
+               AND sb.segment_id = sa.segment_id
+              WHERE b.interaction_id = i.id AND b.contact_id < a.contact_id{owned_b})
+GROUP BY sa.segment_id
+"""
+
+
+# The same from the kept list of shared interactions (srm.domain.summary), a few in a hundred.
+_REPEATS_KEPT_SQL = """
+SELECT sa.segment_id, count(*), count(*) FILTER (WHERE i.kind = 'ask'),
+       count(*) FILTER (WHERE i.kind = 'give')
+FROM interaction_shared sh
+JOIN interaction i ON i.id = sh.interaction_id
+JOIN interaction_contact a ON a.interaction_id = i.id
+JOIN contact_segment sa ON sa.contact_id = a.contact_id
+WHERE sh.occurred_on BETWEEN :from AND :to {segment}{owned_a}
   AND EXISTS (SELECT 1 FROM interaction_contact b
               JOIN contact_segment sb ON sb.contact_id = b.contact_id
                AND sb.segment_id = sa.segment_id
@@ -972,12 +1357,13 @@ def _by_segment(s: _Scope, people: _People, activity: dict[int, tuple[int, int, 
         if sid not in sums:
             continue
         if cid in activity:
-            total, (n, asks, gives) = sums[sid], activity[cid]
+            total, counts = sums[sid], activity[cid]
+            n, asks, gives = counts[0], counts[1], counts[2]
             total[0], total[1], total[2] = total[0] + n, total[1] + asks, total[2] + gives
         p = people.all.get(cid)
         if p is not None and p.tracked:
             tracked[sid].append(p)
-    repeats_sql = _REPEATS_SQL.format(
+    repeats_sql = (_REPEATS_KEPT_SQL if s.kept else _REPEATS_SQL).format(
         segment=repeats,
         owned_a=_owned(s.owners, "a.contact_id", correlated=True),
         owned_b=_owned(s.owners, "b.contact_id", correlated=True),
@@ -1042,10 +1428,16 @@ def _activity(s: _Scope) -> dict:
     start, end = s.period.start, s.period.end
     unit = "week" if s.period.days <= 92 else "month" if s.period.days <= 1096 else "year"
     # Counted per day in SQL (the date index gives them in order, no sort), bucketed here.
-    per_day = s.rows(
-        f"SELECT i.occurred_on, count(*) FROM interaction i WHERE {s.interactions}"
-        " GROUP BY i.occurred_on"
-    )
+    if s.everyone and s.kept:  # the kept daily counts
+        per_day = s.rows(
+            "SELECT day, sum(interactions) FROM interaction_day"
+            " WHERE day BETWEEN :from AND :to GROUP BY day"
+        )
+    else:
+        per_day = s.rows(
+            f"SELECT i.occurred_on, count(*) FROM interaction i WHERE {s.interactions}"
+            " GROUP BY i.occurred_on"
+        )
     buckets: list[dict] = []
     first = start
     while first <= end:

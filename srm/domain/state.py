@@ -116,7 +116,10 @@ def ask_give(store: Store) -> dict[int, tuple[int, int, int]]:
 def keep(store: Store, config: Config) -> None:
     """Have every write on `store` recompute the contacts it changed before it commits (srm's
     CLI does this for each store it opens; so must any other program that writes one)."""
+    from srm.domain import summary
+
     store.before_commit.append(lambda s: refresh(s, config))
+    store.before_commit.append(summary.refresh)  # the report's kept figures, likewise
 
 
 def refresh(store: Store, config: Config) -> int:
@@ -204,8 +207,12 @@ def compute(store: Store, default_cadence: str, ids: list[int] | None) -> list[t
 
 
 def rebuild(store: Store, config: Config) -> int:
-    """Recompute every contact's state from the history; how many contacts it holds."""
+    """Recompute every contact's state (and the report's kept figures, srm.domain.summary)
+    from the history; how many contacts it holds."""
+    from srm.domain import summary
+
     with store.write() as conn:
+        summary.rebuild(store)
         conn.execute("DELETE FROM contact_state")
         conn.execute(
             "INSERT INTO contact_state_dirty (contact_id) SELECT id FROM contact WHERE TRUE"
@@ -259,8 +266,10 @@ def findings(store: Store) -> list[Finding]:
 
     conn = store.conn
     rebuild = "srm db rebuild-state recomputes it from the history now"
+    from srm.domain import summary
+
     if conn.execute("SELECT 1 FROM contact_state_meta").fetchone() is None:
-        return [
+        return summary.findings(store, SHOWN) + [
             Finding(
                 "note",
                 "contact state",
@@ -293,4 +302,4 @@ def findings(store: Store) -> list[Finding]:
                 "ok", "contact state", f"stored for {plural(n, 'contact')}, as their history says"
             )
         )
-    return out
+    return out + summary.findings(store, SHOWN)

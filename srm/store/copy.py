@@ -23,12 +23,15 @@ from srm.store.dialect import dialect_of
 from srm.store.migrations import DEFAULT_SEGMENTS, segment_uuid
 
 # Bookkeeping each store keeps for itself: its own migration record and undo pointer, and the
-# search index its triggers rebuild from the rows copied.
-OWN = frozenset({"schema_migration", "undo_state", "search_index"})
+# search index, the daily counts and shared interactions (srm.domain.summary) its triggers
+# rebuild from the rows copied.
+OWN = frozenset(
+    {"schema_migration", "undo_state", "search_index", "interaction_day", "interaction_shared"}
+)
 # Tables triggers fill as rows arrive (the contacts a change marked for recomputing their
 # state): copied last, after what the copy's own inserts marked is cleared, so the copied
 # state is exactly as current there as it was here.
-MARKS = ("contact_state_dirty",)
+MARKS = ("contact_month_dirty", "contact_state_dirty")
 BATCH = 1000
 
 

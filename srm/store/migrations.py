@@ -635,6 +635,132 @@ def _distinct_pairs(conn: sqlite3.Connection) -> None:
     _run(conn, SCHEMA_DISTINCT)
 
 
+# The report's figures of a period, kept by the writes (srm.domain.summary). Interactions per
+# day, kind, sentiment and channel: triggers add and take away one, so the counts are exact
+# under any writer. Each contact's interactions per month (count, asks, gives, first and last
+# day): triggers mark (contact, month) in contact_month_dirty, as the contact state's do, and
+# srm's write path recomputes the marked pairs before it commits (a link's row alone can't say
+# the kind of an interaction a cascade already deleted). Interactions with more than one contact,
+# by date: triggers on the links add and remove them, and move them with the interaction's date.
+SCHEMA_SUMMARY = """
+CREATE TABLE interaction_day (
+    day DATE NOT NULL,
+    kind VARCHAR NOT NULL,
+    sentiment VARCHAR NOT NULL,
+    channel VARCHAR NOT NULL,
+    interactions INTEGER NOT NULL,
+    PRIMARY KEY (day, kind, sentiment, channel)
+) WITHOUT ROWID;
+CREATE TABLE contact_month (
+    month VARCHAR NOT NULL,
+    contact_id INTEGER NOT NULL,
+    interactions INTEGER NOT NULL,
+    asks INTEGER NOT NULL,
+    gives INTEGER NOT NULL,
+    first_on DATE NOT NULL,
+    last_on DATE NOT NULL,
+    PRIMARY KEY (month, contact_id),
+    FOREIGN KEY(contact_id) REFERENCES contact (id) ON DELETE CASCADE
+) WITHOUT ROWID;
+CREATE INDEX ix_contact_month_contact_id ON contact_month (contact_id);
+CREATE TABLE contact_month_dirty (
+    contact_id INTEGER NOT NULL,
+    month VARCHAR NOT NULL,
+    PRIMARY KEY (contact_id, month)
+);
+CREATE TABLE interaction_shared (
+    interaction_id INTEGER NOT NULL,
+    occurred_on DATE NOT NULL,
+    PRIMARY KEY (interaction_id),
+    FOREIGN KEY(interaction_id) REFERENCES interaction (id) ON DELETE CASCADE
+);
+CREATE INDEX ix_interaction_shared_date ON interaction_shared (occurred_on, interaction_id);
+INSERT INTO interaction_shared (interaction_id, occurred_on)
+SELECT i.id, i.occurred_on FROM interaction i WHERE i.id IN
+    (SELECT interaction_id FROM interaction_contact GROUP BY interaction_id HAVING count(*) > 1);
+INSERT INTO interaction_day (day, kind, sentiment, channel, interactions)
+SELECT occurred_on, kind, sentiment, channel, count(*) FROM interaction
+GROUP BY occurred_on, kind, sentiment, channel;
+INSERT INTO contact_month (month, contact_id, interactions, asks, gives, first_on, last_on)
+SELECT substr(ic.occurred_on, 1, 7), ic.contact_id, count(*),
+       count(*) FILTER (WHERE i.kind = 'ask'), count(*) FILTER (WHERE i.kind = 'give'),
+       min(ic.occurred_on), max(ic.occurred_on)
+FROM interaction_contact ic JOIN interaction i ON i.id = ic.interaction_id
+GROUP BY ic.contact_id, substr(ic.occurred_on, 1, 7)
+"""
+_DAY_KEY = "day = {r}.occurred_on AND kind = {r}.kind AND sentiment = {r}.sentiment AND channel = {r}.channel"
+_DAY_ADD = (
+    "INSERT INTO interaction_day (day, kind, sentiment, channel, interactions)"
+    " VALUES (NEW.occurred_on, NEW.kind, NEW.sentiment, NEW.channel, 1)"
+    " ON CONFLICT (day, kind, sentiment, channel) DO UPDATE SET interactions = interactions + 1;"
+)
+_DAY_TAKE = (
+    f"UPDATE interaction_day SET interactions = interactions - 1 WHERE {_DAY_KEY.format(r='OLD')};"
+    f" DELETE FROM interaction_day WHERE {_DAY_KEY.format(r='OLD')} AND interactions = 0;"
+)
+_MONTH_MARK = "INSERT OR IGNORE INTO contact_month_dirty (contact_id, month)"
+_LINKS = "(SELECT count(*) FROM interaction_contact WHERE interaction_id = {r}.interaction_id)"
+_SHARED_ADD = (
+    "INSERT OR IGNORE INTO interaction_shared (interaction_id, occurred_on)"
+    " SELECT id, occurred_on FROM interaction WHERE id = NEW.interaction_id"
+    f" AND {_LINKS.format(r='NEW')} > 1;"
+)
+_SHARED_TAKE = (
+    "DELETE FROM interaction_shared WHERE interaction_id = OLD.interaction_id"
+    f" AND {_LINKS.format(r='OLD')} < 2;"
+)
+SUMMARY_TRIGGERS = {
+    "summary_day_insert": f"AFTER INSERT ON interaction BEGIN {_DAY_ADD} END",
+    "summary_day_delete": f"AFTER DELETE ON interaction BEGIN {_DAY_TAKE} END",
+    "summary_day_update": (
+        "AFTER UPDATE OF occurred_on, kind, sentiment, channel ON interaction"
+        " WHEN OLD.occurred_on IS NOT NEW.occurred_on OR OLD.kind IS NOT NEW.kind"
+        " OR OLD.sentiment IS NOT NEW.sentiment OR OLD.channel IS NOT NEW.channel"
+        f" BEGIN {_DAY_TAKE} {_DAY_ADD} END"
+    ),
+    "summary_link_insert": (
+        "AFTER INSERT ON interaction_contact BEGIN"
+        f" {_MONTH_MARK} VALUES (NEW.contact_id, substr(NEW.occurred_on, 1, 7)); END"
+    ),
+    "summary_link_delete": (
+        "AFTER DELETE ON interaction_contact BEGIN"
+        f" {_MONTH_MARK} VALUES (OLD.contact_id, substr(OLD.occurred_on, 1, 7)); END"
+    ),
+    "summary_link_update": (
+        "AFTER UPDATE ON interaction_contact BEGIN"
+        f" {_MONTH_MARK} VALUES (OLD.contact_id, substr(OLD.occurred_on, 1, 7)),"
+        " (NEW.contact_id, substr(NEW.occurred_on, 1, 7)); END"
+    ),
+    "summary_shared_insert": f"AFTER INSERT ON interaction_contact BEGIN {_SHARED_ADD} END",
+    "summary_shared_delete": f"AFTER DELETE ON interaction_contact BEGIN {_SHARED_TAKE} END",
+    "summary_shared_update": (
+        "AFTER UPDATE OF interaction_id ON interaction_contact"
+        f" WHEN OLD.interaction_id IS NOT NEW.interaction_id BEGIN {_SHARED_TAKE} {_SHARED_ADD} END"
+    ),
+    "summary_shared_date": (
+        "AFTER UPDATE OF occurred_on ON interaction WHEN OLD.occurred_on IS NOT NEW.occurred_on"
+        " BEGIN UPDATE interaction_shared SET occurred_on = NEW.occurred_on"
+        " WHERE interaction_id = NEW.id; END"
+    ),
+    "summary_interaction_kind": (
+        "AFTER UPDATE OF id, kind ON interaction"
+        " WHEN OLD.id IS NOT NEW.id OR OLD.kind IS NOT NEW.kind BEGIN"
+        f" {_MONTH_MARK} SELECT contact_id, substr(occurred_on, 1, 7) FROM interaction_contact"
+        " WHERE interaction_id IN (OLD.id, NEW.id); END"
+    ),
+}
+
+
+def summary_trigger_sql(name: str) -> str:
+    return f"CREATE TRIGGER {name} {SUMMARY_TRIGGERS[name]}"
+
+
+def _report_summary(conn: sqlite3.Connection) -> None:
+    _run(conn, SCHEMA_SUMMARY)
+    for name in SUMMARY_TRIGGERS:
+        conn.execute(summary_trigger_sql(name))
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
     ("initial schema", _initial),
     ("undo log", _undo_log),
@@ -645,6 +771,7 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
     ("contact details", _contact_details),
     ("team", _team),
     ("distinct pairs", _distinct_pairs),
+    ("report summary", _report_summary),
 ]
 
 

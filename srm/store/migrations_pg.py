@@ -702,6 +702,138 @@ CREATE INDEX ix_distinct_pair_other_id ON distinct_pair (other_id)
     )
 
 
+# The report's kept figures (srm.domain.summary): SQLite's triggers, as one function each.
+def _report_summary(conn: Any) -> None:
+    conn.execute(
+        """
+CREATE TABLE interaction_day (
+    day iso_date NOT NULL,
+    kind TEXT COLLATE "C" NOT NULL,
+    sentiment TEXT COLLATE "C" NOT NULL,
+    channel TEXT COLLATE "C" NOT NULL,
+    interactions BIGINT NOT NULL,
+    PRIMARY KEY (day, kind, sentiment, channel)
+);
+CREATE TABLE contact_month (
+    month TEXT COLLATE "C" NOT NULL,
+    contact_id BIGINT NOT NULL,
+    interactions BIGINT NOT NULL,
+    asks BIGINT NOT NULL,
+    gives BIGINT NOT NULL,
+    first_on iso_date NOT NULL,
+    last_on iso_date NOT NULL,
+    PRIMARY KEY (month, contact_id),
+    FOREIGN KEY(contact_id) REFERENCES contact (id) ON DELETE CASCADE DEFERRABLE
+);
+CREATE INDEX ix_contact_month_contact_id ON contact_month (contact_id);
+CREATE TABLE contact_month_dirty (
+    contact_id BIGINT NOT NULL,
+    month TEXT COLLATE "C" NOT NULL,
+    PRIMARY KEY (contact_id, month)
+);
+CREATE TABLE interaction_shared (
+    interaction_id BIGINT NOT NULL,
+    occurred_on iso_date NOT NULL,
+    PRIMARY KEY (interaction_id),
+    FOREIGN KEY(interaction_id) REFERENCES interaction (id) ON DELETE CASCADE DEFERRABLE
+);
+CREATE INDEX ix_interaction_shared_date ON interaction_shared (occurred_on, interaction_id);
+INSERT INTO interaction_shared (interaction_id, occurred_on)
+SELECT i.id, i.occurred_on FROM interaction i WHERE i.id IN
+    (SELECT interaction_id FROM interaction_contact GROUP BY interaction_id HAVING count(*) > 1);
+INSERT INTO interaction_day (day, kind, sentiment, channel, interactions)
+SELECT occurred_on, kind, sentiment, channel, count(*) FROM interaction
+GROUP BY occurred_on, kind, sentiment, channel;
+INSERT INTO contact_month (month, contact_id, interactions, asks, gives, first_on, last_on)
+SELECT substr(ic.occurred_on, 1, 7), ic.contact_id, count(*),
+       count(*) FILTER (WHERE i.kind = 'ask'), count(*) FILTER (WHERE i.kind = 'give'),
+       min(ic.occurred_on), max(ic.occurred_on)
+FROM interaction_contact ic JOIN interaction i ON i.id = ic.interaction_id
+GROUP BY ic.contact_id, substr(ic.occurred_on, 1, 7);
+CREATE FUNCTION srm_summary_day() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN  -- takes the old row's day away, adds the new row's
+    IF TG_OP <> 'INSERT' THEN
+        UPDATE interaction_day SET interactions = interactions - 1
+        WHERE day = OLD.occurred_on AND kind = OLD.kind AND sentiment = OLD.sentiment
+          AND channel = OLD.channel;
+        DELETE FROM interaction_day
+        WHERE day = OLD.occurred_on AND kind = OLD.kind AND sentiment = OLD.sentiment
+          AND channel = OLD.channel AND interactions = 0;
+    END IF;
+    IF TG_OP <> 'DELETE' THEN
+        INSERT INTO interaction_day (day, kind, sentiment, channel, interactions)
+        VALUES (NEW.occurred_on, NEW.kind, NEW.sentiment, NEW.channel, 1)
+        ON CONFLICT (day, kind, sentiment, channel)
+        DO UPDATE SET interactions = interaction_day.interactions + 1;
+    END IF;
+    RETURN NULL;
+END
+$$;
+CREATE FUNCTION srm_summary_mark_link() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN  -- marks the link's contact and month, before and after
+    IF TG_OP <> 'INSERT' THEN
+        INSERT INTO contact_month_dirty VALUES (OLD.contact_id, substr(OLD.occurred_on, 1, 7))
+        ON CONFLICT DO NOTHING;
+    END IF;
+    IF TG_OP <> 'DELETE' THEN
+        INSERT INTO contact_month_dirty VALUES (NEW.contact_id, substr(NEW.occurred_on, 1, 7))
+        ON CONFLICT DO NOTHING;
+    END IF;
+    RETURN NULL;
+END
+$$;
+CREATE FUNCTION srm_summary_mark_interaction() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN  -- marks the contacts and month of an interaction whose kind changed
+    INSERT INTO contact_month_dirty SELECT contact_id, substr(occurred_on, 1, 7)
+    FROM interaction_contact WHERE interaction_id IN (OLD.id, NEW.id) ON CONFLICT DO NOTHING;
+    RETURN NULL;
+END
+$$;
+CREATE FUNCTION srm_summary_shared() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN  -- an interaction is shared while it has more than one link
+    IF TG_OP <> 'INSERT' THEN
+        DELETE FROM interaction_shared WHERE interaction_id = OLD.interaction_id
+        AND (SELECT count(*) FROM interaction_contact
+             WHERE interaction_id = OLD.interaction_id) < 2;
+    END IF;
+    IF TG_OP <> 'DELETE' THEN
+        INSERT INTO interaction_shared (interaction_id, occurred_on)
+        SELECT id, occurred_on FROM interaction WHERE id = NEW.interaction_id
+        AND (SELECT count(*) FROM interaction_contact
+             WHERE interaction_id = NEW.interaction_id) > 1
+        ON CONFLICT DO NOTHING;
+    END IF;
+    RETURN NULL;
+END
+$$;
+CREATE FUNCTION srm_summary_shared_date() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN  -- a shared interaction moved to another day
+    UPDATE interaction_shared SET occurred_on = NEW.occurred_on WHERE interaction_id = NEW.id;
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER summary_shared AFTER INSERT OR DELETE OR UPDATE OF interaction_id
+    ON interaction_contact FOR EACH ROW EXECUTE FUNCTION srm_summary_shared();
+CREATE TRIGGER summary_shared_date AFTER UPDATE OF occurred_on ON interaction FOR EACH ROW
+    WHEN (OLD.occurred_on IS DISTINCT FROM NEW.occurred_on)
+    EXECUTE FUNCTION srm_summary_shared_date();
+CREATE TRIGGER summary_day AFTER INSERT OR DELETE ON interaction
+    FOR EACH ROW EXECUTE FUNCTION srm_summary_day();
+CREATE TRIGGER summary_day_update AFTER UPDATE OF occurred_on, kind, sentiment, channel
+    ON interaction FOR EACH ROW
+    WHEN (OLD.occurred_on IS DISTINCT FROM NEW.occurred_on OR OLD.kind IS DISTINCT FROM NEW.kind
+          OR OLD.sentiment IS DISTINCT FROM NEW.sentiment
+          OR OLD.channel IS DISTINCT FROM NEW.channel)
+    EXECUTE FUNCTION srm_summary_day();
+CREATE TRIGGER summary_link AFTER INSERT OR UPDATE OR DELETE ON interaction_contact
+    FOR EACH ROW EXECUTE FUNCTION srm_summary_mark_link();
+CREATE TRIGGER summary_interaction_kind AFTER UPDATE OF id, kind ON interaction
+    FOR EACH ROW WHEN (OLD.id IS DISTINCT FROM NEW.id OR OLD.kind IS DISTINCT FROM NEW.kind)
+    EXECUTE FUNCTION srm_summary_mark_interaction();
+"""
+    )
+
+
 # By the name of the SQLite step each stands beside (srm.store.migrations.MIGRATIONS).
 STEPS: dict[str, Callable[[Any], None]] = {
     "initial schema": _initial,
@@ -713,4 +845,5 @@ STEPS: dict[str, Callable[[Any], None]] = {
     "contact details": _contact_details,
     "team": _team,
     "distinct pairs": _distinct_pairs,
+    "report summary": _report_summary,
 }

@@ -468,3 +468,54 @@ class ContactStateMeta(SQLModel, table=True):
     __table_args__ = (CheckConstraint("id = 1", name="contact_state_meta_single"),)
     id: int = Field(primary_key=True)
     default_cadence: str
+
+
+class InteractionDay(SQLModel, table=True):
+    """Interactions per day, kind, sentiment and channel: the report's counts of a period
+    (srm.domain.summary). Kept by triggers on `interaction` that add and take away one."""
+
+    __tablename__ = "interaction_day"
+    __table_args__ = {"sqlite_with_rowid": False}  # read by key ranges: the key is the table
+    day: date = Field(primary_key=True)
+    kind: str = Field(primary_key=True)
+    sentiment: str = Field(primary_key=True)
+    channel: str = Field(primary_key=True)
+    interactions: int
+
+
+class ContactMonth(SQLModel, table=True):
+    """Each contact's interactions in each calendar month it had any (srm.domain.summary):
+    the report's per-contact figures of a period read a row per contact and month, not each
+    interaction. Derived like contact_state: triggers mark (contact, month) in
+    `contact_month_dirty`, every srm write recomputes the marked ones before it commits."""
+
+    __tablename__ = "contact_month"
+    __table_args__ = {"sqlite_with_rowid": False}  # read by key ranges: the key is the table
+    month: str = Field(primary_key=True)  # YYYY-MM of interaction_contact.occurred_on
+    contact_id: int = Field(
+        foreign_key="contact.id", primary_key=True, index=True, ondelete="CASCADE"
+    )
+    interactions: int
+    asks: int
+    gives: int
+    first_on: date  # its first and last interaction in the month
+    last_on: date
+
+
+class InteractionShared(SQLModel, table=True):
+    """Interactions with more than one contact, by date (srm.domain.summary): a report sums a
+    segment's members' figures, then takes away what two members shared, reading only these.
+    Kept by triggers on `interaction_contact` and `interaction`."""
+
+    __tablename__ = "interaction_shared"
+    __table_args__ = (Index("ix_interaction_shared_date", "occurred_on", "interaction_id"),)
+    interaction_id: int = Field(foreign_key="interaction.id", primary_key=True, ondelete="CASCADE")
+    occurred_on: date  # the interaction's
+
+
+class ContactMonthDirty(SQLModel, table=True):
+    """(contact, month) pairs a change may have moved, until the write recomputes them."""
+
+    __tablename__ = "contact_month_dirty"
+    contact_id: int = Field(primary_key=True)
+    month: str = Field(primary_key=True)

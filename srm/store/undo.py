@@ -39,6 +39,11 @@ UNTRACKED = frozenset(
         "contact_state",
         "contact_state_dirty",
         "contact_state_meta",
+        # The report's kept figures (srm.domain.summary), likewise.
+        "interaction_day",
+        "contact_month",
+        "contact_month_dirty",
+        "interaction_shared",
     }
 )
 # Commands kept; older ones are pruned (an erasure also removes the ones that held the person).
