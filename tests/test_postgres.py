@@ -108,10 +108,72 @@ def test_a_writer_waiting_too_long_for_the_lock_is_busy_exit_6(srm, monkeypatch)
     srm.ok("add", "Ann Lee")
     holder = Store.open(os.environ["SRM_DB"])
     monkeypatch.setattr(postgres, "LOCK_TIMEOUT_MS", 300)
-    with holder.write():
+    with holder.write() as conn:
+        # The lock is taken with the transaction's first statement (sent with it).
+        conn.execute("UPDATE contact SET note = 'held' WHERE handle = 'ann'")
         srm.fails("add", "Bo Chen", code=6, match="busy")
     holder.close()
     srm.ok("add", "Bo Chen")
+
+
+@postgresql
+def test_a_statement_sent_with_the_next_fails_the_write_and_leaves_nothing(srm):
+    """What waits (`dialect.defer`) is sent with the next statement: its error is raised there,
+    the write rolls back whole, and the connection is ready for the next write; a ROLLBACK
+    drops what waits unsent."""
+    import sqlite3
+
+    from srm.store.db import Store
+
+    srm.ok("add", "Ann Lee")
+    store = Store.open(os.environ["SRM_DB"])
+    dialect = store.dialect
+    with pytest.raises(sqlite3.IntegrityError), store.write() as conn:
+        conn.execute("UPDATE contact SET note = 'first' WHERE handle = 'ann'")
+        dialect.defer(conn, "INSERT INTO contact (id, uuid, handle, name) SELECT id, uuid,"
+                      " handle, name FROM contact WHERE handle = 'ann'")  # fmt: skip
+        conn.execute("SELECT 1").fetchone()
+    with pytest.raises(sqlite3.IntegrityError), store.write() as conn:
+        # Failing with the COMMIT it went with: the transaction ends all the same.
+        conn.execute("UPDATE contact SET note = 'second' WHERE handle = 'ann'")
+        dialect.defer(conn, "UPDATE contact SET handle = NULL WHERE handle = 'ann'")
+    with pytest.raises(RuntimeError), store.write() as conn:
+        dialect.defer(conn, "UPDATE contact SET note = 'third' WHERE handle = 'ann'")
+        raise RuntimeError("the caller changes its mind")
+    assert not store.conn.in_transaction and not store.conn.pending
+    with store.write() as conn:
+        dialect.defer(conn, "UPDATE contact SET note = 'kept' WHERE handle = 'ann'")
+    store.close()
+    assert [c["note"] for c in srm.json("contacts")] == ["kept"]
+
+
+@postgresql
+def test_srm_due_and_log_on_a_server_make_few_round_trips(srm, monkeypatch):
+    """Each round trip to a server costs what SQLite, in the process, doesn't: `srm due` reads
+    each ranked source in one statement (bench/README.md, team mode)."""
+    from srm.store import postgres
+
+    srm.ok("add", "Ann Lee", "--cadence", "weekly")
+    srm.ok("add", "Bo Chen")
+    srm.ok("log", "ann", "--on", "2026-01-05", "met", "--follow-up", "send the deck")
+    srm.ok("log", "bo", "--on", "2026-01-06", "call", "--sentiment", "negative")
+    srm.ok("goal", "add", "bo", "grow the chapter")
+    srm.ok("date", "add", "ann", "birthday", "03-20")
+    sent = []
+    real = postgres.Cursor.execute
+
+    def counted(self, sql, params=None):
+        sent.append(sql)
+        return real(self, sql, params)
+
+    monkeypatch.setattr(postgres.Cursor, "execute", counted)
+    assert {i["type"] for i in srm.json("due")["items"]} >= {"checkin", "followup", "repair"}
+    sent.clear()
+    assert "Ann Lee" in srm.ok("due").output  # the first 20 (`--json`: all of them)
+    assert len(sent) <= 7, sent  # the state's check, 4 rankings, the dates, the ideas
+    sent.clear()
+    srm.ok("log", "ann", "--on", "2026-03-01", "lunch")
+    assert len(sent) <= 21, sent
 
 
 RACE = """

@@ -27,6 +27,7 @@ from srm.domain import followups as fu
 from srm.domain import goals, ideas, important_dates, repair, schedule, state
 from srm.domain.common import plural
 from srm.store.db import Store
+from srm.store.dialect import engine_sql
 
 if TYPE_CHECKING:
     from srm.domain.team import Owners
@@ -170,6 +171,24 @@ def ranked_rows(
     return out, len(out)
 
 
+def ranked_details(
+    store: Store, columns: str, source: str, params: list, limit: int | None, details: str
+) -> tuple[list[tuple], int, dict]:
+    """`ranked_rows`, and `by_key(store, details, …)` for the keys of the rows kept (their
+    first column): in one statement on a server."""
+    select = f"SELECT {columns} {source}"
+    sql = store.dialect.top_rows(select, limit, MARGIN, details) if limit else None
+    if sql is None:
+        ranked, total = ranked_rows(store, columns, source, params, limit)
+        return ranked, total, by_key(store, details, [r[0] for r in ranked])
+    cur = store.conn.cursor()
+    cur.row_factory = None
+    rows = cur.execute(sql, params).fetchall()
+    n = [d[0] for d in cur.description].index("srm_total")
+    total = rows[0][n] if rows else 0
+    return [r[:n] for r in rows], total, {r[n + 1]: r[n + 1 :] for r in rows}
+
+
 def by_key(store: Store, sql: str, keys: list) -> dict:
     """Rows of `sql`, whose `{keys}` stands for the keys' list, by their first column."""
     cur = store.conn.cursor()
@@ -289,7 +308,7 @@ FROM contact_state s JOIN contact c ON c.id = s.contact_id WHERE s.contact_id IN
 def ranked_checkins(q: Query, limit: int | None) -> tuple[list[Item], int]:
     extra, params = q.contact_filter_sql("s.contact_id")
     on = q.on.isoformat()
-    ranked, total = ranked_rows(
+    _, total, rows = ranked_details(
         q.store,
         "s.contact_id,"
         f" s.weight * (1 + ({julian(q.on)} - julianday(s.next_due)) / s.cadence_days)"
@@ -297,8 +316,8 @@ def ranked_checkins(q: Query, limit: int | None) -> tuple[list[Item], int]:
         _CHECKINS.format(extra=extra),
         [q.until.isoformat(), on, on, *params],
         limit,
+        _CHECKIN_DETAILS,
     )
-    rows = by_key(q.store, _CHECKIN_DETAILS, [r[0] for r in ranked])
     cadences: dict[str, cad.Cadence] = {}
     items = []
     for cid, uuid, handle, name, due, last, cadence, weight, n_fu, channel, asks in rows.values():
@@ -323,11 +342,22 @@ def ranked_checkins(q: Query, limit: int | None) -> tuple[list[Item], int]:
     return items, total
 
 
-_FOLLOWUPS = """
+_FOLLOWUPS = {
+    "sqlite": """
 FROM followup f CROSS JOIN contact_state s INDEXED BY ix_contact_state_weight
   ON s.contact_id = f.contact_id
 WHERE f.status = 'open' AND f.due_on <= ? AND s.archived = 0{extra}
-"""
+""",
+    # A contact's weight looked up per open follow-up (OFFSET 0 keeps the lookup a lookup), as
+    # SQLite's join order says: PostgreSQL's planner hashes all 10,000 states first (1M: 3.3
+    # -> 2.0 ms).
+    "postgresql": """
+FROM followup f JOIN LATERAL (
+  SELECT s.weight FROM contact_state s WHERE s.contact_id = f.contact_id AND s.archived = 0
+  OFFSET 0) s ON true
+WHERE f.status = 'open' AND f.due_on <= ?{extra}
+""",
+}
 _FOLLOWUP_DETAILS = """
 SELECT f.id, f.text, f.due_on, c.id, c.uuid, c.handle, c.name, s.weight
 FROM followup f JOIN contact c ON c.id = f.contact_id
@@ -337,16 +367,16 @@ JOIN contact_state s ON s.contact_id = f.contact_id WHERE f.id IN ({keys})
 
 def ranked_followups(q: Query, limit: int | None) -> tuple[list[Item], int]:
     extra, params = q.followup_filter_sql()
-    ranked, total = ranked_rows(
+    _, total, rows = ranked_details(
         q.store,
         "f.id,"
         f" s.weight * (1 + ({julian(q.on)} - julianday(f.due_on)) / {float(FOLLOWUP_SCALE_DAYS)})"
         " AS urgency",
-        _FOLLOWUPS.format(extra=extra),
+        engine_sql(q.store.conn, _FOLLOWUPS).format(extra=extra),
         [q.until.isoformat(), *params],
         limit,
+        _FOLLOWUP_DETAILS,
     )
-    rows = by_key(q.store, _FOLLOWUP_DETAILS, [r[0] for r in ranked])
     items = [
         followup_item(
             q.on,
@@ -409,7 +439,10 @@ def _rank(i: Item) -> tuple:
 
 def compute(q: Query, limit: int | None = None) -> Result:
     """The items due, most urgent first: the first `limit` (all when None), and how many."""
-    if state.usable(q.store, q.config, q.on):
+    usable, any_ahead = state.usable_ahead(q.store, q.config, q.on)
+    if usable:
+        if not any_ahead:
+            q.__dict__["ahead"] = None  # known now: `Query.ahead` needn't ask the store
         return ranked(q, limit)
     return walked(q, limit)
 
@@ -483,7 +516,7 @@ def enrich(q: Query, items: list[Item]) -> None:
     # Items ranked over the stored state carry these already.
     todo = [i for i in items if i.type == "checkin" and "last_channel" not in i.fields]
     ids = sorted({i.contact["id"] for i in todo})
-    last = interactions.last_details(q.store, ids, q.on)
+    last = interactions.last_details(q.store, ids, q.on) if ids else {}
     asks = extras.asks_since_give(q.store, ids, q.on)
     for i in todo:
         cid = i.contact["id"]

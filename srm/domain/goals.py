@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from srm.domain.common import new_uuid, one_line, update_row
 from srm.errors import NotFound, UsageError
 from srm.store.db import Store
+from srm.store.dialect import engine_sql
 
 if TYPE_CHECKING:
     from srm.domain.contacts import Contact
@@ -241,10 +242,14 @@ def due_items(q: Query, refs: dict[int, dict], weights: dict[int, float]) -> lis
 _RANKED = """
 FROM (SELECT g.id, g.contact_id,
              {last} AS last
-        FROM goal g WHERE g.status = 'active' AND g.recorded_on <= ?) g
+        FROM goal g WHERE g.status = 'active' AND g.recorded_on <= ?{fence}) g
 CROSS JOIN contact_state s INDEXED BY ix_contact_state_weight ON s.contact_id = g.contact_id
 WHERE s.archived = 0 AND g.last <= ?{extra}
 """
+# PostgreSQL would pull the subquery up and compute `last` (a look-up per goal) three times,
+# for the filter, the urgency and the order; `OFFSET 0` keeps it a subquery (1M: 3.0 -> 1.8
+# ms). SQLite computes it once.
+_FENCE = {"sqlite": "", "postgresql": " OFFSET 0"}
 _DETAILS = """
 SELECT g.id, g.text, c.id, c.uuid, c.handle, c.name, s.weight
 FROM goal g JOIN contact c ON c.id = g.contact_id JOIN contact_state s ON s.contact_id = c.id
@@ -263,21 +268,23 @@ def _stale_before(until: date, max_age: int) -> str:
 
 def ranked_items(q: Query, limit: int | None) -> tuple[list[Item], int]:
     """The same items with weights from the stored state, most urgent first (due.ranked)."""
-    from srm.domain.due import by_key, julian, ranked_rows
+    from srm.domain.due import julian, ranked_details
 
     max_age = q.config.goal_max_age_days
     extra, params = q.contact_filter_sql("g.contact_id")
     on = q.on.isoformat()
     late = f"{julian(q.on)} - julianday(g.last) - {int(max_age)}"
-    ranked, total = ranked_rows(
+    ranked, total, rows = ranked_details(
         q.store,
         f"g.id, g.last, s.weight * {float(GOAL_FACTOR)} * (1 + ({late}) / {float(max_age)})"
         " AS urgency",
-        _RANKED.format(extra=extra, last=_last_confirmed(q.store)),
+        _RANKED.format(
+            extra=extra, last=_last_confirmed(q.store), fence=engine_sql(q.store.conn, _FENCE)
+        ),
         [on, on, _stale_before(q.until, max_age), *params],
         limit,
+        _DETAILS,
     )
-    rows = by_key(q.store, _DETAILS, [r[0] for r in ranked])
     items = []
     for gid, last, _ in ranked:
         _, text, cid, u, h, n, w = rows[gid]

@@ -173,42 +173,26 @@ def close(store: Store, idea_id: int, status: str, on: date) -> dict:
 def oldest_open(store: Store, contact_ids: list[int]) -> dict[int, dict]:
     """For each contact, the oldest open idea for them, else for one of their segments.
 
-    Their own ideas are looked up for the given contacts only (one index seek each); of the
-    segments' ideas only each segment's oldest can be offered.
+    One statement: their own open ideas (an index seek per contact), then those of their
+    segments (through each segment's ideas), oldest first; the first for each contact wins.
     """
     if not contact_ids:
         return {}
-    ids = json.dumps(contact_ids)
+    ids = f"SELECT value FROM {store.dialect.json_ids('?')}"
     out: dict[int, dict] = {}
     for cid, iid, text in store.conn.execute(
-        "SELECT contact_id, id, text FROM idea WHERE status = 'open'"
-        f" AND contact_id IN (SELECT value FROM {store.dialect.json_ids('?')})"
-        " ORDER BY created_on, id",
-        (ids,),
+        "SELECT cid, id, text FROM ("
+        " SELECT i.contact_id AS cid, i.id, i.text, 0 AS theirs, i.created_on FROM idea i"
+        f"  WHERE i.status = 'open' AND i.contact_id IN ({ids})"
+        " UNION ALL"
+        " SELECT cs.contact_id, i.id, i.text, 1, i.created_on"
+        "  FROM contact_segment cs JOIN idea i ON i.segment_id = cs.segment_id"
+        "  WHERE i.status = 'open' AND i.contact_id IS NULL"
+        f"  AND cs.contact_id IN ({ids})"
+        ") AS o ORDER BY theirs, created_on, id",
+        (json.dumps(contact_ids),) * 2,
     ):
         out.setdefault(cid, {"id": iid, "text": text})
-    wanted = [cid for cid in contact_ids if cid not in out]
-    if not wanted:
-        return out
-    by_segment: dict[int, tuple[int, dict]] = {}  # segment -> (age rank, its oldest idea)
-    for rank, (sid, iid, text) in enumerate(
-        store.conn.execute(
-            "SELECT segment_id, id, text FROM idea WHERE status = 'open'"
-            " AND contact_id IS NULL ORDER BY created_on, id"
-        )
-    ):
-        by_segment.setdefault(sid, (rank, {"id": iid, "text": text}))
-    if not by_segment:
-        return out
-    best: dict[int, tuple[int, dict]] = {}
-    for cid, sid in store.conn.execute(
-        "SELECT contact_id, segment_id FROM contact_segment"
-        f" WHERE contact_id IN (SELECT value FROM {store.dialect.json_ids('?')})",
-        (json.dumps(wanted),),
-    ):
-        if sid in by_segment and (cid not in best or by_segment[sid][0] < best[cid][0]):
-            best[cid] = by_segment[sid]
-    out.update({cid: idea for cid, (_, idea) in best.items()})
     return out
 
 

@@ -170,25 +170,37 @@ def ranked_items(q: Query, limit: int | None) -> tuple[list[Item], int]:
 
     window, params = _window_sql(q.on, q.within)
     extra, more = q.contact_filter_sql("d.contact_id")
+    # On a server, each candidate's full record comes with it (a hundred or so rows): one
+    # round trip instead of two.
+    remote = q.store.dialect.remote
+    full = ", d.uuid, d.label, d.year, c.id AS cid, c.uuid AS cuuid, c.handle, c.name"
     scored = []
-    for did, month, day, weight in q.store.conn.execute(
-        "SELECT d.id, d.month, d.day, s.weight FROM important_date d CROSS JOIN contact_state s"
+    found = {}
+    for r in q.store.conn.execute(
+        f"SELECT d.id, d.month, d.day, s.weight{full if remote else ''}"
+        " FROM important_date d CROSS JOIN contact_state s"
         " INDEXED BY ix_contact_state_weight ON s.contact_id = d.contact_id"
+        f"{' JOIN contact c ON c.id = d.contact_id' if remote else ''}"
         f" WHERE s.archived = 0{window}{extra}",
         [*params, *more],
     ):
+        did, month, day, weight = r[0], r[1], r[2], r[3]
         n = (next_occurrence(month, day, q.on) - q.on).days
         if n <= q.within:
             scored.append((weight / (1 + n), did, weight))
+            found[did] = r
     total = len(scored)
     if limit is not None and total > limit:
         scored.sort(reverse=True)
         floor = scored[limit - 1][0] - MARGIN
         scored = [s for s in scored if s[0] >= floor]
     weights = {did: w for _, did, w in scored}
-    rows = q.store.conn.execute(
-        f"{_SELECT} WHERE d.id IN (SELECT value FROM {q.store.dialect.json_ids('?')})",
-        [json.dumps(list(weights))],
-    )
+    if remote:
+        rows = [found[did] for did in weights]
+    else:
+        rows = q.store.conn.execute(
+            f"{_SELECT} WHERE d.id IN (SELECT value FROM {q.store.dialect.json_ids('?')})",
+            [json.dumps(list(weights))],
+        )
     items = [item(q.on, d, weights[d["id"]]) for d in (_json(r, q.on) for r in rows)]
     return items, total

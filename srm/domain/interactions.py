@@ -111,11 +111,16 @@ def log(
             ),
         )
         iid = cur.lastrowid
-        conn.executemany(
+        # Nothing is read from these two (a failure fails the write all the same): on a
+        # server they go with the next statement.
+        defer = store.dialect.defer_many
+        defer(
+            conn,
             "INSERT INTO interaction_contact (interaction_id, contact_id, occurred_on) VALUES (?, ?, ?)",
             [(iid, c.id, on.isoformat()) for c in contacts],
         )
-        conn.executemany(
+        defer(
+            conn,
             "UPDATE contact SET snoozed_until = NULL WHERE id = ? AND snoozed_until IS NOT NULL",
             [(c.id,) for c in contacts],
         )

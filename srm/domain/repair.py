@@ -74,10 +74,10 @@ def ranked_items(q: Query, limit: int | None) -> tuple[list[Item], int]:
 
     Ranked by the state's date of the latest interaction, which srm keeps equal to the
     interaction's own (the item shows the interaction's)."""
-    from srm.domain.due import by_key, julian, ranked_rows
+    from srm.domain.due import julian, ranked_details
 
     extra, params = q.contact_filter_sql("s.contact_id")
-    ranked, total = ranked_rows(
+    _, total, rows = ranked_details(
         q.store,
         f"s.contact_id, s.weight * {float(REPAIR_FACTOR)}"
         f" * (1 + ({julian(q.on)} - julianday(s.last_on)) / {float(REPAIR_SCALE_DAYS)})"
@@ -85,8 +85,8 @@ def ranked_items(q: Query, limit: int | None) -> tuple[list[Item], int]:
         _RANKED.format(extra=extra),
         [q.on.isoformat(), *params],
         limit,
+        _DETAILS,
     )
-    rows = by_key(q.store, _DETAILS, [r[0] for r in ranked])
     items = [
         item(q.on, {"id": cid, "uuid": u, "handle": h, "name": n}, iid, occurred, summary, w)
         for cid, u, h, n, iid, occurred, summary, w in rows.values()

@@ -109,9 +109,10 @@ def schedules(
     if contact_ids is not None and not contact_ids:
         return {}
     where, params = _where(contact_ids, include_archived, segment_id, tag, owners)
-    if state.usable(store, config, on):
+    usable, any_ahead = state.usable_ahead(store, config, on)
+    if usable:
         out = _from_state(store.conn, where, params)
-        walk = [cid for cid in state.ahead(store, on) if cid in out]
+        walk = [cid for cid in state.ahead(store, on) if cid in out] if any_ahead else []
         if walk:
             out.update(
                 from_history(
@@ -282,15 +283,20 @@ def _segments(
     conn: sqlite3.Connection, contact_ids: list[int] | None
 ) -> tuple[dict[int, tuple[str | None, ...]], dict[int, float]]:
     """Each contact's segment cadences and its highest segment weight."""
-    # The few segments go into a dict: cheaper than a join lookup for each membership.
-    segments = {r[0]: r[1:] for r in _tuples(conn, "SELECT id, cadence, weight FROM segment")}
-    sql = "SELECT contact_id, segment_id FROM contact_segment"
-    if contact_ids is not None:
-        sql += f" WHERE contact_id IN ({','.join(str(int(i)) for i in contact_ids)})"
+    if contact_ids is not None:  # a few contacts (a write's): one statement, a join
+        rows = _tuples(
+            conn,
+            "SELECT cs.contact_id, s.cadence, s.weight FROM contact_segment cs"
+            " JOIN segment s ON s.id = cs.segment_id"
+            f" WHERE cs.contact_id IN ({','.join(str(int(i)) for i in contact_ids)})",
+        )
+    else:  # the few segments go into a dict: cheaper than a join lookup for each membership
+        segments = {r[0]: r[1:] for r in _tuples(conn, "SELECT id, cadence, weight FROM segment")}
+        memberships = _tuples(conn, "SELECT contact_id, segment_id FROM contact_segment")
+        rows = ((cid, *segments[sid]) for cid, sid in memberships)
     cadences: dict[int, tuple[str | None, ...]] = {}
     weights: dict[int, float] = {}
-    for cid, sid in _tuples(conn, sql):
-        cadence_text, weight = segments[sid]
+    for cid, cadence_text, weight in rows:
         cadences[cid] = (*cadences.get(cid, ()), cadence_text)
         weights[cid] = max(weights.get(cid, 0.0), weight)
     return cadences, weights
@@ -315,12 +321,13 @@ def texts(
         return {}
     out: dict[int, tuple[str | None, str | None, str | None]] = {}
     walk = contact_ids
-    if state.usable(store, config, on):
+    usable, any_ahead = state.usable_ahead(store, config, on)
+    if usable:
         sql = "SELECT contact_id, cadence, last_on, next_due FROM contact_state"
         if len(contact_ids) <= 1000:
             sql += f" WHERE contact_id IN ({','.join(str(int(i)) for i in contact_ids)})"
         out = {r[0]: r[1:] for r in _tuples(store.conn, sql)}
-        ahead = set(state.ahead(store, on))
+        ahead = set(state.ahead(store, on)) if any_ahead else set()
         walk = [cid for cid in contact_ids if cid in ahead or cid not in out]
     if walk:
         for cid, p in schedules(store, config, on, contact_ids=walk, include_archived=True).items():

@@ -73,6 +73,12 @@ def usable(store: Store, config: Config, on: date) -> bool:
     """Whether the stored state answers for `on` under `config`: nothing is marked for
     recomputing, it was computed with this default cadence, and at most AHEAD_LIMIT contacts
     have an interaction after `on` (those are walked from the history: see `ahead`)."""
+    return usable_ahead(store, config, on)[0]
+
+
+def usable_ahead(store: Store, config: Config, on: date) -> tuple[bool, bool]:
+    """`usable`, and whether any contact has an interaction after `on` (else `ahead` is
+    empty, and needn't be asked)."""
     # One statement (one round trip to a server) for the three checks.
     dirty, default, n = store.conn.execute(
         "SELECT EXISTS (SELECT 1 FROM contact_state_dirty),"
@@ -80,9 +86,8 @@ def usable(store: Store, config: Config, on: date) -> bool:
         " (SELECT count(*) FROM (SELECT 1 FROM contact_state WHERE last_on > ? LIMIT ?) AS ahead)",
         (on.isoformat(), AHEAD_LIMIT + 1),
     ).fetchone()
-    return (
-        not dirty and default is not None and default == default_of(config) and (n <= AHEAD_LIMIT)
-    )
+    fresh = not dirty and default is not None and default == default_of(config)
+    return fresh and n <= AHEAD_LIMIT, n > 0
 
 
 def ahead(store: Store, on: date, *, include_archived: bool = True) -> list[int]:
@@ -124,8 +129,13 @@ def refresh(store: Store, config: Config) -> int:
     """
     conn = store.conn
     default = default_of(config)
-    meta = conn.execute("SELECT default_cadence FROM contact_state_meta WHERE id = 1").fetchone()
-    if meta is None or meta[0] != default:
+    # The marked contacts and the state's default cadence (the row with no contact): one read.
+    marks = "SELECT contact_id, NULL FROM contact_state_dirty"
+    rows = conn.execute(
+        f"{marks} UNION ALL SELECT NULL, default_cadence FROM contact_state_meta WHERE id = 1"
+    ).fetchall()
+    ids = [r[0] for r in rows if r[0] is not None]
+    if [r[1] for r in rows if r[0] is None] != [default]:
         conn.execute(
             "INSERT INTO contact_state_dirty (contact_id)"
             " SELECT contact_id FROM contact_state WHERE cadence_default ON CONFLICT DO NOTHING"
@@ -135,12 +145,14 @@ def refresh(store: Store, config: Config) -> int:
             " ON CONFLICT (id) DO UPDATE SET default_cadence = excluded.default_cadence",
             (default,),
         )
-    ids = [r[0] for r in conn.execute("SELECT contact_id FROM contact_state_dirty")]
+        ids = [r[0] for r in conn.execute(marks)]
     if not ids:
         return 0
     rows = compute(store, default, None if len(ids) >= _ALL else ids)
-    conn.execute(
-        "DELETE FROM contact_state WHERE contact_id IN (SELECT contact_id FROM contact_state_dirty)"
+    defer = store.dialect.defer  # nothing is read from these: on a server, sent with the next
+    defer(
+        conn,
+        "DELETE FROM contact_state WHERE contact_id IN (SELECT contact_id FROM contact_state_dirty)",
     )
     marked = set(ids)
     conn.executemany(
@@ -149,7 +161,7 @@ def refresh(store: Store, config: Config) -> int:
         + ", ".join(f"{c} = excluded.{c}" for c in _COLUMNS[1:]),
         (r for r in rows if r[0] in marked),
     )
-    conn.execute("DELETE FROM contact_state_dirty")
+    defer(conn, "DELETE FROM contact_state_dirty")
     return len(ids)
 
 

@@ -71,13 +71,15 @@ def refresh(store: Store) -> int:
     n = conn.execute("SELECT count(*) FROM contact_month_dirty").fetchone()[0]
     if not n:
         return 0
-    conn.execute(
+    defer = store.dialect.defer  # nothing is read from these: on a server, sent with the next
+    defer(
+        conn,
         "DELETE FROM contact_month WHERE (month, contact_id) IN"
-        " (SELECT month, contact_id FROM contact_month_dirty)"
+        " (SELECT month, contact_id FROM contact_month_dirty)",
     )
     # A contact deleted since it was marked has no links left, so no row comes back for it.
-    conn.execute(f"INSERT INTO contact_month ({_MONTH_COLUMNS}) " + _MONTHS.format(source=_MARKED))
-    conn.execute("DELETE FROM contact_month_dirty")
+    defer(conn, f"INSERT INTO contact_month ({_MONTH_COLUMNS}) " + _MONTHS.format(source=_MARKED))
+    defer(conn, "DELETE FROM contact_month_dirty")
     return n
 
 

@@ -192,10 +192,12 @@ class Journal:
                 "INSERT INTO undo_command (command, created_at, member_id) VALUES (?, ?, ?)",
                 (self.label, now, member_id),
             ).lastrowid
-        conn.execute("UPDATE undo_state SET command_id = ? WHERE id = 1", (self.command_id,))
+        dialect_of(conn).defer(
+            conn, "UPDATE undo_state SET command_id = ? WHERE id = 1", (self.command_id,)
+        )
 
     def end(self, conn: sqlite3.Connection) -> None:
-        conn.execute("UPDATE undo_state SET command_id = NULL WHERE id = 1")
+        dialect_of(conn).defer(conn, "UPDATE undo_state SET command_id = NULL WHERE id = 1")
         if self._created_now:
             recorded = conn.execute(
                 "SELECT 1 FROM undo_change WHERE command_id = ? LIMIT 1", (self.command_id,)
@@ -205,7 +207,8 @@ class Journal:
                 self.command_id = None
                 return
             # Each member keeps their own last KEEP_COMMANDS (NULL: those run without `me`).
-            conn.execute(
+            dialect_of(conn).defer(
+                conn,
                 "DELETE FROM undo_command WHERE member_id IS NOT DISTINCT FROM ?"
                 " AND id <= (SELECT id FROM undo_command WHERE member_id IS NOT DISTINCT FROM ?"
                 " ORDER BY id DESC LIMIT 1 OFFSET ?)",
