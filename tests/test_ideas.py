@@ -113,3 +113,22 @@ def test_due_offers_the_oldest_open_idea_on_each_due_checkin(srm):
     srm.ok("idea", "done", str(older))
     items = {i["contact"]["handle"]: i for i in srm.json("due")["items"] if i["type"] == "checkin"}
     assert items["maria"]["idea"] == {"id": newer, "text": "article"}
+
+
+def test_a_contact_in_several_segments_is_offered_the_oldest_of_their_ideas(srm):
+    srm.ok("add", "Ana Lima", "-s", "partners", "-s", "members", "--cadence", "weekly")
+    srm.ok("edit", "ana", "--since", "2026-01-01")  # long overdue on 2026-03-15
+    later = srm.json("idea", "add", "--segment", "partners", "panel", "--on", "2026-02-01")["id"]
+    srm.ok("idea", "add", "--segment", "partners", "newsletter", "--on", "2026-01-15")
+    oldest = srm.json("idea", "add", "--segment", "members", "intro", "--on", "2026-01-10")["id"]
+
+    def offered() -> dict | None:
+        (item,) = [i for i in srm.json("due")["items"] if i["type"] == "checkin"]
+        return item.get("idea")
+
+    assert offered() == {"id": oldest, "text": "intro"}
+    srm.ok("idea", "done", str(oldest))
+    # Each segment's oldest open one counts, whatever the ids' order.
+    assert offered()["text"] == "newsletter"
+    srm.ok("idea", "drop", str(later))
+    assert offered()["text"] == "newsletter"
