@@ -526,27 +526,43 @@ def trend_figures(
         periods, rows, strict=True
     ):
         n, asks, gives = json.loads(counts)
-        kept = tracked - overdue - fell
         out.append(
-            {
-                "period": period.as_json(),
-                "interactions": n,
-                "asks": asks,
-                "gives": gives,
-                "gives_per_ask": _ratio(gives, asks),
-                "coverage": {
-                    "tracked": tracked,
-                    "touched": touched,
-                    "touched_pct": _pct(touched, tracked),
-                    "kept_on_cadence": kept,
-                    "kept_on_cadence_pct": _pct(kept, tracked),
-                    "overdue": overdue,
-                    "overdue_pct": _pct(overdue, tracked),
-                },
-                "sentiment": {"negative": negative},
-            }
+            _trend_figures(period, n, asks, gives, negative, tracked, touched, overdue, fell)
         )
     return out
+
+
+def _trend_figures(
+    period: Period,
+    n: int,
+    asks: int,
+    gives: int,
+    negative: int,
+    tracked: int,
+    touched: int,
+    overdue: int,
+    fell: int,
+) -> dict:
+    """A trend point from its counts. `fell`: tracked contacts who fell overdue at some time
+    in the period but aren't overdue at its end (so not kept on cadence either)."""
+    kept = tracked - overdue - fell
+    return {
+        "period": period.as_json(),
+        "interactions": n,
+        "asks": asks,
+        "gives": gives,
+        "gives_per_ask": _ratio(gives, asks),
+        "coverage": {
+            "tracked": tracked,
+            "touched": touched,
+            "touched_pct": _pct(touched, tracked),
+            "kept_on_cadence": kept,
+            "kept_on_cadence_pct": _pct(kept, tracked),
+            "overdue": overdue,
+            "overdue_pct": _pct(overdue, tracked),
+        },
+        "sentiment": {"negative": negative},
+    }
 
 
 def _trend_kept(s: _Scope) -> dict:
@@ -607,24 +623,7 @@ def _trend_kept(s: _Scope) -> dict:
     s.before = handed = None  # handed over: no longer needed
     fell += len(_fell(s, walk, chunks))
     n, asks, gives = sum(counts.values()), counts["ask"], counts["give"]
-    kept = tracked - overdue - fell
-    return {
-        "period": period.as_json(),
-        "interactions": n,
-        "asks": asks,
-        "gives": gives,
-        "gives_per_ask": _ratio(gives, asks),
-        "coverage": {
-            "tracked": tracked,
-            "touched": touched,
-            "touched_pct": _pct(touched, tracked),
-            "kept_on_cadence": kept,
-            "kept_on_cadence_pct": _pct(kept, tracked),
-            "overdue": overdue,
-            "overdue_pct": _pct(overdue, tracked),
-        },
-        "sentiment": {"negative": negative},
-    }
+    return _trend_figures(period, n, asks, gives, negative, tracked, touched, overdue, fell)
 
 
 def _register(store: Store) -> None:
