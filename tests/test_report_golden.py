@@ -13,13 +13,12 @@ changes the digests: recompute them with the implementation of a7ecc60, not with
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import shlex
 import sqlite3
-import sys
 from datetime import date
 from pathlib import Path
 
+import generated as generated_store
 import pytest
 
 TODAY = "2026-11-24"
@@ -51,14 +50,8 @@ DIGESTS = {
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory) -> Path:
     """bench/generate.py's store: 300 contacts, 15,000 interactions, seed 7."""
-    spec = importlib.util.spec_from_file_location(
-        "bench_generate", Path(__file__).resolve().parents[1] / "bench" / "generate.py"
-    )
-    generate = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = generate  # its dataclasses look their module up
-    spec.loader.exec_module(generate)  # type: ignore[union-attr]
     path = tmp_path_factory.mktemp("golden") / "store.db"
-    generate.build(path, 300, 15_000, 7, date.fromisoformat(TODAY))
+    generated_store.build(path, 300, 15_000, 7, date.fromisoformat(TODAY))
     return path
 
 

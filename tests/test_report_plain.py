@@ -9,13 +9,12 @@ notes, widths) with random text.
 
 from __future__ import annotations
 
-import importlib.util
 import io
 import os
-import sys
 from datetime import date
 from pathlib import Path
 
+import generated as generated_store
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -46,14 +45,8 @@ def rich_writes(data: dict, width: int = WIDTH) -> str:
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory) -> Path:
     """bench/generate.py's store: 300 contacts, 15,000 interactions, seed 7."""
-    spec = importlib.util.spec_from_file_location(
-        "bench_generate", Path(__file__).resolve().parents[1] / "bench" / "generate.py"
-    )
-    generate = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = generate  # its dataclasses look their module up
-    spec.loader.exec_module(generate)  # type: ignore[union-attr]
     path = tmp_path_factory.mktemp("plain") / "store.db"
-    generate.build(path, 300, 15_000, 7, TODAY)
+    generated_store.build(path, 300, 15_000, 7, TODAY)
     return path
 
 

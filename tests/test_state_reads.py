@@ -9,13 +9,12 @@ history.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import sqlite3
-import sys
 from datetime import date
 from pathlib import Path
 
+import generated as generated_store
 import pytest
 
 from srm.config import Config
@@ -48,14 +47,8 @@ CASES = [
 
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory) -> Path:
-    spec = importlib.util.spec_from_file_location(
-        "bench_generate", Path(__file__).resolve().parents[1] / "bench" / "generate.py"
-    )
-    generate = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = generate  # its dataclasses look their module up
-    spec.loader.exec_module(generate)  # type: ignore[union-attr]
     path = tmp_path_factory.mktemp("generated") / "store.db"
-    generate.build(path, 400, 20_000, 7, TODAY)
+    generated_store.build(path, 400, 20_000, 7, TODAY)
     # Meetings already in the calendar, written by another program: dated after today.
     conn = sqlite3.connect(path)
     with conn:
