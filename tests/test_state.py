@@ -315,14 +315,17 @@ def test_doctor_checks_the_report_summary_and_rebuild_state_repairs_it(srm, isol
     with conn:  # kept figures gone wrong (they never are by srm's own writes)
         conn.execute("UPDATE contact_month SET asks = 0 WHERE month = '2026-03'")
         conn.execute("UPDATE interaction_day SET interactions = 5 WHERE channel = 'phone'")
-        conn.execute("DELETE FROM interaction_shared")
+        conn.execute("DELETE FROM shared_link WHERE contact_id = 2")
     r = srm.fails("doctor", code=6)
     assert (
         "contact 1 in 2026-03: stored (interactions, asks, gives, first, last)"
         " (2, 0, 0, '2026-03-01', '2026-03-09'), history says (2, 1, 0, '2026-03-01', '2026-03-09')"
     ) in r.stdout
     assert "2026-03-09 checkin neutral by phone: stored 5 interactions, history says 1" in r.stdout
-    assert "interaction 3: stored as shared on None, history says '2026-02-11'" in r.stdout
+    assert (
+        "interaction 3 with contact 2: stored as shared (date, kind) None,"
+        " history says ('2026-02-11', 'checkin')"
+    ) in r.stdout
     srm.ok("db", "rebuild-state")
     srm.ok("doctor")
     conn.close()

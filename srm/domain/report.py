@@ -1320,20 +1320,20 @@ GROUP BY sa.segment_id
 """
 
 
-# The same from the kept list of shared interactions (srm.domain.summary), a few in a hundred.
+# The same from the kept links of shared interactions (srm.domain.summary), a few in a hundred,
+# read as one range of dates: the members of a segment among an interaction's contacts (the
+# owner's, in team mode), all but the first of them. (PostgreSQL's sum of integers is numeric.)
 _REPEATS_KEPT_SQL = """
-SELECT sa.segment_id, count(*), count(*) FILTER (WHERE i.kind = 'ask'),
-       count(*) FILTER (WHERE i.kind = 'give')
-FROM interaction_shared sh
-JOIN interaction i ON i.id = sh.interaction_id
-JOIN interaction_contact a ON a.interaction_id = i.id
-JOIN contact_segment sa ON sa.contact_id = a.contact_id
-WHERE sh.occurred_on BETWEEN :from AND :to {segment}{owned_a}
-  AND EXISTS (SELECT 1 FROM interaction_contact b
-              JOIN contact_segment sb ON sb.contact_id = b.contact_id
-               AND sb.segment_id = sa.segment_id
-              WHERE b.interaction_id = i.id AND b.contact_id < a.contact_id{owned_b})
-GROUP BY sa.segment_id
+SELECT segment_id, CAST(sum(n - 1) AS BIGINT),
+       CAST(sum(CASE WHEN kind = 'ask' THEN n - 1 ELSE 0 END) AS BIGINT),
+       CAST(sum(CASE WHEN kind = 'give' THEN n - 1 ELSE 0 END) AS BIGINT)
+FROM (
+    SELECT sa.segment_id, sl.interaction_id, sl.kind, count(*) AS n
+    FROM shared_link sl JOIN contact_segment sa ON sa.contact_id = sl.contact_id
+    WHERE sl.occurred_on BETWEEN :from AND :to {segment}{owned}
+    GROUP BY sa.segment_id, sl.interaction_id, sl.kind HAVING count(*) > 1
+) shared
+GROUP BY segment_id
 """
 
 
@@ -1362,11 +1362,16 @@ def _by_segment(s: _Scope, people: _People, activity: dict[int, tuple[int, int, 
         p = people.all.get(cid)
         if p is not None and p.tracked:
             tracked[sid].append(p)
-    repeats_sql = (_REPEATS_KEPT_SQL if s.kept else _REPEATS_SQL).format(
-        segment=repeats,
-        owned_a=_owned(s.owners, "a.contact_id", correlated=True),
-        owned_b=_owned(s.owners, "b.contact_id", correlated=True),
-    )
+    if s.kept:
+        repeats_sql = _REPEATS_KEPT_SQL.format(
+            segment=only, owned=_owned(s.owners, "sl.contact_id", correlated=True)
+        )
+    else:
+        repeats_sql = _REPEATS_SQL.format(
+            segment=repeats,
+            owned_a=_owned(s.owners, "a.contact_id", correlated=True),
+            owned_b=_owned(s.owners, "b.contact_id", correlated=True),
+        )
     for sid, *extra in s.rows(repeats_sql):
         sums[sid] = [n - r for n, r in zip(sums[sid], extra, strict=True)]
     out = {}
@@ -1470,13 +1475,25 @@ def _asked_never_given(
     never_gave, join = "FALSE", ""
     if state.fresh(s.store):
         never_gave, join = "t.gives = 0", " LEFT JOIN contact_state t ON t.contact_id = value"
-    never = s.rows(
-        f"SELECT value FROM {s.store.dialect.json_ids(':ids')}{join} WHERE {never_gave} OR"
-        " NOT EXISTS (SELECT 1 FROM interaction_contact x"
+    start = s.period.start
+    gave = (  # a give among the links dated `since` to the period's start
+        " AND NOT EXISTS (SELECT 1 FROM interaction_contact x"
         " JOIN interaction j INDEXED BY ix_interaction_ask_give_id ON j.id = x.interaction_id"
-        " WHERE x.contact_id = value AND x.occurred_on < :from"
-        " AND j.kind != 'checkin' AND j.kind = 'give')",
+        " WHERE x.contact_id = value AND x.occurred_on >= :since AND x.occurred_on < :from"
+        " AND j.kind != 'checkin' AND j.kind = 'give')"
+    )
+    if s.kept:  # whole months before the period's from the kept monthly figures: a row or two
+        gave = (
+            " NOT EXISTS (SELECT 1 FROM contact_month m WHERE m.contact_id = value"
+            " AND m.month < :month AND m.gives > 0)" + (gave if start.day > 1 else "")
+        )
+    else:
+        gave = gave.removeprefix(" AND")
+    never = s.rows(
+        f"SELECT value FROM {s.store.dialect.json_ids(':ids')}{join} WHERE {never_gave} OR" + gave,
         ids=json.dumps(asked),
+        month=f"{start:%Y-%m}",
+        since=f"{start:%Y-%m}-01" if s.kept else "",
     )
     found = heapq.nsmallest(
         LIST_LIMIT,
@@ -1560,8 +1577,9 @@ def _goals(s: _Scope) -> dict:
     """
     active = (
         "g.recorded_on <= :to AND (g.closed_on IS NULL OR g.closed_on > :to)"
-        " AND (g.status = 'active' OR g.closed_on IS NOT NULL) AND g.contact_id NOT IN"
-        " (SELECT id FROM contact WHERE substr(archived_at, 1, 10) <= :to)"
+        " AND (g.status = 'active' OR g.closed_on IS NOT NULL) AND NOT EXISTS"
+        " (SELECT 1 FROM contact a WHERE a.id = g.contact_id"
+        " AND substr(a.archived_at, 1, 10) <= :to)"  # a seek per goal, not a list of them all
     )
     last_confirmed = s.store.dialect.greatest(
         "g.recorded_on",
@@ -1632,46 +1650,56 @@ def _stages(s: _Scope) -> dict:
 # Each negative interaction in the period, repaired when every contact in it had a later
 # interaction by the period's end (a later date, or the same day logged afterwards).
 # The negatives are found first (the partial index on negative interactions) so the planner
-# never starts from the contacts' histories.
+# never starts from the contacts' histories; each contact's seek for a later interaction is
+# made once (`neg` materialised: SQLite would repeat the subquery for each aggregate reading
+# it), and the summaries are read for the rows shown only.
 _NEGATIVES_SQL = """
 WITH n AS MATERIALIZED (
-    SELECT i.id, i.occurred_on, i.summary FROM interaction i
+    SELECT i.id, i.occurred_on FROM interaction i
     WHERE i.sentiment = 'negative' AND {where}
-), neg AS (
-    SELECT n.id, n.occurred_on, n.summary, ic.contact_id,
+), neg AS MATERIALIZED (
+    SELECT n.id, n.occurred_on, ic.contact_id,
            (SELECT min(x.occurred_on) FROM interaction_contact x
              WHERE x.contact_id = ic.contact_id AND x.occurred_on BETWEEN n.occurred_on AND :to
                AND (x.occurred_on > n.occurred_on OR x.interaction_id > n.id)) AS again
     FROM n CROSS JOIN interaction_contact ic ON ic.interaction_id = n.id
 ), per AS (
-    SELECT id, occurred_on, summary, min(again IS NOT NULL) AS repaired,
+    SELECT id, occurred_on, min(again IS NOT NULL) AS repaired,
            CASE WHEN min(again IS NOT NULL) THEN max(again) END AS repaired_on,
            group_concat(contact_id) AS contacts
     FROM neg GROUP BY id
+), shown AS (
+    SELECT id, occurred_on, repaired, repaired_on, contacts,
+           count(*) OVER () AS total, sum(repaired) OVER () AS fixed
+    FROM per ORDER BY repaired, occurred_on DESC, id DESC LIMIT {limit}
 )
-SELECT id, occurred_on, summary, repaired, repaired_on, contacts,
-       count(*) OVER (), sum(repaired) OVER ()
-FROM per ORDER BY repaired, occurred_on DESC, id DESC LIMIT {limit}
+SELECT s.id, s.occurred_on, i.summary, s.repaired, s.repaired_on, s.contacts, s.total, s.fixed
+FROM shown s JOIN interaction i ON i.id = s.id
+ORDER BY s.repaired, s.occurred_on DESC, s.id DESC
 """
 _NEGATIVES_SQL_PG = """
 WITH n AS MATERIALIZED (
-    SELECT i.id, i.occurred_on, i.summary FROM interaction i
+    SELECT i.id, i.occurred_on FROM interaction i
     WHERE i.sentiment = 'negative' AND {where}
-), neg AS (
-    SELECT n.id, n.occurred_on, n.summary, ic.contact_id,
+), neg AS MATERIALIZED (
+    SELECT n.id, n.occurred_on, ic.contact_id,
            (SELECT min(x.occurred_on) FROM interaction_contact x
              WHERE x.contact_id = ic.contact_id AND x.occurred_on BETWEEN n.occurred_on AND :to
                AND (x.occurred_on > n.occurred_on OR x.interaction_id > n.id)) AS again
     FROM n JOIN interaction_contact ic ON ic.interaction_id = n.id
 ), per AS (
-    SELECT id, occurred_on, summary, bool_and(again IS NOT NULL) AS repaired,
+    SELECT id, occurred_on, bool_and(again IS NOT NULL) AS repaired,
            CASE WHEN bool_and(again IS NOT NULL) THEN max(again) END AS repaired_on,
            string_agg(contact_id::text, ',' ORDER BY contact_id) AS contacts
-    FROM neg GROUP BY id, occurred_on, summary
+    FROM neg GROUP BY id, occurred_on
+), shown AS (
+    SELECT id, occurred_on, repaired, repaired_on, contacts,
+           count(*) OVER () AS total, count(*) FILTER (WHERE repaired) OVER () AS fixed
+    FROM per ORDER BY repaired, occurred_on DESC, id DESC LIMIT {limit}
 )
-SELECT id, occurred_on, summary, repaired, repaired_on, contacts,
-       count(*) OVER (), count(*) FILTER (WHERE repaired) OVER ()
-FROM per ORDER BY repaired, occurred_on DESC, id DESC LIMIT {limit}
+SELECT s.id, s.occurred_on, i.summary, s.repaired, s.repaired_on, s.contacts, s.total, s.fixed
+FROM shown s JOIN interaction i ON i.id = s.id
+ORDER BY s.repaired, s.occurred_on DESC, s.id DESC
 """
 _NEGATIVES = {"sqlite": _NEGATIVES_SQL, "postgresql": _NEGATIVES_SQL_PG}
 

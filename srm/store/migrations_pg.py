@@ -834,6 +834,70 @@ CREATE TRIGGER summary_interaction_kind AFTER UPDATE OF id, kind ON interaction
     )
 
 
+# Each link of an interaction with more than one contact, with its date and kind
+# (srm.migrations' step "shared links"), in place of the shared interactions' ids.
+def _shared_links(conn: Any) -> None:
+    conn.execute(
+        """
+DROP TRIGGER summary_shared ON interaction_contact;
+DROP TRIGGER summary_shared_date ON interaction;
+DROP FUNCTION srm_summary_shared();
+DROP FUNCTION srm_summary_shared_date();
+DROP TABLE interaction_shared;
+CREATE TABLE shared_link (
+    occurred_on iso_date NOT NULL,
+    interaction_id BIGINT NOT NULL,
+    contact_id BIGINT NOT NULL,
+    kind TEXT COLLATE "C" NOT NULL,
+    PRIMARY KEY (occurred_on, interaction_id, contact_id),
+    FOREIGN KEY(interaction_id) REFERENCES interaction (id) ON DELETE CASCADE DEFERRABLE
+);
+CREATE INDEX ix_shared_link_interaction ON shared_link (interaction_id);
+INSERT INTO shared_link (occurred_on, interaction_id, contact_id, kind)
+SELECT i.occurred_on, ic.interaction_id, ic.contact_id, i.kind
+FROM interaction_contact ic JOIN interaction i ON i.id = ic.interaction_id
+WHERE ic.interaction_id IN
+    (SELECT interaction_id FROM interaction_contact GROUP BY interaction_id HAVING count(*) > 1);
+CREATE FUNCTION srm_summary_shared_link() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN  -- an interaction's links are kept while it has more than one
+    IF TG_OP <> 'INSERT' THEN
+        DELETE FROM shared_link WHERE interaction_id = OLD.interaction_id
+        AND (contact_id = OLD.contact_id OR (SELECT count(*) FROM interaction_contact
+             WHERE interaction_id = OLD.interaction_id) < 2);
+    END IF;
+    IF TG_OP <> 'DELETE' THEN
+        INSERT INTO shared_link (occurred_on, interaction_id, contact_id, kind)
+        SELECT i.occurred_on, ic.interaction_id, ic.contact_id, i.kind FROM interaction i
+        JOIN interaction_contact ic ON ic.interaction_id = i.id WHERE i.id = NEW.interaction_id
+        AND (SELECT count(*) FROM interaction_contact
+             WHERE interaction_id = NEW.interaction_id) > 1
+        ON CONFLICT DO NOTHING;
+    END IF;
+    RETURN NULL;
+END
+$$;
+CREATE FUNCTION srm_summary_shared_link_interaction() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN  -- a shared interaction moved to another day, or changed kind
+    UPDATE shared_link SET occurred_on = NEW.occurred_on, kind = NEW.kind
+    WHERE interaction_id = NEW.id;
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER summary_shared_link AFTER INSERT OR DELETE ON interaction_contact
+    FOR EACH ROW EXECUTE FUNCTION srm_summary_shared_link();
+CREATE TRIGGER summary_shared_link_update AFTER UPDATE OF interaction_id, contact_id
+    ON interaction_contact FOR EACH ROW
+    WHEN (OLD.interaction_id IS DISTINCT FROM NEW.interaction_id
+          OR OLD.contact_id IS DISTINCT FROM NEW.contact_id)
+    EXECUTE FUNCTION srm_summary_shared_link();
+CREATE TRIGGER summary_shared_link_interaction AFTER UPDATE OF occurred_on, kind ON interaction
+    FOR EACH ROW
+    WHEN (OLD.occurred_on IS DISTINCT FROM NEW.occurred_on OR OLD.kind IS DISTINCT FROM NEW.kind)
+    EXECUTE FUNCTION srm_summary_shared_link_interaction();
+"""
+    )
+
+
 # By the name of the SQLite step each stands beside (srm.store.migrations.MIGRATIONS).
 STEPS: dict[str, Callable[[Any], None]] = {
     "initial schema": _initial,
@@ -846,4 +910,5 @@ STEPS: dict[str, Callable[[Any], None]] = {
     "team": _team,
     "distinct pairs": _distinct_pairs,
     "report summary": _report_summary,
+    "shared links": _shared_links,
 }

@@ -502,15 +502,21 @@ class ContactMonth(SQLModel, table=True):
     last_on: date
 
 
-class InteractionShared(SQLModel, table=True):
-    """Interactions with more than one contact, by date (srm.domain.summary): a report sums a
-    segment's members' figures, then takes away what two members shared, reading only these.
-    Kept by triggers on `interaction_contact` and `interaction`."""
+class SharedLink(SQLModel, table=True):
+    """Each link of an interaction with more than one contact, with the interaction's date and
+    kind (srm.domain.summary): a report sums a segment's members' figures, then takes away what
+    two members shared, reading one date range of these rather than each shared interaction's
+    row and links. Kept by triggers on `interaction_contact` and `interaction`."""
 
-    __tablename__ = "interaction_shared"
-    __table_args__ = (Index("ix_interaction_shared_date", "occurred_on", "interaction_id"),)
+    __tablename__ = "shared_link"
+    __table_args__ = (
+        Index("ix_shared_link_interaction", "interaction_id"),
+        {"sqlite_with_rowid": False},  # read by date ranges: the key is the table
+    )
+    occurred_on: date = Field(primary_key=True)  # the interaction's
     interaction_id: int = Field(foreign_key="interaction.id", primary_key=True, ondelete="CASCADE")
-    occurred_on: date  # the interaction's
+    contact_id: int = Field(primary_key=True)
+    kind: str  # the interaction's
 
 
 class ContactMonthDirty(SQLModel, table=True):
