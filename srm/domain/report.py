@@ -580,10 +580,11 @@ def _trend_kept(s: _Scope) -> dict:
         counts[kind] = counts.get(kind, 0) + n
         negative += n if sentiment == "negative" else 0
     names: dict[int, str] = {}  # by the cadence's identity, as in _people
+    limits: dict[int, tuple[str, str]] = {}
     longs: dict[int, bool] = {}
     tracked = touched = overdue = fell = 0
     walk: list[_Walk] = []
-    start, end = s.params["from"], s.params["to"]
+    start = s.params["from"]
     chunks = _chunks(s)
     assert chunks is not None  # the caller checked
     # A contact touched in the period was last touched on its last chunk's last day.
@@ -609,7 +610,8 @@ def _trend_kept(s: _Scope) -> dict:
             continue
         tracked += 1
         name = names.get(id(c)) or names.setdefault(id(c), str(c))
-        if _cadence_after(last or since, name) < end:
+        on_time = limits.get(id(c)) or limits.setdefault(id(c), _on_time(c, period.end))
+        if (last or since) < on_time[0]:
             overdue += 1
         elif in_period:
             long = longs.get(id(c))
@@ -877,19 +879,18 @@ class _Person:
 
     def __init__(
         self, cid: int, name: str, last: date | None, cadence: cad.Cadence | None,
-        due: date | None, days_since: int, end: date, owner: int | None = None,
+        overdue: bool, due: date | None, days_since: int, owner: int | None = None,
     ) -> None:  # fmt: skip
         self.id = cid
         self.name = name
         self.last = last  # the last interaction up to the end
         self.cadence = cadence  # None: not tracked
-        self.due = due
+        self.overdue = overdue  # due before the end
+        self.neglected = due is not None  # overdue by more than a full cadence …
+        self.due = due  # … then its due date (the list of the most neglected ranks them)
         self.days_since = days_since  # since the last interaction up to the end, else `since`
-        self.overdue = due is not None and due < end
-        # overdue by more than a full cadence
-        self.neglected = self.overdue and cadence.after(due) < end  # type: ignore[union-attr]
         self.touches = 0  # interactions in the period
-        self.fell_overdue = self.overdue  # at any time in the period
+        self.fell_overdue = overdue  # at any time in the period
         self.owner = owner  # the member who owns them today (team mode)
 
     @property
@@ -1012,6 +1013,7 @@ def _people(
     # Calendar arithmetic once per cadence and start. Cadences are keyed by identity: a
     # dataclass's hash is Python code, 80,000 calls a report (each is one object: _cadences).
     due_on: dict[tuple[int, str], date] = {}
+    limits: dict[int, tuple[str, str]] = {}  # _on_time(cadence, end), by identity
     longs: dict[int, bool] = {}
     people = {}
     walk = []
@@ -1033,19 +1035,24 @@ def _people(
         cadence = cadence_of(cid, own)
         start = last or since
         start_day = days.get(start) or days.setdefault(start, date.fromisoformat(start))
-        due = None
+        overdue, due = False, None
         if cadence is not None:
-            due = due_on.get((id(cadence), start))
-            if due is None:
-                due = due_on[id(cadence), start] = cadence.after(start_day)
+            on_time = limits.get(id(cadence)) or limits.setdefault(
+                id(cadence), _on_time(cadence, end)
+            )
+            overdue = start < on_time[0]
+            if start < on_time[1]:  # neglected: its due date, for the list
+                due = due_on.get((id(cadence), start))
+                if due is None:
+                    due = due_on[id(cadence), start] = cadence.after(start_day)
         p = people[cid] = _Person(
             cid,
             name,
             start_day if last else None,
             cadence,
+            overdue,
             due,
             (end - start_day).days,
-            end,
             owner,
         )
         p.touches = activity.get(cid, _QUIET)[0]
@@ -1097,6 +1104,30 @@ def _long(cadence: cad.Cadence) -> bool:
     contact touched twice in one month was on time in between, and only the gaps between
     months (the chunks' last and first days) can make it overdue."""
     return cadence.unit in ("m", "y") or cadence.days >= 31
+
+
+def _on_time(cadence: cad.Cadence, end: date) -> tuple[str, str]:
+    """The first days a contact's last touch (else `since`) may be on for it not to be overdue
+    at `end`, and not to be neglected (overdue by more than a full cadence) — ISO texts, so
+    that each contact is one comparison of its day's text, not calendar arithmetic.
+
+    Due dates never go down as the day they count from goes up (months are clamped to their
+    last day, never carried over), so each is where `cadence.after` first reaches a day."""
+    on_time = _first_reaching(cadence, end)
+    return on_time.isoformat(), _first_reaching(cadence, on_time).isoformat()
+
+
+def _first_reaching(cadence: cad.Cadence, day: date) -> date:
+    """The first day whose due date (cadence.after) is `day` or later."""
+    lo = max(day.toordinal() - int(cadence.days * 1.1) - 40, 1)  # its due date is before day
+    hi = day.toordinal()  # its due date is after it
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if cadence.after(date.fromordinal(mid)) >= day:
+            hi = mid
+        else:
+            lo = mid + 1
+    return date.fromordinal(lo)
 
 
 # A contact to walk: (id, its cadence's name, since, its cadence, where its walk starts if
