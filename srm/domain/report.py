@@ -210,9 +210,11 @@ def build(
         raise UsageError(f"--trend takes 2 to {MAX_TREND} periods (this one and those before)")
     seg_id = segment.id if segment else None
     periods = history(period, trend)
-    # Each contact's effective cadence, worked out once for every period.
-    cadence_of = _cadences(store, config.default_cadence)
-    scope = lambda p: _Scope(store, config, p, seg_id, owners, cadence_of)  # noqa: E731
+    # Each contact's segments, read once, and effective cadence, worked out once for every
+    # period.
+    members = _memberships(store)
+    cadence_of = _cadences(store, config.default_cadence, members)
+    scope = lambda p: _Scope(store, config, p, seg_id, owners, cadence_of, members)  # noqa: E731
     # Oldest first: from the kept figures, each period hands the next one (if it starts the
     # day after it ends) every contact's last touch up to its end, which is the next one's
     # last touch before its start: one seek per contact for the whole report, not per period.
@@ -289,6 +291,7 @@ class _Scope:
     segment_id: int | None
     owners: Owners | None = None
     cadence_of: CadenceOf | None = None  # each contact's effective cadence (_cadences)
+    members: list[tuple[int, int, str | None]] | None = None  # _memberships, when read
     # With the kept figures: each contact's last touch before the period, for those who were
     # active at `known_to` (the end of the period before, which ended the day before this
     # one); and, once figured, each active contact's last touch up to the end, for the next.
@@ -1190,17 +1193,25 @@ def _lapsed(cadence: str, start: str, chunks: list) -> bool:
 CadenceOf = Callable[[int, "str | None"], "cad.Cadence | None"]
 
 
-def _cadences(store: Store, default: str) -> CadenceOf:
+def _memberships(store: Store) -> list[tuple[int, int, str | None]]:
+    """Every (contact, segment, the segment's cadence): read once for a report (its cadences
+    and each period's figures by segment), not once per use."""
+    cur = store.conn.cursor()
+    cur.row_factory = None
+    return cur.execute(
+        "SELECT cs.contact_id, cs.segment_id, g.cadence FROM contact_segment cs"
+        " JOIN segment g ON g.id = cs.segment_id"
+    ).fetchall()
+
+
+def _cadences(
+    store: Store, default: str, members: list[tuple[int, int, str | None]] | None = None
+) -> CadenceOf:
     """cadence_of(contact id, its own cadence text): its effective cadence (its own, else the
     shortest of its segments', else `default`), worked out once per combination of its own and
     its segments' (one pass over the memberships: cheaper than a subquery per contact)."""
     segment_cadences: dict[int, tuple[str | None, ...]] = {}
-    cur = store.conn.cursor()
-    cur.row_factory = None
-    for cid, cadence in cur.execute(
-        "SELECT cs.contact_id, g.cadence FROM contact_segment cs"
-        " JOIN segment g ON g.id = cs.segment_id"
-    ):
+    for cid, _, cadence in members if members is not None else _memberships(store):
         segment_cadences[cid] = (*segment_cadences.get(cid, ()), cadence)
     known: dict[tuple, cad.Cadence | None] = {}
     by_id: dict[int, cad.Cadence | None] = {}  # each contact's, for the next period asked
@@ -1381,10 +1392,13 @@ def _by_segment(s: _Scope, people: _People, activity: dict[int, tuple[int, int, 
     )
     tracked: dict[int, list[_Person]] = {sid: [] for sid, _ in segments}
     sums = {sid: [0, 0, 0] for sid, _ in segments}
-    for cid, sid in s.rows(
-        "SELECT contact_id, segment_id FROM contact_segment sa WHERE TRUE" + only
-    ):
-        if sid not in sums:
+    pairs = s.members
+    if pairs is None:
+        pairs = s.rows(
+            "SELECT contact_id, segment_id, NULL FROM contact_segment sa WHERE TRUE" + only
+        )
+    for cid, sid, _ in pairs:
+        if sid not in sums:  # not the segment asked for
             continue
         if cid in activity:
             total, counts = sums[sid], activity[cid]
