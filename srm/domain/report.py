@@ -1214,6 +1214,7 @@ def _cadences(
     for cid, _, cadence in members if members is not None else _memberships(store):
         segment_cadences[cid] = (*segment_cadences.get(cid, ()), cadence)
     known: dict[tuple, cad.Cadence | None] = {}
+    same: dict[cad.Cadence | None, cad.Cadence | None] = {}
     by_id: dict[int, cad.Cadence | None] = {}  # each contact's, for the next period asked
 
     def cadence_of(cid: int, own: str | None) -> cad.Cadence | None:
@@ -1222,7 +1223,9 @@ def _cadences(
             key = (own, segment_cadences.get(cid, ()))
             found = known.get(key, _UNKNOWN)
             if found is _UNKNOWN:
-                found = known[key] = cad.effective(own, list(key[1]), default)
+                found = cad.effective(own, list(key[1]), default)
+                # One object per cadence: the callers key their per-cadence work by identity.
+                found = known[key] = same.setdefault(found, found)
             by_id[cid] = found  # type: ignore[assignment]
         return found  # type: ignore[return-value]
 
