@@ -712,9 +712,15 @@ def _totals_kept(s: _Scope) -> dict:
 @lru_cache(maxsize=4096)
 def _cadence_after(day: str, cadence: str) -> str:
     """srm.cadence's due-date arithmetic, callable from SQL (as srm_cadence_after)."""
-    parsed = cad.parse(cadence)
+    parsed = _parsed(cadence)
     assert parsed is not None  # only tracked contacts' cadences are passed in
     return parsed.after(date.fromisoformat(day)).isoformat()
+
+
+@lru_cache(maxsize=256)
+def _parsed(cadence: str) -> cad.Cadence | None:
+    """A cadence's name parsed once (each day's due date is worked out from it: thousands)."""
+    return cad.parse(cadence)
 
 
 # Who fell overdue during a period, walking each contact's due dates instead of reading every
