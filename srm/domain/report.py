@@ -946,18 +946,29 @@ class _People:
         }
 
     def most_engaged(self) -> list[dict]:
+        # Ranked in full (names folded) only among those at least as busy as the fifth.
+        counts = heapq.nlargest(ENGAGED_LIMIT, [p.touches for p in self.all.values()])
+        least = max(counts[-1], 1) if counts else 1
         busy = heapq.nsmallest(
             ENGAGED_LIMIT,
-            (p for p in self.all.values() if p.touches),
+            (p for p in self.all.values() if p.touches >= least),
             key=lambda p: (-p.touches, p.name.casefold(), p.id),
         )
         refs = self.refs(busy)
         return [{"contact": refs[p.id], "interactions": p.touches} for p in busy]
 
     def least_engaged(self) -> list[dict]:
+        tracked = self.tracked
+        # (touches, -days since) as one number: ranked in full only up to the fifth's.
+        scale = 1 + max((abs(p.days_since) for p in tracked), default=0)
+        firsts = heapq.nsmallest(
+            ENGAGED_LIMIT, [p.touches * 2 * scale - p.days_since for p in tracked]
+        )
         quiet = heapq.nsmallest(
             ENGAGED_LIMIT,
-            self.tracked,
+            [p for p in tracked if p.touches * 2 * scale - p.days_since <= firsts[-1]]
+            if firsts
+            else [],
             key=lambda p: (p.touches, -p.days_since, p.name.casefold(), p.id),
         )
         refs = self.refs(quiet)
@@ -1199,13 +1210,14 @@ def _lapsed(cadence: str, start: str, chunks: list) -> bool:
     due date between two of the period's months (its chunks: first and last days from the
     fourth item on, in order)."""
     anchor = start
-    for i in range(3, len(chunks), 2):
-        first, last = chunks[i], chunks[i + 1]
+    month_end = anchor[:8] + "32"  # after every day of the anchor's month, before the next's
+    days = iter(chunks[3:])
+    for first, last in zip(days, days, strict=True):
         if last <= anchor:
             continue
-        if first > anchor and first[:7] != anchor[:7] and _cadence_after(anchor, cadence) < first:
+        if first > month_end and _cadence_after(anchor, cadence) < first:
             return True
-        anchor = last
+        anchor, month_end = last, last[:8] + "32"
     return False
 
 
