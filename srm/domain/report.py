@@ -586,9 +586,7 @@ def _trend_kept(s: _Scope) -> dict:
     ):
         counts[kind] = counts.get(kind, 0) + n
         negative += n if sentiment == "negative" else 0
-    names: dict[int, str] = {}  # by the cadence's identity, as in _people
-    limits: dict[int, tuple[str, str]] = {}
-    longs: dict[int, bool] = {}
+    per_cadence: dict[int, tuple[str, str, str, bool]] = {}  # by identity, as in _people
     tracked = touched = overdue = fell = 0
     walk: list[_Walk] = []
     start = s.params["from"]
@@ -616,18 +614,16 @@ def _trend_kept(s: _Scope) -> dict:
         if c is None:
             continue
         tracked += 1
-        name = names.get(id(c)) or names.setdefault(id(c), str(c))
-        on_time = limits.get(id(c)) or limits.setdefault(id(c), _on_time(c, period.end))
-        if (last or since) < on_time[0]:
+        known = per_cadence.get(id(c))
+        if known is None:
+            known = per_cadence[id(c)] = _per_cadence(c, period.end)
+        if (last or since) < known[1]:
             overdue += 1
         elif in_period:
-            long = longs.get(id(c))
-            if long is None:
-                long = longs[id(c)] = _long(c)
-            if since <= start and long:
-                fell += _lapsed(name, before or since, in_period)
+            if since <= start and known[3]:
+                fell += _lapsed(known[0], before or since, in_period)
             else:
-                walk.append((cid, name, since, c, None))
+                walk.append((cid, known[0], since, c, None))
         touched += bool(in_period)
     s.before = handed = None  # handed over: no longer needed
     fell += len(_fell(s, walk, chunks))
@@ -1046,11 +1042,9 @@ def _people(
     # Calendar arithmetic once per cadence and start. Cadences are keyed by identity: a
     # dataclass's hash is Python code, 80,000 calls a report (each is one object: _cadences).
     due_on: dict[tuple[int, str], date] = {}
-    limits: dict[int, tuple[str, str]] = {}  # _on_time(cadence, end), by identity
-    longs: dict[int, bool] = {}
+    per_cadence: dict[int, tuple[str, str, str, bool]] = {}  # _per_cadence, by identity
     people = {}
     walk = []
-    names: dict[int, str] = {}  # str() of a cadence walks the named ones: once each
     first_day = s.params["from"]
     handed, known_to = s.before, s.known_to or ""
     after = s.after = {} if chunks is not None and s.hand_over else None
@@ -1070,11 +1064,11 @@ def _people(
         start_day = days.get(start) or days.setdefault(start, date.fromisoformat(start))
         overdue, due = False, None
         if cadence is not None:
-            on_time = limits.get(id(cadence)) or limits.setdefault(
-                id(cadence), _on_time(cadence, end)
-            )
-            overdue = start < on_time[0]
-            if start < on_time[1]:  # neglected: its due date, for the list
+            known = per_cadence.get(id(cadence))
+            if known is None:
+                known = per_cadence[id(cadence)] = _per_cadence(cadence, end)
+            overdue = start < known[1]
+            if start < known[2]:  # neglected: its due date, for the list
                 due = due_on.get((id(cadence), start))
                 if due is None:
                     due = due_on[id(cadence), start] = cadence.after(start_day)
@@ -1092,11 +1086,8 @@ def _people(
         # Overdue at the end means it fell overdue; untouched all period means its due date
         # never moved, so on time at the end is on time throughout. Only the others need the
         # walk.
-        if p.touches and cadence is not None and not p.overdue:
-            name = names.get(id(cadence)) or names.setdefault(id(cadence), str(cadence))
-            long = longs.get(id(cadence))
-            if long is None:
-                long = longs[id(cadence)] = _long(cadence)
+        if p.touches and cadence is not None and not overdue:
+            name, long = known[0], known[3]
             if chunks is not None and since <= first_day and long:
                 # From the chunks now (a list of 65,000 to walk later is 5 MiB at 100k).
                 p.fell_overdue = _lapsed(name, before or since, touched)
@@ -1137,6 +1128,13 @@ def _long(cadence: cad.Cadence) -> bool:
     contact touched twice in one month was on time in between, and only the gaps between
     months (the chunks' last and first days) can make it overdue."""
     return cadence.unit in ("m", "y") or cadence.days >= 31
+
+
+def _per_cadence(cadence: cad.Cadence, end: date) -> tuple[str, str, str, bool]:
+    """What the walks over a period's contacts need of each cadence, worked out once: its name
+    (str() walks the named ones), the first days on time and not neglected at `end`
+    (_on_time), and whether it is long (_long)."""
+    return (str(cadence), *_on_time(cadence, end), _long(cadence))
 
 
 def _on_time(cadence: cad.Cadence, end: date) -> tuple[str, str]:
