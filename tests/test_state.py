@@ -304,8 +304,8 @@ def test_doctor_checks_the_state_and_rebuild_state_repairs_it(srm, isolated):
 
 
 def test_doctor_checks_the_report_summary_and_rebuild_state_repairs_it(srm, isolated):
-    srm.ok("add", "Ann Lee", "--since", "2026-01-01")
-    srm.ok("add", "Bo Berg", "--since", "2026-01-01")
+    srm.ok("add", "Ann Lee", "--since", "2026-01-01", "--segment", "partners")
+    srm.ok("add", "Bo Berg", "--since", "2026-01-01", "--segment", "partners")
     srm.ok("log", "@ann", "coffee", "--on", "2026-03-01", "--ask")
     srm.ok("log", "@ann", "call", "--on", "2026-03-09", "--channel", "phone")
     srm.ok("log", "@ann,@bo", "lunch", "--on", "2026-02-11")
@@ -315,7 +315,7 @@ def test_doctor_checks_the_report_summary_and_rebuild_state_repairs_it(srm, isol
     with conn:  # kept figures gone wrong (they never are by srm's own writes)
         conn.execute("UPDATE contact_month SET asks = 0 WHERE month = '2026-03'")
         conn.execute("UPDATE interaction_day SET interactions = 5 WHERE channel = 'phone'")
-        conn.execute("DELETE FROM shared_link WHERE contact_id = 2")
+        conn.execute("DELETE FROM shared_segment")
     r = srm.fails("doctor", code=6)
     assert (
         "contact 1 in 2026-03: stored (interactions, asks, gives, first, last)"
@@ -323,8 +323,8 @@ def test_doctor_checks_the_report_summary_and_rebuild_state_repairs_it(srm, isol
     ) in r.stdout
     assert "2026-03-09 checkin neutral by phone: stored 5 interactions, history says 1" in r.stdout
     assert (
-        "interaction 3 with contact 2: stored as shared (date, kind) None,"
-        " history says ('2026-02-11', 'checkin')"
+        "interaction 3 in segment 4: stored (date, kind, contacts) None,"
+        " history says ('2026-02-11', 'checkin', 2)"
     ) in r.stdout
     srm.ok("db", "rebuild-state")
     srm.ok("doctor")

@@ -1402,19 +1402,15 @@ GROUP BY sa.segment_id
 """
 
 
-# The same from the kept links of shared interactions (srm.domain.summary), a few in a hundred,
-# read as one range of dates: the members of a segment among an interaction's contacts (the
-# owner's, in team mode), all but the first of them. (PostgreSQL's sum of integers is numeric.)
+# The same from the kept counts of shared interactions' contacts per segment
+# (srm.domain.summary): one short range of dates, all but the first member of each. (A sum of
+# integers is numeric on PostgreSQL.) Without an owner's cut, which needs each contact's.
 _REPEATS_KEPT_SQL = """
-SELECT segment_id, CAST(sum(n - 1) AS BIGINT),
-       CAST(sum(CASE WHEN kind = 'ask' THEN n - 1 ELSE 0 END) AS BIGINT),
-       CAST(sum(CASE WHEN kind = 'give' THEN n - 1 ELSE 0 END) AS BIGINT)
-FROM (
-    SELECT sa.segment_id, sl.interaction_id, sl.kind, count(*) AS n
-    FROM shared_link sl JOIN contact_segment sa ON sa.contact_id = sl.contact_id
-    WHERE sl.occurred_on BETWEEN :from AND :to {segment}{owned}
-    GROUP BY sa.segment_id, sl.interaction_id, sl.kind HAVING count(*) > 1
-) shared
+SELECT segment_id, CAST(sum(members - 1) AS BIGINT),
+       CAST(sum(CASE WHEN kind = 'ask' THEN members - 1 ELSE 0 END) AS BIGINT),
+       CAST(sum(CASE WHEN kind = 'give' THEN members - 1 ELSE 0 END) AS BIGINT)
+FROM shared_segment
+WHERE occurred_on BETWEEN :from AND :to {segment}
 GROUP BY segment_id
 """
 
@@ -1447,10 +1443,8 @@ def _by_segment(s: _Scope, people: _People, activity: dict[int, tuple[int, int, 
         p = people.all.get(cid)
         if p is not None and p.tracked:
             tracked[sid].append(p)
-    if s.kept:
-        repeats_sql = _REPEATS_KEPT_SQL.format(
-            segment=only, owned=_owned(s.owners, "sl.contact_id", correlated=True)
-        )
+    if s.kept and s.owners is None:
+        repeats_sql = _REPEATS_KEPT_SQL.format(segment=only.replace("sa.", ""))
     else:
         repeats_sql = _REPEATS_SQL.format(
             segment=repeats,

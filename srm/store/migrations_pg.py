@@ -834,9 +834,9 @@ CREATE TRIGGER summary_interaction_kind AFTER UPDATE OF id, kind ON interaction
     )
 
 
-# Each link of an interaction with more than one contact, with its date and kind
-# (srm.migrations' step "shared links"), in place of the shared interactions' ids.
-def _shared_links(conn: Any) -> None:
+# Each interaction's count of contacts in each segment holding more than one of them
+# (srm.migrations' step "shared segments"), in place of the shared interactions' ids.
+def _shared_segments(conn: Any) -> None:
     conn.execute(
         """
 DROP TRIGGER summary_shared ON interaction_contact;
@@ -844,56 +844,81 @@ DROP TRIGGER summary_shared_date ON interaction;
 DROP FUNCTION srm_summary_shared();
 DROP FUNCTION srm_summary_shared_date();
 DROP TABLE interaction_shared;
-CREATE TABLE shared_link (
+CREATE TABLE shared_segment (
     occurred_on iso_date NOT NULL,
     interaction_id BIGINT NOT NULL,
-    contact_id BIGINT NOT NULL,
+    segment_id BIGINT NOT NULL,
     kind TEXT COLLATE "C" NOT NULL,
-    PRIMARY KEY (occurred_on, interaction_id, contact_id),
+    members BIGINT NOT NULL,
+    PRIMARY KEY (occurred_on, interaction_id, segment_id),
     FOREIGN KEY(interaction_id) REFERENCES interaction (id) ON DELETE CASCADE DEFERRABLE
 );
-CREATE INDEX ix_shared_link_interaction ON shared_link (interaction_id);
-INSERT INTO shared_link (occurred_on, interaction_id, contact_id, kind)
-SELECT i.occurred_on, ic.interaction_id, ic.contact_id, i.kind
-FROM interaction_contact ic JOIN interaction i ON i.id = ic.interaction_id
-WHERE ic.interaction_id IN
-    (SELECT interaction_id FROM interaction_contact GROUP BY interaction_id HAVING count(*) > 1);
-CREATE FUNCTION srm_summary_shared_link() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN  -- an interaction's links are kept while it has more than one
+CREATE INDEX ix_shared_segment_interaction ON shared_segment (interaction_id);
+INSERT INTO shared_segment (occurred_on, interaction_id, segment_id, kind, members)
+SELECT i.occurred_on, i.id, cs.segment_id, i.kind, count(*)
+FROM interaction i JOIN interaction_contact ic ON ic.interaction_id = i.id
+JOIN contact_segment cs ON cs.contact_id = ic.contact_id
+GROUP BY i.id, cs.segment_id HAVING count(*) > 1;
+CREATE FUNCTION srm_shared_segments_of(x BIGINT) RETURNS void LANGUAGE sql AS $$
+    DELETE FROM shared_segment WHERE interaction_id = x;
+    INSERT INTO shared_segment (occurred_on, interaction_id, segment_id, kind, members)
+    SELECT i.occurred_on, i.id, cs.segment_id, i.kind, count(*) FROM interaction i
+    JOIN interaction_contact ic ON ic.interaction_id = i.id
+    JOIN contact_segment cs ON cs.contact_id = ic.contact_id
+    WHERE i.id = x GROUP BY i.occurred_on, i.id, i.kind, cs.segment_id HAVING count(*) > 1;
+$$;
+CREATE FUNCTION srm_shared_segments_member(c BIGINT, g BIGINT) RETURNS void LANGUAGE sql AS $$
+    DELETE FROM shared_segment WHERE segment_id = g AND interaction_id IN
+        (SELECT interaction_id FROM interaction_contact WHERE contact_id = c);
+    INSERT INTO shared_segment (occurred_on, interaction_id, segment_id, kind, members)
+    SELECT i.occurred_on, i.id, g, i.kind, count(*)
+    FROM interaction_contact me JOIN interaction_contact ic ON ic.interaction_id = me.interaction_id
+    JOIN contact_segment cs ON cs.contact_id = ic.contact_id AND cs.segment_id = g
+    JOIN interaction i ON i.id = me.interaction_id WHERE me.contact_id = c
+    GROUP BY i.occurred_on, i.id, i.kind HAVING count(*) > 1;
+$$;
+CREATE FUNCTION srm_summary_shared_segment_link() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN  -- an interaction's counts per segment, recomputed when its links change
     IF TG_OP <> 'INSERT' THEN
-        DELETE FROM shared_link WHERE interaction_id = OLD.interaction_id
-        AND (contact_id = OLD.contact_id OR (SELECT count(*) FROM interaction_contact
-             WHERE interaction_id = OLD.interaction_id) < 2);
+        PERFORM srm_shared_segments_of(OLD.interaction_id);
     END IF;
     IF TG_OP <> 'DELETE' THEN
-        INSERT INTO shared_link (occurred_on, interaction_id, contact_id, kind)
-        SELECT i.occurred_on, ic.interaction_id, ic.contact_id, i.kind FROM interaction i
-        JOIN interaction_contact ic ON ic.interaction_id = i.id WHERE i.id = NEW.interaction_id
-        AND (SELECT count(*) FROM interaction_contact
-             WHERE interaction_id = NEW.interaction_id) > 1
-        ON CONFLICT DO NOTHING;
+        PERFORM srm_shared_segments_of(NEW.interaction_id);
     END IF;
     RETURN NULL;
 END
 $$;
-CREATE FUNCTION srm_summary_shared_link_interaction() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION srm_summary_shared_segment_member() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN  -- a contact joined or left a segment: its interactions' counts for that segment
+    IF TG_OP <> 'INSERT' THEN
+        PERFORM srm_shared_segments_member(OLD.contact_id, OLD.segment_id);
+    END IF;
+    IF TG_OP <> 'DELETE' THEN
+        PERFORM srm_shared_segments_member(NEW.contact_id, NEW.segment_id);
+    END IF;
+    RETURN NULL;
+END
+$$;
+CREATE FUNCTION srm_summary_shared_segment_interaction() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN  -- a shared interaction moved to another day, or changed kind
-    UPDATE shared_link SET occurred_on = NEW.occurred_on, kind = NEW.kind
+    UPDATE shared_segment SET occurred_on = NEW.occurred_on, kind = NEW.kind
     WHERE interaction_id = NEW.id;
     RETURN NULL;
 END
 $$;
-CREATE TRIGGER summary_shared_link AFTER INSERT OR DELETE ON interaction_contact
-    FOR EACH ROW EXECUTE FUNCTION srm_summary_shared_link();
-CREATE TRIGGER summary_shared_link_update AFTER UPDATE OF interaction_id, contact_id
+CREATE TRIGGER summary_shared_segment_link AFTER INSERT OR DELETE ON interaction_contact
+    FOR EACH ROW EXECUTE FUNCTION srm_summary_shared_segment_link();
+CREATE TRIGGER summary_shared_segment_link_update AFTER UPDATE OF interaction_id, contact_id
     ON interaction_contact FOR EACH ROW
     WHEN (OLD.interaction_id IS DISTINCT FROM NEW.interaction_id
           OR OLD.contact_id IS DISTINCT FROM NEW.contact_id)
-    EXECUTE FUNCTION srm_summary_shared_link();
-CREATE TRIGGER summary_shared_link_interaction AFTER UPDATE OF occurred_on, kind ON interaction
-    FOR EACH ROW
+    EXECUTE FUNCTION srm_summary_shared_segment_link();
+CREATE TRIGGER summary_shared_segment_member AFTER INSERT OR DELETE OR UPDATE
+    ON contact_segment FOR EACH ROW EXECUTE FUNCTION srm_summary_shared_segment_member();
+CREATE TRIGGER summary_shared_segment_interaction AFTER UPDATE OF occurred_on, kind
+    ON interaction FOR EACH ROW
     WHEN (OLD.occurred_on IS DISTINCT FROM NEW.occurred_on OR OLD.kind IS DISTINCT FROM NEW.kind)
-    EXECUTE FUNCTION srm_summary_shared_link_interaction();
+    EXECUTE FUNCTION srm_summary_shared_segment_interaction();
 """
     )
 
@@ -910,5 +935,5 @@ STEPS: dict[str, Callable[[Any], None]] = {
     "team": _team,
     "distinct pairs": _distinct_pairs,
     "report summary": _report_summary,
-    "shared links": _shared_links,
+    "shared segments": _shared_segments,
 }

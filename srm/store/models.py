@@ -502,21 +502,22 @@ class ContactMonth(SQLModel, table=True):
     last_on: date
 
 
-class SharedLink(SQLModel, table=True):
-    """Each link of an interaction with more than one contact, with the interaction's date and
-    kind (srm.domain.summary): a report sums a segment's members' figures, then takes away what
-    two members shared, reading one date range of these rather than each shared interaction's
-    row and links. Kept by triggers on `interaction_contact` and `interaction`."""
+class SharedSegment(SQLModel, table=True):
+    """For each interaction and each segment holding more than one of its contacts, how many
+    (srm.domain.summary), with the interaction's date and kind: a report sums a segment's
+    members' figures, then takes away what two members shared, reading one short date range of
+    these. Kept by triggers on `interaction_contact`, `contact_segment` and `interaction`."""
 
-    __tablename__ = "shared_link"
+    __tablename__ = "shared_segment"
     __table_args__ = (
-        Index("ix_shared_link_interaction", "interaction_id"),
+        Index("ix_shared_segment_interaction", "interaction_id"),
         {"sqlite_with_rowid": False},  # read by date ranges: the key is the table
     )
     occurred_on: date = Field(primary_key=True)  # the interaction's
     interaction_id: int = Field(foreign_key="interaction.id", primary_key=True, ondelete="CASCADE")
-    contact_id: int = Field(primary_key=True)
+    segment_id: int = Field(primary_key=True)
     kind: str  # the interaction's
+    members: int  # its contacts in the segment (two or more)
 
 
 class ContactMonthDirty(SQLModel, table=True):
