@@ -767,7 +767,8 @@ def _report_summary(conn: sqlite3.Connection) -> None:
 # each segment with more than one of its contacts, how many (with the interaction's date and
 # kind), in date order, so that a period's are one short range. Triggers recompute an
 # interaction's rows when its links change, and a contact's interactions' rows for a segment
-# when it joins or leaves it; the interaction's date and kind follow it.
+# when it joins or leaves it (a deleted segment's rows go at once); the interaction's date and
+# kind follow it.
 SCHEMA_SHARED_SEGMENTS = """
 DROP TRIGGER summary_shared_insert;
 DROP TRIGGER summary_shared_delete;
@@ -829,8 +830,14 @@ SHARED_SEGMENT_TRIGGERS = {
     "summary_shared_segment_member_insert": (
         f"AFTER INSERT ON contact_segment BEGIN {_SHARED_SEGMENTS_MEMBER.format(r='NEW')} END"
     ),
+    # A segment deleted: its rows go at once, not member by member as its memberships go.
     "summary_shared_segment_member_delete": (
-        f"AFTER DELETE ON contact_segment BEGIN {_SHARED_SEGMENTS_MEMBER.format(r='OLD')} END"
+        "AFTER DELETE ON contact_segment"
+        " WHEN EXISTS (SELECT 1 FROM segment WHERE id = OLD.segment_id)"
+        f" BEGIN {_SHARED_SEGMENTS_MEMBER.format(r='OLD')} END"
+    ),
+    "summary_shared_segment_segment_delete": (
+        "AFTER DELETE ON segment BEGIN DELETE FROM shared_segment WHERE segment_id = OLD.id; END"
     ),
     "summary_shared_segment_member_update": (
         "AFTER UPDATE ON contact_segment BEGIN"

@@ -890,7 +890,7 @@ END
 $$;
 CREATE FUNCTION srm_summary_shared_segment_member() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN  -- a contact joined or left a segment: its interactions' counts for that segment
-    IF TG_OP <> 'INSERT' THEN
+    IF TG_OP <> 'INSERT' AND EXISTS (SELECT 1 FROM segment WHERE id = OLD.segment_id) THEN
         PERFORM srm_shared_segments_member(OLD.contact_id, OLD.segment_id);
     END IF;
     IF TG_OP <> 'DELETE' THEN
@@ -915,6 +915,14 @@ CREATE TRIGGER summary_shared_segment_link_update AFTER UPDATE OF interaction_id
     EXECUTE FUNCTION srm_summary_shared_segment_link();
 CREATE TRIGGER summary_shared_segment_member AFTER INSERT OR DELETE OR UPDATE
     ON contact_segment FOR EACH ROW EXECUTE FUNCTION srm_summary_shared_segment_member();
+CREATE FUNCTION srm_summary_shared_segment_gone() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN  -- a deleted segment's rows at once, not member by member as its memberships go
+    DELETE FROM shared_segment WHERE segment_id = OLD.id;
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER summary_shared_segment_gone AFTER DELETE ON segment
+    FOR EACH ROW EXECUTE FUNCTION srm_summary_shared_segment_gone();
 CREATE TRIGGER summary_shared_segment_interaction AFTER UPDATE OF occurred_on, kind
     ON interaction FOR EACH ROW
     WHEN (OLD.occurred_on IS DISTINCT FROM NEW.occurred_on OR OLD.kind IS DISTINCT FROM NEW.kind)
