@@ -577,6 +577,8 @@ def _graded(
         rows = conn.execute(engine_sql(conn, _NAMED), (needle,)).fetchall()
         folded = _fold_many([name for _, name in rows])
         ids = [cid for (cid, _), name in zip(rows, folded, strict=True) if named(name)]
+        if not ids:  # the usual answer (a handle no one else is named): no second statement
+            return []
         candidates = conn.execute(
             engine_sql(conn, _CANDIDATES_BY_ID).format(ids=dialect_of(conn).json_ids("?")),
             (json.dumps(ids),),
