@@ -205,7 +205,7 @@ def test_srm_due_and_log_on_a_server_make_few_round_trips(srm, monkeypatch):
     assert len(sent) <= 7, sent  # the state's check, 4 rankings, the dates, the ideas
     sent.clear()
     srm.ok("log", "ann", "--on", "2026-03-01", "lunch")
-    assert len(sent) <= 20, sent
+    assert len(sent) <= 16, sent
 
 
 RACE = """
