@@ -28,11 +28,10 @@ import re
 import sqlite3
 import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from srm.store.dialect import POSTGRESQL
+from srm.store.dialect import POSTGRESQL, savepoint
 
 # psycopg2 imports Python's ssl module (8 ms of its 20) only so that OpenSSL's thread locking
 # is set up before libpq's (psycopgmodule.c, libcrypto_threads_init); when `ssl` can't be
@@ -515,18 +514,7 @@ class Connection:
         if self.in_transaction:
             self.execute("COMMIT")
 
-    @contextmanager
-    def savepoint(self) -> Iterator[None]:
-        """A nested transaction: an error inside undoes only it (PostgreSQL would otherwise
-        abort the whole transaction)."""
-        self.execute("SAVEPOINT srm_record")
-        try:
-            yield
-        except BaseException:
-            self.execute("ROLLBACK TO SAVEPOINT srm_record")
-            self.execute("RELEASE SAVEPOINT srm_record")
-            raise
-        self.execute("RELEASE SAVEPOINT srm_record")
+    savepoint = savepoint  # a nested transaction (srm.store.dialect)
 
     def close(self) -> None:
         self.raw.close()
