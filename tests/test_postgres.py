@@ -125,7 +125,11 @@ def test_credentials_and_host_come_from_libpq_variables(srm, monkeypatch):
     from urllib.parse import parse_qs, urlsplit
 
     parts = urlsplit(os.environ["SRM_DB"])
-    monkeypatch.setenv("PGHOST", parse_qs(parts.query)["host"][0])
+    query = parse_qs(parts.query)
+    monkeypatch.setenv("PGHOST", query["host"][0] if "host" in query else parts.hostname)
+    port = query["port"][0] if "port" in query else parts.port
+    if port:  # a test server on another port than 5432
+        monkeypatch.setenv("PGPORT", str(port))
     monkeypatch.setenv("PGUSER", parts.username or "postgres")
     monkeypatch.setenv("SRM_DB", f"postgresql://{parts.path}")
     srm.ok("add", "Ann Lee")
