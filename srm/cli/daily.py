@@ -107,7 +107,7 @@ def log(
     fu_when = app.date(follow_up_on, prefer="future") if follow_up_on else None
     interactions.check_channel(app.config, channel)
     store = app.store
-    people = dc.resolve_many(store, contacts)
+    people = dc.resolve_many(store, contacts, brief=True)  # who, not their details
     # The editor runs before the write transaction opens: nothing is locked meanwhile.
     with edited_note(people, summary) if edit else nullcontext(note) as note:
         logged = interactions.log(

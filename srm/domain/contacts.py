@@ -401,15 +401,17 @@ def get(store: Store, contact_id: int) -> Contact:
     return _hydrate(store, [row])[0]
 
 
-def _hydrate(store: Store, rows: list[sqlite3.Row]) -> list[Contact]:
+def _hydrate(store: Store, rows: list[sqlite3.Row], *, brief: bool = False) -> list[Contact]:
+    """Contacts from their rows, with their details, segments and tags; `brief`: without
+    (for a command that only points at them: each of the three is a round trip to a server)."""
     if not rows:
         return []
     ids = [r["id"] for r in rows]
-    more = dd.load(store.conn, ids)
+    more = {cid: dd.empty() for cid in ids} if brief else dd.load(store.conn, ids)
     segs: dict[int, list[str]] = {}
     tags: dict[int, list[str]] = {}
     # Chunked IN lists keep under SQLite's variable limit on big listings.
-    for i in range(0, len(ids), 900):
+    for i in range(0, len(ids) if not brief else 0, 900):
         chunk = ids[i : i + 900]
         marks = ",".join("?" * len(chunk))
         for r in store.conn.execute(
@@ -461,13 +463,19 @@ def _owners(store: Store) -> dict[int, dict]:
     }
 
 
-def resolve(store: Store, ref: str) -> Contact:
+def resolve(store: Store, ref: str, *, brief: bool = False) -> Contact:
     """Find the one contact a CONTACT argument means, or refuse; never a guess between people.
 
     `@handle` is that handle only; a number is an id only. Other text is a handle unless it is
     also a whole word of someone else's name (then it is ambiguous), else part of one name or
-    email, narrowed to an exact name or email, then to whole words of a name.
+    email, narrowed to an exact name or email, then to whole words of a name. `brief`: the
+    contact without its details, segments and tags (`_hydrate`).
     """
+    return _hydrate(store, [_resolve_row(store, ref)], brief=brief)[0]
+
+
+def _resolve_row(store: Store, ref: str) -> sqlite3.Row:
+    """`resolve`'s contact, as its row."""
     text = ref.strip()
     if not text:
         raise UsageError("empty contact name")
@@ -479,14 +487,14 @@ def resolve(store: Store, ref: str) -> Contact:
         row = conn.execute("SELECT * FROM contact WHERE handle = ?", (handle,)).fetchone()
         if row is None:
             raise NotFound(f"no contact has the handle {handle!r} (srm contacts lists handles)")
-        return _hydrate(store, [row])[0]
+        return row
     if text.isascii() and text.isdigit():
         # Past SQLite's largest integer it is no id (parse_id: None).
         cid = parse_id(text) or -1
         row = conn.execute("SELECT * FROM contact WHERE id = ?", (cid,)).fetchone()
         if row is None:
             raise NotFound(f"no contact with id {text} (srm contacts --json lists ids)")
-        return _hydrate(store, [row])[0]
+        return row
     owner = conn.execute("SELECT * FROM contact WHERE handle = ?", (text.lower(),)).fetchone()
     if owner is not None:
         # Written as typed, hyphens and all: "maria-g" is not Maria G. Rossi's name.
@@ -495,7 +503,7 @@ def resolve(store: Store, ref: str) -> Contact:
             r for g, r in _graded(conn, text, typed.search) if g >= WORD and r["id"] != owner["id"]
         ]
         if not others:
-            return _hydrate(store, [owner])[0]
+            return owner
         raise Ambiguous(
             f"{ref!r} matches {1 + len(others)} contacts: {_listing([owner], ', by handle')},"
             f" {_listing(others)}; type @{owner['handle']} for the handle, or another handle or id"
@@ -506,7 +514,7 @@ def resolve(store: Store, ref: str) -> Contact:
     for tier in (EXACT, WORD, PART):
         found = [r for g, r in graded if g >= tier]
         if len(found) == 1:
-            return _hydrate(store, found)[0]
+            return found[0]
         if found:
             raise Ambiguous(
                 f"{ref!r} matches {len(found)} contacts: {_listing(found)}; use @handle or id"
@@ -577,6 +585,8 @@ def _graded(
         rows = conn.execute(engine_sql(conn, _NAMED), (needle,)).fetchall()
         folded = _fold_many([name for _, name in rows])
         ids = [cid for (cid, _), name in zip(rows, folded, strict=True) if named(name)]
+        if not ids:  # the usual answer (a handle no one else is named): no second statement
+            return []
         candidates = conn.execute(
             engine_sql(conn, _CANDIDATES_BY_ID).format(ids=dialect_of(conn).json_ids("?")),
             (json.dumps(ids),),
@@ -671,12 +681,13 @@ def name_key(name: str | None) -> str:
 _WORD = re.compile(r"[^\W_]+")
 
 
-def resolve_many(store: Store, refs: str) -> list[Contact]:
-    """A comma-separated CONTACT list, each resolved; repeats collapse."""
+def resolve_many(store: Store, refs: str, *, brief: bool = False) -> list[Contact]:
+    """A comma-separated CONTACT list, each resolved (`brief`: see `resolve`); repeats
+    collapse."""
     out: dict[int, Contact] = {}
     for part in refs.split(","):
         if part.strip():
-            c = resolve(store, part)
+            c = resolve(store, part, brief=brief)
             out.setdefault(c.id, c)
     if not out:
         raise UsageError("name at least one contact")

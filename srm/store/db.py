@@ -17,7 +17,7 @@ from pathlib import Path
 from srm.errors import StoreError
 from srm.paths import is_url
 from srm.store import members, migrations
-from srm.store.dialect import SQLITE, dialect_of
+from srm.store.dialect import SQLITE, dialect_of, savepoint
 from srm.store.migrations import CORE_TABLES, MIGRATIONS, now_utc
 from srm.store.undo import Journal
 
@@ -30,17 +30,7 @@ class SqliteConnection(sqlite3.Connection):
 
     dialect = SQLITE
 
-    @contextmanager
-    def savepoint(self) -> Iterator[None]:
-        """A nested transaction: an error inside undoes only what it wrote."""
-        self.execute("SAVEPOINT srm_record")
-        try:
-            yield
-        except BaseException:
-            self.execute("ROLLBACK TO SAVEPOINT srm_record")
-            self.execute("RELEASE SAVEPOINT srm_record")
-            raise
-        self.execute("RELEASE SAVEPOINT srm_record")
+    savepoint = savepoint  # a nested transaction (srm.store.dialect)
 
     def stream(self, sql: str) -> sqlite3.Cursor:
         """A cursor over `sql` giving plain tuples, read as they are fetched."""

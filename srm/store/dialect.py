@@ -12,7 +12,8 @@ when a `postgresql://` URL is opened.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
 
@@ -351,3 +352,17 @@ def engine_sql(conn: Any, texts: Mapping[str, str]) -> str:
 def dialect_of(conn: Any) -> SQLite:
     """The dialect of a connection: srm's own know theirs; a plain sqlite3 one is SQLite's."""
     return getattr(conn, "dialect", SQLITE)
+
+
+@contextmanager
+def savepoint(conn: Any) -> Iterator[None]:
+    """A nested transaction on either engine's connection (its `savepoint` method): an error
+    inside undoes only what it wrote (PostgreSQL would otherwise abort the whole transaction)."""
+    conn.execute("SAVEPOINT srm_record")
+    try:
+        yield
+    except BaseException:
+        conn.execute("ROLLBACK TO SAVEPOINT srm_record")
+        conn.execute("RELEASE SAVEPOINT srm_record")
+        raise
+    conn.execute("RELEASE SAVEPOINT srm_record")

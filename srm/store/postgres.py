@@ -28,11 +28,10 @@ import re
 import sqlite3
 import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from srm.store.dialect import POSTGRESQL
+from srm.store.dialect import POSTGRESQL, savepoint
 
 # psycopg2 imports Python's ssl module (8 ms of its 20) only so that OpenSSL's thread locking
 # is set up before libpq's (psycopgmodule.c, libcrypto_threads_init); when `ssl` can't be
@@ -408,17 +407,14 @@ class Connection:
                 raise _as_dbapi(e) from e
 
     def identity_tables(self) -> set[str]:
-        """Tables whose `id` the server numbers (an INSERT into them returns it): read at the
-        first INSERT (a read that needs pg_attribute costs a new session ~1 ms). A catalog
-        read, not part of what waits to be sent: it goes first."""
+        """Tables whose `id` the server numbers (an INSERT into them returns it): those with
+        an identity sequence, `<table>_id_seq` (what PostgreSQL names the sequence of a table's
+        identity column `id`), read with the store's tables (`record`): pg_attribute, which says
+        it outright, costs a new session ~1 ms to read. A catalog read, not part of what waits
+        to be sent: it goes first."""
         if self._identity is None:
-            cur = self.raw.cursor()
-            cur.execute(
-                "SELECT c.relname FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid"
-                " WHERE a.attname = 'id' AND a.attidentity <> ''"
-                " AND c.relnamespace = current_schema()::regnamespace"
-            )
-            self._identity = {r[0] for r in cur.fetchall()}
+            self.record()
+        assert self._identity is not None
         return self._identity
 
     def forget_tables(self) -> None:
@@ -430,12 +426,12 @@ class Connection:
         the version check and its consistency check): one round trip when a store opens, two
         where there may be no record to read yet."""
         if self._record is None:
-            tables = (
-                "SELECT c.relname, NULL::bigint, NULL::bigint FROM pg_class c"
-                " WHERE c.relkind IN ('r', 'p')"
+            tables = (  # and sequences ('S'): see identity_tables
+                "SELECT c.relname, NULL::bigint, NULL::bigint, c.relkind::text FROM pg_class c"
+                " WHERE c.relkind IN ('r', 'p', 'S')"
                 " AND c.relnamespace = current_schema()::regnamespace"
             )
-            record = "SELECT NULL, count(*), coalesce(max(version), 0) FROM schema_migration"
+            record = "SELECT NULL, count(*), coalesce(max(version), 0), NULL FROM schema_migration"
             self.flush()
             cur = self.raw.cursor()
             rows = None
@@ -452,10 +448,16 @@ class Connection:
                     cur.execute(record)
                     rows += cur.fetchall()
             count = top = 0
-            for name, steps, highest in rows:
+            for name, steps, highest, _ in rows:
                 if name is None:
                     count, top = steps, highest
-            self._record = ({r[0]: "" for r in rows if r[0] is not None}, count, top)
+            names = {r[0]: "" for r in rows if r[3] in ("r", "p")}
+            self._record = (names, count, top)
+            self._identity = {
+                r[0][: -len("_id_seq")]
+                for r in rows
+                if r[3] == "S" and r[0].endswith("_id_seq") and r[0][: -len("_id_seq")] in names
+            }
         return self._record
 
     @property
@@ -512,18 +514,7 @@ class Connection:
         if self.in_transaction:
             self.execute("COMMIT")
 
-    @contextmanager
-    def savepoint(self) -> Iterator[None]:
-        """A nested transaction: an error inside undoes only it (PostgreSQL would otherwise
-        abort the whole transaction)."""
-        self.execute("SAVEPOINT srm_record")
-        try:
-            yield
-        except BaseException:
-            self.execute("ROLLBACK TO SAVEPOINT srm_record")
-            self.execute("RELEASE SAVEPOINT srm_record")
-            raise
-        self.execute("RELEASE SAVEPOINT srm_record")
+    savepoint = savepoint  # a nested transaction (srm.store.dialect)
 
     def close(self) -> None:
         self.raw.close()
