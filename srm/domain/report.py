@@ -1706,12 +1706,19 @@ def _stages(s: _Scope) -> dict:
     """Moves between stages in the period, counted in contacts, with their direction."""
     order = {name: i for i, name in enumerate(s.config.stages)}
     where = "changed_on BETWEEN :from AND :to" + s.in_segment("contact_id")
-    moved = s.rows(f"SELECT count(DISTINCT contact_id) FROM stage_change WHERE {where}")[0][0]
-    moves = []
-    for before, after, n in s.rows(
-        "SELECT from_stage, stage, count(DISTINCT contact_id) FROM stage_change"
-        f" WHERE {where} GROUP BY from_stage, stage"
+    # The period's moves read once (a few thousand at most), counted here both ways.
+    who: dict[tuple[str | None, str], set[int]] = {}
+    for cid, before, after in s.rows(
+        f"SELECT contact_id, from_stage, stage FROM stage_change WHERE {where}"
     ):
+        who.setdefault((before, after), set()).add(cid)
+    moved = len(set().union(*who.values()))
+    moves = []
+    # In the order of the SQL's GROUP BY (no stage before first, then by text), which the
+    # stable sort below keeps among equals.
+    pairs = sorted(who, key=lambda m: (m[0] is not None, m[0] or "", m[1]))
+    for before, after in pairs:
+        n = len(who[before, after])
         if before is None:
             direction = "new"
         elif before in order and after in order:
