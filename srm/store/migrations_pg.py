@@ -859,42 +859,55 @@ SELECT i.occurred_on, i.id, cs.segment_id, i.kind, count(*)
 FROM interaction i JOIN interaction_contact ic ON ic.interaction_id = i.id
 JOIN contact_segment cs ON cs.contact_id = ic.contact_id
 GROUP BY i.id, cs.segment_id HAVING count(*) > 1;
-CREATE FUNCTION srm_shared_segments_of(x BIGINT) RETURNS void LANGUAGE sql AS $$
-    DELETE FROM shared_segment WHERE interaction_id = x;
-    INSERT INTO shared_segment (occurred_on, interaction_id, segment_id, kind, members)
-    SELECT i.occurred_on, i.id, cs.segment_id, i.kind, count(*) FROM interaction i
-    JOIN interaction_contact ic ON ic.interaction_id = i.id
-    JOIN contact_segment cs ON cs.contact_id = ic.contact_id
-    WHERE i.id = x GROUP BY i.occurred_on, i.id, i.kind, cs.segment_id HAVING count(*) > 1;
-$$;
-CREATE FUNCTION srm_shared_segments_member(c BIGINT, g BIGINT) RETURNS void LANGUAGE sql AS $$
-    DELETE FROM shared_segment WHERE segment_id = g AND interaction_id IN
-        (SELECT interaction_id FROM interaction_contact WHERE contact_id = c);
-    INSERT INTO shared_segment (occurred_on, interaction_id, segment_id, kind, members)
-    SELECT i.occurred_on, i.id, g, i.kind, count(*)
-    FROM interaction_contact me JOIN interaction_contact ic ON ic.interaction_id = me.interaction_id
-    JOIN contact_segment cs ON cs.contact_id = ic.contact_id AND cs.segment_id = g
-    JOIN interaction i ON i.id = me.interaction_id WHERE me.contact_id = c
-    GROUP BY i.occurred_on, i.id, i.kind HAVING count(*) > 1;
-$$;
 CREATE FUNCTION srm_summary_shared_segment_link() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN  -- an interaction's counts per segment, recomputed when its links change
+BEGIN  -- an interaction's counts per segment, recomputed when its links change (the
+       -- statements in the function itself: PL/pgSQL keeps their plans, an SQL function's
+       -- would be planned on every call)
     IF TG_OP <> 'INSERT' THEN
-        PERFORM srm_shared_segments_of(OLD.interaction_id);
+        DELETE FROM shared_segment WHERE interaction_id = OLD.interaction_id;
+        INSERT INTO shared_segment (occurred_on, interaction_id, segment_id, kind, members)
+        SELECT i.occurred_on, i.id, cs.segment_id, i.kind, count(*) FROM interaction i
+        JOIN interaction_contact ic ON ic.interaction_id = i.id
+        JOIN contact_segment cs ON cs.contact_id = ic.contact_id
+        WHERE i.id = OLD.interaction_id
+        GROUP BY i.occurred_on, i.id, i.kind, cs.segment_id HAVING count(*) > 1;
     END IF;
     IF TG_OP <> 'DELETE' THEN
-        PERFORM srm_shared_segments_of(NEW.interaction_id);
+        DELETE FROM shared_segment WHERE interaction_id = NEW.interaction_id;
+        INSERT INTO shared_segment (occurred_on, interaction_id, segment_id, kind, members)
+        SELECT i.occurred_on, i.id, cs.segment_id, i.kind, count(*) FROM interaction i
+        JOIN interaction_contact ic ON ic.interaction_id = i.id
+        JOIN contact_segment cs ON cs.contact_id = ic.contact_id
+        WHERE i.id = NEW.interaction_id
+        GROUP BY i.occurred_on, i.id, i.kind, cs.segment_id HAVING count(*) > 1;
     END IF;
     RETURN NULL;
 END
 $$;
 CREATE FUNCTION srm_summary_shared_segment_member() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN  -- a contact joined or left a segment: its interactions' counts for that segment
+BEGIN  -- a contact joined or left a segment: its interactions' counts for that segment (a
+       -- deleted segment's rows went at once: srm_summary_shared_segment_gone)
     IF TG_OP <> 'INSERT' AND EXISTS (SELECT 1 FROM segment WHERE id = OLD.segment_id) THEN
-        PERFORM srm_shared_segments_member(OLD.contact_id, OLD.segment_id);
+        DELETE FROM shared_segment WHERE segment_id = OLD.segment_id AND interaction_id IN
+            (SELECT interaction_id FROM interaction_contact WHERE contact_id = OLD.contact_id);
+        INSERT INTO shared_segment (occurred_on, interaction_id, segment_id, kind, members)
+        SELECT i.occurred_on, i.id, OLD.segment_id, i.kind, count(*)
+        FROM interaction_contact me
+        JOIN interaction_contact ic ON ic.interaction_id = me.interaction_id
+        JOIN contact_segment cs ON cs.contact_id = ic.contact_id AND cs.segment_id = OLD.segment_id
+        JOIN interaction i ON i.id = me.interaction_id WHERE me.contact_id = OLD.contact_id
+        GROUP BY i.occurred_on, i.id, i.kind HAVING count(*) > 1;
     END IF;
     IF TG_OP <> 'DELETE' THEN
-        PERFORM srm_shared_segments_member(NEW.contact_id, NEW.segment_id);
+        DELETE FROM shared_segment WHERE segment_id = NEW.segment_id AND interaction_id IN
+            (SELECT interaction_id FROM interaction_contact WHERE contact_id = NEW.contact_id);
+        INSERT INTO shared_segment (occurred_on, interaction_id, segment_id, kind, members)
+        SELECT i.occurred_on, i.id, NEW.segment_id, i.kind, count(*)
+        FROM interaction_contact me
+        JOIN interaction_contact ic ON ic.interaction_id = me.interaction_id
+        JOIN contact_segment cs ON cs.contact_id = ic.contact_id AND cs.segment_id = NEW.segment_id
+        JOIN interaction i ON i.id = me.interaction_id WHERE me.contact_id = NEW.contact_id
+        GROUP BY i.occurred_on, i.id, i.kind HAVING count(*) > 1;
     END IF;
     RETURN NULL;
 END
