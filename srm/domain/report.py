@@ -586,7 +586,7 @@ def _trend_kept(s: _Scope) -> dict:
     ):
         counts[kind] = counts.get(kind, 0) + n
         negative += n if sentiment == "negative" else 0
-    per_cadence: dict[int, tuple[str, str, str, bool]] = {}  # by identity, as in _people
+    per_cadence: dict[int, tuple[str, str, str, bool, bool]] = {}  # by identity, as in _people
     tracked = touched = overdue = fell = 0
     walk: list[_Walk] = []
     start = s.params["from"]
@@ -616,12 +616,12 @@ def _trend_kept(s: _Scope) -> dict:
         tracked += 1
         known = per_cadence.get(id(c))
         if known is None:
-            known = per_cadence[id(c)] = _per_cadence(c, period.end)
+            known = per_cadence[id(c)] = _per_cadence(c, period)
         if (last or since) < known[1]:
             overdue += 1
         elif in_period:
             if since <= start and known[3]:
-                fell += _lapsed(known[0], before or since, in_period)
+                fell += _lapsed(known[0], before or since, in_period, known[4])
             else:
                 walk.append((cid, known[0], since, c, None))
         touched += bool(in_period)
@@ -1042,7 +1042,7 @@ def _people(
     # Calendar arithmetic once per cadence and start. Cadences are keyed by identity: a
     # dataclass's hash is Python code, 80,000 calls a report (each is one object: _cadences).
     due_on: dict[tuple[int, str], date] = {}
-    per_cadence: dict[int, tuple[str, str, str, bool]] = {}  # _per_cadence, by identity
+    per_cadence: dict[int, tuple[str, str, str, bool, bool]] = {}  # _per_cadence, by identity
     people = {}
     walk = []
     first_day = s.params["from"]
@@ -1066,7 +1066,7 @@ def _people(
         if cadence is not None:
             known = per_cadence.get(id(cadence))
             if known is None:
-                known = per_cadence[id(cadence)] = _per_cadence(cadence, end)
+                known = per_cadence[id(cadence)] = _per_cadence(cadence, s.period)
             overdue = start < known[1]
             if start < known[2]:  # neglected: its due date, for the list
                 due = due_on.get((id(cadence), start))
@@ -1090,7 +1090,7 @@ def _people(
             name, long = known[0], known[3]
             if chunks is not None and since <= first_day and long:
                 # From the chunks now (a list of 65,000 to walk later is 5 MiB at 100k).
-                p.fell_overdue = _lapsed(name, before or since, touched)
+                p.fell_overdue = _lapsed(name, before or since, touched, known[4])
             else:
                 walk.append((cid, name, since, cadence, None))
     s.before = handed = None  # handed over: no longer needed
@@ -1130,11 +1130,14 @@ def _long(cadence: cad.Cadence) -> bool:
     return cadence.unit in ("m", "y") or cadence.days >= 31
 
 
-def _per_cadence(cadence: cad.Cadence, end: date) -> tuple[str, str, str, bool]:
+def _per_cadence(cadence: cad.Cadence, period: Period) -> tuple[str, str, str, bool, bool]:
     """What the walks over a period's contacts need of each cadence, worked out once: its name
-    (str() walks the named ones), the first days on time and not neglected at `end`
-    (_on_time), and whether it is long (_long)."""
-    return (str(cadence), *_on_time(cadence, end), _long(cadence))
+    (str() walks the named ones), the first days on time and not neglected at the period's end
+    (_on_time), whether it is long (_long), and whether it is longer than the period (then a
+    touch in the period sets a due date after its end: only the gap from the last touch before
+    it can lapse — `_lapsed`'s `first_only`)."""
+    longer = cadence.after(period.start) > period.end
+    return (str(cadence), *_on_time(cadence, period.end), _long(cadence), longer)
 
 
 def _on_time(cadence: cad.Cadence, end: date) -> tuple[str, str]:
@@ -1203,18 +1206,23 @@ def _fell(s: _Scope, walk: list[_Walk], chunks: _Chunks | None) -> list[int]:
     return fell
 
 
-def _lapsed(cadence: str, start: str, chunks: list) -> bool:
+def _lapsed(cadence: str, start: str, chunks: list, first_only: bool = False) -> bool:
     """Whether a contact on a long cadence, last touched on `start` before the period, missed a
     due date between two of the period's months (its chunks: first and last days from the
-    fourth item on, in order)."""
+    fourth item on, in order). `first_only`: the cadence is longer than the period, so a due
+    date set from a day in it falls after its end, and only the first gap needs looking at."""
     anchor = start
     month_end = anchor[:8] + "32"  # after every day of the anchor's month, before the next's
     days = iter(chunks[3:])
     for first, last in zip(days, days, strict=True):
         if last <= anchor:
+            if first_only:  # the anchor is in the period already
+                return False
             continue
         if first > month_end and _cadence_after(anchor, cadence) < first:
             return True
+        if first_only:  # a cadence longer than the period: from a day in it, due after it
+            return False
         anchor, month_end = last, last[:8] + "32"
     return False
 
