@@ -23,7 +23,8 @@ TODAY = date(2026, 11, 24)
 def rows(conn: sqlite3.Connection, table: str) -> list[tuple]:
     columns = "version, name" if table == "schema_migration" else "*"  # not when it ran
     # A table WITHOUT ROWID (the report's kept figures) is in the order of its key.
-    order = "rowid" if table not in ("interaction_day", "contact_month") else "1, 2"
+    keyed = ("interaction_day", "contact_month", "shared_segment")
+    order = "rowid" if table not in keyed else "1, 2, 3"
     return conn.execute(f'SELECT {columns} FROM "{table}" ORDER BY {order}').fetchall()
 
 

@@ -21,7 +21,7 @@ from records import connect
 
 from srm.config import Config
 from srm.domain import due as dd
-from srm.domain import report, schedule, state, summary
+from srm.domain import report, schedule, segments, state, summary
 from srm.store.db import Store
 
 TODAY = date(2026, 3, 15)
@@ -212,9 +212,15 @@ REPORT_PERIODS = (
 
 
 def _report_kept_equals_walked(store: Store, config: Config) -> None:
+    # Every segment's figures are in each report; one segment's own report reads the kept
+    # counts of shared interactions for it alone.
+    names = [r[0] for r in store.conn.execute("SELECT name FROM segment ORDER BY name")]
+    one = segments.get(store, names[0]) if names else None
+
     def build() -> str:
         return json.dumps(
             [report.build(store, config, p, generated_on=TODAY) for p in REPORT_PERIODS]
+            + [report.build(store, config, REPORT_PERIODS[0], one, generated_on=TODAY)]
         )
 
     kept = build()
@@ -304,8 +310,8 @@ def test_doctor_checks_the_state_and_rebuild_state_repairs_it(srm, isolated):
 
 
 def test_doctor_checks_the_report_summary_and_rebuild_state_repairs_it(srm, isolated):
-    srm.ok("add", "Ann Lee", "--since", "2026-01-01")
-    srm.ok("add", "Bo Berg", "--since", "2026-01-01")
+    srm.ok("add", "Ann Lee", "--since", "2026-01-01", "--segment", "partners")
+    srm.ok("add", "Bo Berg", "--since", "2026-01-01", "--segment", "partners")
     srm.ok("log", "@ann", "coffee", "--on", "2026-03-01", "--ask")
     srm.ok("log", "@ann", "call", "--on", "2026-03-09", "--channel", "phone")
     srm.ok("log", "@ann,@bo", "lunch", "--on", "2026-02-11")
@@ -315,14 +321,17 @@ def test_doctor_checks_the_report_summary_and_rebuild_state_repairs_it(srm, isol
     with conn:  # kept figures gone wrong (they never are by srm's own writes)
         conn.execute("UPDATE contact_month SET asks = 0 WHERE month = '2026-03'")
         conn.execute("UPDATE interaction_day SET interactions = 5 WHERE channel = 'phone'")
-        conn.execute("DELETE FROM interaction_shared")
+        conn.execute("DELETE FROM shared_segment")
     r = srm.fails("doctor", code=6)
     assert (
         "contact 1 in 2026-03: stored (interactions, asks, gives, first, last)"
         " (2, 0, 0, '2026-03-01', '2026-03-09'), history says (2, 1, 0, '2026-03-01', '2026-03-09')"
     ) in r.stdout
     assert "2026-03-09 checkin neutral by phone: stored 5 interactions, history says 1" in r.stdout
-    assert "interaction 3: stored as shared on None, history says '2026-02-11'" in r.stdout
+    assert (
+        "interaction 3 in segment 4: stored (date, kind, contacts) None,"
+        " history says ('2026-02-11', 'checkin', 2)"
+    ) in r.stdout
     srm.ok("db", "rebuild-state")
     srm.ok("doctor")
     conn.close()

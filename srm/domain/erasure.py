@@ -284,7 +284,7 @@ def erase(
             purge(conn, doomed)
     touched = {"interaction", "undo_change", "undo_command", "search_index", "erasure"}
     touched |= {"contact_state", "contact_state_dirty"}  # their rows went with the contact
-    touched |= {"contact_month", "contact_month_dirty", "interaction_day", "interaction_shared"}
+    touched |= {"contact_month", "contact_month_dirty", "interaction_day", "shared_segment"}
     touched |= {table for table, _ in rows}
     return Erasure(
         erased_on=date.fromisoformat(record["erased_on"]) if record else today,

@@ -25,21 +25,23 @@ import heapq
 import json
 import re
 import sqlite3
-import statistics
+from array import array
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from srm import cadence as cad
 from srm.config import Config
 from srm.dates import check_range
-from srm.domain import team
 from srm.domain.segments import Segment
-from srm.domain.team import Owners
 from srm.errors import UsageError
 from srm.store.db import Store
 from srm.store.dialect import engine_sql
+
+if TYPE_CHECKING:  # team's module (and contacts') only for the team-mode figures
+    from srm.domain.team import Owners
 
 FORMS = (
     "--period 2026Q3 (a quarter), 2026-03 (a month) or 2026 (a year); "
@@ -210,9 +212,12 @@ def build(
         raise UsageError(f"--trend takes 2 to {MAX_TREND} periods (this one and those before)")
     seg_id = segment.id if segment else None
     periods = history(period, trend)
-    # Each contact's effective cadence, worked out once for every period.
-    cadence_of = _cadences(store, config.default_cadence)
-    scope = lambda p: _Scope(store, config, p, seg_id, owners, cadence_of)  # noqa: E731
+    # Each contact's segments, read once, and effective cadence, worked out once for every
+    # period.
+    segment_cadences, members = _memberships(store)
+    cadence_of = _cadences(store, config.default_cadence, segment_cadences)
+    del segment_cadences
+    scope = lambda p: _Scope(store, config, p, seg_id, owners, cadence_of, members)  # noqa: E731
     # Oldest first: from the kept figures, each period hands the next one (if it starts the
     # day after it ends) every contact's last touch up to its end, which is the next one's
     # last touch before its start: one seek per contact for the whole report, not per period.
@@ -289,6 +294,8 @@ class _Scope:
     segment_id: int | None
     owners: Owners | None = None
     cadence_of: CadenceOf | None = None  # each contact's effective cadence (_cadences)
+    # Every membership: (contact ids, segment ids), when the caller read them (build).
+    members: tuple[array, array] | None = None
     # With the kept figures: each contact's last touch before the period, for those who were
     # active at `known_to` (the end of the period before, which ended the day before this
     # one); and, once figured, each active contact's last touch up to the end, for the next.
@@ -579,11 +586,10 @@ def _trend_kept(s: _Scope) -> dict:
     ):
         counts[kind] = counts.get(kind, 0) + n
         negative += n if sentiment == "negative" else 0
-    names: dict[int, str] = {}  # by the cadence's identity, as in _people
-    longs: dict[int, bool] = {}
+    per_cadence: dict[int, tuple[str, str, str, bool, bool]] = {}  # by identity, as in _people
     tracked = touched = overdue = fell = 0
     walk: list[_Walk] = []
-    start, end = s.params["from"], s.params["to"]
+    start = s.params["from"]
     chunks = _chunks(s)
     assert chunks is not None  # the caller checked
     # A contact touched in the period was last touched on its last chunk's last day.
@@ -608,17 +614,16 @@ def _trend_kept(s: _Scope) -> dict:
         if c is None:
             continue
         tracked += 1
-        name = names.get(id(c)) or names.setdefault(id(c), str(c))
-        if _cadence_after(last or since, name) < end:
+        known = per_cadence.get(id(c))
+        if known is None:
+            known = per_cadence[id(c)] = _per_cadence(c, period)
+        if (last or since) < known[1]:
             overdue += 1
         elif in_period:
-            long = longs.get(id(c))
-            if long is None:
-                long = longs[id(c)] = _long(c)
-            if since <= start and long:
-                fell += _lapsed(name, before or since, in_period)
+            if since <= start and known[3]:
+                fell += _lapsed(known[0], before or since, in_period, known[4])
             else:
-                walk.append((cid, name, since, c, None))
+                walk.append((cid, known[0], since, c, None))
         touched += bool(in_period)
     s.before = handed = None  # handed over: no longer needed
     fell += len(_fell(s, walk, chunks))
@@ -703,9 +708,15 @@ def _totals_kept(s: _Scope) -> dict:
 @lru_cache(maxsize=4096)
 def _cadence_after(day: str, cadence: str) -> str:
     """srm.cadence's due-date arithmetic, callable from SQL (as srm_cadence_after)."""
-    parsed = cad.parse(cadence)
+    parsed = _parsed(cadence)
     assert parsed is not None  # only tracked contacts' cadences are passed in
     return parsed.after(date.fromisoformat(day)).isoformat()
+
+
+@lru_cache(maxsize=256)
+def _parsed(cadence: str) -> cad.Cadence | None:
+    """A cadence's name parsed once (each day's due date is worked out from it: thousands)."""
+    return cad.parse(cadence)
 
 
 # Who fell overdue during a period, walking each contact's due dates instead of reading every
@@ -877,19 +888,18 @@ class _Person:
 
     def __init__(
         self, cid: int, name: str, last: date | None, cadence: cad.Cadence | None,
-        due: date | None, days_since: int, end: date, owner: int | None = None,
+        overdue: bool, due: date | None, days_since: int, owner: int | None = None,
     ) -> None:  # fmt: skip
         self.id = cid
         self.name = name
         self.last = last  # the last interaction up to the end
         self.cadence = cadence  # None: not tracked
-        self.due = due
+        self.overdue = overdue  # due before the end
+        self.neglected = due is not None  # overdue by more than a full cadence …
+        self.due = due  # … then its due date (the list of the most neglected ranks them)
         self.days_since = days_since  # since the last interaction up to the end, else `since`
-        self.overdue = due is not None and due < end
-        # overdue by more than a full cadence
-        self.neglected = self.overdue and cadence.after(due) < end  # type: ignore[union-attr]
         self.touches = 0  # interactions in the period
-        self.fell_overdue = self.overdue  # at any time in the period
+        self.fell_overdue = overdue  # at any time in the period
         self.owner = owner  # the member who owns them today (team mode)
 
     @property
@@ -928,22 +938,33 @@ class _People:
             "kept_on_cadence_pct": _pct(kept, n),
             "overdue": overdue,
             "overdue_pct": _pct(overdue, n),
-            "median_days_since_touch": float(statistics.median(days)) if days else None,
+            "median_days_since_touch": _median(days),
         }
 
     def most_engaged(self) -> list[dict]:
+        # Ranked in full (names folded) only among those at least as busy as the fifth.
+        counts = heapq.nlargest(ENGAGED_LIMIT, [p.touches for p in self.all.values()])
+        least = max(counts[-1], 1) if counts else 1
         busy = heapq.nsmallest(
             ENGAGED_LIMIT,
-            (p for p in self.all.values() if p.touches),
+            (p for p in self.all.values() if p.touches >= least),
             key=lambda p: (-p.touches, p.name.casefold(), p.id),
         )
         refs = self.refs(busy)
         return [{"contact": refs[p.id], "interactions": p.touches} for p in busy]
 
     def least_engaged(self) -> list[dict]:
+        tracked = self.tracked
+        # (touches, -days since) as one number: ranked in full only up to the fifth's.
+        scale = 1 + max((abs(p.days_since) for p in tracked), default=0)
+        firsts = heapq.nsmallest(
+            ENGAGED_LIMIT, [p.touches * 2 * scale - p.days_since for p in tracked]
+        )
         quiet = heapq.nsmallest(
             ENGAGED_LIMIT,
-            self.tracked,
+            [p for p in tracked if p.touches * 2 * scale - p.days_since <= firsts[-1]]
+            if firsts
+            else [],
             key=lambda p: (p.touches, -p.days_since, p.name.casefold(), p.id),
         )
         refs = self.refs(quiet)
@@ -986,6 +1007,15 @@ class _People:
         }
 
 
+def _median(days: list[int]) -> float | None:
+    """statistics.median's (the middle one, or the mean of the middle two), as a float: its
+    module is 3 ms of every report's start."""
+    if not days:
+        return None
+    ordered, mid = sorted(days), len(days) // 2
+    return float(ordered[mid] if len(days) % 2 else (ordered[mid - 1] + ordered[mid]) / 2)
+
+
 def _iso(d: date | None) -> str | None:
     return d.isoformat() if d else None
 
@@ -1012,10 +1042,9 @@ def _people(
     # Calendar arithmetic once per cadence and start. Cadences are keyed by identity: a
     # dataclass's hash is Python code, 80,000 calls a report (each is one object: _cadences).
     due_on: dict[tuple[int, str], date] = {}
-    longs: dict[int, bool] = {}
+    per_cadence: dict[int, tuple[str, str, str, bool, bool]] = {}  # _per_cadence, by identity
     people = {}
     walk = []
-    names: dict[int, str] = {}  # str() of a cadence walks the named ones: once each
     first_day = s.params["from"]
     handed, known_to = s.before, s.known_to or ""
     after = s.after = {} if chunks is not None and s.hand_over else None
@@ -1033,33 +1062,35 @@ def _people(
         cadence = cadence_of(cid, own)
         start = last or since
         start_day = days.get(start) or days.setdefault(start, date.fromisoformat(start))
-        due = None
+        overdue, due = False, None
         if cadence is not None:
-            due = due_on.get((id(cadence), start))
-            if due is None:
-                due = due_on[id(cadence), start] = cadence.after(start_day)
+            known = per_cadence.get(id(cadence))
+            if known is None:
+                known = per_cadence[id(cadence)] = _per_cadence(cadence, s.period)
+            overdue = start < known[1]
+            if start < known[2]:  # neglected: its due date, for the list
+                due = due_on.get((id(cadence), start))
+                if due is None:
+                    due = due_on[id(cadence), start] = cadence.after(start_day)
         p = people[cid] = _Person(
             cid,
             name,
             start_day if last else None,
             cadence,
+            overdue,
             due,
             (end - start_day).days,
-            end,
             owner,
         )
         p.touches = activity.get(cid, _QUIET)[0]
         # Overdue at the end means it fell overdue; untouched all period means its due date
         # never moved, so on time at the end is on time throughout. Only the others need the
         # walk.
-        if p.touches and cadence is not None and not p.overdue:
-            name = names.get(id(cadence)) or names.setdefault(id(cadence), str(cadence))
-            long = longs.get(id(cadence))
-            if long is None:
-                long = longs[id(cadence)] = _long(cadence)
+        if p.touches and cadence is not None and not overdue:
+            name, long = known[0], known[3]
             if chunks is not None and since <= first_day and long:
                 # From the chunks now (a list of 65,000 to walk later is 5 MiB at 100k).
-                p.fell_overdue = _lapsed(name, before or since, touched)
+                p.fell_overdue = _lapsed(name, before or since, touched, known[4])
             else:
                 walk.append((cid, name, since, cadence, None))
     s.before = handed = None  # handed over: no longer needed
@@ -1097,6 +1128,40 @@ def _long(cadence: cad.Cadence) -> bool:
     contact touched twice in one month was on time in between, and only the gaps between
     months (the chunks' last and first days) can make it overdue."""
     return cadence.unit in ("m", "y") or cadence.days >= 31
+
+
+def _per_cadence(cadence: cad.Cadence, period: Period) -> tuple[str, str, str, bool, bool]:
+    """What the walks over a period's contacts need of each cadence, worked out once: its name
+    (str() walks the named ones), the first days on time and not neglected at the period's end
+    (_on_time), whether it is long (_long), and whether it is longer than the period (then a
+    touch in the period sets a due date after its end: only the gap from the last touch before
+    it can lapse — `_lapsed`'s `first_only`)."""
+    longer = cadence.after(period.start) > period.end
+    return (str(cadence), *_on_time(cadence, period.end), _long(cadence), longer)
+
+
+def _on_time(cadence: cad.Cadence, end: date) -> tuple[str, str]:
+    """The first days a contact's last touch (else `since`) may be on for it not to be overdue
+    at `end`, and not to be neglected (overdue by more than a full cadence) — ISO texts, so
+    that each contact is one comparison of its day's text, not calendar arithmetic.
+
+    Due dates never go down as the day they count from goes up (months are clamped to their
+    last day, never carried over), so each is where `cadence.after` first reaches a day."""
+    on_time = _first_reaching(cadence, end)
+    return on_time.isoformat(), _first_reaching(cadence, on_time).isoformat()
+
+
+def _first_reaching(cadence: cad.Cadence, day: date) -> date:
+    """The first day whose due date (cadence.after) is `day` or later."""
+    lo = max(day.toordinal() - int(cadence.days * 1.1) - 40, 1)  # its due date is before day
+    hi = day.toordinal()  # its due date is after it
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if cadence.after(date.fromordinal(mid)) >= day:
+            hi = mid
+        else:
+            lo = mid + 1
+    return date.fromordinal(lo)
 
 
 # A contact to walk: (id, its cadence's name, since, its cadence, where its walk starts if
@@ -1141,37 +1206,60 @@ def _fell(s: _Scope, walk: list[_Walk], chunks: _Chunks | None) -> list[int]:
     return fell
 
 
-def _lapsed(cadence: str, start: str, chunks: list) -> bool:
+def _lapsed(cadence: str, start: str, chunks: list, first_only: bool = False) -> bool:
     """Whether a contact on a long cadence, last touched on `start` before the period, missed a
     due date between two of the period's months (its chunks: first and last days from the
-    fourth item on, in order)."""
+    fourth item on, in order). `first_only`: the cadence is longer than the period, so a due
+    date set from a day in it falls after its end, and only the first gap needs looking at."""
     anchor = start
-    for i in range(3, len(chunks), 2):
-        first, last = chunks[i], chunks[i + 1]
+    month_end = anchor[:8] + "32"  # after every day of the anchor's month, before the next's
+    days = iter(chunks[3:])
+    for first, last in zip(days, days, strict=True):
         if last <= anchor:
+            if first_only:  # the anchor is in the period already
+                return False
             continue
-        if first > anchor and first[:7] != anchor[:7] and _cadence_after(anchor, cadence) < first:
+        if first > month_end and _cadence_after(anchor, cadence) < first:
             return True
-        anchor = last
+        if first_only:  # a cadence longer than the period: from a day in it, due after it
+            return False
+        anchor, month_end = last, last[:8] + "32"
     return False
 
 
 CadenceOf = Callable[[int, "str | None"], "cad.Cadence | None"]
 
 
-def _cadences(store: Store, default: str) -> CadenceOf:
-    """cadence_of(contact id, its own cadence text): its effective cadence (its own, else the
-    shortest of its segments', else `default`), worked out once per combination of its own and
-    its segments' (one pass over the memberships: cheaper than a subquery per contact)."""
+def _memberships(store: Store) -> tuple[dict[int, tuple[str | None, ...]], tuple[array, array]]:
+    """Every membership, read once for a report: each contact's segments' cadences (for
+    _cadences), and (contact ids, segment ids) for each period's figures by segment — two
+    arrays, read as they come (at 100k contacts, a list of the rows is 17 MiB; these 2)."""
     segment_cadences: dict[int, tuple[str | None, ...]] = {}
+    contacts, segments = array("q"), array("q")
     cur = store.conn.cursor()
     cur.row_factory = None
-    for cid, cadence in cur.execute(
-        "SELECT cs.contact_id, g.cadence FROM contact_segment cs"
+    for cid, sid, cadence in cur.execute(
+        "SELECT cs.contact_id, cs.segment_id, g.cadence FROM contact_segment cs"
         " JOIN segment g ON g.id = cs.segment_id"
     ):
         segment_cadences[cid] = (*segment_cadences.get(cid, ()), cadence)
+        contacts.append(cid)
+        segments.append(sid)
+    return segment_cadences, (contacts, segments)
+
+
+def _cadences(
+    store: Store,
+    default: str,
+    segment_cadences: dict[int, tuple[str | None, ...]] | None = None,
+) -> CadenceOf:
+    """cadence_of(contact id, its own cadence text): its effective cadence (its own, else the
+    shortest of its segments', else `default`), worked out once per combination of its own and
+    its segments' (one pass over the memberships: cheaper than a subquery per contact)."""
+    if segment_cadences is None:
+        segment_cadences = _memberships(store)[0]
     known: dict[tuple, cad.Cadence | None] = {}
+    same: dict[cad.Cadence | None, cad.Cadence | None] = {}
     by_id: dict[int, cad.Cadence | None] = {}  # each contact's, for the next period asked
 
     def cadence_of(cid: int, own: str | None) -> cad.Cadence | None:
@@ -1180,7 +1268,9 @@ def _cadences(store: Store, default: str) -> CadenceOf:
             key = (own, segment_cadences.get(cid, ()))
             found = known.get(key, _UNKNOWN)
             if found is _UNKNOWN:
-                found = known[key] = cad.effective(own, list(key[1]), default)
+                found = cad.effective(own, list(key[1]), default)
+                # One object per cadence: the callers key their per-cadence work by identity.
+                found = known[key] = same.setdefault(found, found)
             by_id[cid] = found  # type: ignore[assignment]
         return found  # type: ignore[return-value]
 
@@ -1320,20 +1410,16 @@ GROUP BY sa.segment_id
 """
 
 
-# The same from the kept list of shared interactions (srm.domain.summary), a few in a hundred.
+# The same from the kept counts of shared interactions' contacts per segment
+# (srm.domain.summary): one short range of dates, all but the first member of each. (A sum of
+# integers is numeric on PostgreSQL.) Without an owner's cut, which needs each contact's.
 _REPEATS_KEPT_SQL = """
-SELECT sa.segment_id, count(*), count(*) FILTER (WHERE i.kind = 'ask'),
-       count(*) FILTER (WHERE i.kind = 'give')
-FROM interaction_shared sh
-JOIN interaction i ON i.id = sh.interaction_id
-JOIN interaction_contact a ON a.interaction_id = i.id
-JOIN contact_segment sa ON sa.contact_id = a.contact_id
-WHERE sh.occurred_on BETWEEN :from AND :to {segment}{owned_a}
-  AND EXISTS (SELECT 1 FROM interaction_contact b
-              JOIN contact_segment sb ON sb.contact_id = b.contact_id
-               AND sb.segment_id = sa.segment_id
-              WHERE b.interaction_id = i.id AND b.contact_id < a.contact_id{owned_b})
-GROUP BY sa.segment_id
+SELECT segment_id, CAST(sum(members - 1) AS BIGINT),
+       CAST(sum(CASE WHEN kind = 'ask' THEN members - 1 ELSE 0 END) AS BIGINT),
+       CAST(sum(CASE WHEN kind = 'give' THEN members - 1 ELSE 0 END) AS BIGINT)
+FROM shared_segment
+WHERE occurred_on BETWEEN :from AND :to {segment}
+GROUP BY segment_id
 """
 
 
@@ -1350,10 +1436,13 @@ def _by_segment(s: _Scope, people: _People, activity: dict[int, tuple[int, int, 
     )
     tracked: dict[int, list[_Person]] = {sid: [] for sid, _ in segments}
     sums = {sid: [0, 0, 0] for sid, _ in segments}
-    for cid, sid in s.rows(
-        "SELECT contact_id, segment_id FROM contact_segment sa WHERE TRUE" + only
-    ):
-        if sid not in sums:
+    pairs: Iterable[tuple[int, int]]
+    if s.members is not None:
+        pairs = zip(*s.members, strict=True)
+    else:
+        pairs = s.rows("SELECT contact_id, segment_id FROM contact_segment sa WHERE TRUE" + only)
+    for cid, sid in pairs:
+        if sid not in sums:  # not the segment asked for
             continue
         if cid in activity:
             total, counts = sums[sid], activity[cid]
@@ -1362,11 +1451,14 @@ def _by_segment(s: _Scope, people: _People, activity: dict[int, tuple[int, int, 
         p = people.all.get(cid)
         if p is not None and p.tracked:
             tracked[sid].append(p)
-    repeats_sql = (_REPEATS_KEPT_SQL if s.kept else _REPEATS_SQL).format(
-        segment=repeats,
-        owned_a=_owned(s.owners, "a.contact_id", correlated=True),
-        owned_b=_owned(s.owners, "b.contact_id", correlated=True),
-    )
+    if s.kept and s.owners is None:
+        repeats_sql = _REPEATS_KEPT_SQL.format(segment=only.replace("sa.", ""))
+    else:
+        repeats_sql = _REPEATS_SQL.format(
+            segment=repeats,
+            owned_a=_owned(s.owners, "a.contact_id", correlated=True),
+            owned_b=_owned(s.owners, "b.contact_id", correlated=True),
+        )
     for sid, *extra in s.rows(repeats_sql):
         sums[sid] = [n - r for n, r in zip(sums[sid], extra, strict=True)]
     out = {}
@@ -1391,15 +1483,14 @@ def _by_owner(s: _Scope, people: _People) -> dict:
     interactions each logged in the period (in scope). Keyed by name, every member and
     UNOWNED in every period, so that changes compare like with like; empty on a store
     without members, where every contact is unowned."""
-    names = {m.id: m.name for m in team.members(s.store)}
-    if not names:
+    members = s.rows("SELECT id, name, email FROM member")
+    if not members:
         return {}
     counted: dict[str, int] = {}
-    for n in names.values():
+    for _, n, _ in members:
         counted[n] = counted.get(n, 0) + 1
     keys = {
-        mid: name if counted[name] == 1 else f"{name} <{email}>"
-        for mid, name, email in s.rows("SELECT id, name, email FROM member")
+        mid: name if counted[name] == 1 else f"{name} <{email}>" for mid, name, email in members
     }
     tracked: dict[int | None, list[_Person]] = {}
     for p in people.all.values():
@@ -1470,13 +1561,25 @@ def _asked_never_given(
     never_gave, join = "FALSE", ""
     if state.fresh(s.store):
         never_gave, join = "t.gives = 0", " LEFT JOIN contact_state t ON t.contact_id = value"
-    never = s.rows(
-        f"SELECT value FROM {s.store.dialect.json_ids(':ids')}{join} WHERE {never_gave} OR"
-        " NOT EXISTS (SELECT 1 FROM interaction_contact x"
+    start = s.period.start
+    gave = (  # a give among the links dated `since` to the period's start
+        " AND NOT EXISTS (SELECT 1 FROM interaction_contact x"
         " JOIN interaction j INDEXED BY ix_interaction_ask_give_id ON j.id = x.interaction_id"
-        " WHERE x.contact_id = value AND x.occurred_on < :from"
-        " AND j.kind != 'checkin' AND j.kind = 'give')",
+        " WHERE x.contact_id = value AND x.occurred_on >= :since AND x.occurred_on < :from"
+        " AND j.kind != 'checkin' AND j.kind = 'give')"
+    )
+    if s.kept:  # whole months before the period's from the kept monthly figures: a row or two
+        gave = (
+            " NOT EXISTS (SELECT 1 FROM contact_month m WHERE m.contact_id = value"
+            " AND m.month < :month AND m.gives > 0)" + (gave if start.day > 1 else "")
+        )
+    else:
+        gave = gave.removeprefix(" AND")
+    never = s.rows(
+        f"SELECT value FROM {s.store.dialect.json_ids(':ids')}{join} WHERE {never_gave} OR" + gave,
         ids=json.dumps(asked),
+        month=f"{start:%Y-%m}",
+        since=f"{start:%Y-%m}-01" if s.kept else "",
     )
     found = heapq.nsmallest(
         LIST_LIMIT,
@@ -1560,8 +1663,9 @@ def _goals(s: _Scope) -> dict:
     """
     active = (
         "g.recorded_on <= :to AND (g.closed_on IS NULL OR g.closed_on > :to)"
-        " AND (g.status = 'active' OR g.closed_on IS NOT NULL) AND g.contact_id NOT IN"
-        " (SELECT id FROM contact WHERE substr(archived_at, 1, 10) <= :to)"
+        " AND (g.status = 'active' OR g.closed_on IS NOT NULL) AND NOT EXISTS"
+        " (SELECT 1 FROM contact a WHERE a.id = g.contact_id"
+        " AND substr(a.archived_at, 1, 10) <= :to)"  # a seek per goal, not a list of them all
     )
     last_confirmed = s.store.dialect.greatest(
         "g.recorded_on",
@@ -1610,12 +1714,19 @@ def _stages(s: _Scope) -> dict:
     """Moves between stages in the period, counted in contacts, with their direction."""
     order = {name: i for i, name in enumerate(s.config.stages)}
     where = "changed_on BETWEEN :from AND :to" + s.in_segment("contact_id")
-    moved = s.rows(f"SELECT count(DISTINCT contact_id) FROM stage_change WHERE {where}")[0][0]
-    moves = []
-    for before, after, n in s.rows(
-        "SELECT from_stage, stage, count(DISTINCT contact_id) FROM stage_change"
-        f" WHERE {where} GROUP BY from_stage, stage"
+    # The period's moves read once (a few thousand at most), counted here both ways.
+    who: dict[tuple[str | None, str], set[int]] = {}
+    for cid, before, after in s.rows(
+        f"SELECT contact_id, from_stage, stage FROM stage_change WHERE {where}"
     ):
+        who.setdefault((before, after), set()).add(cid)
+    moved = len(set().union(*who.values()))
+    moves = []
+    # In the order of the SQL's GROUP BY (no stage before first, then by text), which the
+    # stable sort below keeps among equals.
+    pairs = sorted(who, key=lambda m: (m[0] is not None, m[0] or "", m[1]))
+    for before, after in pairs:
+        n = len(who[before, after])
         if before is None:
             direction = "new"
         elif before in order and after in order:
@@ -1632,46 +1743,56 @@ def _stages(s: _Scope) -> dict:
 # Each negative interaction in the period, repaired when every contact in it had a later
 # interaction by the period's end (a later date, or the same day logged afterwards).
 # The negatives are found first (the partial index on negative interactions) so the planner
-# never starts from the contacts' histories.
+# never starts from the contacts' histories; each contact's seek for a later interaction is
+# made once (`neg` materialised: SQLite would repeat the subquery for each aggregate reading
+# it), and the summaries are read for the rows shown only.
 _NEGATIVES_SQL = """
 WITH n AS MATERIALIZED (
-    SELECT i.id, i.occurred_on, i.summary FROM interaction i
+    SELECT i.id, i.occurred_on FROM interaction i
     WHERE i.sentiment = 'negative' AND {where}
-), neg AS (
-    SELECT n.id, n.occurred_on, n.summary, ic.contact_id,
+), neg AS MATERIALIZED (
+    SELECT n.id, n.occurred_on, ic.contact_id,
            (SELECT min(x.occurred_on) FROM interaction_contact x
              WHERE x.contact_id = ic.contact_id AND x.occurred_on BETWEEN n.occurred_on AND :to
                AND (x.occurred_on > n.occurred_on OR x.interaction_id > n.id)) AS again
     FROM n CROSS JOIN interaction_contact ic ON ic.interaction_id = n.id
 ), per AS (
-    SELECT id, occurred_on, summary, min(again IS NOT NULL) AS repaired,
+    SELECT id, occurred_on, min(again IS NOT NULL) AS repaired,
            CASE WHEN min(again IS NOT NULL) THEN max(again) END AS repaired_on,
            group_concat(contact_id) AS contacts
     FROM neg GROUP BY id
+), shown AS (
+    SELECT id, occurred_on, repaired, repaired_on, contacts,
+           count(*) OVER () AS total, sum(repaired) OVER () AS fixed
+    FROM per ORDER BY repaired, occurred_on DESC, id DESC LIMIT {limit}
 )
-SELECT id, occurred_on, summary, repaired, repaired_on, contacts,
-       count(*) OVER (), sum(repaired) OVER ()
-FROM per ORDER BY repaired, occurred_on DESC, id DESC LIMIT {limit}
+SELECT s.id, s.occurred_on, i.summary, s.repaired, s.repaired_on, s.contacts, s.total, s.fixed
+FROM shown s JOIN interaction i ON i.id = s.id
+ORDER BY s.repaired, s.occurred_on DESC, s.id DESC
 """
 _NEGATIVES_SQL_PG = """
 WITH n AS MATERIALIZED (
-    SELECT i.id, i.occurred_on, i.summary FROM interaction i
+    SELECT i.id, i.occurred_on FROM interaction i
     WHERE i.sentiment = 'negative' AND {where}
-), neg AS (
-    SELECT n.id, n.occurred_on, n.summary, ic.contact_id,
+), neg AS MATERIALIZED (
+    SELECT n.id, n.occurred_on, ic.contact_id,
            (SELECT min(x.occurred_on) FROM interaction_contact x
              WHERE x.contact_id = ic.contact_id AND x.occurred_on BETWEEN n.occurred_on AND :to
                AND (x.occurred_on > n.occurred_on OR x.interaction_id > n.id)) AS again
     FROM n JOIN interaction_contact ic ON ic.interaction_id = n.id
 ), per AS (
-    SELECT id, occurred_on, summary, bool_and(again IS NOT NULL) AS repaired,
+    SELECT id, occurred_on, bool_and(again IS NOT NULL) AS repaired,
            CASE WHEN bool_and(again IS NOT NULL) THEN max(again) END AS repaired_on,
            string_agg(contact_id::text, ',' ORDER BY contact_id) AS contacts
-    FROM neg GROUP BY id, occurred_on, summary
+    FROM neg GROUP BY id, occurred_on
+), shown AS (
+    SELECT id, occurred_on, repaired, repaired_on, contacts,
+           count(*) OVER () AS total, count(*) FILTER (WHERE repaired) OVER () AS fixed
+    FROM per ORDER BY repaired, occurred_on DESC, id DESC LIMIT {limit}
 )
-SELECT id, occurred_on, summary, repaired, repaired_on, contacts,
-       count(*) OVER (), count(*) FILTER (WHERE repaired) OVER ()
-FROM per ORDER BY repaired, occurred_on DESC, id DESC LIMIT {limit}
+SELECT s.id, s.occurred_on, i.summary, s.repaired, s.repaired_on, s.contacts, s.total, s.fixed
+FROM shown s JOIN interaction i ON i.id = s.id
+ORDER BY s.repaired, s.occurred_on DESC, s.id DESC
 """
 _NEGATIVES = {"sqlite": _NEGATIVES_SQL, "postgresql": _NEGATIVES_SQL_PG}
 

@@ -6,8 +6,10 @@ answer. Two summaries can, for any period made of whole days and months:
 - `interaction_day`: interactions per day, kind, sentiment and channel. Triggers on
   `interaction` add and take away one, so it is exact whoever writes (migration step "report
   summary"): a period's totals, channels and weekly activity are a few hundred rows.
-- `interaction_shared`: the interactions with more than one contact, by date (triggers on the
-  links): a segment's figures are its members' summed, less what two members shared.
+- `shared_segment`: for each interaction and each segment holding more than one of its
+  contacts, how many, with the interaction's date and kind, in date order (triggers on the
+  links, the memberships and the interactions): a segment's figures are its members' summed,
+  less what two members shared.
 - `contact_month`: each contact's interactions in each calendar month it had any — count,
   asks, gives, first and last day. Triggers mark the (contact, month) pairs a change can move
   in `contact_month_dirty`; `refresh`, run by each srm write just before it commits (with the
@@ -52,10 +54,12 @@ _DAYS = (
     " GROUP BY occurred_on, kind, sentiment, channel ORDER BY occurred_on, kind, sentiment, channel"
 )
 _MONTH_COLUMNS = "month, contact_id, interactions, asks, gives, first_on, last_on"
+_SHARED_COLUMNS = "occurred_on, interaction_id, segment_id, kind, members"
 _SHARED = (
-    "SELECT i.id, i.occurred_on FROM interaction i WHERE i.id IN"
-    " (SELECT interaction_id FROM interaction_contact GROUP BY interaction_id HAVING count(*) > 1)"
-    " ORDER BY i.id"
+    "SELECT i.occurred_on, i.id, cs.segment_id, i.kind, count(*) FROM interaction i"
+    " JOIN interaction_contact ic ON ic.interaction_id = i.id"
+    " JOIN contact_segment cs ON cs.contact_id = ic.contact_id"
+    " GROUP BY i.id, cs.segment_id HAVING count(*) > 1 ORDER BY i.id, cs.segment_id"
 )
 
 
@@ -96,8 +100,8 @@ def rebuild(store: Store) -> None:
     conn.execute(
         "INSERT INTO interaction_day (day, kind, sentiment, channel, interactions) " + _DAYS
     )
-    conn.execute("DELETE FROM interaction_shared")
-    conn.execute("INSERT INTO interaction_shared (interaction_id, occurred_on) " + _SHARED)
+    conn.execute("DELETE FROM shared_segment")
+    conn.execute(f"INSERT INTO shared_segment ({_SHARED_COLUMNS}) " + _SHARED)
 
 
 def problems(store: Store) -> list[str]:
@@ -133,13 +137,14 @@ def problems(store: Store) -> list[str]:
         )
     for key, have, want in _compare(
         conn,
-        "SELECT interaction_id, occurred_on FROM interaction_shared ORDER BY interaction_id",
+        f"SELECT {_SHARED_COLUMNS} FROM shared_segment ORDER BY interaction_id, segment_id",
         _SHARED,
-        lambda r: (r[0],),
+        lambda r: (r[1], r[2]),
     ):
         out.append(
-            f"interaction {key[0]}: stored as shared on {have and have[1]!r}, history says"
-            f" {want and want[1]!r}"
+            f"interaction {key[0]} in segment {key[1]}: stored (date, kind, contacts)"
+            f" {have and (have[0], have[3], have[4])!r},"
+            f" history says {want and (want[0], want[3], want[4])!r}"
         )
     return out
 

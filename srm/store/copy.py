@@ -23,10 +23,10 @@ from srm.store.dialect import dialect_of
 from srm.store.migrations import DEFAULT_SEGMENTS, segment_uuid
 
 # Bookkeeping each store keeps for itself: its own migration record and undo pointer, and the
-# search index, the daily counts and shared interactions (srm.domain.summary) its triggers
+# search index, the daily counts and shared interactions' segments (srm.domain.summary) its triggers
 # rebuild from the rows copied.
 OWN = frozenset(
-    {"schema_migration", "undo_state", "search_index", "interaction_day", "interaction_shared"}
+    {"schema_migration", "undo_state", "search_index", "interaction_day", "shared_segment"}
 )
 # Tables triggers fill as rows arrive (the contacts a change marked for recomputing their
 # state): copied last, after what the copy's own inserts marked is cleared, so the copied

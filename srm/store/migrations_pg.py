@@ -834,6 +834,116 @@ CREATE TRIGGER summary_interaction_kind AFTER UPDATE OF id, kind ON interaction
     )
 
 
+# Each interaction's count of contacts in each segment holding more than one of them
+# (srm.migrations' step "shared segments"), in place of the shared interactions' ids.
+def _shared_segments(conn: Any) -> None:
+    conn.execute(
+        """
+DROP TRIGGER summary_shared ON interaction_contact;
+DROP TRIGGER summary_shared_date ON interaction;
+DROP FUNCTION srm_summary_shared();
+DROP FUNCTION srm_summary_shared_date();
+DROP TABLE interaction_shared;
+CREATE TABLE shared_segment (
+    occurred_on iso_date NOT NULL,
+    interaction_id BIGINT NOT NULL,
+    segment_id BIGINT NOT NULL,
+    kind TEXT COLLATE "C" NOT NULL,
+    members BIGINT NOT NULL,
+    PRIMARY KEY (occurred_on, interaction_id, segment_id),
+    FOREIGN KEY(interaction_id) REFERENCES interaction (id) ON DELETE CASCADE DEFERRABLE
+);
+CREATE INDEX ix_shared_segment_interaction ON shared_segment (interaction_id);
+INSERT INTO shared_segment (occurred_on, interaction_id, segment_id, kind, members)
+SELECT i.occurred_on, i.id, cs.segment_id, i.kind, count(*)
+FROM interaction i JOIN interaction_contact ic ON ic.interaction_id = i.id
+JOIN contact_segment cs ON cs.contact_id = ic.contact_id
+GROUP BY i.id, cs.segment_id HAVING count(*) > 1;
+CREATE FUNCTION srm_summary_shared_segment_link() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN  -- an interaction's counts per segment, recomputed when its links change (the
+       -- statements in the function itself: PL/pgSQL keeps their plans, an SQL function's
+       -- would be planned on every call)
+    IF TG_OP <> 'INSERT' THEN
+        DELETE FROM shared_segment WHERE interaction_id = OLD.interaction_id;
+        INSERT INTO shared_segment (occurred_on, interaction_id, segment_id, kind, members)
+        SELECT i.occurred_on, i.id, cs.segment_id, i.kind, count(*) FROM interaction i
+        JOIN interaction_contact ic ON ic.interaction_id = i.id
+        JOIN contact_segment cs ON cs.contact_id = ic.contact_id
+        WHERE i.id = OLD.interaction_id
+        GROUP BY i.occurred_on, i.id, i.kind, cs.segment_id HAVING count(*) > 1;
+    END IF;
+    IF TG_OP <> 'DELETE' THEN
+        DELETE FROM shared_segment WHERE interaction_id = NEW.interaction_id;
+        INSERT INTO shared_segment (occurred_on, interaction_id, segment_id, kind, members)
+        SELECT i.occurred_on, i.id, cs.segment_id, i.kind, count(*) FROM interaction i
+        JOIN interaction_contact ic ON ic.interaction_id = i.id
+        JOIN contact_segment cs ON cs.contact_id = ic.contact_id
+        WHERE i.id = NEW.interaction_id
+        GROUP BY i.occurred_on, i.id, i.kind, cs.segment_id HAVING count(*) > 1;
+    END IF;
+    RETURN NULL;
+END
+$$;
+CREATE FUNCTION srm_summary_shared_segment_member() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN  -- a contact joined or left a segment: its interactions' counts for that segment (a
+       -- deleted segment's rows went at once: srm_summary_shared_segment_gone)
+    IF TG_OP <> 'INSERT' AND EXISTS (SELECT 1 FROM segment WHERE id = OLD.segment_id) THEN
+        DELETE FROM shared_segment WHERE segment_id = OLD.segment_id AND interaction_id IN
+            (SELECT interaction_id FROM interaction_contact WHERE contact_id = OLD.contact_id);
+        INSERT INTO shared_segment (occurred_on, interaction_id, segment_id, kind, members)
+        SELECT i.occurred_on, i.id, OLD.segment_id, i.kind, count(*)
+        FROM interaction_contact me
+        JOIN interaction_contact ic ON ic.interaction_id = me.interaction_id
+        JOIN contact_segment cs ON cs.contact_id = ic.contact_id AND cs.segment_id = OLD.segment_id
+        JOIN interaction i ON i.id = me.interaction_id WHERE me.contact_id = OLD.contact_id
+        GROUP BY i.occurred_on, i.id, i.kind HAVING count(*) > 1;
+    END IF;
+    IF TG_OP <> 'DELETE' THEN
+        DELETE FROM shared_segment WHERE segment_id = NEW.segment_id AND interaction_id IN
+            (SELECT interaction_id FROM interaction_contact WHERE contact_id = NEW.contact_id);
+        INSERT INTO shared_segment (occurred_on, interaction_id, segment_id, kind, members)
+        SELECT i.occurred_on, i.id, NEW.segment_id, i.kind, count(*)
+        FROM interaction_contact me
+        JOIN interaction_contact ic ON ic.interaction_id = me.interaction_id
+        JOIN contact_segment cs ON cs.contact_id = ic.contact_id AND cs.segment_id = NEW.segment_id
+        JOIN interaction i ON i.id = me.interaction_id WHERE me.contact_id = NEW.contact_id
+        GROUP BY i.occurred_on, i.id, i.kind HAVING count(*) > 1;
+    END IF;
+    RETURN NULL;
+END
+$$;
+CREATE FUNCTION srm_summary_shared_segment_interaction() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN  -- a shared interaction moved to another day, or changed kind
+    UPDATE shared_segment SET occurred_on = NEW.occurred_on, kind = NEW.kind
+    WHERE interaction_id = NEW.id;
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER summary_shared_segment_link AFTER INSERT OR DELETE ON interaction_contact
+    FOR EACH ROW EXECUTE FUNCTION srm_summary_shared_segment_link();
+CREATE TRIGGER summary_shared_segment_link_update AFTER UPDATE OF interaction_id, contact_id
+    ON interaction_contact FOR EACH ROW
+    WHEN (OLD.interaction_id IS DISTINCT FROM NEW.interaction_id
+          OR OLD.contact_id IS DISTINCT FROM NEW.contact_id)
+    EXECUTE FUNCTION srm_summary_shared_segment_link();
+CREATE TRIGGER summary_shared_segment_member AFTER INSERT OR DELETE OR UPDATE
+    ON contact_segment FOR EACH ROW EXECUTE FUNCTION srm_summary_shared_segment_member();
+CREATE FUNCTION srm_summary_shared_segment_gone() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN  -- a deleted segment's rows at once, not member by member as its memberships go
+    DELETE FROM shared_segment WHERE segment_id = OLD.id;
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER summary_shared_segment_gone AFTER DELETE ON segment
+    FOR EACH ROW EXECUTE FUNCTION srm_summary_shared_segment_gone();
+CREATE TRIGGER summary_shared_segment_interaction AFTER UPDATE OF occurred_on, kind
+    ON interaction FOR EACH ROW
+    WHEN (OLD.occurred_on IS DISTINCT FROM NEW.occurred_on OR OLD.kind IS DISTINCT FROM NEW.kind)
+    EXECUTE FUNCTION srm_summary_shared_segment_interaction();
+"""
+    )
+
+
 # By the name of the SQLite step each stands beside (srm.store.migrations.MIGRATIONS).
 STEPS: dict[str, Callable[[Any], None]] = {
     "initial schema": _initial,
@@ -846,4 +956,5 @@ STEPS: dict[str, Callable[[Any], None]] = {
     "team": _team,
     "distinct pairs": _distinct_pairs,
     "report summary": _report_summary,
+    "shared segments": _shared_segments,
 }

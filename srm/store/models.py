@@ -502,15 +502,22 @@ class ContactMonth(SQLModel, table=True):
     last_on: date
 
 
-class InteractionShared(SQLModel, table=True):
-    """Interactions with more than one contact, by date (srm.domain.summary): a report sums a
-    segment's members' figures, then takes away what two members shared, reading only these.
-    Kept by triggers on `interaction_contact` and `interaction`."""
+class SharedSegment(SQLModel, table=True):
+    """For each interaction and each segment holding more than one of its contacts, how many
+    (srm.domain.summary), with the interaction's date and kind: a report sums a segment's
+    members' figures, then takes away what two members shared, reading one short date range of
+    these. Kept by triggers on `interaction_contact`, `contact_segment` and `interaction`."""
 
-    __tablename__ = "interaction_shared"
-    __table_args__ = (Index("ix_interaction_shared_date", "occurred_on", "interaction_id"),)
+    __tablename__ = "shared_segment"
+    __table_args__ = (
+        Index("ix_shared_segment_interaction", "interaction_id"),
+        {"sqlite_with_rowid": False},  # read by date ranges: the key is the table
+    )
+    occurred_on: date = Field(primary_key=True)  # the interaction's
     interaction_id: int = Field(foreign_key="interaction.id", primary_key=True, ondelete="CASCADE")
-    occurred_on: date  # the interaction's
+    segment_id: int = Field(primary_key=True)
+    kind: str  # the interaction's
+    members: int  # its contacts in the segment (two or more)
 
 
 class ContactMonthDirty(SQLModel, table=True):

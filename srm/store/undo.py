@@ -43,7 +43,7 @@ UNTRACKED = frozenset(
         "interaction_day",
         "contact_month",
         "contact_month_dirty",
-        "interaction_shared",
+        "shared_segment",
     }
 )
 # Commands kept; older ones are pruned (an erasure also removes the ones that held the person).
