@@ -662,6 +662,13 @@ def _totals(s: _Scope) -> dict:
             **known,
         )
         by_channel.update(others)
+    return _totals_figures(n, asks, gives, positive, negative, by_channel)
+
+
+def _totals_figures(
+    n: int, asks: int, gives: int, positive: int, negative: int, by_channel: dict[str, int]
+) -> dict:
+    """_totals' figures from its counts, whichever way they were read."""
     return {
         "interactions": n,
         "checkins": n - asks - gives,
@@ -691,18 +698,7 @@ def _totals_kept(s: _Scope) -> dict:
         positive += count if sentiment == "positive" else 0
         negative += count if sentiment == "negative" else 0
         by_channel[channel] = by_channel.get(channel, 0) + count
-    return {
-        "interactions": n,
-        "checkins": n - asks - gives,
-        "asks": asks,
-        "gives": gives,
-        "by_channel": dict(sorted(by_channel.items(), key=lambda kv: (-kv[1], kv[0]))),
-        "sentiment": {
-            "positive": positive,
-            "neutral": n - positive - negative,
-            "negative": negative,
-        },
-    }
+    return _totals_figures(n, asks, gives, positive, negative, by_channel)
 
 
 @lru_cache(maxsize=4096)
