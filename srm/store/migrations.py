@@ -852,6 +852,13 @@ def _shared_segments(conn: sqlite3.Connection) -> None:
         conn.execute(f"CREATE TRIGGER {name} {body}")
 
 
+# Step "covering indexes": PostgreSQL's indexes for the morning list's check-ins and follow-ups
+# gain the row's id (srm.store.migrations_pg); SQLite's carry every row's rowid, which is that
+# id, so they cover those statements already: nothing to do here.
+def _covering_indexes(conn: sqlite3.Connection) -> None:
+    pass
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
     ("initial schema", _initial),
     ("undo log", _undo_log),
@@ -864,6 +871,7 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
     ("distinct pairs", _distinct_pairs),
     ("report summary", _report_summary),
     ("shared segments", _shared_segments),
+    ("covering indexes", _covering_indexes),
 ]
 
 

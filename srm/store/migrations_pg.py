@@ -944,6 +944,22 @@ CREATE TRIGGER summary_shared_segment_interaction AFTER UPDATE OF occurred_on, k
     )
 
 
+# `srm due` ranks check-ins and follow-ups from these indexes; SQLite's carry the rowid (the
+# contact's id, the follow-up's), so they answer alone, while PostgreSQL's sent it to the table's
+# pages for the id (a bitmap heap scan of 213 pages for the check-ins at 1M). With the id
+# included, an index-only scan: `srm due`'s statements 19.3 -> 17.9 ms on a new session.
+def _covering_indexes(conn: Any) -> None:
+    conn.execute(
+        """
+DROP INDEX ix_contact_state_next_due;
+CREATE INDEX ix_contact_state_next_due ON contact_state (next_due, weight, cadence_days,
+    open_followups, last_on, snoozed_until, archived) INCLUDE (contact_id) WHERE archived = 0;
+DROP INDEX ix_followup_status_due;
+CREATE INDEX ix_followup_status_due ON followup (status, due_on, contact_id) INCLUDE (id);
+"""
+    )
+
+
 # By the name of the SQLite step each stands beside (srm.store.migrations.MIGRATIONS).
 STEPS: dict[str, Callable[[Any], None]] = {
     "initial schema": _initial,
@@ -957,4 +973,5 @@ STEPS: dict[str, Callable[[Any], None]] = {
     "distinct pairs": _distinct_pairs,
     "report summary": _report_summary,
     "shared segments": _shared_segments,
+    "covering indexes": _covering_indexes,
 }
