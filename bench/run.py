@@ -79,6 +79,9 @@ GOALS = [
     # The floor under it: Python with typer (srm's CLI framework) imported, and nothing else.
     Goal("log", "reference: `python -c 'import typer'` ÷ `python -c pass`",
          "python -c 'import typer'", "python -c pass", "wall", None),
+    # And what typer, sqlite3 and one durable insert alone cost (bench/log_floor.py).
+    Goal("log", "reference: typer + one durable insert (`log_floor.py`) ÷ `python -c pass`",
+         "python {bench:log_floor.py} {copy:1M} {busiest:1M}", "python -c pass", "wall", None),
     Goal("due-all", "`srm due --all` ÷ `srm due`", "srm --db {store:1M} due --all",
          "srm --db {store:1M} due", "wall", 2),
     Goal("show-all", "`srm show C --all` (busiest) ÷ `srm due`",
@@ -221,6 +224,8 @@ class Bench:
             return busiest_contact(ensure_store(arg))
         if name == "today":
             return self.today
+        if name == "bench":  # a script beside this one
+            return str(BENCH / arg)
         if name == "scratch":  # a file the command makes, removed after each run
             path = self.work / arg
             after += [lambda p=p: p.unlink(missing_ok=True) for p in scratch_files(path)]
